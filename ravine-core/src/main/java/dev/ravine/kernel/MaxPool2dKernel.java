@@ -1,0 +1,110 @@
+package dev.ravine.kernel;
+
+import java.util.Objects;
+
+/**
+ * 2-D max pooling over {@code [n, c, h, w]} (NCHW, row-major) with PyTorch {@code max_pool2d}
+ * semantics: implicit padding acts as {@code -infinity} (it never wins), floor mode, no dilation.
+ * Output is {@code [n, c, outH, outW]} with {@code outH = Im2Col.outSize(h, kh, strideH, padH)}.
+ *
+ * <p>Choice of the reported index, identical to PyTorch's CPU kernel: the window is scanned in
+ * row-major order and a candidate replaces the current maximum only if it is strictly greater, so
+ * the FIRST of several equal maxima wins; a NaN always replaces the current value, so any NaN in a
+ * window makes the output NaN and the index points at a NaN (the last one in scan order).
+ *
+ * <p>Like PyTorch, padding may be at most half the kernel, which guarantees every window holds at
+ * least one real element (so each index is a real input position). Work is split by sample over
+ * {@link ComputePool}; each output is written by one task, so results do not depend on the thread
+ * count.
+ */
+public final class MaxPool2dKernel {
+
+    private MaxPool2dKernel() {
+    }
+
+    /**
+     * Forward pass. Writes {@code n*c*outH*outW} maxima to {@code out} at {@code outOff} and, if
+     * {@code indices} is non-null, the position of each maximum to {@code indices} at
+     * {@code indicesOff}. An index is the flat offset of the winning element inside the whole input
+     * {@code [n, c, h, w]} block, relative to {@code xOff} (not per plane as PyTorch reports it),
+     * so {@link #scatterAdd} can route gradients without knowing the geometry.
+     */
+    public static void forward(float[] x, int xOff, int n, int c, int h, int w,
+                               int kh, int kw, int strideH, int strideW, int padH, int padW,
+                               float[] out, int outOff, int[] indices, int indicesOff) {
+        Im2Col.Geometry g = new Im2Col.Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW)
+                .requirePoolPadding();
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(out, "out");
+        Objects.checkFromIndexSize(xOff, g.inputSize(), x.length);
+        Objects.checkFromIndexSize(outOff, g.outputSize(), out.length);
+        if (indices != null) {
+            Objects.checkFromIndexSize(indicesOff, g.outputSize(), indices.length);
+        }
+        ComputePool.parallelFor(n, s -> {
+            for (int p = s * c; p < (s + 1) * c; p++) {
+                poolPlane(g, x, xOff, p, out, outOff, indices, indicesOff);
+            }
+        });
+    }
+
+    /**
+     * Backward helper: {@code gradIn[indices[i]] += gradOut[i]} for every {@code i < gradOut.length}.
+     * Accumulates (does not clear {@code gradIn}); overlapping windows that share a maximum add up.
+     */
+    public static void scatterAdd(float[] gradOut, int[] indices, float[] gradIn) {
+        if (gradOut.length != indices.length) {
+            throw new IllegalArgumentException("gradOut has " + gradOut.length + " elements but indices has "
+                    + indices.length);
+        }
+        scatterAdd(gradOut, 0, indices, 0, gradOut.length, gradIn, 0);
+    }
+
+    /**
+     * Offset form of {@link #scatterAdd(float[], int[], float[])}:
+     * {@code gradIn[gradInOff + indices[indicesOff + i]] += gradOut[gradOutOff + i]} for {@code i < count}.
+     * Sequential on purpose: indices may repeat, and a fixed summation order keeps results reproducible.
+     */
+    public static void scatterAdd(float[] gradOut, int gradOutOff, int[] indices, int indicesOff, int count,
+                                  float[] gradIn, int gradInOff) {
+        Objects.checkFromIndexSize(gradOutOff, count, gradOut.length);
+        Objects.checkFromIndexSize(indicesOff, count, indices.length);
+        for (int i = 0; i < count; i++) {
+            int target = gradInOff + indices[indicesOff + i];
+            gradIn[target] += gradOut[gradOutOff + i];
+        }
+    }
+
+    /** Pools one (sample, channel) plane; {@code plane} is its index in {@code [0, n*c)}. */
+    private static void poolPlane(Im2Col.Geometry g, float[] x, int xOff, int plane,
+                                  float[] out, int outOff, int[] indices, int indicesOff) {
+        int planeBase = plane * g.h * g.w;
+        int o = plane * g.outH * g.outW;
+        for (int oy = 0; oy < g.outH; oy++) {
+            int y0 = Math.max(oy * g.strideH - g.padH, 0);
+            int y1 = Math.min(oy * g.strideH - g.padH + g.kh, g.h);
+            for (int ox = 0; ox < g.outW; ox++, o++) {
+                int x0 = Math.max(ox * g.strideW - g.padW, 0);
+                int x1 = Math.min(ox * g.strideW - g.padW + g.kw, g.w);
+                // Starts at the window's first real element with -inf, exactly like PyTorch, so an
+                // all -inf window reports its first element.
+                float best = Float.NEGATIVE_INFINITY;
+                int bestIndex = planeBase + y0 * g.w + x0;
+                for (int iy = y0; iy < y1; iy++) {
+                    int row = planeBase + iy * g.w;
+                    for (int ix = x0; ix < x1; ix++) {
+                        float v = x[xOff + row + ix];
+                        if (v > best || Float.isNaN(v)) {
+                            best = v;
+                            bestIndex = row + ix;
+                        }
+                    }
+                }
+                out[outOff + o] = best;
+                if (indices != null) {
+                    indices[indicesOff + o] = bestIndex;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.ravine.kernel;
+
+import static dev.ravine.kernel.VectorMicroKernel.COLS;
+import static dev.ravine.kernel.VectorMicroKernel.LANES;
+import static dev.ravine.kernel.VectorMicroKernel.ROWS;
+import static dev.ravine.kernel.VectorMicroKernel.SPECIES;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Copies blocks of op(A) and op(B) into the order {@link VectorMicroKernel} reads them: slivers of ROWS rows of A
+ * (resp. COLS columns of B), each laid out k-major so the kernel walks memory strictly forward. Packing absorbs the
+ * transposes, and pads the last sliver with zeros so the kernel never needs a short form.
+ */
+final class VectorPacking {
+    private VectorPacking() {}
+
+    /**
+     * Packs op(A)[rowStart .. rowStart+rows, kStart .. kStart+kc] as ceil(rows / ROWS) slivers of ROWS x kc.
+     * op(A)[i, p] is a[aOff + i * lda + p], or a[aOff + p * lda + i] when transA.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int rowStart, int rows, int kStart, int kc,
+                      float[] dest) {
+        for (int i0 = 0; i0 < rows; i0 += ROWS) {
+            int valid = Math.min(ROWS, rows - i0);
+            int sliver = i0 * kc;
+            if (transA) {
+                packColumnsOfStoredA(a, aOff + kStart * lda + rowStart + i0, lda, valid, kc, dest, sliver);
+            } else {
+                packRowsOfStoredA(a, aOff + (rowStart + i0) * lda + kStart, lda, valid, kc, dest, sliver);
+            }
+        }
+    }
+
+    /** A stored m x k: each of the sliver's rows is contiguous in k and lands every ROWS floats. */
+    private static void packRowsOfStoredA(float[] a, int src, int lda, int valid, int kc, float[] dest, int sliver) {
+        for (int r = 0; r < ROWS; r++) {
+            int rowSrc = src + r * lda;
+            for (int p = 0; p < kc; p++) dest[sliver + p * ROWS + r] = r < valid ? a[rowSrc + p] : 0f;
+        }
+    }
+
+    /** A stored k x m: for each p the sliver's ROWS values are already adjacent. */
+    private static void packColumnsOfStoredA(float[] a, int src, int lda, int valid, int kc, float[] dest, int sliver) {
+        for (int p = 0; p < kc; p++) {
+            int rowSrc = src + p * lda;
+            int to = sliver + p * ROWS;
+            for (int r = 0; r < ROWS; r++) dest[to + r] = r < valid ? a[rowSrc + r] : 0f;
+        }
+    }
+
+    /**
+     * Packs op(B)[kStart .. kStart+kc, colStart .. colStart+cols] as ceil(cols / COLS) slivers of kc x COLS.
+     * op(B)[p, j] is b[bOff + p * ldb + j], or b[bOff + j * ldb + p] when transB.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int kStart, int kc, int colStart, int cols,
+                      float[] dest) {
+        for (int j0 = 0; j0 < cols; j0 += COLS) {
+            int valid = Math.min(COLS, cols - j0);
+            int sliver = j0 * kc;
+            if (transB) {
+                packRowsOfStoredB(b, bOff + (colStart + j0) * ldb + kStart, ldb, valid, kc, dest, sliver);
+            } else if (valid == COLS) {
+                packFullColumns(b, bOff + kStart * ldb + colStart + j0, ldb, kc, dest, sliver);
+            } else {
+                packPartialColumns(b, bOff + kStart * ldb + colStart + j0, ldb, valid, kc, dest, sliver);
+            }
+        }
+    }
+
+    /** B stored k x n, full sliver: each p is two vector copies. */
+    private static void packFullColumns(float[] b, int src, int ldb, int kc, float[] dest, int sliver) {
+        for (int p = 0; p < kc; p++) {
+            int from = src + p * ldb;
+            int to = sliver + p * COLS;
+            FloatVector.fromArray(SPECIES, b, from).intoArray(dest, to);
+            FloatVector.fromArray(SPECIES, b, from + LANES).intoArray(dest, to + LANES);
+        }
+    }
+
+    private static void packPartialColumns(float[] b, int src, int ldb, int valid, int kc, float[] dest, int sliver) {
+        for (int p = 0; p < kc; p++) {
+            int from = src + p * ldb;
+            int to = sliver + p * COLS;
+            for (int j = 0; j < COLS; j++) dest[to + j] = j < valid ? b[from + j] : 0f;
+        }
+    }
+
+    /** B stored n x k: each of the sliver's columns is a contiguous row of the stored B and lands every COLS floats. */
+    private static void packRowsOfStoredB(float[] b, int src, int ldb, int valid, int kc, float[] dest, int sliver) {
+        for (int j = 0; j < COLS; j++) {
+            int rowSrc = src + j * ldb;
+            for (int p = 0; p < kc; p++) dest[sliver + p * COLS + j] = j < valid ? b[rowSrc + p] : 0f;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.ravine.nn;
+
+import dev.ravine.nn.functional.Functional;
+import dev.ravine.tensor.Tensor;
+
+/** Max pooling over square windows; padding counts as -infinity (PyTorch semantics). */
+public final class MaxPool2d extends Module {
+    private final int kernel, stride, padding;
+
+    public MaxPool2d(int kernel, int stride, int padding) {
+        PoolShapes.validate("maxpool", kernel, stride, padding);
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    @Override
+    protected Tensor forward(Tensor x) {
+        return Functional.maxPool2d(x, kernel, kernel, stride, stride, padding, padding);
+    }
+
+    @Override
+    public String kind() {
+        return "maxpool";
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        return PoolShapes.output(in, kernel, stride, padding);
+    }
+}

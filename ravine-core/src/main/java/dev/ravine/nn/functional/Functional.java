@@ -1,0 +1,87 @@
+package dev.ravine.nn.functional;
+
+import dev.ravine.kernel.MaxPool2dKernel;
+import dev.ravine.kernel.SoftmaxKernel;
+import dev.ravine.tensor.GatherMap;
+import dev.ravine.tensor.Shape;
+import dev.ravine.tensor.Tensor;
+import dev.ravine.tensor.TensorShapeException;
+
+/**
+ * The differentiable functions layers are made of (PyTorch's torch.nn.functional): convolution, pooling, softmax.
+ * Each is either a composition of tensor operations or a primitive whose backward is written in tensor operations.
+ */
+public final class Functional {
+    private Functional() {}
+
+    /** x [n, c, h, w], weight [o, c, kh, kw], bias [o] or null -> [n, o, outH, outW]. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW) {
+        requireRank(x, 4, "conv2d input", "[batch, channels, height, width]");
+        int[] ws = weight.shape();
+        if (ws.length != 4 || ws[1] != x.size(1)) {
+            throw new TensorShapeException("conv2d expects an input with " + ws[1] + " channels, got " + x.size(1)
+                    + " (input shape " + Shape.str(x.shape()) + ")");
+        }
+        Conv2dGeometry g = new Conv2dGeometry(x.size(0), x.size(1), x.size(2), x.size(3), ws[2], ws[3], strideH, strideW, padH, padW);
+        int outH = g.outH(), outW = g.outW();
+        Tensor cols = x.contiguous().apply(new Im2ColMap(g));
+        Tensor out = weight.reshape(ws[0], -1).matmul(cols); // [o, n*outH*outW]
+        out = out.reshape(ws[0], g.n(), outH, outW).permute(1, 0, 2, 3).contiguous();
+        if (bias != null) out = out.add(bias.reshape(1, ws[0], 1, 1));
+        return out;
+    }
+
+    public static Tensor maxPool2d(Tensor x, int kh, int kw, int strideH, int strideW, int padH, int padW) {
+        requireRank(x, 4, "max_pool2d input", "[batch, channels, height, width]");
+        Conv2dGeometry g = new Conv2dGeometry(x.size(0), x.size(1), x.size(2), x.size(3), kh, kw, strideH, strideW, padH, padW);
+        int[] outShape = {g.n(), g.c(), g.outH(), g.outW()};
+        int count = Shape.numel(outShape);
+        float[] values = new float[count];
+        int[] indices = new int[count];
+        Tensor dense = x.contiguous();
+        MaxPool2dKernel.forward(dense.values(), 0, g.n(), g.c(), g.h(), g.w(), kh, kw, strideH, strideW, padH, padW, values, 0, indices, 0);
+        return dense.apply(new GatherMap(g.inShape(), indices, outShape));
+    }
+
+    public static Tensor avgPool2d(Tensor x, int kh, int kw, int strideH, int strideW, int padH, int padW) {
+        requireRank(x, 4, "avg_pool2d input", "[batch, channels, height, width]");
+        Conv2dGeometry g = new Conv2dGeometry(x.size(0), x.size(1), x.size(2), x.size(3), kh, kw, strideH, strideW, padH, padW);
+        return x.contiguous().apply(new AvgPool2dMap(g));
+    }
+
+    /** log softmax over the last axis, computed in one stable pass; backward g - softmax * sum(g). */
+    public static Tensor logSoftmax(Tensor x) {
+        int cols = x.size(-1), rows = x.numel() / Math.max(cols, 1);
+        float[] out = new float[x.numel()];
+        SoftmaxKernel.logSoftmax(x.values(), 0, rows, cols, out, 0);
+        Tensor[] self = new Tensor[1];
+        self[0] = Tensor.fromOp(out, x.shape(), "log_softmax", new Tensor[] {x},
+                g -> new Tensor[] {g.sub(self[0].exp().mul(g.sum(-1, true)))});
+        return self[0];
+    }
+
+    public static Tensor softmax(Tensor x) {
+        return logSoftmax(x).exp();
+    }
+
+    /** x[i, targets[i]] for each row of a [n, c] tensor; backward scatters into the picked positions. */
+    public static Tensor pickPerRow(Tensor x, int[] targets) {
+        requireRank(x, 2, "pick input", "[batch, classes]");
+        int n = x.size(0), c = x.size(1);
+        if (targets.length != n) throw new TensorShapeException("got " + targets.length + " targets for a batch of " + n);
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (targets[i] < 0 || targets[i] >= c) {
+                throw new IllegalArgumentException("target " + targets[i] + " at row " + i + " is not a class index in [0, " + c + ")");
+            }
+            idx[i] = i * c + targets[i];
+        }
+        return x.contiguous().apply(new GatherMap(new int[] {n, c}, idx, new int[] {n}));
+    }
+
+    static void requireRank(Tensor x, int rank, String what, String layout) {
+        if (x.dim() != rank) {
+            throw new TensorShapeException(what + " must have " + rank + " axes " + layout + ", got shape " + Shape.str(x.shape()));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ravine.optim;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam's preconditioning (Kingma and Ba, 2015) in torch.optim.Adam's exact form:
+ * m = lerp(m, g, 1 - beta1); v = beta2 v + (1 - beta2) g^2; update = (m / (1 - beta1^t)) / (sqrt(v) / sqrt(1 - beta2^t) + eps).
+ * With AMSGrad the running maximum of v is used in the denominator. The learning rate is a later link.
+ */
+public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgrad) implements GradientTransform {
+    public ScaleByAdam {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+        if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+        if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
+    }
+
+    public record State(float[][] mu, float[][] nu, float[][] nuMax, long[] count) implements TransformState {
+        @Override
+        public Map<String, float[][]> arrays() {
+            Map<String, float[][]> m = new LinkedHashMap<>();
+            m.put("exp_avg", mu);
+            m.put("exp_avg_sq", nu);
+            if (nuMax != null) m.put("max_exp_avg_sq", nuMax);
+            return m;
+        }
+
+        @Override
+        public Map<String, long[]> counters() {
+            return Map.of("step", count);
+        }
+    }
+
+    @Override
+    public TransformState init(List<float[]> params) {
+        return new State(zerosLike(params), zerosLike(params), amsgrad ? zerosLike(params) : null, new long[1]);
+    }
+
+    static float[][] zerosLike(List<float[]> params) {
+        float[][] out = new float[params.size()][];
+        for (int i = 0; i < out.length; i++) out[i] = new float[params.get(i).length];
+        return out;
+    }
+
+    @Override
+    public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
+        State s = (State) state;
+        long t = ++s.count[0];
+        float b1 = (float) beta1, b2 = (float) beta2, oneMinusB1 = (float) (1 - beta1), oneMinusB2 = (float) (1 - beta2);
+        // Bias corrections are computed in double and rounded once, as PyTorch computes them in Python floats.
+        float invBc1 = (float) (1 / (1 - Math.pow(beta1, t)));
+        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
+        float e = (float) eps;
+        for (int p = 0; p < updates.length; p++) {
+            float[] g = updates[p], m = s.mu[p], v = s.nu[p], vMax = amsgrad ? s.nuMax[p] : null;
+            for (int i = 0; i < g.length; i++) {
+                float gi = g[i];
+                m[i] = lerp(m[i], gi, oneMinusB1, b1);
+                v[i] = b2 * v[i] + oneMinusB2 * gi * gi;
+                float vi = v[i];
+                if (vMax != null) {
+                    vMax[i] = Math.max(vMax[i], vi);
+                    vi = vMax[i];
+                }
+                g[i] = m[i] * invBc1 / ((float) Math.sqrt(vi) / bc2Sqrt + e);
+            }
+        }
+    }
+
+    /** torch.lerp(start, end, w) as computed for float tensors, so the first moment matches bit for bit. */
+    static float lerp(float start, float end, float weight, float oneMinusWeight) {
+        return weight < 0.5f ? start + weight * (end - start) : end - (end - start) * oneMinusWeight;
+    }
+
+    @Override
+    public String describe() {
+        return (amsgrad ? "amsgrad(" : "adam(") + beta1 + ", " + beta2 + ", eps " + eps + ")";
+    }
+}

@@ -1,0 +1,23 @@
+package dev.ravine.optim;
+
+/** The learning rate as a function of the step (1-based): optax's view of a schedule. */
+public interface Schedule {
+    double learningRate(long step);
+
+    String describe();
+
+    static Schedule constant(double lr) {
+        if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + lr);
+        return new Schedule() {
+            @Override
+            public double learningRate(long step) {
+                return lr;
+            }
+
+            @Override
+            public String describe() {
+                return Double.toString(lr);
+            }
+        };
+    }
+}

@@ -1,0 +1,263 @@
+package dev.ravine.train;
+
+import dev.ravine.autograd.GradMode;
+import dev.ravine.data.Batch;
+import dev.ravine.data.DataLoader;
+import dev.ravine.io.Checkpoint;
+import dev.ravine.io.CheckpointFile;
+import dev.ravine.nn.Module;
+import dev.ravine.nn.loss.Loss;
+import dev.ravine.optim.Optimizer;
+import dev.ravine.tensor.Rng;
+import dev.ravine.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs epochs of mini-batch training with validation, emits events to listeners, and writes checkpoints. Its
+ * public controls (learning-rate scale, stop, snapshot, rollback) are the only way others, the doctor's repairs
+ * included, change a run.
+ */
+public final class Trainer {
+    private final Module model;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final Rng rng;
+    private final TrainingOptions options;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+
+    private int epoch;
+    private int batchInEpoch;
+    /** Running sums of the current epoch: loss * samples, correct predictions, samples, seconds in steps. */
+    private double[] epochSums = new double[4];
+    private String stopReason;
+    private Checkpoint pendingRollback;
+    private final List<Path> writtenCheckpoints = new ArrayList<>();
+
+    public Trainer(Module model, Loss loss, Optimizer optimizer, Rng rng, TrainingOptions options) {
+        this.model = model;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.rng = rng;
+        this.options = options;
+    }
+
+    public Trainer addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ controls
+
+    public Module model() {
+        return model;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public TrainingOptions options() {
+        return options;
+    }
+
+    public int epoch() {
+        return epoch;
+    }
+
+    public void setLrScale(double scale) {
+        optimizer.setLrScale(scale);
+    }
+
+    /** Ends the run after the current step with status STOPPED. */
+    public void requestStop(String reason) {
+        this.stopReason = reason;
+    }
+
+    /** An in-memory checkpoint of this exact point (model, optimizer, Rng, data position, epoch sums). */
+    public Checkpoint snapshot() {
+        return Checkpoint.capture(model, optimizer, rng, epoch, batchInEpoch, epochSums);
+    }
+
+    /** Continues from {@code checkpoint} after the current step; the data resumes at its epoch and batch. */
+    public void rollback(Checkpoint checkpoint) {
+        this.pendingRollback = checkpoint;
+    }
+
+    /** Restores a checkpoint before {@link #fit} is called, to resume a run where it stopped. */
+    public void resume(Checkpoint checkpoint) {
+        apply(checkpoint);
+    }
+
+    private void apply(Checkpoint c) {
+        c.restore(model, optimizer, rng);
+        epoch = c.epoch();
+        batchInEpoch = c.batchInEpoch();
+        epochSums = c.epochAccumulators().length == 4 ? c.epochAccumulators().clone() : new double[4];
+    }
+
+    // ------------------------------------------------------------------ training
+
+    public TrainingResult fit(DataLoader train, DataLoader validation) {
+        long started = System.nanoTime();
+        List<EpochEvent> history = new ArrayList<>();
+        TrainingStatus status = TrainingStatus.COMPLETED;
+        String reason = "all " + options.epochs() + " epochs done";
+        double trainSeconds = 0;
+        long trainSamples = 0;
+        listeners.forEach(l -> l.onTrainingStart(this));
+        Evaluation lastVal = new Evaluation(Double.NaN, Double.NaN, 0);
+        double lastTrainLoss = Double.NaN;
+
+        outer:
+        while (epoch < options.epochs()) {
+            model.train(true);
+            Iterator<Batch> batches = train.epoch(epoch, batchInEpoch).iterator();
+            while (batches.hasNext()) {
+                Batch batch = batches.next();
+                long t0 = System.nanoTime();
+                StepOutcome out = step(batch);
+                double seconds = (System.nanoTime() - t0) * 1e-9;
+                trainSeconds += seconds;
+                trainSamples += batch.size();
+                if (!Double.isFinite(out.loss)) {
+                    status = TrainingStatus.DIVERGED;
+                    reason = "the loss became " + out.loss + " at step " + (optimizer.stepCount() + 1) + " (epoch " + (epoch + 1)
+                            + ", batch " + (batch.index() + 1) + "); the last good checkpoint is kept";
+                    break outer;
+                }
+                batchInEpoch = batch.index() + 1;
+                epochSums[0] += out.loss * batch.size();
+                epochSums[1] += out.correct;
+                epochSums[2] += batch.size();
+                epochSums[3] += seconds;
+                BatchEvent event = new BatchEvent(optimizer.stepCount(), epoch, batch.index(), train.batchesPerEpoch(), batch.size(),
+                        out.loss, out.correct / (double) batch.size(), optimizer.lrScale());
+                for (TrainingListener l : listeners) l.onBatchEnd(this, event);
+                if (pendingRollback != null) {
+                    apply(pendingRollback);
+                    pendingRollback = null;
+                    continue outer;
+                }
+                if (options.checkpointEverySteps() > 0 && optimizer.stepCount() % options.checkpointEverySteps() == 0) {
+                    writeCheckpoint();
+                }
+                if (stopReason != null) {
+                    status = TrainingStatus.STOPPED;
+                    reason = stopReason;
+                    break outer;
+                }
+            }
+            lastTrainLoss = epochSums[0] / Math.max(1, epochSums[2]);
+            double trainAcc = loss.isClassification() ? epochSums[1] / Math.max(1, epochSums[2]) : Double.NaN;
+            double epochSeconds = epochSums[3];
+            double epochSamples = epochSums[2];
+            lastVal = validation == null ? new Evaluation(Double.NaN, Double.NaN, 0) : evaluate(validation);
+            EpochEvent ev = new EpochEvent(epoch + 1, optimizer.stepCount(), lastTrainLoss, trainAcc, lastVal.loss(), lastVal.accuracy(),
+                    epochSeconds, epochSamples / Math.max(epochSeconds, 1e-9));
+            history.add(ev);
+            epoch++;
+            batchInEpoch = 0;
+            epochSums = new double[4];
+            for (TrainingListener l : listeners) l.onEpochEnd(this, ev);
+            writeCheckpoint();
+            if (pendingRollback != null) {
+                apply(pendingRollback);
+                pendingRollback = null;
+            }
+            if (stopReason != null) {
+                status = TrainingStatus.STOPPED;
+                reason = stopReason;
+                break;
+            }
+        }
+        double wall = (System.nanoTime() - started) * 1e-9;
+        TrainingResult result = new TrainingResult(status, reason, history.size(), optimizer.stepCount(), lastTrainLoss,
+                lastVal.loss(), lastVal.accuracy(), trainSamples / Math.max(trainSeconds, 1e-9), wall, List.copyOf(history));
+        for (TrainingListener l : listeners) l.onTrainingEnd(this, result);
+        return result;
+    }
+
+    private record StepOutcome(double loss, int correct) {}
+
+    private StepOutcome step(Batch batch) {
+        Tensor output = model.call(batch.inputs());
+        Tensor l = loss.compute(output, batch.targets());
+        double value = l.item();
+        if (!Double.isFinite(value)) return new StepOutcome(value, 0);
+        optimizer.zeroGrad();
+        l.backward();
+        for (TrainingListener listener : listeners) listener.onGradients(this, optimizer.stepCount() + 1);
+        optimizer.step();
+        return new StepOutcome(value, loss.isClassification() ? countCorrect(output, batch.labels()) : 0);
+    }
+
+    private static int countCorrect(Tensor logits, int[] labels) {
+        if (labels == null || logits.dim() != 2) return 0;
+        int[] predicted = logits.argmax(1);
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) correct++;
+        return correct;
+    }
+
+    /** Mean loss and accuracy over a data set, in inference mode and without recording a graph. */
+    public Evaluation evaluate(DataLoader data) {
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        double lossSum = 0;
+        long correct = 0;
+        int samples = 0;
+        try (var scope = GradMode.noGrad()) {
+            for (Batch batch : data.epoch(0, 0)) {
+                Tensor output = model.call(batch.inputs());
+                lossSum += loss.compute(output, batch.targets()).item() * batch.size();
+                if (loss.isClassification()) correct += countCorrect(output, batch.labels());
+                samples += batch.size();
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        return new Evaluation(lossSum / Math.max(samples, 1), loss.isClassification() ? correct / (double) Math.max(samples, 1) : Double.NaN, samples);
+    }
+
+    // ------------------------------------------------------------------ checkpoints
+
+    private void writeCheckpoint() {
+        if (options.checkpointDir() == null) return;
+        Path file = options.checkpointDir().resolve(String.format("step-%09d.ckpt", optimizer.stepCount()));
+        try {
+            CheckpointFile.write(file, snapshot());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+        if (!writtenCheckpoints.contains(file)) writtenCheckpoints.add(file);
+        while (writtenCheckpoints.size() > options.keepCheckpoints()) {
+            try {
+                Files.deleteIfExists(writtenCheckpoints.remove(0));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        for (TrainingListener l : listeners) l.onCheckpoint(this, file);
+    }
+
+    /** The newest checkpoint file in a folder, by step number in its name, or null. */
+    public static Path latestCheckpoint(Path dir) {
+        if (!Files.isDirectory(dir)) return null;
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("step-\\d+\\.ckpt")).max(Path::compareTo).orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
