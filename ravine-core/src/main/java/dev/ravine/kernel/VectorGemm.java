@@ -52,30 +52,13 @@ final class VectorGemm implements GemmKernel {
             int cols = Math.min(COLS, nc - j);
             for (int i = 0; i < mc; i += ROWS) {
                 int rows = Math.min(ROWS, mc - i);
-                int aIdx = i * kc;
-                int bIdx = j * kc;
                 int at = cIdx + i * ldc + j;
+                VectorMicroKernel.multiply(buffers.a, i * kc, buffers.b, j * kc, kc, buffers.sums);
                 if (rows == ROWS && cols == COLS) {
-                    VectorMicroKernel.multiply(buffers.a, aIdx, buffers.b, bIdx, kc, c, at, ldc, alpha, beta);
+                    VectorMicroKernel.storeBlock(buffers.sums, c, at, ldc, alpha, beta);
                 } else {
-                    multiplyEdge(buffers, aIdx, bIdx, kc, rows, cols, c, at, ldc, alpha, beta);
+                    VectorMicroKernel.storePartialBlock(buffers.sums, rows, cols, c, at, ldc, alpha, beta);
                 }
-            }
-        }
-    }
-
-    /**
-     * A block cut by the edge of C: the kernel writes the raw sums (alpha 1, beta 0 is exact) into a scratch block,
-     * and only the valid part is combined into C, with the same arithmetic the kernel uses.
-     */
-    private static void multiplyEdge(Buffers buffers, int aIdx, int bIdx, int kc, int rows, int cols,
-                                     float[] c, int at, int ldc, float alpha, float beta) {
-        float[] sums = buffers.edge;
-        VectorMicroKernel.multiply(buffers.a, aIdx, buffers.b, bIdx, kc, sums, 0, COLS, 1f, 0f);
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-                int idx = at + r * ldc + j;
-                c[idx] = VectorMicroKernel.combine(sums[r * COLS + j], alpha, beta, beta == 0f ? 0f : c[idx]);
             }
         }
     }
@@ -99,7 +82,7 @@ final class VectorGemm implements GemmKernel {
     private static final class Buffers {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * roundUp(NC, COLS)];
-        final float[] edge = new float[ROWS * COLS];
+        final float[] sums = new float[ROWS * COLS];
 
         private static int roundUp(int value, int multiple) {
             return (value + multiple - 1) / multiple * multiple;

@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * divide the usual layer sizes (128, 512, 784 rows), so few blocks need the edge path.
  *
  * <p>Every element of C gets the same arithmetic whether its block is full or on the edge: the FMA chain over k
- * starting from zero, then {@link #combine}. That is why a tile's position never changes its bits.
+ * starting from zero, then {@link #combine} (or its vector twin). That is why a tile's position never changes its
+ * bits.
  */
 final class VectorMicroKernel {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -24,11 +25,11 @@ final class VectorMicroKernel {
     private VectorMicroKernel() {}
 
     /**
-     * C block (at cIdx, row stride ldc) = alpha * Ap * Bp + beta * C block, where Ap holds kc groups of ROWS
-     * values from aIdx and Bp holds kc groups of COLS values from bIdx. Reads C only when beta != 0.
+     * sums (ROWS x COLS, row-major) = Ap * Bp, where Ap holds kc groups of ROWS values from aIdx and Bp holds kc
+     * groups of COLS values from bIdx. The sums go through memory rather than straight into C because C2 keeps
+     * vectors in registers only within one compiled method; the detour through L1 costs about 1%.
      */
-    static void multiply(float[] ap, int aIdx, float[] bp, int bIdx, int kc,
-                         float[] c, int cIdx, int ldc, float alpha, float beta) {
+    static void multiply(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] sums) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
@@ -65,34 +66,57 @@ final class VectorMicroKernel {
             c70 = a.fma(b0, c70);
             c71 = a.fma(b1, c71);
         }
-        store(c00, c01, c, cIdx, alpha, beta);
-        store(c10, c11, c, cIdx + ldc, alpha, beta);
-        store(c20, c21, c, cIdx + 2 * ldc, alpha, beta);
-        store(c30, c31, c, cIdx + 3 * ldc, alpha, beta);
-        store(c40, c41, c, cIdx + 4 * ldc, alpha, beta);
-        store(c50, c51, c, cIdx + 5 * ldc, alpha, beta);
-        store(c60, c61, c, cIdx + 6 * ldc, alpha, beta);
-        store(c70, c71, c, cIdx + 7 * ldc, alpha, beta);
+        c00.intoArray(sums, 0);
+        c01.intoArray(sums, LANES);
+        c10.intoArray(sums, COLS);
+        c11.intoArray(sums, COLS + LANES);
+        c20.intoArray(sums, 2 * COLS);
+        c21.intoArray(sums, 2 * COLS + LANES);
+        c30.intoArray(sums, 3 * COLS);
+        c31.intoArray(sums, 3 * COLS + LANES);
+        c40.intoArray(sums, 4 * COLS);
+        c41.intoArray(sums, 4 * COLS + LANES);
+        c50.intoArray(sums, 5 * COLS);
+        c51.intoArray(sums, 5 * COLS + LANES);
+        c60.intoArray(sums, 6 * COLS);
+        c61.intoArray(sums, 6 * COLS + LANES);
+        c70.intoArray(sums, 7 * COLS);
+        c71.intoArray(sums, 7 * COLS + LANES);
     }
 
-    private static void store(FloatVector sum0, FloatVector sum1, float[] c, int idx, float alpha, float beta) {
-        store(sum0, c, idx, alpha, beta);
-        store(sum1, c, idx + LANES, alpha, beta);
-    }
-
-    /** The vector form of {@link #combine}: the same operations, so the same bits. */
-    private static void store(FloatVector sum, float[] c, int idx, float alpha, float beta) {
-        FloatVector result;
-        if (beta == 0f) {
-            result = sum.mul(alpha);
-        } else {
-            FloatVector old = FloatVector.fromArray(SPECIES, c, idx);
-            result = sum.fma(FloatVector.broadcast(SPECIES, alpha), beta == 1f ? old : old.mul(beta));
+    /** C block (ROWS x COLS at cIdx, row stride ldc) = combine(sums, old C), a vector at a time. */
+    static void storeBlock(float[] sums, float[] c, int cIdx, int ldc, float alpha, float beta) {
+        FloatVector alphas = FloatVector.broadcast(SPECIES, alpha);
+        for (int r = 0; r < ROWS; r++) {
+            for (int j = 0; j < COLS; j += LANES) {
+                FloatVector sum = FloatVector.fromArray(SPECIES, sums, r * COLS + j);
+                int at = cIdx + r * ldc + j;
+                FloatVector result;
+                if (beta == 0f) {
+                    result = sum.mul(alphas);
+                } else {
+                    FloatVector old = FloatVector.fromArray(SPECIES, c, at);
+                    result = sum.fma(alphas, beta == 1f ? old : old.mul(beta));
+                }
+                result.intoArray(c, at);
+            }
         }
-        result.intoArray(c, idx);
     }
 
-    /** How an accumulated sum enters C, as BLAS defines it: alpha * sum + beta * old, never reading old when beta == 0. */
+    /** The part of C that a block cut by the edge of C covers: rows x cols, combined one element at a time. */
+    static void storePartialBlock(float[] sums, int rows, int cols, float[] c, int cIdx, int ldc, float alpha, float beta) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols - 1; j++) {
+                int at = cIdx + r * ldc + j;
+                c[at] = combine(sums[r * COLS + j], alpha, beta, beta == 0f ? 0f : c[at]);
+            }
+        }
+    }
+
+    /**
+     * How a sum enters C, as BLAS defines it: alpha * sum + beta * old, never reading old when beta == 0. The
+     * scalar twin of {@link #storeBlock}: a mul and an fma, each rounded once, so both give the same bits.
+     */
     static float combine(float sum, float alpha, float beta, float old) {
         if (beta == 0f) return sum * alpha;
         return Math.fma(sum, alpha, beta == 1f ? old : old * beta);
