@@ -106,7 +106,7 @@ final class VectorMicroKernel {
     /** The part of C that a block cut by the edge of C covers: rows x cols, combined one element at a time. */
     static void storePartialBlock(float[] sums, int rows, int cols, float[] c, int cIdx, int ldc, float alpha, float beta) {
         for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols - 1; j++) {
+            for (int j = 0; j < cols; j++) {
                 int at = cIdx + r * ldc + j;
                 c[at] = combine(sums[r * COLS + j], alpha, beta, beta == 0f ? 0f : c[at]);
             }

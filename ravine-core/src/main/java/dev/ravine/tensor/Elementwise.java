@@ -1,10 +1,15 @@
 package dev.ravine.tensor;
 
+import dev.ravine.kernel.ComputePool;
+
 /**
  * Element-wise operations with broadcasting. Each operation's forward and its derivative sit side by side; the
  * derivatives are written in tensor operations so they can be differentiated again.
  */
 final class Elementwise {
+    /** Arrays longer than this are split across the compute pool; element-wise results do not depend on the split. */
+    static final int PARALLEL_CHUNK = 1 << 15;
+
     private Elementwise() {}
 
     enum Binary {
@@ -90,11 +95,12 @@ final class Elementwise {
         int n = out.length;
         if (n == 0) return;
         if (a.isDense() && b.isDense() && a.data.length == n && b.data.length == n) {
-            contiguous(op, a.data, 0, b.data, 0, out, 0, n);
+            ComputePool.parallelRange(n, PARALLEL_CHUNK, (from, to) -> contiguous(op, a.data, from, b.data, from, out, from, to - from));
             return;
         }
         if (a.isDense() && a.data.length == n && b.numel() == 1) {
-            scalarRight(op, a.data, b.data[b.offset], out, n);
+            float c = b.data[b.offset];
+            ComputePool.parallelRange(n, PARALLEL_CHUNK, (from, to) -> rowScalar(op, a.data, from, c, out, from, to - from));
             return;
         }
         int rank = outShape.length;
@@ -132,10 +138,6 @@ final class Elementwise {
         }
     }
 
-    private static void scalarRight(Binary op, float[] a, float c, float[] out, int n) {
-        rowScalar(op, a, 0, c, out, 0, n);
-    }
-
     private static void rowScalar(Binary op, float[] a, int pa, float c, float[] out, int po, int n) {
         switch (op) {
             case ADD -> { for (int i = 0; i < n; i++) out[po + i] = a[pa + i] + c; }
@@ -166,12 +168,16 @@ final class Elementwise {
     private static float[] map(Unary op, Tensor x) {
         float[] src = x.values();
         float[] out = new float[src.length];
-        switch (op) {
-            case NEG -> { for (int i = 0; i < src.length; i++) out[i] = -src[i]; }
-            case RELU -> { for (int i = 0; i < src.length; i++) out[i] = src[i] > 0 ? src[i] : (src[i] != src[i] ? src[i] : 0f); }
-            default -> { for (int i = 0; i < src.length; i++) out[i] = op.apply(src[i]); }
-        }
+        ComputePool.parallelRange(src.length, PARALLEL_CHUNK, (from, to) -> mapRange(op, src, out, from, to));
         return out;
+    }
+
+    private static void mapRange(Unary op, float[] src, float[] out, int from, int to) {
+        switch (op) {
+            case NEG -> { for (int i = from; i < to; i++) out[i] = -src[i]; }
+            case RELU -> { for (int i = from; i < to; i++) out[i] = src[i] > 0 ? src[i] : (src[i] != src[i] ? src[i] : 0f); }
+            default -> { for (int i = from; i < to; i++) out[i] = op.apply(src[i]); }
+        }
     }
 
     private static Tensor unaryBackward(Unary op, Tensor x, Tensor y, Tensor g) {

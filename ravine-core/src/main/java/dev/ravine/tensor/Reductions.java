@@ -111,21 +111,14 @@ final class Reductions {
             out[0] = (float) sumRange(src, 0, src.length);
             return out;
         }
-        boolean keptIsPrefix = true, keptIsSuffix = true;
-        for (int i = 0; i < rank; i++) {
-            if (reduced[i] && i < lastKept) keptIsPrefix = false;
-            if (reduced[i] && i > firstKept) keptIsSuffix = false;
-        }
-        if (keptIsPrefix) {
-            int inner = src.length / out.length;
-            for (int o = 0; o < out.length; o++) out[o] = (float) sumRange(src, o * inner, inner);
-            return out;
-        }
-        if (keptIsSuffix) {
-            int cols = out.length;
-            for (int r = 0; r < src.length; r += cols) {
-                for (int c = 0; c < cols; c++) out[c] += src[r + c];
-            }
+        boolean keptIsOneBlock = true;
+        for (int i = firstKept; i <= lastKept; i++) if (reduced[i]) keptIsOneBlock = false;
+        if (keptIsOneBlock) {
+            // View as [outer, kept, inner] and sum over outer and inner: covers bias gradients of every layout.
+            int outer = 1, inner = 1;
+            for (int i = 0; i < firstKept; i++) outer *= x.shape[i];
+            for (int i = lastKept + 1; i < rank; i++) inner *= x.shape[i];
+            sumOuterInner(src, outer, out.length, inner, out);
             return out;
         }
         int[] outStrides = Shape.contiguousStrides(keptShape);
@@ -140,6 +133,22 @@ final class Reductions {
             }
         }
         return out;
+    }
+
+    private static void sumOuterInner(float[] src, int outer, int kept, int inner, float[] out) {
+        if (inner == 1) {
+            // Row-wise accumulation: each output column sums its values top to bottom.
+            for (int o = 0; o < outer; o++) {
+                int base = o * kept;
+                for (int k = 0; k < kept; k++) out[k] += src[base + k];
+            }
+            return;
+        }
+        double[] acc = new double[kept];
+        for (int o = 0; o < outer; o++) {
+            for (int k = 0; k < kept; k++) acc[k] += sumRange(src, (o * kept + k) * inner, inner);
+        }
+        for (int k = 0; k < kept; k++) out[k] = (float) acc[k];
     }
 
     /** Sum in double, so long reductions (a loss over a large batch) do not lose float precision. */

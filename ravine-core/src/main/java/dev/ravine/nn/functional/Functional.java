@@ -24,9 +24,8 @@ public final class Functional {
         }
         Conv2dGeometry g = new Conv2dGeometry(x.size(0), x.size(1), x.size(2), x.size(3), ws[2], ws[3], strideH, strideW, padH, padW);
         int outH = g.outH(), outW = g.outW();
-        Tensor cols = x.contiguous().apply(new Im2ColMap(g));
-        Tensor out = weight.reshape(ws[0], -1).matmul(cols); // [o, n*outH*outW]
-        out = out.reshape(ws[0], g.n(), outH, outW).permute(1, 0, 2, 3).contiguous();
+        Tensor cols = x.contiguous().apply(new Im2ColMap(g)); // [n, c*kh*kw, outH*outW]
+        Tensor out = weight.reshape(ws[0], -1).matmul(cols).reshape(g.n(), ws[0], outH, outW);
         if (bias != null) out = out.add(bias.reshape(1, ws[0], 1, 1));
         return out;
     }

@@ -1,0 +1,70 @@
+package dev.ravine.bench;
+
+import dev.ravine.kernel.ComputePool;
+import dev.ravine.kernel.Gemm;
+import dev.ravine.nn.Activation;
+import dev.ravine.nn.Conv2d;
+import dev.ravine.nn.Flatten;
+import dev.ravine.nn.Linear;
+import dev.ravine.nn.MaxPool2d;
+import dev.ravine.nn.Module;
+import dev.ravine.nn.Sequential;
+import dev.ravine.nn.loss.CrossEntropyLoss;
+import dev.ravine.nn.loss.Loss;
+import dev.ravine.optim.Optimizer;
+import dev.ravine.optim.Optimizers;
+import dev.ravine.tensor.Rng;
+import dev.ravine.tensor.Tensor;
+
+/**
+ * Training throughput (samples/s) of the two reference models on 28x28 inputs, batch 128, Adam: the MLP
+ * 784-512-256-10 and the CNN conv32-pool-conv64-pool-128-10. Synthetic inputs: the arithmetic is the same as for
+ * Fashion-MNIST, and the benchmark needs no data files. Prints one line per model, the same format as
+ * bench/pytorch_peer.py, so bench/compare-training.sh can put them side by side.
+ *
+ * <p>Usage: TrainingThroughput [mlp|cnn|both] [measured batches]
+ */
+public final class TrainingThroughput {
+    public static void main(String[] args) {
+        String which = args.length > 0 ? args[0] : "both";
+        int batches = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        System.out.printf("ravine: GEMM %s, %d threads%n", Gemm.implementation(), ComputePool.threads());
+        if (!which.equals("cnn")) report("mlp", mlp(new Rng(1)), 1, batches > 0 ? batches : 200);
+        if (!which.equals("mlp")) report("cnn", cnn(new Rng(1)), 1, batches > 0 ? batches : 20);
+    }
+
+    static Module mlp(Rng rng) {
+        return new Sequential(new Flatten(), new Linear(784, 512, true, rng), Activation.relu(), new Linear(512, 256, true, rng),
+                Activation.relu(), new Linear(256, 10, true, rng));
+    }
+
+    static Module cnn(Rng rng) {
+        return new Sequential(new Conv2d(1, 32, 3, 1, 1, true, rng, null), Activation.relu(), new MaxPool2d(2, 2, 0),
+                new Conv2d(32, 64, 3, 1, 1, true, rng, null), Activation.relu(), new MaxPool2d(2, 2, 0), new Flatten(),
+                new Linear(64 * 7 * 7, 128, true, rng), Activation.relu(), new Linear(128, 10, true, rng));
+    }
+
+    static void report(String name, Module model, int channels, int measured) {
+        int batch = 128;
+        Rng rng = new Rng(2);
+        Tensor x = Tensor.normal(rng, 0, 1, batch, channels, 28, 28);
+        float[] labels = new float[batch];
+        for (int i = 0; i < batch; i++) labels[i] = rng.nextInt(10);
+        Tensor y = Tensor.of(labels, batch);
+        Loss loss = new CrossEntropyLoss();
+        Optimizer opt = Optimizers.adam(model.namedParameters(), 1e-3);
+        int warmup = Math.max(5, measured / 4);
+        for (int i = 0; i < warmup; i++) step(model, loss, opt, x, y);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < measured; i++) step(model, loss, opt, x, y);
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+        System.out.printf("%s: %.0f samples/s (%d batches of %d in %.2f s)%n", name, measured * batch / seconds, measured, batch, seconds);
+    }
+
+    private static void step(Module model, Loss loss, Optimizer opt, Tensor x, Tensor y) {
+        Tensor l = loss.compute(model.call(x), y);
+        opt.zeroGrad();
+        l.backward();
+        opt.step();
+    }
+}
