@@ -63,14 +63,16 @@ def randomize_affine(module):
         module.bias.copy_(0.5 * torch.randn_like(module.bias))
 
 
-def layer_case(name, make, input_shape, training=True, config=None, input_scale=1.0, prepare=None):
-    """make() builds the torch module (after seeding, so default initializations are fixed too)."""
+def layer_case(name, make, input_shape, training=True, config=None, input_scale=1.0, prepare=None, make_input=None):
+    """make() builds the torch module (after seeding, so default initializations are fixed too); make_input(shape),
+    when given, replaces the default input scale * N(0, 1)."""
     seed("layers/" + name)
     module = make()
     if prepare is not None:
         prepare(module)
     module.train(training)
-    x = (input_scale * torch.randn(*input_shape)).requires_grad_(True)
+    x = input_scale * torch.randn(*input_shape) if make_input is None else make_input(input_shape)
+    x = x.detach().clone().requires_grad_(True)
     entries = {"layer": name, "training": training}
     entries.update(config or {})
     entries["input"] = enc(x)
@@ -115,18 +117,44 @@ def bn_prepare(bn):
     set_running_stats(bn)
 
 
+def with_zeros(shape):
+    """2 * N(0, 1) with every third value exactly 0, to pin down the derivative at the kink."""
+    x = 2 * torch.randn(*shape)
+    x.view(-1)[::3] = 0.0
+    return x
+
+
+def with_ties(shape):
+    """Small non-negative integers (a relu'd, quantized input): many equal values inside each pooling window."""
+    return torch.clamp(torch.round(1.5 * torch.randn(*shape)), min=0.0)
+
+
 def layers():
     layer_case("linear", lambda: nn.Linear(5, 4), (4, 5), config={"in_features": 5, "out_features": 4, "bias": True})
+    layer_case("linear_3d_input", lambda: nn.Linear(5, 4), (2, 3, 5),
+               config={"in_features": 5, "out_features": 4, "bias": True})
     layer_case("conv2d_s1_p1", lambda: nn.Conv2d(3, 4, 3, stride=1, padding=1, bias=True), (2, 3, 6, 6),
                config={"in_channels": 3, "out_channels": 4, "kernel": 3, "stride": 1, "padding": 1, "bias": True})
     layer_case("conv2d_s2_p0_nobias", lambda: nn.Conv2d(3, 4, 3, stride=2, padding=0, bias=False), (2, 3, 7, 7),
                config={"in_channels": 3, "out_channels": 4, "kernel": 3, "stride": 2, "padding": 0, "bias": False})
+    layer_case("conv2d_rect_s2_p1", lambda: nn.Conv2d(2, 3, 3, stride=2, padding=1, bias=True), (2, 2, 5, 7),
+               config={"in_channels": 2, "out_channels": 3, "kernel": 3, "stride": 2, "padding": 1, "bias": True})
     layer_case("maxpool2d_k2_s2", lambda: nn.MaxPool2d(2, stride=2), (2, 3, 6, 6),
                config={"kernel": 2, "stride": 2, "padding": 0})
     layer_case("maxpool2d_k3_s2_p1", lambda: nn.MaxPool2d(3, stride=2, padding=1), (2, 3, 6, 6),
                config={"kernel": 3, "stride": 2, "padding": 1})
     layer_case("avgpool2d_k3_s2_p1", lambda: nn.AvgPool2d(3, stride=2, padding=1), (2, 3, 6, 6),
                config={"kernel": 3, "stride": 2, "padding": 1})
+    # rectangular inputs whose last windows overhang the bottom and right edges into the padding
+    layer_case("maxpool2d_k3_s2_p1_rect", lambda: nn.MaxPool2d(3, stride=2, padding=1), (2, 3, 5, 7),
+               config={"kernel": 3, "stride": 2, "padding": 1})
+    layer_case("avgpool2d_k3_s2_p1_rect", lambda: nn.AvgPool2d(3, stride=2, padding=1), (2, 3, 5, 7),
+               config={"kernel": 3, "stride": 2, "padding": 1})
+    # ties inside windows: PyTorch routes the gradient to the first maximal element of each window
+    layer_case("maxpool2d_k2_s2_ties", lambda: nn.MaxPool2d(2, stride=2), (2, 3, 6, 6), make_input=with_ties,
+               config={"kernel": 2, "stride": 2, "padding": 0})
+    layer_case("maxpool2d_k3_s2_p1_ties", lambda: nn.MaxPool2d(3, stride=2, padding=1), (2, 3, 6, 6),
+               make_input=with_ties, config={"kernel": 3, "stride": 2, "padding": 1})
     layer_case("flatten", lambda: nn.Flatten(), (2, 3, 4, 4))
     layer_case("batchnorm1d_train", lambda: nn.BatchNorm1d(5), (8, 5), training=True, prepare=bn_prepare,
                input_scale=2.0, config={"features": 5, "eps": 1e-5, "momentum": 0.1})
@@ -156,6 +184,9 @@ def layers():
     }
     for kind, make in activations.items():
         layer_case("activation_" + kind, make, (4, 6), input_scale=2.0, config={"activation": kind})
+    for kind in ("relu", "leaky_relu", "elu", "gelu", "softplus"):
+        layer_case("activation_" + kind + "_at_zero", activations[kind], (4, 6), make_input=with_zeros,
+                   config={"activation": kind})
     layer_case("residual", lambda: Residual(nn.Sequential(nn.Linear(5, 6), nn.ReLU(), nn.Linear(6, 5))), (4, 5),
                config={"features": 5, "hidden": 6, "out_features": 5})
     layer_case("residual_projection",
@@ -181,6 +212,10 @@ def loss_case(name, fn, pred, target, config=None):
 def losses():
     seed("losses/cross_entropy")
     loss_case("cross_entropy", lambda p, t: F.cross_entropy(p, t.long()), 2 * torch.randn(6, 5), torch.randint(0, 5, (6,)))
+    seed("losses/cross_entropy_extreme")
+    logits = torch.tensor([[80.0, -80.0, 0.0, 5.0], [-50.0, 50.0, 49.0, 0.0], [0.0, 0.0, 0.0, 0.0],
+                           [1e-3, -1e-3, 30.0, -30.0]])
+    loss_case("cross_entropy_extreme", lambda p, t: F.cross_entropy(p, t.long()), logits, torch.tensor([1, 2, 3, 2]))
     seed("losses/nll")
     log_probs = F.log_softmax(2 * torch.randn(6, 5), dim=-1)
     loss_case("nll", lambda p, t: F.nll_loss(p, t.long()), log_probs, torch.randint(0, 5, (6,)))
@@ -190,6 +225,10 @@ def losses():
     targets = torch.rand(4, 3)
     targets[:2] = (targets[:2] > 0.5).float()  # hard 0/1 labels in the first rows, soft labels after
     loss_case("bce_with_logits", F.binary_cross_entropy_with_logits, 3 * torch.randn(4, 3), targets)
+    seed("losses/bce_with_logits_extreme")
+    loss_case("bce_with_logits_extreme", F.binary_cross_entropy_with_logits,
+              torch.tensor([[-100.0, -40.0, -20.0, -5.0], [0.0, 5.0, 20.0, 40.0], [100.0, 17.0, -17.0, 0.5]]),
+              torch.tensor([[1.0, 0.0, 1.0, 0.3], [0.5, 1.0, 0.0, 1.0], [0.0, 1.0, 0.0, 0.7]]))
     seed("losses/huber")
     # residuals on both sides of delta = 1, none within 0.05 of it
     d = torch.tensor([-3.0, -1.6, -1.2, -0.9, -0.4, -0.05, 0.1, 0.5, 0.8, 1.1, 1.7, 2.5]) + 0.03 * torch.rand(12)
@@ -252,6 +291,7 @@ def adam_case(name, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=
 
 def optimizers():
     sgd_case("sgd", lr=0.05)
+    sgd_case("sgd_weight_decay", lr=0.05, weight_decay=0.01)
     sgd_case("sgd_momentum", lr=0.05, momentum=0.9)
     sgd_case("sgd_nesterov", lr=0.05, momentum=0.9, nesterov=True)
     sgd_case("sgd_momentum_dampening_wd", lr=0.05, momentum=0.9, dampening=0.1, weight_decay=0.01)
@@ -259,6 +299,7 @@ def optimizers():
     adam_case("adam_weight_decay", lr=0.01, weight_decay=0.01)
     adam_case("adam_amsgrad", lr=0.01, amsgrad=True)
     adam_case("adam_betas_eps", lr=0.01, betas=(0.8, 0.99), eps=1e-6)
+    adam_case("adam_amsgrad_weight_decay", lr=0.01, weight_decay=0.01, amsgrad=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import static dev.ravine.kernel.VectorMicroKernel.LANES;
 import static dev.ravine.kernel.VectorMicroKernel.ROWS;
 import static dev.ravine.kernel.VectorMicroKernel.SPECIES;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -34,19 +35,21 @@ final class VectorPacking {
 
     /** A stored m x k: each of the sliver's rows is contiguous in k and lands every ROWS floats. */
     private static void packRowsOfStoredA(float[] a, int src, int lda, int valid, int kc, float[] dest, int sliver) {
-        for (int r = 0; r < ROWS; r++) {
-            int rowSrc = src + r * lda;
-            for (int p = 0; p < kc; p++) dest[sliver + p * ROWS + r] = r < valid ? a[rowSrc + p] : 0f;
+        int p = 0;
+        if (valid == ROWS && ROWS == 8 && Transpose8x8.AVAILABLE) {
+            for (; p + 8 <= kc; p += 8) Transpose8x8.transpose(a, src + p, lda, dest, sliver + p * ROWS, ROWS);
         }
+        for (int r = 0; r < valid; r++) {
+            int rowSrc = src + r * lda;
+            for (int q = p; q < kc; q++) dest[sliver + q * ROWS + r] = a[rowSrc + q];
+        }
+        zeroPadding(dest, sliver, ROWS, valid, kc);
     }
 
     /** A stored k x m: for each p the sliver's ROWS values are already adjacent. */
     private static void packColumnsOfStoredA(float[] a, int src, int lda, int valid, int kc, float[] dest, int sliver) {
-        for (int p = 0; p < kc; p++) {
-            int rowSrc = src + p * lda;
-            int to = sliver + p * ROWS;
-            for (int r = 0; r < ROWS; r++) dest[to + r] = r < valid ? a[rowSrc + r] : 0f;
-        }
+        for (int p = 0; p < kc; p++) System.arraycopy(a, src + p * lda, dest, sliver + p * ROWS, valid);
+        zeroPadding(dest, sliver, ROWS, valid, kc);
     }
 
     /**
@@ -79,18 +82,33 @@ final class VectorPacking {
     }
 
     private static void packPartialColumns(float[] b, int src, int ldb, int valid, int kc, float[] dest, int sliver) {
-        for (int p = 0; p < kc; p++) {
-            int from = src + p * ldb;
-            int to = sliver + p * COLS;
-            for (int j = 0; j < COLS; j++) dest[to + j] = j < valid ? b[from + j] : 0f;
-        }
+        for (int p = 0; p < kc; p++) System.arraycopy(b, src + p * ldb, dest, sliver + p * COLS, valid);
+        zeroPadding(dest, sliver, COLS, valid, kc);
     }
 
     /** B stored n x k: each of the sliver's columns is a contiguous row of the stored B and lands every COLS floats. */
     private static void packRowsOfStoredB(float[] b, int src, int ldb, int valid, int kc, float[] dest, int sliver) {
-        for (int j = 0; j < COLS; j++) {
+        int p = 0;
+        if (valid == COLS && COLS % 8 == 0 && Transpose8x8.AVAILABLE) {
+            for (; p + 8 <= kc; p += 8) {
+                for (int j = 0; j < COLS; j += 8) {
+                    Transpose8x8.transpose(b, src + j * ldb + p, ldb, dest, sliver + p * COLS + j, COLS);
+                }
+            }
+        }
+        for (int j = 0; j < valid; j++) {
             int rowSrc = src + j * ldb;
-            for (int p = 0; p < kc; p++) dest[sliver + p * COLS + j] = j < valid ? b[rowSrc + p] : 0f;
+            for (int q = p; q < kc; q++) dest[sliver + q * COLS + j] = b[rowSrc + q];
+        }
+        zeroPadding(dest, sliver, COLS, valid, kc);
+    }
+
+    /** Zeroes lanes valid..width-1 of every k step of a sliver, so padding contributes nothing to the sums. */
+    private static void zeroPadding(float[] dest, int sliver, int width, int valid, int kc) {
+        if (valid == width) return;
+        for (int p = 0; p < kc; p++) {
+            int at = sliver + p * width;
+            Arrays.fill(dest, at + valid, at + width, 0f);
         }
     }
 }

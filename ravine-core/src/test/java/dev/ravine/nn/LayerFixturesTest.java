@@ -24,6 +24,12 @@ class LayerFixturesTest {
         check(f, new Linear(f.integer("in_features"), f.integer("out_features"), f.bool("bias"), rng));
     }
 
+    @Test void linearOn3dInput() {
+        Fixture f = Fixture.load("layers/linear_3d_input.json");
+        check(f, new Linear(f.integer("in_features"), f.integer("out_features"), f.bool("bias"), rng));
+    }
+
+    @Test void conv2dStride2Pad1RectangularInput() { conv("layers/conv2d_rect_s2_p1.json"); }
     @Test void conv2dStride1Pad1() { conv("layers/conv2d_s1_p1.json"); }
     @Test void conv2dStride2Pad0NoBias() { conv("layers/conv2d_s2_p0_nobias.json"); }
 
@@ -35,14 +41,20 @@ class LayerFixturesTest {
 
     @Test void maxPoolK2S2() { maxPool("layers/maxpool2d_k2_s2.json"); }
     @Test void maxPoolK3S2P1() { maxPool("layers/maxpool2d_k3_s2_p1.json"); }
+    @Test void maxPoolK3S2P1RectangularInput() { maxPool("layers/maxpool2d_k3_s2_p1_rect.json"); }
+    @Test void maxPoolK2S2WithTies() { maxPool("layers/maxpool2d_k2_s2_ties.json"); }
+    @Test void maxPoolK3S2P1WithTies() { maxPool("layers/maxpool2d_k3_s2_p1_ties.json"); }
 
     private void maxPool(String path) {
         Fixture f = Fixture.load(path);
         check(f, new MaxPool2d(f.integer("kernel"), f.integer("stride"), f.integer("padding")));
     }
 
-    @Test void avgPoolK3S2P1() {
-        Fixture f = Fixture.load("layers/avgpool2d_k3_s2_p1.json");
+    @Test void avgPoolK3S2P1() { avgPool("layers/avgpool2d_k3_s2_p1.json"); }
+    @Test void avgPoolK3S2P1RectangularInput() { avgPool("layers/avgpool2d_k3_s2_p1_rect.json"); }
+
+    private void avgPool(String path) {
+        Fixture f = Fixture.load(path);
         check(f, new AvgPool2d(f.integer("kernel"), f.integer("stride"), f.integer("padding")));
     }
 
@@ -87,8 +99,15 @@ class LayerFixturesTest {
     @Test void softplus() { activation("softplus"); }
     @Test void softmax() { activation("softmax"); }
 
-    private void activation(String kind) {
-        Fixture f = Fixture.load("layers/activation_" + kind + ".json");
+    // Inputs with exact zeros: the derivative at the kink must be PyTorch's choice.
+    @Test void reluAtZero() { activation("relu_at_zero"); }
+    @Test void leakyReluAtZero() { activation("leaky_relu_at_zero"); }
+    @Test void eluAtZero() { activation("elu_at_zero"); }
+    @Test void geluAtZero() { activation("gelu_at_zero"); }
+    @Test void softplusAtZero() { activation("softplus_at_zero"); }
+
+    private void activation(String name) {
+        Fixture f = Fixture.load("layers/activation_" + name + ".json");
         // The default parameters are PyTorch's: slope 0.01 for leaky_relu, alpha 1 for elu.
         check(f, new Activation(Activation.Kind.parse(f.string("activation"))));
     }

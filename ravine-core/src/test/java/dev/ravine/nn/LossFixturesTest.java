@@ -17,9 +17,11 @@ class LossFixturesTest {
     private static final double TOL = 1e-5;
 
     @Test void crossEntropy() { check("cross_entropy", new CrossEntropyLoss()); }
+    @Test void crossEntropyExtremeLogits() { check("cross_entropy_extreme", new CrossEntropyLoss()); }
     @Test void nll() { check("nll", new NllLoss()); }
     @Test void mse() { check("mse", new MseLoss()); }
     @Test void bceWithLogits() { check("bce_with_logits", new BceWithLogitsLoss()); }
+    @Test void bceWithLogitsExtremeLogits() { check("bce_with_logits_extreme", new BceWithLogitsLoss()); }
 
     @Test void huber() {
         Fixture f = Fixture.load("losses/huber.json");
@@ -30,8 +32,8 @@ class LossFixturesTest {
         for (String name : Loss.NAMES) check(name, Loss.byName(name));
     }
 
-    private static void check(String name, Loss loss) {
-        Fixture f = Fixture.load("losses/" + name + ".json");
+    private static void check(String fixture, Loss loss) {
+        Fixture f = Fixture.load("losses/" + fixture + ".json");
         Tensor prediction = f.tensor("input").requiresGrad(true);
         Tensor value = loss.compute(prediction, f.tensor("target"));
         f.compare("output", value, TOL);

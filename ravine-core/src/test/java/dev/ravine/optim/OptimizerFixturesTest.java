@@ -18,6 +18,7 @@ class OptimizerFixturesTest {
     private static final double TOL = 1e-5;
 
     @Test void sgd() { check("sgd"); }
+    @Test void sgdWeightDecay() { check("sgd_weight_decay"); }
     @Test void sgdMomentum() { check("sgd_momentum"); }
     @Test void sgdNesterov() { check("sgd_nesterov"); }
     @Test void sgdMomentumDampeningWeightDecay() { check("sgd_momentum_dampening_wd"); }
@@ -25,6 +26,7 @@ class OptimizerFixturesTest {
     @Test void adamWeightDecay() { check("adam_weight_decay"); }
     @Test void adamAmsgrad() { check("adam_amsgrad"); }
     @Test void adamBetasEps() { check("adam_betas_eps"); }
+    @Test void adamAmsgradWeightDecay() { check("adam_amsgrad_weight_decay"); }
 
     private static Optimizer build(Fixture f, Map<String, Tensor> params) {
         return switch (f.string("kind")) {
