@@ -31,37 +31,48 @@ final class Transpose8x8 {
     private Transpose8x8() {}
 
     /**
-     * Writes column c of the 8 x 8 block at src[from + r * ld + c] as row c of the block at
-     * dest[to + c * destStride + r].
+     * Transposes the strip of 8 rows x width columns at src[from + r * ld + c] into dest[to + c * destStride + r],
+     * 8 columns at a time; returns how many columns it did (width rounded down to a multiple of 8), leaving the rest
+     * to the caller. The loop lives here, with the selectors in locals, because C2 will not inline a block-sized
+     * transpose into its callers and then re-materialises the constants on every call.
      */
-    static void transpose(float[] src, int from, int ld, float[] dest, int to, int destStride) {
-        FloatVector r0 = FloatVector.fromArray(EIGHT, src, from);
-        FloatVector r1 = FloatVector.fromArray(EIGHT, src, from + ld);
-        FloatVector r2 = FloatVector.fromArray(EIGHT, src, from + 2 * ld);
-        FloatVector r3 = FloatVector.fromArray(EIGHT, src, from + 3 * ld);
-        FloatVector r4 = FloatVector.fromArray(EIGHT, src, from + 4 * ld);
-        FloatVector r5 = FloatVector.fromArray(EIGHT, src, from + 5 * ld);
-        FloatVector r6 = FloatVector.fromArray(EIGHT, src, from + 6 * ld);
-        FloatVector r7 = FloatVector.fromArray(EIGHT, src, from + 7 * ld);
-        // Rows r, r+1 -> columns 0-3 (low) and 4-7 (high) of those two rows, lane-interleaved.
-        FloatVector p01 = PAIRS_LOW.selectFrom(r0, r1), q01 = PAIRS_HIGH.selectFrom(r0, r1);
-        FloatVector p23 = PAIRS_LOW.selectFrom(r2, r3), q23 = PAIRS_HIGH.selectFrom(r2, r3);
-        FloatVector p45 = PAIRS_LOW.selectFrom(r4, r5), q45 = PAIRS_HIGH.selectFrom(r4, r5);
-        FloatVector p67 = PAIRS_LOW.selectFrom(r6, r7), q67 = PAIRS_HIGH.selectFrom(r6, r7);
-        // Rows 0-3 (resp. 4-7) of two adjacent columns each.
-        FloatVector c01top = QUADS_LOW.selectFrom(p01, p23), c23top = QUADS_HIGH.selectFrom(p01, p23);
-        FloatVector c45top = QUADS_LOW.selectFrom(q01, q23), c67top = QUADS_HIGH.selectFrom(q01, q23);
-        FloatVector c01bottom = QUADS_LOW.selectFrom(p45, p67), c23bottom = QUADS_HIGH.selectFrom(p45, p67);
-        FloatVector c45bottom = QUADS_LOW.selectFrom(q45, q67), c67bottom = QUADS_HIGH.selectFrom(q45, q67);
-        // Whole columns.
-        HALVES_LOW.selectFrom(c01top, c01bottom).intoArray(dest, to);
-        HALVES_HIGH.selectFrom(c01top, c01bottom).intoArray(dest, to + destStride);
-        HALVES_LOW.selectFrom(c23top, c23bottom).intoArray(dest, to + 2 * destStride);
-        HALVES_HIGH.selectFrom(c23top, c23bottom).intoArray(dest, to + 3 * destStride);
-        HALVES_LOW.selectFrom(c45top, c45bottom).intoArray(dest, to + 4 * destStride);
-        HALVES_HIGH.selectFrom(c45top, c45bottom).intoArray(dest, to + 5 * destStride);
-        HALVES_LOW.selectFrom(c67top, c67bottom).intoArray(dest, to + 6 * destStride);
-        HALVES_HIGH.selectFrom(c67top, c67bottom).intoArray(dest, to + 7 * destStride);
+    static int transposeStrip(float[] src, int from, int ld, int width, float[] dest, int to, int destStride) {
+        FloatVector pairsLow = PAIRS_LOW, pairsHigh = PAIRS_HIGH;
+        FloatVector quadsLow = QUADS_LOW, quadsHigh = QUADS_HIGH;
+        FloatVector halvesLow = HALVES_LOW, halvesHigh = HALVES_HIGH;
+        int c = 0;
+        for (; c + 8 <= width; c += 8) {
+            int in = from + c;
+            FloatVector r0 = FloatVector.fromArray(EIGHT, src, in);
+            FloatVector r1 = FloatVector.fromArray(EIGHT, src, in + ld);
+            FloatVector r2 = FloatVector.fromArray(EIGHT, src, in + 2 * ld);
+            FloatVector r3 = FloatVector.fromArray(EIGHT, src, in + 3 * ld);
+            FloatVector r4 = FloatVector.fromArray(EIGHT, src, in + 4 * ld);
+            FloatVector r5 = FloatVector.fromArray(EIGHT, src, in + 5 * ld);
+            FloatVector r6 = FloatVector.fromArray(EIGHT, src, in + 6 * ld);
+            FloatVector r7 = FloatVector.fromArray(EIGHT, src, in + 7 * ld);
+            // Rows r, r+1 -> columns 0-3 (p) and 4-7 (q) of those two rows, lane-interleaved.
+            FloatVector p01 = pairsLow.selectFrom(r0, r1), q01 = pairsHigh.selectFrom(r0, r1);
+            FloatVector p23 = pairsLow.selectFrom(r2, r3), q23 = pairsHigh.selectFrom(r2, r3);
+            FloatVector p45 = pairsLow.selectFrom(r4, r5), q45 = pairsHigh.selectFrom(r4, r5);
+            FloatVector p67 = pairsLow.selectFrom(r6, r7), q67 = pairsHigh.selectFrom(r6, r7);
+            // Rows 0-3 (top) or 4-7 (bottom) of two adjacent columns.
+            FloatVector c01top = quadsLow.selectFrom(p01, p23), c23top = quadsHigh.selectFrom(p01, p23);
+            FloatVector c45top = quadsLow.selectFrom(q01, q23), c67top = quadsHigh.selectFrom(q01, q23);
+            FloatVector c01bottom = quadsLow.selectFrom(p45, p67), c23bottom = quadsHigh.selectFrom(p45, p67);
+            FloatVector c45bottom = quadsLow.selectFrom(q45, q67), c67bottom = quadsHigh.selectFrom(q45, q67);
+            // Whole columns.
+            int out = to + c * destStride;
+            halvesLow.selectFrom(c01top, c01bottom).intoArray(dest, out);
+            halvesHigh.selectFrom(c01top, c01bottom).intoArray(dest, out + destStride);
+            halvesLow.selectFrom(c23top, c23bottom).intoArray(dest, out + 2 * destStride);
+            halvesHigh.selectFrom(c23top, c23bottom).intoArray(dest, out + 3 * destStride);
+            halvesLow.selectFrom(c45top, c45bottom).intoArray(dest, out + 4 * destStride);
+            halvesHigh.selectFrom(c45top, c45bottom).intoArray(dest, out + 5 * destStride);
+            halvesLow.selectFrom(c67top, c67bottom).intoArray(dest, out + 6 * destStride);
+            halvesHigh.selectFrom(c67top, c67bottom).intoArray(dest, out + 7 * destStride);
+        }
+        return c;
     }
 
     private static FloatVector selector(float... lanes) {

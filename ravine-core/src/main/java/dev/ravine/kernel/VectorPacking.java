@@ -7,6 +7,7 @@ import static dev.ravine.kernel.VectorMicroKernel.SPECIES;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies blocks of op(A) and op(B) into the order {@link VectorMicroKernel} reads them: slivers of ROWS rows of A
@@ -14,6 +15,10 @@ import jdk.incubator.vector.FloatVector;
  * transposes, and pads the last sliver with zeros so the kernel never needs a short form.
  */
 final class VectorPacking {
+    /** Moves a group of 8 rows of A in one go, where 256-bit vectors are native (emulated they are slower than scalar). */
+    private static final VectorSpecies<Float> EIGHT_LANES = FloatVector.SPECIES_256;
+    private static final boolean EIGHT_LANES_NATIVE = SPECIES.vectorBitSize() >= 256;
+
     private VectorPacking() {}
 
     /**
@@ -37,7 +42,7 @@ final class VectorPacking {
     private static void packRowsOfStoredA(float[] a, int src, int lda, int valid, int kc, float[] dest, int sliver) {
         int p = 0;
         if (valid == ROWS && ROWS == 8 && Transpose8x8.AVAILABLE) {
-            for (; p + 8 <= kc; p += 8) Transpose8x8.transpose(a, src + p, lda, dest, sliver + p * ROWS, ROWS);
+            p = Transpose8x8.transposeStrip(a, src, lda, kc, dest, sliver, ROWS);
         }
         for (int r = 0; r < valid; r++) {
             int rowSrc = src + r * lda;
@@ -48,6 +53,10 @@ final class VectorPacking {
 
     /** A stored k x m: for each p the sliver's ROWS values are already adjacent. */
     private static void packColumnsOfStoredA(float[] a, int src, int lda, int valid, int kc, float[] dest, int sliver) {
+        if (valid == ROWS && ROWS == 8 && EIGHT_LANES_NATIVE) {
+            for (int p = 0; p < kc; p++) FloatVector.fromArray(EIGHT_LANES, a, src + p * lda).intoArray(dest, sliver + p * ROWS);
+            return;
+        }
         for (int p = 0; p < kc; p++) System.arraycopy(a, src + p * lda, dest, sliver + p * ROWS, valid);
         zeroPadding(dest, sliver, ROWS, valid, kc);
     }
@@ -90,11 +99,7 @@ final class VectorPacking {
     private static void packRowsOfStoredB(float[] b, int src, int ldb, int valid, int kc, float[] dest, int sliver) {
         int p = 0;
         if (valid == COLS && COLS % 8 == 0 && Transpose8x8.AVAILABLE) {
-            for (; p + 8 <= kc; p += 8) {
-                for (int j = 0; j < COLS; j += 8) {
-                    Transpose8x8.transpose(b, src + j * ldb + p, ldb, dest, sliver + p * COLS + j, COLS);
-                }
-            }
+            for (int j = 0; j < COLS; j += 8) p = Transpose8x8.transposeStrip(b, src + j * ldb, ldb, kc, dest, sliver + j, COLS);
         }
         for (int j = 0; j < valid; j++) {
             int rowSrc = src + j * ldb;

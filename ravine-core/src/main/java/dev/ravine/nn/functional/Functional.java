@@ -16,18 +16,31 @@ public final class Functional {
 
     /** x [n, c, h, w], weight [o, c, kh, kw], bias [o] or null -> [n, o, outH, outW]. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW) {
+        Conv2dGeometry g = convGeometry(x, weight, strideH, strideW, padH, padW);
+        return Convolution.forward(x.contiguous(), weight.contiguous(), bias, g);
+    }
+
+    /**
+     * The same convolution as a composite of im2col (a linear map) and a batched matmul: slower and hungrier for
+     * memory, but every piece is differentiable to any order. The fast path uses it for recorded backward passes.
+     */
+    public static Tensor conv2dReference(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW) {
+        Conv2dGeometry g = convGeometry(x, weight, strideH, strideW, padH, padW);
+        int o = weight.size(0);
+        Tensor cols = x.contiguous().apply(new Im2ColMap(g)); // [n, c*kh*kw, outH*outW]
+        Tensor out = weight.reshape(o, -1).matmul(cols).reshape(g.n(), o, g.outH(), g.outW());
+        if (bias != null) out = out.add(bias.reshape(1, o, 1, 1));
+        return out;
+    }
+
+    private static Conv2dGeometry convGeometry(Tensor x, Tensor weight, int strideH, int strideW, int padH, int padW) {
         requireRank(x, 4, "conv2d input", "[batch, channels, height, width]");
         int[] ws = weight.shape();
         if (ws.length != 4 || ws[1] != x.size(1)) {
-            throw new TensorShapeException("conv2d expects an input with " + ws[1] + " channels, got " + x.size(1)
+            throw new TensorShapeException("conv2d expects an input with " + (ws.length == 4 ? ws[1] : -1) + " channels, got " + x.size(1)
                     + " (input shape " + Shape.str(x.shape()) + ")");
         }
-        Conv2dGeometry g = new Conv2dGeometry(x.size(0), x.size(1), x.size(2), x.size(3), ws[2], ws[3], strideH, strideW, padH, padW);
-        int outH = g.outH(), outW = g.outW();
-        Tensor cols = x.contiguous().apply(new Im2ColMap(g)); // [n, c*kh*kw, outH*outW]
-        Tensor out = weight.reshape(ws[0], -1).matmul(cols).reshape(g.n(), ws[0], outH, outW);
-        if (bias != null) out = out.add(bias.reshape(1, ws[0], 1, 1));
-        return out;
+        return new Conv2dGeometry(x.size(0), x.size(1), x.size(2), x.size(3), ws[2], ws[3], strideH, strideW, padH, padW);
     }
 
     public static Tensor maxPool2d(Tensor x, int kh, int kw, int strideH, int strideW, int padH, int padW) {

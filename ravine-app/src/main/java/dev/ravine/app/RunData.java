@@ -1,0 +1,69 @@
+package dev.ravine.app;
+
+import dev.ravine.app.config.DataConfig;
+import dev.ravine.app.config.DataSource;
+import dev.ravine.data.DataChecks;
+import dev.ravine.data.DataFormatException;
+import dev.ravine.data.Dataset;
+import dev.ravine.data.Normalizer;
+import dev.ravine.data.Split;
+import dev.ravine.tensor.Shape;
+import java.util.Arrays;
+
+/**
+ * The data of a run, ready for training: read, checked for NaN/Inf, the validation part split off (with the run's
+ * seed) or read, and the normalizer fitted on the training part only and applied to every set.
+ *
+ * @param validation null when the run has no validation data
+ * @param test       null when the config names no test set
+ */
+public record RunData(Dataset train, Dataset validation, Dataset test, Normalizer normalizer) {
+
+    public static RunData load(DataConfig config, boolean regression, long seed) {
+        Dataset all = read(config.train(), "train", config.label(), regression);
+        Dataset train = all;
+        Dataset validation = null;
+        if (config.validation() != null) {
+            validation = read(config.validation(), "validation", config.label(), regression);
+        } else if (config.validationSplit() > 0) {
+            Split split = Split.of(all, config.validationSplit(), seed);
+            train = split.train();
+            validation = split.validation().size() > 0 ? split.validation() : null;
+        }
+        Dataset test = config.test() == null ? null : read(config.test(), "test", config.label(), regression);
+        requireSameShape(train, validation, "validation", config.validation() != null ? config.validation() : config.train());
+        requireSameShape(train, test, "test", config.test());
+        Normalizer normalizer = Normalizer.fit(config.normalize(), train);
+        return new RunData(normalizer.apply(train), validation == null ? null : normalizer.apply(validation),
+                test == null ? null : normalizer.apply(test), normalizer);
+    }
+
+    /** Reads and checks one set, e.g. for {@code ravine eval}. */
+    public static Dataset read(DataSource source, String role, String label, boolean regression) {
+        Dataset d = DatasetReader.read(source, label, regression);
+        DataChecks.requireFinite(d, role + " data (" + source + ")");
+        if (d.size() == 0) throw new DataFormatException(role + " data (" + source + ") has no samples");
+        return d;
+    }
+
+    private static void requireSameShape(Dataset train, Dataset other, String role, DataSource source) {
+        if (other == null) return;
+        if (!Arrays.equals(train.sampleShape(), other.sampleShape())) {
+            throw new DataFormatException(role + " data (" + source + ") has samples of shape " + Shape.str(other.sampleShape())
+                    + " but the training data has " + Shape.str(train.sampleShape()) + "; both must come from the same data set");
+        }
+        if (train.isClassification() != other.isClassification()) {
+            throw new DataFormatException(role + " data (" + source + ") has " + (other.isClassification() ? "class labels" : "regression targets")
+                    + " but the training data has " + (train.isClassification() ? "class labels" : "regression targets"));
+        }
+    }
+
+    /** Number of classes over every set (a test set may hold a class the training part lacks); 0 for regression. */
+    public int numClasses() {
+        if (!train.isClassification()) return 0;
+        int n = train.numClasses();
+        if (validation != null) n = Math.max(n, validation.numClasses());
+        if (test != null) n = Math.max(n, test.numClasses());
+        return n;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.ravine.app;
+
+import dev.ravine.train.BatchEvent;
+import dev.ravine.train.EpochEvent;
+import dev.ravine.train.Trainer;
+import dev.ravine.train.TrainingListener;
+import dev.ravine.train.TrainingResult;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's metrics in SQLite ({@code run.db}), written as the trainer reports them:
+ * <pre>
+ * steps(step, epoch, batch, loss, accuracy, lr_scale)      one row per optimizer step; epoch and batch count from 1
+ * epochs(epoch, step, train_loss, train_accuracy, val_loss, val_accuracy, seconds, samples_per_second)
+ * meta(key, value)                                         the run's facts: config, seed, status, ...
+ * </pre>
+ * Step rows are buffered and inserted in one transaction per {@value #FLUSH_ROWS} rows and at each epoch's end: a
+ * commit forces the journal to disk, and one per step would cost more than a small model's step itself. NaN (no
+ * validation set, no accuracy for regression) is stored as NULL.
+ */
+public final class RunStore implements TrainingListener, AutoCloseable {
+    static final int FLUSH_ROWS = 500;
+
+    private static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS steps(step INTEGER PRIMARY KEY, epoch INTEGER NOT NULL, batch INTEGER NOT NULL,
+                loss REAL, accuracy REAL, lr_scale REAL);
+            CREATE TABLE IF NOT EXISTS epochs(epoch INTEGER PRIMARY KEY, step INTEGER NOT NULL, train_loss REAL, train_accuracy REAL,
+                val_loss REAL, val_accuracy REAL, seconds REAL, samples_per_second REAL);
+            """;
+
+    private final Connection db;
+    private final PreparedStatement insertStep;
+    private final PreparedStatement insertEpoch;
+    private final PreparedStatement putMeta;
+    private final List<BatchEvent> pending = new ArrayList<>();
+
+    private RunStore(Connection db) throws SQLException {
+        this.db = db;
+        try (Statement s = db.createStatement()) {
+            for (String sql : SCHEMA.split(";")) if (!sql.isBlank()) s.execute(sql);
+        }
+        db.setAutoCommit(false);
+        // A rollback to a checkpoint replays steps: the newer row replaces the older.
+        insertStep = db.prepareStatement("INSERT OR REPLACE INTO steps VALUES (?, ?, ?, ?, ?, ?)");
+        insertEpoch = db.prepareStatement("INSERT OR REPLACE INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        putMeta = db.prepareStatement("INSERT OR REPLACE INTO meta VALUES (?, ?)");
+    }
+
+    public static RunStore create(Path file) {
+        try {
+            return new RunStore(DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath()));
+        } catch (SQLException e) {
+            throw new RunStoreException("cannot create the run database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets meta keys (replacing earlier values) in one transaction. */
+    public void putMeta(Map<String, String> entries) {
+        try {
+            for (var e : entries.entrySet()) {
+                putMeta.setString(1, e.getKey());
+                putMeta.setString(2, e.getValue());
+                putMeta.addBatch();
+            }
+            putMeta.executeBatch();
+            db.commit();
+        } catch (SQLException e) {
+            throw new RunStoreException("cannot write run metadata: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void onBatchEnd(Trainer trainer, BatchEvent event) {
+        pending.add(event);
+        if (pending.size() >= FLUSH_ROWS) flush();
+    }
+
+    @Override
+    public void onEpochEnd(Trainer trainer, EpochEvent e) {
+        flush();
+        try {
+            insertEpoch.setInt(1, e.epoch());
+            insertEpoch.setLong(2, e.step());
+            real(insertEpoch, 3, e.trainLoss());
+            real(insertEpoch, 4, e.trainAccuracy());
+            real(insertEpoch, 5, e.valLoss());
+            real(insertEpoch, 6, e.valAccuracy());
+            real(insertEpoch, 7, e.epochSeconds());
+            real(insertEpoch, 8, e.samplesPerSecond());
+            insertEpoch.executeUpdate();
+            db.commit();
+        } catch (SQLException ex) {
+            throw new RunStoreException("cannot write epoch " + e.epoch() + " to the run database: " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public void onTrainingEnd(Trainer trainer, TrainingResult result) {
+        flush();
+    }
+
+    /** Writes the buffered step rows in one transaction. */
+    public void flush() {
+        if (pending.isEmpty()) return;
+        try {
+            for (BatchEvent e : pending) {
+                insertStep.setLong(1, e.step());
+                insertStep.setInt(2, e.epoch() + 1);
+                insertStep.setInt(3, e.batchIndex() + 1);
+                real(insertStep, 4, e.loss());
+                real(insertStep, 5, e.accuracy());
+                real(insertStep, 6, e.learningRateScale());
+                insertStep.addBatch();
+            }
+            insertStep.executeBatch();
+            db.commit();
+            pending.clear();
+        } catch (SQLException e) {
+            throw new RunStoreException("cannot write steps to the run database: " + e.getMessage(), e);
+        }
+    }
+
+    private static void real(PreparedStatement s, int index, double v) throws SQLException {
+        if (Double.isFinite(v)) s.setDouble(index, v);
+        else s.setNull(index, java.sql.Types.REAL);
+    }
+
+    @Override
+    public void close() {
+        try {
+            flush();
+        } finally {
+            try {
+                db.close();
+            } catch (SQLException e) {
+                throw new RunStoreException("cannot close the run database: " + e.getMessage(), e);
+            }
+        }
+    }
+}

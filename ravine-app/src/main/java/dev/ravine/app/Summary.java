@@ -1,0 +1,70 @@
+package dev.ravine.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ravine.train.EpochEvent;
+import dev.ravine.train.Evaluation;
+import dev.ravine.train.TrainingResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of a run, written to {@code summary.json} (atomically) when it ends. Metrics that do not exist (no
+ * validation or test set, accuracy of a regression, anything after a divergence) are JSON null.
+ *
+ * @param status      completed | diverged | stopped, or failed when an error ended the run
+ * @param test        the final model on the test set, or null when there is none or the run did not complete
+ * @param checkpoint  the newest checkpoint file, relative to the run folder, or null
+ */
+public record Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
+                      double valLoss, double valAccuracy, Evaluation test, double samplesPerSecond, double wallSeconds,
+                      long parameters, long seed, int threads, String checkpoint, Instant startedAt, Instant finishedAt) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public static Summary of(String config, TrainingResult r, Evaluation test, long parameters, long seed, int threads,
+                             String checkpoint, Instant startedAt) {
+        List<EpochEvent> h = r.history();
+        double trainAccuracy = h.isEmpty() ? Double.NaN : h.getLast().trainAccuracy();
+        return new Summary(r.status().configName(), r.reason(), config, r.epochs(), r.steps(), r.trainLoss(), trainAccuracy,
+                r.valLoss(), r.valAccuracy(), test, r.samplesPerSecond(), r.wallSeconds(), parameters, seed, threads, checkpoint,
+                startedAt, Instant.now());
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", status);
+        m.put("reason", reason);
+        m.put("config", config);
+        m.put("epochs", epochs);
+        m.put("steps", steps);
+        m.put("train_loss", finite(trainLoss));
+        m.put("train_accuracy", finite(trainAccuracy));
+        m.put("val_loss", finite(valLoss));
+        m.put("val_accuracy", finite(valAccuracy));
+        m.put("test_loss", test == null ? null : finite(test.loss()));
+        m.put("test_accuracy", test == null ? null : finite(test.accuracy()));
+        m.put("test_samples", test == null ? null : test.samples());
+        m.put("samples_per_second", finite(samplesPerSecond));
+        m.put("wall_seconds", finite(wallSeconds));
+        m.put("parameters", parameters);
+        m.put("seed", seed);
+        m.put("threads", threads);
+        m.put("checkpoint", checkpoint);
+        m.put("started_at", startedAt == null ? null : startedAt.toString());
+        m.put("finished_at", finishedAt == null ? null : finishedAt.toString());
+        return m;
+    }
+
+    public void write(Path file) throws IOException {
+        AtomicFile.writeString(file, JSON.writeValueAsString(toJson()) + "\n");
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}

@@ -1,0 +1,307 @@
+package dev.ravine.app.config;
+
+import dev.ravine.data.Normalizer;
+import dev.ravine.init.Initializer;
+import dev.ravine.nn.loss.Loss;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a run configuration: YAML text to a {@link ConfigNode} tree with line numbers, {@code --set} overrides applied
+ * to the tree, then the tree checked against the schema and turned into records with every default filled in.
+ * Relative data paths resolve against the config file's folder (those given with --set, against the working
+ * directory). Every problem found is reported together in one {@link ConfigException}.
+ *
+ * <p>The schema (defaults in parentheses):
+ * <pre>
+ * seed (0)
+ * data: train (required), validation, test, validation_split (0), label (csv only), normalize (none), shuffle (true)
+ * model: input (from the data), layers (required; see {@link LayerKind})
+ * loss (cross_entropy)
+ * optimizer: name (required: sgd | adam), and torch.optim's options and defaults for it
+ * training: epochs (10), batch_size (64), checkpoint_every (0), drop_last (false), threads (all processors),
+ *           keep_checkpoints (2)
+ * </pre>
+ */
+public final class ConfigReader {
+    static final List<String> TOP_KEYS = List.of("seed", "data", "model", "loss", "optimizer", "training");
+    static final List<String> DATA_KEYS = List.of("train", "validation", "test", "validation_split", "label", "normalize", "shuffle");
+    static final List<String> MODEL_KEYS = List.of("input", "layers");
+    static final List<String> TRAINING_KEYS = List.of("epochs", "batch_size", "checkpoint_every", "drop_last", "threads", "keep_checkpoints");
+    static final List<String> NORMALIZE_NAMES = List.of("none", "scale01", "standardize");
+
+    private final Path configDir;
+    private final Path workingDir;
+    private final Problems problems = new Problems();
+
+    private ConfigReader(Path configDir, Path workingDir) {
+        this.configDir = configDir;
+        this.workingDir = workingDir;
+    }
+
+    /**
+     * Reads {@code file}, applying {@code overrides} ("key.path=value").
+     *
+     * @param workingDir where --set paths resolve, and how the file is named in messages (relative to it)
+     */
+    public static RunConfig read(Path file, List<String> overrides, Path workingDir) {
+        String shown = displayName(file, workingDir);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException("config file " + shown + " does not exist; check the path (see examples/ for configs)");
+        } catch (MalformedInputException e) {
+            throw new ConfigException("config file " + shown + " is not UTF-8 text; is it a YAML file?");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + shown + ": " + e.getMessage());
+        }
+        ConfigNode root = YamlTree.parseDocument(text, shown);
+        if (!(root instanceof ConfigNode.Mapping mapping)) {
+            throw new ConfigException(shown + " must be a mapping of sections (seed, data, model, loss, optimizer, training), "
+                    + "but it is " + root.describe() + " (" + root.origin().describe() + ")");
+        }
+        Overrides.apply(mapping, overrides);
+        Path dir = file.toAbsolutePath().getParent();
+        return new ConfigReader(dir, workingDir.toAbsolutePath()).interpret(mapping, file);
+    }
+
+    static String displayName(Path file, Path workingDir) {
+        Path abs = file.toAbsolutePath().normalize();
+        Path wd = workingDir.toAbsolutePath().normalize();
+        return abs.startsWith(wd) ? wd.relativize(abs).toString() : abs.toString();
+    }
+
+    private RunConfig interpret(ConfigNode.Mapping root, Path file) {
+        Section top = new Section(root, "", problems);
+        top.allowOnly(TOP_KEYS);
+        long seed = top.longValue("seed", 0L);
+
+        DataConfig data = null;
+        Section dataSection = top.section("data");
+        if (dataSection != null) data = data(dataSection);
+        else if (!top.has("data")) top.missing("data", "the data to train on, e.g. 'data: {train: idx:data/mnist-10k/train}'");
+
+        ModelConfig model = null;
+        Section modelSection = top.section("model");
+        if (modelSection != null) model = model(modelSection);
+        else if (!top.has("model")) top.missing("model", "the network, e.g. 'model: {layers: [flatten, {linear: {out: 10}}]}'");
+
+        String loss = top.choice("loss", "cross_entropy", Loss.NAMES, "loss");
+        OptimizerConfig optimizer = optimizer(top);
+        Section trainingSection = top.section("training");
+        TrainingConfig training = trainingSection != null ? training(trainingSection)
+                : new TrainingConfig(10, 64, 0, false, null, 2, root.origin());
+
+        if (data != null && data.label() != null && data.train().format() != DataSource.Format.CSV) {
+            top.problems().add("data.label", "is the label column of a csv: source, but data.train is " + data.train().format().id()
+                    + "; remove it", data.origin());
+        }
+        problems.throwIfAny();
+        String fileName = file.getFileName().toString();
+        String name = fileName.replaceFirst("\\.(ya?ml)$", "");
+        return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training);
+    }
+
+    // ------------------------------------------------------------------ data
+
+    private DataConfig data(Section s) {
+        s.allowOnly(DATA_KEYS);
+        DataSource train = source(s, "train");
+        if (train == null && !s.has("train")) {
+            s.missing("train", "the training data, e.g. 'train: idx:data/mnist-10k/train' or 'train: csv:data/table.csv'");
+        }
+        DataSource validation = source(s, "validation");
+        DataSource test = source(s, "test");
+        double split = s.number("validation_split", 0.0, v -> v >= 0 && v < 1, "a fraction in [0, 1)");
+        if (validation != null && s.has("validation_split") && split > 0) {
+            s.problem("validation_split", "give either data.validation (a separate set) or data.validation_split (a part of "
+                    + "data.train), not both");
+        }
+        String label = s.string("label", null);
+        boolean usesCsv = java.util.stream.Stream.of(train, validation, test)
+                .anyMatch(d -> d != null && d.format() == DataSource.Format.CSV);
+        if (usesCsv && label == null) {
+            s.missing("label", "csv: sources need the name of their label column, e.g. 'label: price'");
+        }
+        String normalize = s.choice("normalize", "none", NORMALIZE_NAMES, "normalization");
+        boolean shuffle = s.bool("shuffle", true);
+        return new DataConfig(train, validation, test, split, label, Normalizer.Kind.parse(normalize), shuffle, s.origin());
+    }
+
+    private DataSource source(Section s, String key) {
+        String text = s.string(key, null);
+        if (text == null) return null;
+        Origin origin = s.originOf(key);
+        try {
+            return DataSource.parse(text, origin.fromCommandLine() ? workingDir : configDir);
+        } catch (IllegalArgumentException e) {
+            s.problem(key, e.getMessage());
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ model
+
+    private ModelConfig model(Section s) {
+        s.allowOnly(MODEL_KEYS);
+        int[] input = s.integers("input", 1);
+        if (input != null && (input.length == 0 || input.length > 3)) {
+            s.problem("input", "expected the shape of one sample with 1 to 3 sizes, e.g. [784] or [1, 28, 28], got "
+                    + input.length + " sizes");
+            input = null;
+        }
+        List<ConfigNode> items = s.list("layers");
+        List<LayerConfig> layers = new ArrayList<>();
+        if (items == null) {
+            if (!s.has("layers")) s.missing("layers", "the list of layers, e.g. [flatten, {linear: {out: 10}}]");
+        } else if (items.isEmpty()) {
+            s.problem("layers", "the model has no layers; list at least one");
+        } else {
+            layers = layers(items, s.pathOf("layers"));
+        }
+        return new ModelConfig(input, layers, s.origin());
+    }
+
+    private List<LayerConfig> layers(List<ConfigNode> items, String path) {
+        List<LayerConfig> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            LayerConfig layer = layer(items.get(i), path + "[" + i + "]");
+            if (layer != null) out.add(layer);
+        }
+        return out;
+    }
+
+    /** A layer is written as a name ("relu") or as a one-key mapping from the name to its options. */
+    private LayerConfig layer(ConfigNode node, String path) {
+        String id;
+        ConfigNode.Mapping optionNode = null;
+        Origin idOrigin = node.origin();
+        if (node instanceof ConfigNode.Scalar s && !s.isNull()) {
+            id = s.text();
+        } else if (node instanceof ConfigNode.Mapping m && m.entries().size() == 1) {
+            var e = m.entries().entrySet().iterator().next();
+            id = e.getKey();
+            idOrigin = e.getValue().keyOrigin();
+            ConfigNode value = e.getValue().value();
+            if (value instanceof ConfigNode.Mapping om) {
+                optionNode = om;
+            } else if (!(value instanceof ConfigNode.Scalar sv && sv.isNull())) {
+                problems.add(path, "the options of layer '" + id + "' must be a mapping such as {out: 10}, got " + value.describe(),
+                        value.origin());
+                return null;
+            }
+        } else {
+            problems.add(path, "expected a layer name (e.g. relu) or a layer with options (e.g. linear: {out: 10}), got "
+                    + node.describe() + (node instanceof ConfigNode.Mapping m ? " with " + m.entries().size() + " keys "
+                    + m.entries().keySet() : ""), node.origin());
+            return null;
+        }
+        LayerKind kind = LayerKind.byId(id);
+        if (kind == null) {
+            problems.add(path, "unknown layer '" + id + "';" + NameSuggestion.hint(id, LayerKind.ids()) + " valid layers: "
+                    + String.join(", ", LayerKind.ids()), idOrigin);
+            return null;
+        }
+        ConfigNode.Mapping opts = optionNode != null ? optionNode
+                : new ConfigNode.Mapping(new LinkedHashMap<>(), idOrigin);
+        Section s = new Section(opts, path + "." + id, problems);
+        List<String> valid = kind.optionNames();
+        if (valid.isEmpty() && !opts.entries().isEmpty()) {
+            problems.add(path, "layer '" + id + "' takes no options, got " + opts.entries().keySet(), opts.origin());
+        } else {
+            s.allowOnly(valid);
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        List<LayerConfig> nested = List.of();
+        for (LayerKind.Option o : kind.options()) {
+            if (o.required() && !s.has(o.name())) {
+                problems.add(path + " (" + id + ")", "missing required option '" + o.name() + "'; e.g. "
+                        + example(kind), idOrigin);
+                continue;
+            }
+            switch (o.type()) {
+                case INT -> values.put(o.name(), s.integer(o.name(), (Integer) o.fallback(), o.min()));
+                case NUMBER -> values.put(o.name(), s.number(o.name(), (Double) o.fallback(), o.valid(), o.rule()));
+                case BOOL -> values.put(o.name(), s.bool(o.name(), (Boolean) o.fallback()));
+                case INITIALIZER -> values.put(o.name(), s.choice(o.name(), (String) o.fallback(),
+                        Initializer.named().keySet(), "initializer"));
+                case LAYERS -> {
+                    List<ConfigNode> items = s.list(o.name());
+                    if (items != null && items.isEmpty()) s.problem(o.name(), "a residual block needs at least one layer");
+                    else if (items != null) nested = layers(items, s.pathOf(o.name()));
+                }
+            }
+        }
+        return new LayerConfig(kind, values, nested, path, idOrigin);
+    }
+
+    private static String example(LayerKind kind) {
+        return switch (kind) {
+            case LINEAR -> "'- linear: {out: 10}'";
+            case CONV2D -> "'- conv2d: {out: 32, kernel: 3, padding: 1}'";
+            case MAXPOOL, AVGPOOL -> "'- " + kind.id() + ": {kernel: 2}'";
+            case GROUPNORM -> "'- groupnorm: {groups: 8}'";
+            case RESIDUAL -> "'- residual: {layers: [{linear: {out: 64}}, relu]}'";
+            default -> "'- " + kind.id() + "'";
+        };
+    }
+
+    // ------------------------------------------------------------------ optimizer and training
+
+    private OptimizerConfig optimizer(Section top) {
+        ConfigNode node = top.get("optimizer");
+        if (node == null) {
+            top.missing("optimizer", "e.g. 'optimizer: {name: adam, lr: 0.001}' (valid names: " + String.join(", ", OptimizerConfig.NAMES) + ")");
+            return null;
+        }
+        if (node instanceof ConfigNode.Scalar) {
+            // "optimizer: adam" is short for {name: adam} with all defaults
+            String name = top.choice("optimizer", null, OptimizerConfig.NAMES, "optimizer");
+            return name == null ? null : new OptimizerConfig(name, 0.001, 0, 0, false, 0, 0.9, 0.999, 1e-8, false);
+        }
+        Section s = top.section("optimizer");
+        if (s == null) return null;
+        if (!s.has("name")) {
+            s.missing("name", "which optimizer: " + String.join(", ", OptimizerConfig.NAMES));
+            return null;
+        }
+        String name = s.choice("name", null, OptimizerConfig.NAMES, "optimizer");
+        if (name == null) return null;
+        s.allowOnly(OptimizerConfig.keys(name));
+        double lr = s.number("lr", 0.001, v -> v >= 0, "a learning rate >= 0");
+        double weightDecay = s.number("weight_decay", 0.0, v -> v >= 0, "a number >= 0");
+        if (name.equals("sgd")) {
+            double momentum = s.number("momentum", 0.0, v -> v >= 0, "a number >= 0");
+            double dampening = s.number("dampening", 0.0, v -> true, "a number");
+            boolean nesterov = s.bool("nesterov", false);
+            if (nesterov && (momentum <= 0 || dampening != 0)) {
+                s.problem("nesterov", "Nesterov momentum needs momentum > 0 and dampening 0 (as torch.optim.SGD), got momentum "
+                        + momentum + " and dampening " + dampening);
+            }
+            return new OptimizerConfig(name, lr, momentum, dampening, nesterov, weightDecay, 0.9, 0.999, 1e-8, false);
+        }
+        double[] betas = s.numbers("betas", new double[] {0.9, 0.999}, 2, v -> v >= 0 && v < 1, "a number in [0, 1)");
+        double eps = s.number("eps", 1e-8, v -> v >= 0, "a number >= 0");
+        boolean amsgrad = s.bool("amsgrad", false);
+        return new OptimizerConfig(name, lr, 0, 0, false, weightDecay, betas[0], betas[1], eps, amsgrad);
+    }
+
+    private TrainingConfig training(Section s) {
+        s.allowOnly(TRAINING_KEYS);
+        int epochs = s.integer("epochs", 10, 1);
+        int batchSize = s.integer("batch_size", 64, 1);
+        int checkpointEvery = s.integer("checkpoint_every", 0, 0);
+        boolean dropLast = s.bool("drop_last", false);
+        Integer threads = s.integer("threads", null, 1);
+        int keep = s.integer("keep_checkpoints", 2, 1);
+        return new TrainingConfig(epochs, batchSize, checkpointEvery, dropLast, threads, keep, s.origin());
+    }
+}

@@ -1,0 +1,130 @@
+package dev.ravine.app.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Writes a {@link RunConfig} back as YAML in the layout of the examples, every default filled in and data paths
+ * absolute, so that the file alone rebuilds the model ({@code ravine eval}) or repeats the run. Reading the output
+ * with {@link ConfigReader} gives the same configuration.
+ */
+public final class ConfigWriter {
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private ConfigWriter() {}
+
+    /** @param header comment lines put at the top (without '#'), may be empty */
+    public static String write(RunConfig c, List<String> header) {
+        StringBuilder y = new StringBuilder();
+        for (String line : header) y.append("# ").append(line).append('\n');
+        y.append("seed: ").append(c.seed()).append('\n');
+
+        DataConfig d = c.data();
+        y.append("data:\n");
+        y.append("  train: ").append(source(d.train())).append('\n');
+        y.append("  validation: ").append(source(d.validation())).append('\n');
+        y.append("  test: ").append(source(d.test())).append('\n');
+        y.append("  validation_split: ").append(number(d.validationSplit())).append('\n');
+        y.append("  label: ").append(d.label() == null ? "null" : string(d.label())).append('\n');
+        y.append("  normalize: ").append(d.normalize().id()).append('\n');
+        y.append("  shuffle: ").append(d.shuffle()).append('\n');
+
+        ModelConfig m = c.model();
+        y.append("model:\n");
+        if (m.input() != null) y.append("  input: ").append(ints(m.input())).append('\n');
+        y.append("  layers:\n");
+        layers(y, m.layers(), "    ");
+
+        y.append("loss: ").append(c.loss()).append('\n');
+
+        OptimizerConfig o = c.optimizer();
+        List<String> opt = new ArrayList<>();
+        opt.add("name: " + o.name());
+        opt.add("lr: " + number(o.lr()));
+        if (o.name().equals("sgd")) {
+            opt.add("momentum: " + number(o.momentum()));
+            opt.add("dampening: " + number(o.dampening()));
+            opt.add("nesterov: " + o.nesterov());
+        } else {
+            opt.add("betas: [" + number(o.beta1()) + ", " + number(o.beta2()) + "]");
+            opt.add("eps: " + number(o.eps()));
+        }
+        opt.add("weight_decay: " + number(o.weightDecay()));
+        if (o.name().equals("adam")) opt.add("amsgrad: " + o.amsgrad());
+        y.append("optimizer: {").append(String.join(", ", opt)).append("}\n");
+
+        TrainingConfig t = c.training();
+        y.append("training:\n");
+        y.append("  epochs: ").append(t.epochs()).append('\n');
+        y.append("  batch_size: ").append(t.batchSize()).append('\n');
+        y.append("  checkpoint_every: ").append(t.checkpointEvery()).append('\n');
+        y.append("  drop_last: ").append(t.dropLast()).append('\n');
+        y.append("  threads: ").append(t.threads() == null ? "null" : t.threads().toString()).append('\n');
+        y.append("  keep_checkpoints: ").append(t.keepCheckpoints()).append('\n');
+        return y.toString();
+    }
+
+    private static void layers(StringBuilder y, List<LayerConfig> layers, String indent) {
+        for (LayerConfig l : layers) {
+            List<String> opts = new ArrayList<>();
+            for (Map.Entry<String, Object> e : l.options().entrySet()) {
+                if (e.getValue() == null) continue; // an inferred option the model was not built with
+                opts.add(e.getKey() + ": " + value(e.getValue()));
+            }
+            if (l.kind() == LayerKind.RESIDUAL) {
+                y.append(indent).append("- residual:\n");
+                y.append(indent).append("    layers:\n");
+                layers(y, l.layers(), indent + "      ");
+            } else if (opts.isEmpty()) {
+                y.append(indent).append("- ").append(l.kind().id()).append('\n');
+            } else {
+                y.append(indent).append("- ").append(l.kind().id()).append(": {").append(String.join(", ", opts)).append("}\n");
+            }
+        }
+    }
+
+    private static String value(Object v) {
+        return switch (v) {
+            case Double d -> number(d);
+            case String s -> PLAIN.matcher(s).matches() ? s : string(s);
+            default -> v.toString();
+        };
+    }
+
+    private static String source(DataSource s) {
+        return s == null ? "null" : string(s.toString());
+    }
+
+    private static String ints(int[] a) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < a.length; i++) sb.append(i > 0 ? ", " : "").append(a[i]);
+        return sb.append(']').toString();
+    }
+
+    /** Shortest text that reads back as the same double, in the YAML 1.2 float syntax (1.0e-05 style exponent). */
+    static String number(double v) {
+        String s = Double.toString(v);
+        int e = s.indexOf('E');
+        return e < 0 ? s : s.substring(0, e) + "e" + s.substring(e + 1);
+    }
+
+    /** A double-quoted YAML string (JSON escaping is valid YAML). */
+    static String string(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (ch < 0x20) sb.append(String.format("\\u%04x", (int) ch));
+                    else sb.append(ch);
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

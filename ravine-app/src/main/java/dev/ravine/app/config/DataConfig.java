@@ -1,0 +1,17 @@
+package dev.ravine.app.config;
+
+import dev.ravine.data.Normalizer;
+
+/**
+ * The {@code data} section.
+ *
+ * @param train           the training data (required)
+ * @param validation      an explicit validation set, or null
+ * @param test            a test set evaluated once on the final model, or null
+ * @param validationSplit the fraction of {@code train} held out for validation when {@code validation} is null
+ * @param label           the label column of csv sources, or null
+ * @param normalize       the feature transform, fitted on the training part only
+ * @param shuffle         a new sample order every epoch
+ */
+public record DataConfig(DataSource train, DataSource validation, DataSource test, double validationSplit, String label,
+                         Normalizer.Kind normalize, boolean shuffle, Origin origin) {}

@@ -1,0 +1,116 @@
+package dev.ravine.nn.functional;
+
+import dev.ravine.autograd.Autograd;
+import dev.ravine.autograd.GradMode;
+import dev.ravine.kernel.Gemm;
+import dev.ravine.kernel.Im2Col;
+import dev.ravine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fast path of conv2d: im2col into a reused buffer a few samples at a time, then one batched GEMM per group, so
+ * the [n, c*kh*kw, outH*outW] patch matrix of the whole batch is never materialized (PyTorch's CPU path works the
+ * same way). The backward recomputes the patches instead of keeping them. When the backward itself is recorded (for
+ * Hessian-vector products) it differentiates {@link Functional#conv2dReference}, the composite of im2col and
+ * matmul, so gradients of gradients stay exact; tests check both paths agree.
+ */
+final class Convolution {
+    /** Samples per im2col group: big enough for an efficient batched GEMM, small enough to stay in cache. */
+    private static final int GROUP = 8;
+
+    private Convolution() {}
+
+    static Tensor forward(Tensor x, Tensor weight, Tensor bias, Conv2dGeometry g) {
+        int o = weight.size(0), ckk = g.c() * g.kh() * g.kw(), positions = g.outH() * g.outW();
+        float[] xv = x.values(), wv = weight.values();
+        float[] out = new float[g.n() * o * positions];
+        float[] cols = new float[Math.min(GROUP, g.n()) * ckk * positions];
+        int sampleIn = g.c() * g.h() * g.w();
+        for (int n0 = 0; n0 < g.n(); n0 += GROUP) {
+            int count = Math.min(GROUP, g.n() - n0);
+            im2col(g, xv, n0 * sampleIn, count, cols);
+            Gemm.gemmBatched(count, false, false, o, positions, ckk, 1f, wv, 0, ckk, 0, cols, 0, positions, ckk * positions,
+                    0f, out, n0 * o * positions, positions, o * positions);
+        }
+        if (bias != null) addBias(out, bias.values(), g.n(), o, positions);
+        Tensor result = Tensor.of(out, g.n(), o, g.outH(), g.outW());
+        Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
+        return Tensor.fromOp(out, result.shape(), "conv2d", inputs, grad -> backward(grad, x, weight, bias, g));
+    }
+
+    private static Tensor[] backward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Conv2dGeometry g) {
+        if (GradMode.isEnabled()) return differentiableBackward(grad, x, weight, bias, g);
+        int o = weight.size(0), ckk = g.c() * g.kh() * g.kw(), positions = g.outH() * g.outW();
+        float[] gv = grad.values(), xv = x.values(), wv = weight.values();
+        int sampleIn = g.c() * g.h() * g.w();
+        float[] gx = x.requiresGrad() ? new float[x.numel()] : null;
+        float[] gw = weight.requiresGrad() ? new float[weight.numel()] : null;
+        float[] cols = new float[Math.min(GROUP, g.n()) * ckk * positions];
+        for (int n0 = 0; n0 < g.n(); n0 += GROUP) {
+            int count = Math.min(GROUP, g.n() - n0);
+            if (gw != null) {
+                im2col(g, xv, n0 * sampleIn, count, cols);
+                for (int s = 0; s < count; s++) {
+                    // dW += g_n [o, positions] @ cols_n^T [positions, ckk]; samples in order, so the sum is deterministic
+                    Gemm.gemm(false, true, o, ckk, positions, 1f, gv, (n0 + s) * o * positions, positions,
+                            cols, s * ckk * positions, positions, 1f, gw, 0, ckk);
+                }
+            }
+            if (gx != null) {
+                // dcols_n = W^T [ckk, o] @ g_n [o, positions], then fold the patches back onto the image
+                Gemm.gemmBatched(count, true, false, ckk, positions, o, 1f, wv, 0, ckk, 0, gv, n0 * o * positions, positions,
+                        o * positions, 0f, cols, 0, positions, ckk * positions);
+                Im2Col.col2im(cols, 0, count, g.c(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW(),
+                        gx, n0 * sampleIn);
+            }
+        }
+        Tensor[] grads = new Tensor[bias == null ? 2 : 3];
+        grads[0] = gx == null ? null : Tensor.of(gx, x.shape());
+        grads[1] = gw == null ? null : Tensor.of(gw, weight.shape());
+        if (bias != null && bias.requiresGrad()) grads[2] = Tensor.of(biasGrad(gv, g.n(), o, positions), bias.shape());
+        return grads;
+    }
+
+    /** Recorded backward: differentiate the composite form with createGraph, so the result has a graph of its own. */
+    private static Tensor[] differentiableBackward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Conv2dGeometry g) {
+        Tensor y = Functional.conv2dReference(x, weight, bias, g.strideH(), g.strideW(), g.padH(), g.padW());
+        Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
+        List<Tensor> wanted = new ArrayList<>();
+        for (Tensor t : inputs) if (t.requiresGrad()) wanted.add(t);
+        List<Tensor> grads = Autograd.grad(y, wanted, grad, true);
+        Tensor[] out = new Tensor[inputs.length];
+        int k = 0;
+        for (int i = 0; i < inputs.length; i++) if (inputs[i].requiresGrad()) out[i] = grads.get(k++);
+        return out;
+    }
+
+    private static void im2col(Conv2dGeometry g, float[] x, int offset, int count, float[] cols) {
+        Im2Col.im2col(x, offset, count, g.c(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW(), cols, 0);
+    }
+
+    private static void addBias(float[] out, float[] bias, int n, int o, int positions) {
+        for (int s = 0; s < n; s++) {
+            for (int c = 0; c < o; c++) {
+                float b = bias[c];
+                int base = (s * o + c) * positions;
+                for (int p = 0; p < positions; p++) out[base + p] += b;
+            }
+        }
+    }
+
+    private static float[] biasGrad(float[] g, int n, int o, int positions) {
+        double[] acc = new double[o];
+        for (int s = 0; s < n; s++) {
+            for (int c = 0; c < o; c++) {
+                int base = (s * o + c) * positions;
+                double sum = 0;
+                for (int p = 0; p < positions; p++) sum += g[base + p];
+                acc[c] += sum;
+            }
+        }
+        float[] out = new float[o];
+        for (int c = 0; c < o; c++) out[c] = (float) acc[c];
+        return out;
+    }
+}
