@@ -14,6 +14,7 @@ public record AddDecayedWeights(double weightDecay) implements GradientTransform
         if (weightDecay == 0) return;
         float wd = (float) weightDecay;
         for (int p = 0; p < updates.length; p++) {
+            if (!context.isActive(p)) continue;
             float[] u = updates[p], w = params[p];
             for (int i = 0; i < u.length; i++) u[i] += wd * w[i];
         }

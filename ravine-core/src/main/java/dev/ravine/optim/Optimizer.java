@@ -36,20 +36,26 @@ public final class Optimizer {
         for (int i = 0; i < updates.length; i++) updates[i] = new float[params.get(i).numel()];
     }
 
-    /** One update from the gradients currently held by the parameters (a missing gradient counts as zero). */
+    /**
+     * One update from the gradients currently held by the parameters. A parameter whose gradient is null is skipped,
+     * as torch.optim does: it does not move, its state does not advance, and its last update reads as zeros.
+     */
     public void step() {
         float[][] values = new float[params.size()][];
+        boolean[] active = new boolean[params.size()];
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
             values[i] = p.storage();
             Tensor g = p.grad();
+            active[i] = g != null;
             if (g == null) Arrays.fill(updates[i], 0f);
             else System.arraycopy(g.values(), 0, updates[i], 0, updates[i].length);
         }
         step++;
         try (var scope = GradMode.noGrad()) {
-            transform.update(updates, state, values, new StepContext(step, lrScale));
+            transform.update(updates, state, values, new StepContext(step, lrScale, active));
             for (int i = 0; i < values.length; i++) {
+                if (!active[i]) continue;
                 float[] w = values[i], u = updates[i];
                 for (int j = 0; j < w.length; j++) w[j] += u[j];
             }

@@ -34,7 +34,7 @@ public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgra
 
     @Override
     public TransformState init(List<float[]> params) {
-        return new State(zerosLike(params), zerosLike(params), amsgrad ? zerosLike(params) : null, new long[1]);
+        return new State(zerosLike(params), zerosLike(params), amsgrad ? zerosLike(params) : null, new long[params.size()]);
     }
 
     static float[][] zerosLike(List<float[]> params) {
@@ -46,13 +46,15 @@ public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgra
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
         State s = (State) state;
-        long t = ++s.count[0];
         float b1 = (float) beta1, b2 = (float) beta2, oneMinusB1 = (float) (1 - beta1), oneMinusB2 = (float) (1 - beta2);
-        // Bias corrections are computed in double and rounded once, as PyTorch computes them in Python floats.
-        float invBc1 = (float) (1 / (1 - Math.pow(beta1, t)));
-        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
         float e = (float) eps;
         for (int p = 0; p < updates.length; p++) {
+            if (!context.isActive(p)) continue;
+            // Each parameter counts its own steps (torch.optim.Adam keeps state['step'] per parameter).
+            long t = ++s.count[p];
+            // Bias corrections are computed in double and rounded once, as PyTorch computes them in Python floats.
+            float invBc1 = (float) (1 / (1 - Math.pow(beta1, t)));
+            float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
             float[] g = updates[p], m = s.mu[p], v = s.nu[p], vMax = amsgrad ? s.nuMax[p] : null;
             for (int i = 0; i < g.length; i++) {
                 float gi = g[i];

@@ -15,7 +15,9 @@ public record ScaleByLearningRate(Schedule schedule) implements GradientTransfor
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
         float factor = (float) (-schedule.learningRate(context.step()) * context.lrScale());
-        for (float[] u : updates) {
+        for (int p = 0; p < updates.length; p++) {
+            if (!context.isActive(p)) continue;
+            float[] u = updates[p];
             for (int i = 0; i < u.length; i++) u[i] *= factor;
         }
     }

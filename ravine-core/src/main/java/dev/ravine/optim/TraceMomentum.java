@@ -31,23 +31,25 @@ public record TraceMomentum(double momentum, double dampening, boolean nesterov)
     public TransformState init(List<float[]> params) {
         float[][] buf = new float[params.size()][];
         for (int i = 0; i < buf.length; i++) buf[i] = new float[params.get(i).length];
-        return new State(buf, new long[1]);
+        return new State(buf, new long[buf.length]);
     }
 
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
         if (momentum == 0) return;
         State s = (State) state;
-        boolean first = s.initialized[0] == 0;
         float m = (float) momentum, keep = (float) (1 - dampening);
         for (int p = 0; p < updates.length; p++) {
+            if (!context.isActive(p)) continue;
+            // torch.optim.SGD creates a parameter's buffer (buf = g) at the first step that parameter has a gradient.
+            boolean first = s.initialized[p] == 0;
+            s.initialized[p] = 1;
             float[] g = updates[p], b = s.buffer[p];
             for (int i = 0; i < g.length; i++) {
                 b[i] = first ? g[i] : m * b[i] + keep * g[i];
                 g[i] = nesterov ? g[i] + m * b[i] : b[i];
             }
         }
-        s.initialized[0] = 1;
     }
 
     @Override
