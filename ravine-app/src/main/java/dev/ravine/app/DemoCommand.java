@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ravine demo}: trains examples/demo-mnist.yaml on the MNIST digits shipped in data/. */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Trains a small network on the 10,000 MNIST digits shipped in data/mnist-10k",
-                "(examples/demo-mnist.yaml) into runs/demo-<timestamp>, in well under a minute."})
+        description = {"Trains a small CNN on the MNIST digits shipped in data/ (seconds).",
+                "Runs examples/demo-mnist.yaml on data/mnist-10k into runs/demo-<timestamp>."})
 final class DemoCommand implements Callable<Integer> {
     static final String CONFIG = "examples/demo-mnist.yaml";
 

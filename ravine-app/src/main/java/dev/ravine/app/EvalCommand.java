@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
  * the data and prints loss and accuracy. It writes nothing.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Evaluates a trained run (its newest checkpoint) or a given checkpoint on a data set,",
-                "with the normalizer the run was trained with. Writes nothing."})
+        description = {"Evaluates a run's newest checkpoint (or a given one) on a data set.",
+                "Applies the normalizer the run was trained with; writes nothing."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -99,8 +99,10 @@ final class EvalCommand implements Callable<Integer> {
         Evaluation e = trainer.evaluate(new DataLoader(dataset, config.training().batchSize(), false, false, config.seed()));
 
         out.println("run:        " + run.display(main.workingDir()));
-        out.println("checkpoint: " + TextFormat.path(checkpointFile, main.workingDir()) + " (step " + checkpoint.step()
-                + ", epoch " + checkpoint.epoch() + ")");
+        String position = checkpoint.batchInEpoch() == 0 ? "end of epoch " + checkpoint.epoch()
+                : "epoch " + (checkpoint.epoch() + 1) + ", batch " + checkpoint.batchInEpoch();
+        out.println("checkpoint: " + TextFormat.path(checkpointFile, main.workingDir()) + " (step " + checkpoint.step() + ", "
+                + position + ")");
         out.println("data:       " + source + " (" + TextFormat.count(e.samples()) + " samples, normalize "
                 + normalizer.kind().id() + ")");
         String accuracy = Double.isNaN(e.accuracy()) ? ""

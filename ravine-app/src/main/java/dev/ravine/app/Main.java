@@ -28,10 +28,10 @@ import picocli.CommandLine.Spec;
         description = "Trains neural networks on the JVM from a YAML config and keeps each run in a folder.",
         subcommands = {TrainCommand.class, EvalCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  success", "  1  internal error (a bug: please report the stack trace)",
-                  "  2  bad input: config, command line, data, shapes or checkpoint (the message says what to fix)",
-                  "  3  training diverged (loss became NaN or infinite; the last good checkpoint is kept)",
-                  "130  interrupted (Ctrl-C); the run folder has a summary with status stopped"})
+        footer = {"  0  success", "  1  internal error (a bug: the stack trace is printed)",
+                  "  2  bad input: config, arguments, data, shapes, checkpoint",
+                  "  3  training diverged (loss NaN/Inf); the last checkpoint is kept",
+                  "130  interrupted (Ctrl-C/SIGTERM); the summary says stopped"})
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;

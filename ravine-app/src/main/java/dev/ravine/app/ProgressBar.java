@@ -40,11 +40,15 @@ public final class ProgressBar implements TrainingListener {
     }
 
     @Override
+    public void onTrainingStart(Trainer trainer) {
+        epochStart = System.nanoTime();
+    }
+
+    @Override
     public void onBatchEnd(Trainer trainer, BatchEvent e) {
         long now = System.nanoTime();
         if (e.epoch() != currentEpoch) {
             currentEpoch = e.epoch();
-            epochStart = now;
             lossSum = 0;
             samples = 0;
         }
@@ -66,13 +70,19 @@ public final class ProgressBar implements TrainingListener {
 
     @Override
     public void onEpochEnd(Trainer trainer, EpochEvent e) {
+        epochStart = System.nanoTime(); // the next epoch starts now (validation included in this one)
         clear();
         String val = Double.isNaN(e.valLoss()) ? "  (no validation set)"
-                : "  val loss " + TextFormat.loss(e.valLoss()) + " acc " + TextFormat.percent(e.valAccuracy());
-        out.println(String.format("epoch %" + String.valueOf(epochs).length() + "d/%d  train loss %s acc %s%s  %s  %s samples/s",
-                e.epoch(), epochs, TextFormat.loss(e.trainLoss()), TextFormat.percent(e.trainAccuracy()), val,
+                : "  val loss " + TextFormat.loss(e.valLoss()) + accuracy(e.valAccuracy());
+        out.println(String.format("epoch %" + String.valueOf(epochs).length() + "d/%d  train loss %s%s%s  %s  %s samples/s",
+                e.epoch(), epochs, TextFormat.loss(e.trainLoss()), accuracy(e.trainAccuracy()), val,
                 TextFormat.duration(e.epochSeconds()), TextFormat.rate(e.samplesPerSecond())));
         out.flush();
+    }
+
+    /** " acc 97.25%", or nothing for a regression (no accuracy). */
+    private static String accuracy(double fraction) {
+        return Double.isNaN(fraction) ? "" : " acc " + TextFormat.percent(fraction);
     }
 
     /** Removes the progress line, so that the next message starts on a clean line. */

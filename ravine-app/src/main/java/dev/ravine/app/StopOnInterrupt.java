@@ -36,7 +36,7 @@ final class StopOnInterrupt implements TrainingListener, AutoCloseable {
 
     @Override
     public void onBatchEnd(Trainer trainer, BatchEvent event) {
-        if (interrupted) trainer.requestStop("interrupted (Ctrl-C) at step " + event.step());
+        if (interrupted) trainer.requestStop("interrupted (Ctrl-C or SIGTERM) at step " + event.step());
     }
 
     /** The run has written everything: the JVM may exit. */

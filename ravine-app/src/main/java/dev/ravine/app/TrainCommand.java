@@ -13,12 +13,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code ravine train CONFIG.yaml [--set key.path=value]... [--out DIR]}. */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Trains the model a YAML config describes and writes a run folder:",
-                "  config.yaml (resolved), normalizer.json, run.db (SQLite: steps, epochs, meta),",
-                "  checkpoints/, summary.json (status, losses, accuracies, speed)."},
+        description = {"Trains the model a YAML config describes, into a run folder.",
+                "The folder holds config.yaml (resolved), normalizer.json, run.db (SQLite:",
+                "steps, epochs, meta), checkpoints/ and summary.json."},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  completed", "  2  bad config, data or model (nothing is trained)", "  3  diverged (loss became NaN/Inf)",
-                  "  1  internal error"})
+        footer = {"  0  completed", "  1  internal error (a bug: the stack trace is printed)",
+                  "  2  bad config, data or model (the message says what to fix)",
+                  "  3  diverged (loss NaN/Inf); the last checkpoint is kept",
+                  "130  interrupted (Ctrl-C/SIGTERM); the summary says stopped"})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -18,6 +18,7 @@ import dev.ravine.train.TrainingStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -112,6 +113,7 @@ public final class TrainingRun {
                 recordFailure(run, store, config, trainer, model, threads, started, e);
                 throw e;
             }
+            if (result.status() == TrainingStatus.DIVERGED) setAsideDivergedCheckpoint(run, result.steps());
             Evaluation test = null;
             if (result.status() == TrainingStatus.COMPLETED && data.test() != null) {
                 test = trainer.evaluate(new DataLoader(data.test(), t.batchSize(), false, false, config.seed()));
@@ -141,6 +143,24 @@ public final class TrainingRun {
             throw new ConfigException("training.batch_size: " + t.batchSize() + " leaves a last batch of 1 sample (of " + n
                     + " training samples), which batchnorm cannot normalize in training (as in PyTorch); set training.drop_last: "
                     + "true or change batch_size (" + t.origin().describe() + ")");
+        }
+    }
+
+    /**
+     * The loss of step k+1 is computed from the weights after step k, so when it is NaN/Inf the checkpoint of step k
+     * (written if k was a checkpoint step or an epoch's end) holds exactly the weights that diverged. It is renamed
+     * {@code diverged-step-N.ckpt}: kept for diagnosis, but no longer the newest checkpoint that eval picks, which is
+     * then the last one whose next loss was finite.
+     */
+    private void setAsideDivergedCheckpoint(RunDirectory run, long lastStep) {
+        String name = String.format("step-%09d.ckpt", lastStep);
+        Path file = run.checkpoints().resolve(name);
+        if (!Files.isRegularFile(file)) return;
+        try {
+            Files.move(file, run.checkpoints().resolve("diverged-" + name));
+            out.println("checkpoints/" + name + " holds the weights that gave the non-finite loss: renamed diverged-" + name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rename " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -218,7 +238,7 @@ public final class TrainingRun {
         String status = r.status().configName();
         String line = switch (r.status()) {
             case COMPLETED -> status + ": " + r.reason() + " in " + TextFormat.duration(r.wallSeconds());
-            case DIVERGED -> status + ": " + r.reason() + (hasCheckpoint ? "" : " (none was written yet)")
+            case DIVERGED -> status + ": " + r.reason() + (hasCheckpoint ? "" : " (none was written before it)")
                     + "; lower the learning rate (exit code " + ExitCode.DIVERGED + ")";
             case STOPPED -> status + ": " + r.reason();
         };

@@ -3,8 +3,8 @@ package dev.ravine.kernel;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
@@ -36,7 +36,8 @@ public final class ComputePool {
 
     /**
      * Runs {@code body.accept(i)} for every i in [0, tasks) and returns when all are done. Tasks may run on any
-     * thread and in any order; a task's exception is rethrown here (later tasks may not run).
+     * thread and in any order, the calling thread included; after a task throws, tasks not yet started are skipped
+     * and the exception is rethrown here.
      */
     public static void parallelFor(int tasks, IntConsumer body) {
         if (tasks < 0) throw new IllegalArgumentException("tasks must be >= 0, got " + tasks);
@@ -44,7 +45,7 @@ public final class ComputePool {
         if (tasks == 1 || pool.getParallelism() == 1) {
             for (int i = 0; i < tasks; i++) body.accept(i);
         } else if (tasks > 1) {
-            pool.invoke(new Split(0, tasks, body));
+            new SharedLoop(tasks, body).run(pool, Math.min(tasks, pool.getParallelism()) - 1);
         }
     }
 
@@ -108,26 +109,55 @@ public final class ComputePool {
         return worker;
     }
 
-    /** Halves its index range until one index is left, so idle threads steal big halves first. */
-    private static final class Split extends RecursiveAction {
-        private final int from;
-        private final int to;
-        private final IntConsumer body;
+    /**
+     * One parallelFor: the caller and the helpers it wakes claim task numbers from a shared counter until none are
+     * left. The caller works from the start and never waits for a helper to wake up (on a VM that costs tens of
+     * microseconds), only for tasks already running; a helper that wakes after the work is gone just returns.
+     */
+    private static final class SharedLoop implements Runnable {
+        /** How long the caller spins for the last running tasks before parking: most finish within it. */
+        private static final long SPIN_NANOS = 20_000;
 
-        Split(int from, int to, IntConsumer body) {
-            this.from = from;
-            this.to = to;
+        private final int tasks;
+        private final IntConsumer body;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
+        private final Thread caller = Thread.currentThread();
+        private volatile Throwable failure;
+
+        SharedLoop(int tasks, IntConsumer body) {
+            this.tasks = tasks;
             this.body = body;
         }
 
+        void run(ForkJoinPool pool, int helpers) {
+            for (int h = 0; h < helpers; h++) pool.execute(this);
+            run();
+            awaitFinished();
+            Throwable thrown = failure;
+            if (thrown instanceof RuntimeException e) throw e;
+            if (thrown instanceof Error e) throw e;
+            if (thrown != null) throw new IllegalStateException("a parallelFor task failed", thrown);
+        }
+
+        /** Claims and runs tasks until none are left; the entry point of helpers, and of the caller. */
         @Override
-        protected void compute() {
-            if (to - from == 1) {
-                body.accept(from);
-                return;
+        public void run() {
+            for (int task = next.getAndIncrement(); task < tasks; task = next.getAndIncrement()) {
+                try {
+                    if (failure == null) body.accept(task);
+                } catch (Throwable t) {
+                    if (failure == null) failure = t;
+                } finally {
+                    if (finished.incrementAndGet() == tasks) LockSupport.unpark(caller);
+                }
             }
-            int middle = (from + to) >>> 1;
-            invokeAll(new Split(from, middle, body), new Split(middle, to, body));
+        }
+
+        private void awaitFinished() {
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (finished.get() < tasks && System.nanoTime() < spinUntil) Thread.onSpinWait();
+            while (finished.get() < tasks) LockSupport.park(this);
         }
     }
 }

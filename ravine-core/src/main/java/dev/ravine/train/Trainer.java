@@ -36,7 +36,8 @@ public final class Trainer {
     private int batchInEpoch;
     /** Running sums of the current epoch: loss * samples, correct predictions, samples, seconds in steps. */
     private double[] epochSums = new double[4];
-    private String stopReason;
+    /** Set from another thread (Ctrl-C handler, dashboard), read by the training loop. */
+    private volatile String stopReason;
     private Checkpoint pendingRollback;
     private final List<Path> writtenCheckpoints = new ArrayList<>();
 
@@ -112,7 +113,7 @@ public final class Trainer {
         long started = System.nanoTime();
         List<EpochEvent> history = new ArrayList<>();
         TrainingStatus status = TrainingStatus.COMPLETED;
-        String reason = "all " + options.epochs() + " epochs done";
+        String reason = options.epochs() == 1 ? "the epoch is done" : "all " + options.epochs() + " epochs done";
         double trainSeconds = 0;
         long trainSamples = 0;
         listeners.forEach(l -> l.onTrainingStart(this));
@@ -155,6 +156,8 @@ public final class Trainer {
                 if (stopReason != null) {
                     status = TrainingStatus.STOPPED;
                     reason = stopReason;
+                    // Keep the work since the last checkpoint: a stopped run resumes from exactly here.
+                    writeCheckpoint();
                     break outer;
                 }
             }

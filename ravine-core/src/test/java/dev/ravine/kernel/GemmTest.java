@@ -21,11 +21,14 @@ class GemmTest {
     /** Fills the array outside the matrices, to catch writes (and reads, via NaN) beyond them. */
     private static final float SENTINEL = 12345f;
 
-    /** m, n, k: degenerate, prime, around the register block (8 x 32), the cache blocks (MC 128, KC 256, NC 512). */
+    /**
+     * m, n, k: degenerate, prime, and either side of the vector kernel's register block (8 x 32 at 512 bits) and
+     * cache blocks (MC 64, KC 512, NC 512).
+     */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {7, 13, 17}, {1, 100, 1}, {100, 1, 1}, {1, 1, 100}, {1, 37, 300}, {40, 1, 70},
-            {63, 64, 65}, {64, 65, 63}, {65, 63, 64}, {8, 32, 256}, {9, 33, 257}, {129, 40, 255},
-            {17, 513, 20}, {257, 129, 300}, {300, 200, 500},
+            {63, 64, 65}, {64, 65, 63}, {65, 63, 64}, {8, 32, 512}, {9, 33, 513}, {129, 40, 511},
+            {17, 513, 20}, {23, 70, 1025}, {257, 129, 300}, {300, 200, 500},
     };
 
     /** alpha, beta: overwrite (C starts as NaN), accumulate, and general. */

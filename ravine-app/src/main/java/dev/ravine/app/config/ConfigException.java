@@ -10,7 +10,7 @@ import java.util.List;
 public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final List<String> problems;
+    private final String[] problems;
 
     public ConfigException(String problem) {
         this(List.of(problem));
@@ -19,12 +19,12 @@ public final class ConfigException extends RuntimeException {
     public ConfigException(List<String> problems) {
         super(format(problems));
         if (problems.isEmpty()) throw new IllegalArgumentException("a ConfigException needs at least one problem");
-        this.problems = List.copyOf(problems);
+        this.problems = problems.toArray(String[]::new);
     }
 
     /** The individual problems, each one self-contained sentence. */
     public List<String> problems() {
-        return problems;
+        return List.of(problems);
     }
 
     private static String format(List<String> problems) {

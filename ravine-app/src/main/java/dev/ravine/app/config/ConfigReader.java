@@ -275,7 +275,7 @@ public final class ConfigReader {
         }
         String name = s.choice("name", null, OptimizerConfig.NAMES, "optimizer");
         if (name == null) return null;
-        s.allowOnly(OptimizerConfig.keys(name));
+        s.allowOnly(OptimizerConfig.keys(name), " for " + name);
         double lr = s.number("lr", 0.001, v -> v >= 0, "a learning rate >= 0");
         double weightDecay = s.number("weight_decay", 0.0, v -> v >= 0, "a number >= 0");
         if (name.equals("sgd")) {

@@ -40,9 +40,14 @@ final class Section {
 
     /** Reports every key not in {@code valid}, with the closest valid one and the whole list. */
     void allowOnly(Collection<String> valid) {
+        allowOnly(valid, "");
+    }
+
+    /** As {@link #allowOnly(Collection)}, with words that qualify the section ("for sgd"). */
+    void allowOnly(Collection<String> valid, String qualifier) {
         for (var e : node.entries().entrySet()) {
             if (valid.contains(e.getKey())) continue;
-            String where = path.isEmpty() ? "at the top level" : "in " + path;
+            String where = (path.isEmpty() ? "at the top level" : "in " + path) + qualifier;
             problems.add("unknown key '" + e.getKey() + "' " + where + " (" + e.getValue().keyOrigin().describe() + ");"
                     + NameSuggestion.hint(e.getKey(), valid) + " valid keys " + where + ": " + String.join(", ", valid));
         }
