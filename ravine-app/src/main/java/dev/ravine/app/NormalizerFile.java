@@ -1,5 +1,7 @@
 package dev.ravine.app;
 
+import dev.ravine.io.AtomicFile;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,5 +1,7 @@
 package dev.ravine.app;
 
+import dev.ravine.io.AtomicFile;
+
 import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.ConfigWriter;

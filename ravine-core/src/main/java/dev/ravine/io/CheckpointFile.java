@@ -1,27 +1,19 @@
 package dev.ravine.io;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Binary checkpoint files, written atomically: the bytes go to a temporary file in the same folder, are forced to
- * disk, and the file is then renamed over the target, so a crash leaves either the old checkpoint or the new one,
- * never half of one. Layout: magic "RAVINECK", version, then the record's fields; big-endian.
+ * Binary checkpoint files, written atomically ({@link AtomicFile}): a crash leaves either the old checkpoint or the
+ * new one, never half of one. Layout: magic "RAVINECK", version, then the record's fields; big-endian.
  */
 public final class CheckpointFile {
     private static final long MAGIC = 0x524156494E45434BL; // "RAVINECK"
@@ -30,25 +22,11 @@ public final class CheckpointFile {
     private CheckpointFile() {}
 
     public static void write(Path target, Checkpoint c) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream os = Channels.newOutputStream(ch);
-                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
-                writeBody(out, c);
-                out.flush();
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(target, out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            writeBody(data, c);
+            data.flush();
+        });
     }
 
     public static Checkpoint read(Path file) {

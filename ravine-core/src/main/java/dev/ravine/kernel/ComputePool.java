@@ -60,8 +60,8 @@ public final class ComputePool {
         }
         int chunks = (int) (((long) size + chunk - 1) / chunk);
         parallelFor(chunks, i -> {
-            int from = i * chunk;
-            body.run(from, Math.min(size, from + chunk));
+            long from = (long) i * chunk;
+            body.run((int) from, (int) Math.min(size, from + chunk));
         });
     }
 

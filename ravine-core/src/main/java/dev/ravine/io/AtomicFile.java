@@ -1,7 +1,9 @@
-package dev.ravine.app;
+package dev.ravine.io;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -12,24 +14,32 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Writes a text file so that a reader (or a crash) sees either the old content or the new, never half: the text goes
- * to a temporary file in the same folder, is forced to disk, and is renamed over the target.
+ * Writes a file so that a reader, or a crash, sees either the old content or the new, never half: the bytes go to a
+ * temporary file in the same folder, are forced to disk, and the file is renamed over the target. Checkpoints,
+ * summaries and resolved configs are all written this way.
  */
 public final class AtomicFile {
     private AtomicFile() {}
 
-    public static void writeString(Path target, String text) throws IOException {
+    /** Receives the stream the new content is written to. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    public static void write(Path target, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
-            // createTempFile makes the file private (rw-------); a run's files are as readable as any other output.
+            // createTempFile makes the file private (rw-------); run outputs are as readable as any other file.
             if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) ch.write(bytes);
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                content.writeTo(out);
+                out.flush();
                 ch.force(true);
             }
             try {
@@ -40,5 +50,10 @@ public final class AtomicFile {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    public static void writeString(Path target, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        write(target, out -> out.write(bytes));
     }
 }
