@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 
 torch.set_num_threads(2)
+ROUNDS = 5
 
 
 def mlp():
@@ -39,11 +40,16 @@ def report(name, model, measured):
 
     for _ in range(max(5, measured // 4)):
         step()
-    t0 = time.perf_counter()
-    for _ in range(measured):
-        step()
-    seconds = time.perf_counter() - t0
-    print(f"{name}: {measured * batch / seconds:.0f} samples/s ({measured} batches of {batch} in {seconds:.2f} s)")
+    # Five rounds, median reported, as the Ravine side does.
+    rates = []
+    for _ in range(ROUNDS):
+        t0 = time.perf_counter()
+        for _ in range(measured):
+            step()
+        rates.append(measured * batch / (time.perf_counter() - t0))
+    rates.sort()
+    print(f"{name}: {rates[ROUNDS // 2]:.0f} samples/s (median of {ROUNDS} rounds of {measured} batches of {batch}; "
+          f"min {rates[0]:.0f}, max {rates[-1]:.0f})")
 
 
 def main():
@@ -51,9 +57,9 @@ def main():
     batches = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     print(f"pytorch {torch.__version__}: {torch.get_num_threads()} threads")
     if which != "cnn":
-        report("mlp", mlp(), batches or 200)
+        report("mlp", mlp(), batches or 100)
     if which != "mlp":
-        report("cnn", cnn(), batches or 20)
+        report("cnn", cnn(), batches or 30)
 
 
 if __name__ == "__main__":

@@ -25,12 +25,14 @@ import dev.ravine.tensor.Tensor;
  * <p>Usage: TrainingThroughput [mlp|cnn|both] [measured batches]
  */
 public final class TrainingThroughput {
+    private static final int ROUNDS = 5;
+
     public static void main(String[] args) {
         String which = args.length > 0 ? args[0] : "both";
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         System.out.printf("ravine: GEMM %s, %d threads%n", Gemm.implementation(), ComputePool.threads());
-        if (!which.equals("cnn")) report("mlp", mlp(new Rng(1)), 1, batches > 0 ? batches : 200);
-        if (!which.equals("mlp")) report("cnn", cnn(new Rng(1)), 1, batches > 0 ? batches : 20);
+        if (!which.equals("cnn")) report("mlp", mlp(new Rng(1)), 1, batches > 0 ? batches : 100);
+        if (!which.equals("mlp")) report("cnn", cnn(new Rng(1)), 1, batches > 0 ? batches : 30);
     }
 
     static Module mlp(Rng rng) {
@@ -55,10 +57,17 @@ public final class TrainingThroughput {
         Optimizer opt = Optimizers.adam(model.namedParameters(), 1e-3);
         int warmup = Math.max(5, measured / 4);
         for (int i = 0; i < warmup; i++) step(model, loss, opt, x, y);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < measured; i++) step(model, loss, opt, x, y);
-        double seconds = (System.nanoTime() - t0) * 1e-9;
-        System.out.printf("%s: %.0f samples/s (%d batches of %d in %.2f s)%n", name, measured * batch / seconds, measured, batch, seconds);
+        // Five rounds, median reported: a shared 2-core machine is noisy, one timing is not a figure.
+        double[] rates = new double[ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < measured; i++) step(model, loss, opt, x, y);
+            rates[r] = measured * batch / ((System.nanoTime() - t0) * 1e-9);
+        }
+        double[] sorted = rates.clone();
+        java.util.Arrays.sort(sorted);
+        System.out.printf("%s: %.0f samples/s (median of %d rounds of %d batches of %d; min %.0f, max %.0f)%n", name, sorted[ROUNDS / 2],
+                ROUNDS, measured, batch, sorted[0], sorted[ROUNDS - 1]);
     }
 
     private static void step(Module model, Loss loss, Optimizer opt, Tensor x, Tensor y) {

@@ -1,6 +1,7 @@
 package dev.ravine.tensor;
 
 import dev.ravine.kernel.ComputePool;
+import dev.ravine.kernel.ReluKernel;
 
 /**
  * Element-wise operations with broadcasting. Each operation's forward and its derivative sit side by side; the
@@ -41,7 +42,7 @@ final class Elementwise {
                 return (float) (e / (1 + e));
             }
         },
-        RELU { float apply(float x) { return x > 0 ? x : (x != x ? x : 0f); } },
+        RELU { float apply(float x) { return Math.max(x, 0f); } },
         SOFTPLUS { float apply(float x) { return (float) (Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs((double) x)))); } },
         NORMAL_CDF { float apply(float x) { return (float) (0.5 * Erf.erfc(-x / Math.sqrt(2))); } };
 
@@ -175,7 +176,7 @@ final class Elementwise {
     private static void mapRange(Unary op, float[] src, float[] out, int from, int to) {
         switch (op) {
             case NEG -> { for (int i = from; i < to; i++) out[i] = -src[i]; }
-            case RELU -> { for (int i = from; i < to; i++) out[i] = src[i] > 0 ? src[i] : (src[i] != src[i] ? src[i] : 0f); }
+            case RELU -> ReluKernel.forward(src, out, from, to);
             default -> { for (int i = from; i < to; i++) out[i] = op.apply(src[i]); }
         }
     }
@@ -191,11 +192,24 @@ final class Elementwise {
             case TANH -> g.mul(y.square().rsub(1f));
             case SIGMOID -> g.mul(y.mul(y.rsub(1f)));
             // The mask is a constant: relu'' = 0 almost everywhere.
-            case RELU -> g.mul(x.gt(0f));
+            case RELU -> passWherePositive(g, x);
             case SOFTPLUS -> g.mul(x.sigmoid());
             // Phi'(x) = exp(-x^2/2) / sqrt(2 pi)
             case NORMAL_CDF -> g.mul(x.square().mul(-0.5f).exp().mul((float) (1 / Math.sqrt(2 * Math.PI))));
         };
+    }
+
+    /**
+     * g where x > 0, else 0, in one pass: ReLU's backward. Linear in g with a constant mask, so its own backward is
+     * the same operation applied to the incoming gradient.
+     */
+    static Tensor passWherePositive(Tensor g, Tensor x) {
+        float[] gv = g.values(), xv = x.values();
+        float[] out = new float[gv.length];
+        ComputePool.parallelRange(gv.length, PARALLEL_CHUNK, (from, to) -> ReluKernel.backward(gv, xv, out, from, to));
+        Tensor result = Tensor.of(out, g.shape);
+        result.recordOp("relu_backward", new Tensor[] {g}, gg -> new Tensor[] {passWherePositive(gg, x)});
+        return result;
     }
 
     // ------------------------------------------------------------------ pow and where

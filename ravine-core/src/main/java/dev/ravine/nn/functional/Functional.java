@@ -3,6 +3,7 @@ package dev.ravine.nn.functional;
 import dev.ravine.kernel.MaxPool2dKernel;
 import dev.ravine.kernel.SoftmaxKernel;
 import dev.ravine.tensor.GatherMap;
+import dev.ravine.tensor.LinearOps;
 import dev.ravine.tensor.Shape;
 import dev.ravine.tensor.Tensor;
 import dev.ravine.tensor.TensorShapeException;
@@ -52,7 +53,9 @@ public final class Functional {
         int[] indices = new int[count];
         Tensor dense = x.contiguous();
         MaxPool2dKernel.forward(dense.values(), 0, g.n(), g.c(), g.h(), g.w(), kh, kw, strideH, strideW, padH, padW, values, 0, indices, 0);
-        return dense.apply(new GatherMap(g.inShape(), indices, outShape));
+        // The kernel's values are the gather's output already; the backward scatters through the gather's adjoint.
+        GatherMap winners = new GatherMap(g.inShape(), indices, outShape);
+        return Tensor.fromOp(values, outShape, "max_pool2d", new Tensor[] {dense}, grad -> new Tensor[] {LinearOps.apply(grad, winners, true)});
     }
 
     public static Tensor avgPool2d(Tensor x, int kh, int kw, int strideH, int strideW, int padH, int padW) {
