@@ -78,33 +78,77 @@ public final class MaxPool2dKernel {
     /** Pools one (sample, channel) plane; {@code plane} is its index in {@code [0, n*c)}. */
     private static void poolPlane(Im2Col.Geometry g, float[] x, int xOff, int plane,
                                   float[] out, int outOff, int[] indices, int indicesOff) {
+        if (g.kh == 2 && g.kw == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0) {
+            poolPlane2x2(g, x, xOff, plane, out, outOff, indices, indicesOff);
+            return;
+        }
+        poolPlaneGeneral(g, x, xOff, plane, out, outOff, indices, indicesOff);
+    }
+
+    /**
+     * The common 2x2 / stride 2 window without branches on the data: on real activations each comparison is a coin
+     * flip, and mispredicted branches made the general loop several times slower. Comparisons become 0/1 integers
+     * and the winner's index is computed arithmetically; ties go to the first element in scan order, as in the
+     * general loop. A window whose maximum is NaN is redone by the general loop, which knows NaN's rule.
+     */
+    private static void poolPlane2x2(Im2Col.Geometry g, float[] x, int xOff, int plane,
+                                     float[] out, int outOff, int[] indices, int indicesOff) {
+        int planeBase = plane * g.h * g.w;
+        int o = plane * g.outH * g.outW;
+        int w = g.w;
+        for (int oy = 0; oy < g.outH; oy++) {
+            int rowBase = planeBase + 2 * oy * w;
+            for (int ox = 0; ox < g.outW; ox++, o++) {
+                int p = rowBase + 2 * ox;
+                float a = x[xOff + p], b = x[xOff + p + 1], c = x[xOff + p + w], d = x[xOff + p + w + 1];
+                int right1 = b > a ? 1 : 0, right2 = d > c ? 1 : 0;
+                float top = Math.max(a, b), bottom = Math.max(c, d);
+                int down = bottom > top ? 1 : 0;
+                int winner = p + down * w + right1 + down * (right2 - right1);
+                float best = x[xOff + winner];
+                if (Math.max(top, bottom) != Math.max(top, bottom)) {
+                    poolWindow(g, x, xOff, planeBase, oy, ox, o, out, outOff, indices, indicesOff);
+                    continue;
+                }
+                out[outOff + o] = best;
+                if (indices != null) indices[indicesOff + o] = winner;
+            }
+        }
+    }
+
+    private static void poolPlaneGeneral(Im2Col.Geometry g, float[] x, int xOff, int plane,
+                                         float[] out, int outOff, int[] indices, int indicesOff) {
         int planeBase = plane * g.h * g.w;
         int o = plane * g.outH * g.outW;
         for (int oy = 0; oy < g.outH; oy++) {
-            int y0 = Math.max(oy * g.strideH - g.padH, 0);
-            int y1 = Math.min(oy * g.strideH - g.padH + g.kh, g.h);
             for (int ox = 0; ox < g.outW; ox++, o++) {
-                int x0 = Math.max(ox * g.strideW - g.padW, 0);
-                int x1 = Math.min(ox * g.strideW - g.padW + g.kw, g.w);
-                // Starts at the window's first real element with -inf, exactly like PyTorch, so an
-                // all -inf window reports its first element.
-                float best = Float.NEGATIVE_INFINITY;
-                int bestIndex = planeBase + y0 * g.w + x0;
-                for (int iy = y0; iy < y1; iy++) {
-                    int row = planeBase + iy * g.w;
-                    for (int ix = x0; ix < x1; ix++) {
-                        float v = x[xOff + row + ix];
-                        if (v > best || Float.isNaN(v)) {
-                            best = v;
-                            bestIndex = row + ix;
-                        }
-                    }
-                }
-                out[outOff + o] = best;
-                if (indices != null) {
-                    indices[indicesOff + o] = bestIndex;
+                poolWindow(g, x, xOff, planeBase, oy, ox, o, out, outOff, indices, indicesOff);
+            }
+        }
+    }
+
+    /** One output position by the general rule: ties to the first element, NaN wins (the last NaN), as PyTorch. */
+    private static void poolWindow(Im2Col.Geometry g, float[] x, int xOff, int planeBase, int oy, int ox, int o,
+                                   float[] out, int outOff, int[] indices, int indicesOff) {
+        int y0 = Math.max(oy * g.strideH - g.padH, 0);
+        int y1 = Math.min(oy * g.strideH - g.padH + g.kh, g.h);
+        int x0 = Math.max(ox * g.strideW - g.padW, 0);
+        int x1 = Math.min(ox * g.strideW - g.padW + g.kw, g.w);
+        // Starts at the window's first real element with -inf, exactly like PyTorch, so an all -inf window
+        // reports its first element.
+        float best = Float.NEGATIVE_INFINITY;
+        int bestIndex = planeBase + y0 * g.w + x0;
+        for (int iy = y0; iy < y1; iy++) {
+            int row = planeBase + iy * g.w;
+            for (int ix = x0; ix < x1; ix++) {
+                float v = x[xOff + row + ix];
+                if (v > best || Float.isNaN(v)) {
+                    best = v;
+                    bestIndex = row + ix;
                 }
             }
         }
+        out[outOff + o] = best;
+        if (indices != null) indices[indicesOff + o] = bestIndex;
     }
 }
