@@ -36,7 +36,10 @@ public final class Autograd {
         return result;
     }
 
-    /** Accumulates d(output)/d(leaf) into the {@code grad} of every leaf that requires grad. */
+    /**
+     * Accumulates d(output)/d(leaf) into the {@code grad} of every leaf that requires grad, and of every computed
+     * tensor marked with {@link Tensor#retainGrad()} (the doctor reads gradients of layer outputs this way).
+     */
     public static void backward(Tensor output, Tensor gradOutput) {
         Map<Tensor, Tensor> leafGrads = propagate(output, gradOutput, false, null);
         try (var scope = GradMode.noGrad()) {
@@ -69,7 +72,7 @@ public final class Autograd {
             for (Tensor t : order) {
                 Tensor g = grads.remove(t);
                 if (g == null) continue;
-                boolean isKept = keep == null ? t.gradFn() == null : keep.contains(t);
+                boolean isKept = keep == null ? t.gradFn() == null || t.retainsGrad() : keep.contains(t);
                 if (isKept) kept.put(t, g);
                 Node node = t.gradFn();
                 if (node == null) continue;

@@ -25,6 +25,7 @@ public final class Tensor {
     private Tensor grad;
     private Node gradFn;
     private String name;
+    private boolean retainGrad;
 
     Tensor(float[] data, int offset, int[] shape, int[] strides) {
         this.data = data;
@@ -199,6 +200,19 @@ public final class Tensor {
         if (gradFn != null && !value) throw new IllegalStateException("cannot clear requiresGrad on a computed tensor; use detach()");
         this.requiresGrad = value;
         return this;
+    }
+
+    /**
+     * Asks {@link #backward()} to store this computed tensor's gradient in {@link #grad()} too (PyTorch's
+     * retain_grad): how the gradient with respect to a layer's output is observed.
+     */
+    public Tensor retainGrad() {
+        this.retainGrad = true;
+        return this;
+    }
+
+    public boolean retainsGrad() {
+        return retainGrad;
     }
 
     public Node gradFn() {
