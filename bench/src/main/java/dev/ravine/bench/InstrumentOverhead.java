@@ -1,0 +1,54 @@
+package dev.ravine.bench;
+
+import dev.ravine.data.DataLoader;
+import dev.ravine.data.Dataset;
+import dev.ravine.doctor.instrument.InstrumentOptions;
+import dev.ravine.doctor.instrument.InstrumentPanel;
+import dev.ravine.nn.Module;
+import dev.ravine.nn.loss.CrossEntropyLoss;
+import dev.ravine.optim.Optimizers;
+import dev.ravine.tensor.Rng;
+import dev.ravine.train.Trainer;
+import dev.ravine.train.TrainingOptions;
+import dev.ravine.train.TrainingResult;
+
+/**
+ * The doctor's instrument cost on the MLP 784-512-256-10 (batch 128, Adam): the same training with and without the
+ * InstrumentPanel, alternated over several rounds, reporting the median step time of each and the overhead in %.
+ * Synthetic inputs, as TrainingThroughput. Usage: InstrumentOverhead [every]
+ */
+public final class InstrumentOverhead {
+    public static void main(String[] args) {
+        int every = args.length > 0 ? Integer.parseInt(args[0]) : InstrumentOptions.defaults().every();
+        Rng data = new Rng(3);
+        int n = 128 * 200;
+        float[] x = new float[n * 784];
+        int[] y = new int[n];
+        for (int i = 0; i < x.length; i++) x[i] = (float) data.nextGaussian();
+        for (int i = 0; i < n; i++) y[i] = data.nextInt(10);
+        Dataset set = Dataset.classification(x, new int[] {1, 28, 28}, y, 10);
+        for (int warmup = 0; warmup < 2; warmup++) {
+            secondsPerStep(set, null);
+            secondsPerStep(set, new InstrumentPanel(new InstrumentOptions(every, 20)));
+        }
+        double[] plain = new double[7], instrumented = new double[7];
+        for (int round = 0; round < 7; round++) {
+            plain[round] = secondsPerStep(set, null);
+            instrumented[round] = secondsPerStep(set, new InstrumentPanel(new InstrumentOptions(every, 20)));
+        }
+        java.util.Arrays.sort(plain);
+        java.util.Arrays.sort(instrumented);
+        double p = plain[3], q = instrumented[3];
+        System.out.printf("mlp step: %.3f ms plain, %.3f ms instrumented (every %d steps): overhead %.1f%%%n", p * 1e3, q * 1e3, every,
+                100 * (q - p) / p);
+    }
+
+    private static double secondsPerStep(Dataset set, InstrumentPanel panel) {
+        Rng rng = new Rng(1);
+        Module model = TrainingThroughput.mlp(rng);
+        Trainer trainer = new Trainer(model, new CrossEntropyLoss(), Optimizers.adam(model.namedParameters(), 1e-3), rng, TrainingOptions.epochs(1));
+        if (panel != null) trainer.addListener(panel);
+        TrainingResult r = trainer.fit(new DataLoader(set, 128, true, true, 1), null);
+        return 128 / r.samplesPerSecond();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.ravine.doctor.instrument;
+
+import dev.ravine.nn.Module;
+import dev.ravine.tensor.Tensor;
+import dev.ravine.train.BatchEvent;
+import dev.ravine.train.Trainer;
+import dev.ravine.train.TrainingListener;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The doctor's instruments, attached to a run as a {@link TrainingListener}. Every step it reads the loss; every
+ * {@code options.every()} steps it also reads, per layer, gradient / weight / update norms and update-to-weight
+ * ratios, and, per layer output (through forward hooks), mean, std, dead ReLU units, saturated sigmoid/tanh units,
+ * non-finite values, the gradient with respect to the output and the gradient scale coefficient. It only reads: it
+ * never changes the run. Readings go to the listeners given to {@link #onReading} and stay in {@link #history}.
+ */
+public final class InstrumentPanel implements TrainingListener {
+    private final InstrumentOptions options;
+    private final List<StepReading> history = new ArrayList<>();
+    private final List<Consumer<StepReading>> sinks = new ArrayList<>();
+    private final Map<String, List<String>> parametersByLayer = new LinkedHashMap<>();
+    private final Map<String, Module> probedModules = new LinkedHashMap<>();
+    private final Map<String, DeadUnitTracker> deadTrackers = new LinkedHashMap<>();
+    /** Outputs captured on the current reading step, by module name; the root's output is under "". */
+    private final Map<String, Tensor> outputs = new LinkedHashMap<>();
+    private final List<Runnable> hookRemovers = new ArrayList<>();
+    private boolean readingStep;
+    private final Map<String, double[]> gradNorms = new LinkedHashMap<>();
+
+    public InstrumentPanel(InstrumentOptions options) {
+        this.options = options;
+    }
+
+    public InstrumentPanel onReading(Consumer<StepReading> sink) {
+        sinks.add(sink);
+        return this;
+    }
+
+    public List<StepReading> history() {
+        return List.copyOf(history);
+    }
+
+    @Override
+    public void onTrainingStart(Trainer trainer) {
+        Module model = trainer.model();
+        for (String name : model.namedParameters().keySet()) {
+            int dot = name.lastIndexOf('.');
+            String layer = dot < 0 ? "" : name.substring(0, dot);
+            parametersByLayer.computeIfAbsent(layer, k -> new ArrayList<>()).add(name);
+        }
+        for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
+            Module m = e.getValue();
+            if (!m.children().isEmpty() && !e.getKey().isEmpty()) continue; // leaves, plus the root for the output
+            String name = e.getKey();
+            probedModules.put(name, m);
+            hookRemovers.add(m.addForwardHook((module, in, out) -> capture(name, out)));
+        }
+        readingStep = options.isReadingStep(trainer.optimizer().stepCount() + 1);
+    }
+
+    /** Training forwards only: evaluation runs without grad and must not overwrite the step's outputs. */
+    private void capture(String module, Tensor out) {
+        if (!readingStep || !out.requiresGrad()) return;
+        out.retainGrad();
+        outputs.put(module, out);
+    }
+
+    @Override
+    public void onGradients(Trainer trainer, long step) {
+        if (!readingStep) return;
+        // Gradients exist only between backward and the optimizer step: read them now.
+        gradNorms.clear();
+        Map<String, Tensor> params = trainer.model().namedParameters();
+        for (Map.Entry<String, List<String>> layer : parametersByLayer.entrySet()) {
+            double sumSq = 0;
+            int nonFinite = 0;
+            for (String p : layer.getValue()) {
+                Tensor g = params.get(p).grad();
+                if (g == null) continue;
+                float[] v = g.values();
+                sumSq += Norms.sumOfSquares(v);
+                if (Double.isNaN(sumSq)) nonFinite += Norms.countNonFinite(v);
+            }
+            gradNorms.put(layer.getKey(), new double[] {Math.sqrt(sumSq), nonFinite});
+        }
+    }
+
+    @Override
+    public void onBatchEnd(Trainer trainer, BatchEvent event) {
+        StepReading reading = readingStep ? fullReading(trainer, event) : new StepReading(event.step(), event.epoch(), event.loss(),
+                false, Double.NaN, List.of(), List.of());
+        outputs.clear();
+        readingStep = options.isReadingStep(event.step() + 1);
+        history.add(reading);
+        for (Consumer<StepReading> sink : sinks) sink.accept(reading);
+    }
+
+    private StepReading fullReading(Trainer trainer, BatchEvent event) {
+        Map<String, Tensor> params = trainer.model().namedParameters();
+        Map<String, float[]> updates = trainer.optimizer().lastUpdates();
+        List<LayerReading> layers = new ArrayList<>();
+        double globalSq = 0;
+        for (Map.Entry<String, List<String>> layer : parametersByLayer.entrySet()) {
+            double weightSq = 0, updateSq = 0;
+            int nonFinite = 0;
+            for (String p : layer.getValue()) {
+                float[] w = params.get(p).values();
+                double s = Norms.sumOfSquares(w);
+                if (Double.isNaN(s)) nonFinite += Norms.countNonFinite(w);
+                weightSq += s;
+                float[] u = updates.get(p);
+                if (u != null) updateSq += Norms.sumOfSquares(u);
+            }
+            double[] g = gradNorms.getOrDefault(layer.getKey(), new double[] {Double.NaN, 0});
+            globalSq += g[0] * g[0];
+            double weightNorm = Math.sqrt(weightSq), updateNorm = Math.sqrt(updateSq);
+            layers.add(new LayerReading(layer.getKey(), g[0], weightNorm, updateNorm, weightNorm > 0 ? updateNorm / weightNorm : Double.NaN,
+                    nonFinite + (int) g[1]));
+        }
+        return new StepReading(event.step(), event.epoch(), event.loss(), true, Math.sqrt(globalSq), layers, activationReadings());
+    }
+
+    private List<ActivationReading> activationReadings() {
+        Tensor top = outputs.get("");
+        double topGrad = top == null || top.grad() == null ? Double.NaN : Math.sqrt(Norms.sumOfSquares(top.grad().values()));
+        double topNorm = top == null ? Double.NaN : Math.sqrt(Norms.sumOfSquares(top.values()));
+        List<ActivationReading> readings = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+            if (e.getKey().isEmpty()) continue;
+            Module m = probedModules.get(e.getKey());
+            Tensor out = e.getValue();
+            float[] v = out.values();
+            double[] ms = ActivationProbe.meanStd(v);
+            double dead = Double.NaN;
+            if (ActivationProbe.isRelu(m) && out.dim() >= 1) {
+                boolean[] active = ActivationProbe.activeUnits(v, out.size(0));
+                DeadUnitTracker tracker = deadTrackers.computeIfAbsent(e.getKey(), k -> new DeadUnitTracker(options.deadWindow()));
+                tracker.record(active);
+                dead = ActivationProbe.fraction(active, false);
+            }
+            double gradNorm = out.grad() == null ? Double.NaN : Math.sqrt(Norms.sumOfSquares(out.grad().values()));
+            double norm = Math.sqrt(Norms.sumOfSquares(v));
+            readings.add(new ActivationReading(e.getKey(), m.kind(), ms[0], ms[1], dead, ActivationProbe.saturatedFraction(m, v),
+                    Norms.countNonFinite(v), gradNorm, GradientScaleCoefficient.of(gradNorm, norm, topGrad, topNorm)));
+        }
+        return readings;
+    }
+
+    /** Fraction of a ReLU layer's units inactive over the whole window (NaN until the window has filled). */
+    public double deadOverWindow(String module) {
+        DeadUnitTracker t = deadTrackers.get(module);
+        return t == null ? Double.NaN : t.deadFraction();
+    }
+
+    @Override
+    public void onTrainingEnd(Trainer trainer, dev.ravine.train.TrainingResult result) {
+        hookRemovers.forEach(Runnable::run);
+        hookRemovers.clear();
+    }
+}
