@@ -50,12 +50,13 @@ public final class Rng {
     /** Uniform integer in [0, bound), unbiased (Lemire's rejection). */
     public int nextInt(int bound) {
         if (bound <= 0) throw new IllegalArgumentException("bound must be positive, got " + bound);
-        long r = (nextLong() >>> 33) * bound;
+        // A 32-bit random value times bound: the high 32 bits are the result, the low 32 decide rejection.
+        long r = (nextLong() >>> 32) * bound;
         long low = r & 0xFFFFFFFFL;
         if (low < bound) {
             long threshold = (0x1_0000_0000L - bound) % bound;
             while (low < threshold) {
-                r = (nextLong() >>> 33) * bound;
+                r = (nextLong() >>> 32) * bound;
                 low = r & 0xFFFFFFFFL;
             }
         }

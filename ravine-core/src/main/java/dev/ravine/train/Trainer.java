@@ -132,6 +132,12 @@ public final class Trainer {
                 trainSeconds += seconds;
                 trainSamples += batch.size();
                 if (!Double.isFinite(out.loss)) {
+                    for (TrainingListener l : listeners) l.onNonFiniteLoss(this, optimizer.stepCount() + 1, epoch, out.loss);
+                    if (pendingRollback != null) {
+                        apply(pendingRollback);
+                        pendingRollback = null;
+                        continue outer;
+                    }
                     status = TrainingStatus.DIVERGED;
                     reason = "the loss became " + out.loss + " at step " + (optimizer.stepCount() + 1) + " (epoch " + (epoch + 1)
                             + ", batch " + (batch.index() + 1) + "); the last good checkpoint is kept";

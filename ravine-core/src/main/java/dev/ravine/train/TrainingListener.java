@@ -12,6 +12,12 @@ public interface TrainingListener {
 
     default void onBatchEnd(Trainer trainer, BatchEvent event) {}
 
+    /**
+     * The loss of a batch was NaN or infinite; no step was taken. Unless a listener calls {@link Trainer#rollback}
+     * now (a repair), the run ends as diverged.
+     */
+    default void onNonFiniteLoss(Trainer trainer, long step, int epoch, double loss) {}
+
     default void onEpochEnd(Trainer trainer, EpochEvent event) {}
 
     default void onCheckpoint(Trainer trainer, java.nio.file.Path file) {}

@@ -152,6 +152,32 @@ class TrainerTest {
     }
 
     @Test
+    void aListenerCanRepairADivergingRunByRollingBackWithALowerLearningRate() {
+        Rng rng = new Rng(1);
+        float[] x = new float[100 * 6], y = new float[100];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < y.length; i++) y[i] = (float) rng.nextGaussian();
+        Dataset data = Dataset.regression(x, new int[] {6}, y, new int[] {1});
+        Module model = new Sequential(new Linear(6, 1, true, rng));
+        Optimizer opt = Optimizers.sgd(model.namedParameters(), 10);
+        Trainer trainer = new Trainer(model, new dev.ravine.nn.loss.MseLoss(), opt, rng, TrainingOptions.epochs(3));
+        Checkpoint start = trainer.snapshot();
+        long[] repairedAt = {-1};
+        trainer.addListener(new TrainingListener() {
+            @Override
+            public void onNonFiniteLoss(Trainer t, long step, int epoch, double loss) {
+                repairedAt[0] = step;
+                t.rollback(start);
+                t.setLrScale(0.001); // lr 10 -> 0.01: stable for this least-squares problem
+            }
+        });
+        TrainingResult r = trainer.fit(new DataLoader(data, 10, true, false, 1), null);
+        assertTrue(repairedAt[0] > 0, "the run diverged once");
+        assertEquals(TrainingStatus.COMPLETED, r.status());
+        assertTrue(Double.isFinite(r.trainLoss()) && r.trainLoss() < 3, "after the repair the loss is finite: " + r.trainLoss());
+    }
+
+    @Test
     void checkpointFilesRoundTripAndRejectCorruption(@TempDir Path dir) throws Exception {
         Run run = newRun(null, 1);
         run.trainer.fit(new DataLoader(blobs(64, 6), 16, true, false, 1), null);

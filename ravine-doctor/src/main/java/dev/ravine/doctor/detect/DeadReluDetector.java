@@ -1,0 +1,69 @@
+package dev.ravine.doctor.detect;
+
+import static dev.ravine.doctor.detect.Readings.fmt;
+
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedy;
+import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.finding.Severity;
+import dev.ravine.doctor.instrument.ActivationReading;
+import dev.ravine.doctor.instrument.StepReading;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Dead ReLUs: units that output zero for every sample get zero gradient and never recover. Triggered when a ReLU
+ * layer has at least {@code fraction} of its units inactive on the whole batch in each of the last
+ * {@code persistence} full readings; reports the layer, the fraction and since when.
+ */
+public record DeadReluDetector(double fraction, int persistence) implements Detector {
+    public static DeadReluDetector defaults() {
+        return new DeadReluDetector(0.5, 3);
+    }
+
+    @Override
+    public String id() {
+        return "dead_relu";
+    }
+
+    @Override
+    public Optional<Finding> examine(List<StepReading> window, RunFacts facts) {
+        List<StepReading> full = Readings.full(window);
+        if (full.size() < persistence) return Optional.empty();
+        StepReading latest = full.getLast();
+        List<String> layers = new ArrayList<>();
+        List<String> evidence = new ArrayList<>();
+        long since = latest.step();
+        for (ActivationReading a : latest.activations()) {
+            if (!a.kind().equals("relu")) continue;
+            long start = deadSince(full, a.module());
+            if (start < 0) continue;
+            layers.add(a.module());
+            since = Math.min(since, start);
+            evidence.add("layer " + a.module() + ": " + fmt(100 * a.deadFraction()) + "% of units inactive on every sample, since step " + start);
+        }
+        if (layers.isEmpty()) return Optional.empty();
+        List<Remedy> remedies = List.of(
+                new Remedy("model.layers[" + layers.getFirst() + "]: relu -> leaky_relu", "a small negative slope keeps a gradient flowing through inactive units"),
+                new Remedy("optimizer.lr: " + fmt(facts.learningRate()) + " -> " + fmt(facts.learningRate() / 3), "large steps push biases far negative, killing units"),
+                new Remedy("init: he_normal", "He initialization keeps pre-activations centred with the right spread"),
+                new Remedy("add batchnorm before the relu", "normalized pre-activations keep about half the units active"));
+        return Optional.of(new Finding(id(), "Dead ReLU units", Severity.WARNING, since, latest.step(), layers, evidence,
+                "These units' pre-activations are negative for every input, so they output 0 and receive no gradient: they have stopped learning.",
+                remedies));
+    }
+
+    /** The first step of the run of consecutive readings (ending at the latest) where the layer was dead; -1 if the latest run is too short. */
+    private long deadSince(List<StepReading> full, String module) {
+        int count = 0;
+        long start = -1;
+        for (int i = full.size() - 1; i >= 0; i--) {
+            double d = Readings.activation(full.get(i), module).map(ActivationReading::deadFraction).orElse(Double.NaN);
+            if (!(d >= fraction)) break;
+            count++;
+            start = full.get(i).step();
+        }
+        return count >= persistence ? start : -1;
+    }
+}

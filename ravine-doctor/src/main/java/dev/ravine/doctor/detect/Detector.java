@@ -1,0 +1,19 @@
+package dev.ravine.doctor.detect;
+
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.instrument.StepReading;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A rule over a window of instrument readings. Detectors are pure functions: the same readings give the same
+ * finding, so each one is unit-tested on made-up readings, and {@code ravine doctor} can re-run them on a stored run.
+ */
+public interface Detector {
+    /** The finding id this detector produces. */
+    String id();
+
+    /** @param window readings in step order, the newest last (loss-only readings included) */
+    Optional<Finding> examine(List<StepReading> window, RunFacts facts);
+}

@@ -1,0 +1,124 @@
+package dev.ravine.doctor.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.finding.Severity;
+import dev.ravine.doctor.instrument.ActivationReading;
+import dev.ravine.doctor.instrument.LayerReading;
+import dev.ravine.doctor.instrument.StepReading;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Each detector on made-up readings: it fires on the pattern it names and stays silent on a healthy run. */
+class DetectorsTest {
+    private static final RunFacts FACTS = new RunFacts(0.01, "sgd", 10, List.of("flatten", "linear", "sigmoid", "linear"));
+
+    private static LayerReading layer(String name, double grad, double weight, double ratio) {
+        return new LayerReading(name, grad, weight, ratio * weight, ratio, 0);
+    }
+
+    private static ActivationReading act(String module, String kind, double dead, double saturated) {
+        return new ActivationReading(module, kind, 0, 1, dead, saturated, 0, 1, 1);
+    }
+
+    private static StepReading full(long step, double loss, double gradNorm, List<LayerReading> layers, List<ActivationReading> acts) {
+        return new StepReading(step, 0, loss, true, gradNorm, layers, acts);
+    }
+
+    /** A healthy run: stable norms, ratios near 1e-3, loss falling. */
+    private static List<StepReading> healthy(int n) {
+        List<StepReading> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            out.add(full(i * 10, 2.0 / i, 1.0, List.of(layer("1", 0.5, 10, 1e-3), layer("3", 0.8, 5, 1e-3)),
+                    List.of(act("2", "relu", 0.1, Double.NaN))));
+        }
+        return out;
+    }
+
+    @Test
+    void healthyRunHasNoFindings() {
+        for (Detector d : List.of(ExplodingGradientsDetector.defaults(), VanishingGradientsDetector.defaults(), DeadReluDetector.defaults(),
+                LrTooLowDetector.defaults(), LossStuckAtChanceDetector.defaults())) {
+            assertTrue(d.examine(healthy(12), FACTS).isEmpty(), d.id() + " fired on a healthy run");
+        }
+    }
+
+    @Test
+    void nanLossIsABlockingExplosionAtTheFirstBadStep() {
+        List<StepReading> w = healthy(5);
+        w.add(new StepReading(55, 0, Double.NaN, false, Double.NaN, List.of(), List.of()));
+        w.add(new StepReading(56, 0, Double.NaN, false, Double.NaN, List.of(), List.of()));
+        Finding f = ExplodingGradientsDetector.defaults().examine(w, FACTS).orElseThrow();
+        assertEquals("exploding_gradients", f.id());
+        assertEquals(Severity.BLOCKING, f.severity());
+        assertEquals(55, f.firstStep());
+        assertTrue(f.remedies().getFirst().change().startsWith("clip.global_norm"));
+    }
+
+    @Test
+    void growingGradientsNameTheLayerWhereGrowthStarts() {
+        List<StepReading> w = healthy(6);
+        // layer 1 (the lower one) explodes first; the global norm follows
+        w.add(full(70, 1.0, 30, List.of(layer("1", 40, 10, 1e-2), layer("3", 1.0, 5, 1e-3)), List.of()));
+        Finding f = ExplodingGradientsDetector.defaults().examine(w, FACTS).orElseThrow();
+        assertEquals(Severity.WARNING, f.severity());
+        assertEquals(List.of("1"), f.layers());
+        assertEquals(70, f.lastStep());
+        assertTrue(f.evidence().getFirst().contains("30x"), f.evidence().toString());
+        assertTrue(f.remedies().stream().anyMatch(r -> r.change().equals("optimizer.lr: 0.01 -> 0.003333")), f.remedies().toString());
+    }
+
+    @Test
+    void vanishingGradientsNeedPersistenceAndSuggestReplacingTheSigmoid() {
+        List<StepReading> w = healthy(3);
+        for (int i = 0; i < 3; i++) {
+            w.add(full(100 + i, 2.3, 1, List.of(layer("1", 1e-7, 10, 1e-9), layer("3", 0.5, 5, 1e-3)), List.of(act("2", "sigmoid", Double.NaN, 0.9))));
+        }
+        Finding f = VanishingGradientsDetector.defaults().examine(w, FACTS).orElseThrow();
+        assertEquals("vanishing_gradients", f.id());
+        assertEquals(100, f.firstStep());
+        assertTrue(f.evidence().stream().anyMatch(e -> e.contains("saturated")), f.evidence().toString());
+        assertEquals("model.layers[2]: sigmoid -> relu", f.remedies().getFirst().change());
+        // two bad readings are not enough
+        assertTrue(VanishingGradientsDetector.defaults().examine(w.subList(0, w.size() - 1), FACTS).isEmpty());
+    }
+
+    @Test
+    void deadReluReportsLayerFractionAndSinceWhen() {
+        List<StepReading> w = healthy(4);
+        for (int i = 0; i < 4; i++) {
+            w.add(full(200 + 10 * i, 1, 1, List.of(layer("1", 0.5, 10, 1e-3), layer("3", 0.8, 5, 1e-3)), List.of(act("2", "relu", 0.8, Double.NaN))));
+        }
+        Finding f = DeadReluDetector.defaults().examine(w, FACTS).orElseThrow();
+        assertEquals(List.of("2"), f.layers());
+        assertEquals(200, f.firstStep());
+        assertTrue(f.evidence().getFirst().contains("80"), f.evidence().toString());
+    }
+
+    @Test
+    void tinyUpdatesWithAFlatLossMeanTheLearningRateIsTooLow() {
+        List<StepReading> w = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) w.add(full(i * 10, 2.0 - 1e-4 * i, 1, List.of(layer("1", 0.5, 10, 1e-7), layer("3", 0.8, 5, 2e-7)), List.of()));
+        Finding f = LrTooLowDetector.defaults().examine(w, FACTS).orElseThrow();
+        assertEquals("lr_too_low", f.id());
+        assertTrue(f.remedies().getFirst().change().startsWith("optimizer.lr: 0.01 -> "), f.remedies().toString());
+        // the same ratios with a loss that falls fast: not a problem worth reporting
+        List<StepReading> falling = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) falling.add(full(i * 10, 2.0 / i, 1, List.of(layer("1", 0.5, 10, 1e-7)), List.of()));
+        assertFalse(LrTooLowDetector.defaults().examine(falling, FACTS).isPresent());
+    }
+
+    @Test
+    void lossAtLogClassesIsChanceLevel() {
+        List<StepReading> w = new ArrayList<>();
+        for (int i = 1; i <= 150; i++) w.add(new StepReading(i, 0, Math.log(10) + (i % 2 == 0 ? 0.01 : -0.01), false, Double.NaN, List.of(), List.of()));
+        Finding f = LossStuckAtChanceDetector.defaults().examine(w, FACTS).orElseThrow();
+        assertEquals("loss_stuck_at_chance", f.id());
+        assertTrue(f.evidence().getFirst().contains("ln(10)"));
+    }
+}
