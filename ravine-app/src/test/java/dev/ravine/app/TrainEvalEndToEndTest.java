@@ -125,11 +125,13 @@ class TrainEvalEndToEndTest {
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + run.resolve("run.db"))) {
             assertEquals("diverged", meta(db).get("status"));
         }
-        // checkpoint_every 4: the loss of step 7 was NaN; step 4's checkpoint is the last good one
+        // checkpoint_every 4: the loss of step steps+1 was NaN. The last good checkpoint is the newest multiple of 4
+        // below it, except that a checkpoint at step `steps` holds the weights that gave the NaN and is set aside.
+        int steps = summary.get("steps").asInt();
+        assertTrue(steps >= 4 && steps < 20, "lr 1e6 diverges within a few steps: " + summary);
         Path latest = Trainer.latestCheckpoint(run.resolve("checkpoints"));
         assertNotNull(latest, "checkpoint_every 4 wrote one before the loss became NaN");
-        assertEquals(6, summary.get("steps").asInt(), summary::toString);
-        assertEquals("step-000000004.ckpt", latest.getFileName().toString());
+        assertEquals(String.format("step-%09d.ckpt", 4 * ((steps - 1) / 4)), latest.getFileName().toString());
         for (float[] values : CheckpointFile.read(latest).parameters().values()) {
             for (float v : values) assertTrue(Float.isFinite(v), "checkpoint " + latest + " holds " + v);
         }

@@ -38,7 +38,8 @@ public final class Trainer {
     private double[] epochSums = new double[4];
     /** Set from another thread (Ctrl-C handler, dashboard), read by the training loop. */
     private volatile String stopReason;
-    private Checkpoint pendingRollback;
+    /** Set by {@link #rollback}: the loop restarts from the restored position instead of continuing its epoch. */
+    private boolean rolledBack;
     private final List<Path> writtenCheckpoints = new ArrayList<>();
 
     public Trainer(Module model, Loss loss, Optimizer optimizer, Rng rng, TrainingOptions options) {
@@ -90,9 +91,14 @@ public final class Trainer {
         return Checkpoint.capture(model, optimizer, rng, epoch, batchInEpoch, epochSums);
     }
 
-    /** Continues from {@code checkpoint} after the current step; the data resumes at its epoch and batch. */
+    /**
+     * Restores {@code checkpoint} now (model, optimizer, Rng, learning-rate scale, data position); training continues
+     * from its epoch and batch after the current listener callbacks. Changes a listener makes after calling this
+     * (a lower learning-rate scale, say) apply to the resumed run: that is how a repair works.
+     */
     public void rollback(Checkpoint checkpoint) {
-        this.pendingRollback = checkpoint;
+        apply(checkpoint);
+        rolledBack = true;
     }
 
     /** Restores a checkpoint before {@link #fit} is called, to resume a run where it stopped. */
@@ -133,9 +139,8 @@ public final class Trainer {
                 trainSamples += batch.size();
                 if (!Double.isFinite(out.loss)) {
                     for (TrainingListener l : listeners) l.onNonFiniteLoss(this, optimizer.stepCount() + 1, epoch, out.loss);
-                    if (pendingRollback != null) {
-                        apply(pendingRollback);
-                        pendingRollback = null;
+                    if (rolledBack) {
+                        rolledBack = false;
                         continue outer;
                     }
                     status = TrainingStatus.DIVERGED;
@@ -151,9 +156,8 @@ public final class Trainer {
                 BatchEvent event = new BatchEvent(optimizer.stepCount(), epoch, batch.index(), train.batchesPerEpoch(), batch.size(),
                         out.loss, out.correct / (double) batch.size(), optimizer.lrScale());
                 for (TrainingListener l : listeners) l.onBatchEnd(this, event);
-                if (pendingRollback != null) {
-                    apply(pendingRollback);
-                    pendingRollback = null;
+                if (rolledBack) {
+                    rolledBack = false;
                     continue outer;
                 }
                 if (options.checkpointEverySteps() > 0 && optimizer.stepCount() % options.checkpointEverySteps() == 0) {
@@ -179,11 +183,11 @@ public final class Trainer {
             batchInEpoch = 0;
             epochSums = new double[4];
             for (TrainingListener l : listeners) l.onEpochEnd(this, ev);
-            writeCheckpoint();
-            if (pendingRollback != null) {
-                apply(pendingRollback);
-                pendingRollback = null;
+            if (rolledBack) {
+                rolledBack = false;
+                continue;
             }
+            writeCheckpoint();
             if (stopReason != null) {
                 status = TrainingStatus.STOPPED;
                 reason = stopReason;

@@ -166,6 +166,10 @@ class TrainerTest {
         trainer.addListener(new TrainingListener() {
             @Override
             public void onNonFiniteLoss(Trainer t, long step, int epoch, double loss) {
+                if (repairedAt[0] > 0) {
+                    t.requestStop("a second divergence: the repair did not work");
+                    return;
+                }
                 repairedAt[0] = step;
                 t.rollback(start);
                 t.setLrScale(0.001); // lr 10 -> 0.01: stable for this least-squares problem
