@@ -1,0 +1,101 @@
+package dev.ravine.doctor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ravine.data.DataLoader;
+import dev.ravine.data.Dataset;
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.finding.Severity;
+import dev.ravine.doctor.instrument.InstrumentOptions;
+import dev.ravine.init.Init;
+import dev.ravine.nn.Activation;
+import dev.ravine.nn.Linear;
+import dev.ravine.nn.Module;
+import dev.ravine.nn.Sequential;
+import dev.ravine.nn.loss.CrossEntropyLoss;
+import dev.ravine.nn.loss.MseLoss;
+import dev.ravine.optim.Optimizers;
+import dev.ravine.tensor.Rng;
+import dev.ravine.train.Trainer;
+import dev.ravine.train.TrainingOptions;
+import dev.ravine.train.TrainingResult;
+import dev.ravine.train.TrainingStatus;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Real runs that fail the way the notes describe, and the finding the doctor names for each. */
+class DoctorTest {
+    static Dataset blobs(int n, long seed) {
+        Rng rng = new Rng(seed);
+        float[] x = new float[n * 6];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextInt(3);
+            for (int j = 0; j < 6; j++) x[i * 6 + j] = (float) (rng.nextGaussian() + (j % 3 == y[i] ? 1.5 : 0));
+        }
+        return Dataset.classification(x, new int[] {6}, y, 3);
+    }
+
+    @Test
+    void aDeepSigmoidNetWithSmallWeightsHasVanishingGradients() {
+        Rng rng = new Rng(1);
+        List<Module> layers = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
+        int width = 6;
+        for (int i = 0; i < 8; i++) {
+            Linear l = new Linear(width, 16, true, rng);
+            Init.normal(l.weight(), rng, 0, 0.05); // note 003: small random weights and sigmoids
+            layers.add(l);
+            layers.add(new Activation(Activation.Kind.SIGMOID));
+            kinds.add("linear");
+            kinds.add("sigmoid");
+            width = 16;
+        }
+        layers.add(new Linear(16, 3, true, rng));
+        kinds.add("linear");
+        Module model = new Sequential(layers);
+        Trainer trainer = new Trainer(model, new CrossEntropyLoss(), Optimizers.sgd(model.namedParameters(), 0.1), rng, TrainingOptions.epochs(2));
+        Doctor doctor = new Doctor(new InstrumentOptions(5, 10), Doctor.standardDetectors(), new RunFacts(0.1, "sgd", 3, kinds), 200);
+        List<String> opened = new ArrayList<>();
+        doctor.addFindingListener(f -> opened.add(f.id()));
+        trainer.addListener(doctor);
+        trainer.fit(new DataLoader(blobs(400, 2), 20, true, false, 3), null);
+        assertTrue(opened.contains("vanishing_gradients"), "findings: " + opened);
+        Finding f = doctor.findings().stream().filter(x -> x.id().equals("vanishing_gradients")).findFirst().orElseThrow();
+        assertEquals(List.of("0"), f.layers(), "the first layer starves");
+        assertEquals("model.layers[1]: sigmoid -> relu", f.remedies().getFirst().change());
+    }
+
+    @Test
+    void aNanLossIsReportedAsABlockingExplosion() {
+        Rng rng = new Rng(1);
+        float[] x = new float[100 * 6], y = new float[100];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < y.length; i++) y[i] = (float) rng.nextGaussian();
+        Dataset data = Dataset.regression(x, new int[] {6}, y, new int[] {1});
+        Module model = new Sequential(new Linear(6, 1, true, rng));
+        Trainer trainer = new Trainer(model, new MseLoss(), Optimizers.sgd(model.namedParameters(), 10), rng, TrainingOptions.epochs(50));
+        Doctor doctor = new Doctor(InstrumentOptions.defaults(), Doctor.standardDetectors(), new RunFacts(10, "sgd", 0, List.of("linear")), 100);
+        trainer.addListener(doctor);
+        TrainingResult r = trainer.fit(new DataLoader(data, 10, true, false, 1), null);
+        assertEquals(TrainingStatus.DIVERGED, r.status());
+        Finding f = doctor.findings().stream().filter(g -> g.id().equals("exploding_gradients")).findFirst().orElseThrow();
+        assertEquals(Severity.BLOCKING, f.severity());
+        assertEquals(r.steps() + 1, f.firstStep(), "reported at the step whose loss was not finite");
+        assertTrue(f.remedies().getFirst().change().startsWith("clip.global_norm"));
+    }
+
+    @Test
+    void aHealthyRunOpensNoFinding() {
+        Rng rng = new Rng(5);
+        Module model = new Sequential(new Linear(6, 16, true, rng), Activation.relu(), new Linear(16, 3, true, rng));
+        Trainer trainer = new Trainer(model, new CrossEntropyLoss(), Optimizers.adam(model.namedParameters(), 0.01), rng, TrainingOptions.epochs(3));
+        Doctor doctor = new Doctor(InstrumentOptions.defaults(), Doctor.standardDetectors(), new RunFacts(0.01, "adam", 3, List.of("linear", "relu", "linear")), 200);
+        trainer.addListener(doctor);
+        trainer.fit(new DataLoader(blobs(600, 6), 32, true, false, 3), null);
+        assertEquals(List.of(), doctor.findings());
+    }
+}
