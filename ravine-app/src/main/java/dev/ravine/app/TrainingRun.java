@@ -6,6 +6,7 @@ import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.ConfigWriter;
 import dev.ravine.app.config.RunConfig;
+import dev.ravine.app.config.ScheduleConfig;
 import dev.ravine.app.config.TrainingConfig;
 import dev.ravine.data.DataLoader;
 import dev.ravine.kernel.ComputePool;
@@ -86,7 +87,10 @@ public final class TrainingRun {
         RunConfig resolved = config.withModel(config.model().with(model.inputShape(), model.resolvedLayers()))
                 .withTraining(t.withThreads(threads));
         Loss loss = Loss.byName(config.loss());
-        Optimizer optimizer = config.optimizer().create(model.network().namedParameters());
+        ScheduleConfig.Scheduled scheduled = config.schedule() == null
+                ? new ScheduleConfig.Scheduled(config.optimizer().create(model.network().namedParameters()), null)
+                : config.schedule().create(config.optimizer(), model.network().namedParameters(), trainLoader.batchesPerEpoch());
+        Optimizer optimizer = scheduled.optimizer();
 
         RunDirectory run = RunDirectory.create(request.out(), request.workingDir(),
                 request.runName() != null ? request.runName() : config.name(), LocalDateTime.now());
@@ -106,6 +110,7 @@ public final class TrainingRun {
         ProgressBar progress = new ProgressBar(out, request.interactive(), t.epochs());
         try (StopOnInterrupt stop = new StopOnInterrupt(); RunStore store = RunStore.create(run.database())) {
             store.putMeta(startMeta(config, data, model, threads, started));
+            if (scheduled.listener() != null) trainer.addListener(scheduled.listener());
             trainer.addListener(store).addListener(progress).addListener(stop);
             TrainingResult result;
             try {

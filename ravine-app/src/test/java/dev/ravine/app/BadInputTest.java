@@ -88,7 +88,7 @@ class BadInputTest {
                 "line " + lineOf(GOOD, "- linear: {out: 10}"));
         expectBadInput(train(GOOD.replace("loss: cross_entropy", "loss: crossentropy")),
                 "loss: unknown loss 'crossentropy'", "did you mean 'cross_entropy'?", "valid: cross_entropy, nll, mse");
-        expectBadInput(train(GOOD.replace("name: adam", "name: adamw")), "optimizer.name: unknown optimizer 'adamw'", "valid: sgd, adam");
+        expectBadInput(train(GOOD.replace("name: adam", "name: adamx")), "optimizer.name: unknown optimizer 'adamx'", "valid: sgd, adam, adamw");
         expectBadInput(train(GOOD.replace("init: he_normal", "init: he_norml")),
                 "unknown initializer 'he_norml'", "did you mean 'he_normal'?", "xavier_uniform");
         expectBadInput(train(GOOD.replace("normalize: scale01", "normalize: zscore")), "unknown normalization 'zscore'", "standardize");

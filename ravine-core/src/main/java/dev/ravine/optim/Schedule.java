@@ -6,6 +6,14 @@ public interface Schedule {
 
     String describe();
 
+    /**
+     * The state of a schedule that is not a pure function of the step (dev.ravine.schedule.ReduceOnPlateau), as live
+     * arrays that a checkpoint saves and restores in place; empty for pure schedules.
+     */
+    default java.util.Map<String, long[]> counters() {
+        return java.util.Map.of();
+    }
+
     static Schedule constant(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + lr);
         return new Schedule() {

@@ -3,6 +3,7 @@ package dev.ravine.app.config;
 import dev.ravine.data.Normalizer;
 import dev.ravine.init.Initializer;
 import dev.ravine.nn.loss.Loss;
+import dev.ravine.optim.Optimizers;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -25,13 +26,14 @@ import java.util.Map;
  * data: train (required), validation, test, validation_split (0), label (csv only), normalize (none), shuffle (true)
  * model: input (from the data), layers (required; see {@link LayerKind})
  * loss (cross_entropy)
- * optimizer: name (required: sgd | adam), and torch.optim's options and defaults for it
+ * optimizer: name (required: one of OptimizerConfig.NAMES), and torch.optim's options and defaults for it
  * training: epochs (10), batch_size (64), checkpoint_every (0), drop_last (false), threads (all processors),
  *           keep_checkpoints (2)
+ * schedule (none): name (see {@link ScheduleConfig}), torch.optim.lr_scheduler's options, interval (epoch | step)
  * </pre>
  */
 public final class ConfigReader {
-    static final List<String> TOP_KEYS = List.of("seed", "data", "model", "loss", "optimizer", "training");
+    static final List<String> TOP_KEYS = List.of("seed", "data", "model", "loss", "optimizer", "training", "schedule");
     static final List<String> DATA_KEYS = List.of("train", "validation", "test", "validation_split", "label", "normalize", "shuffle");
     static final List<String> MODEL_KEYS = List.of("input", "layers");
     static final List<String> TRAINING_KEYS = List.of("epochs", "batch_size", "checkpoint_every", "drop_last", "threads", "keep_checkpoints");
@@ -104,10 +106,11 @@ public final class ConfigReader {
             top.problems().add("data.label", "is the label column of a csv: source, but data.train is " + data.train().format().id()
                     + "; remove it", data.origin());
         }
+        ScheduleConfig schedule = ScheduleConfig.read(top);
         problems.throwIfAny();
         String fileName = file.getFileName().toString();
         String name = fileName.replaceFirst("\\.(ya?ml)$", "");
-        return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training);
+        return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training, schedule);
     }
 
     // ------------------------------------------------------------------ data
@@ -265,6 +268,7 @@ public final class ConfigReader {
         if (node instanceof ConfigNode.Scalar) {
             // "optimizer: adam" is short for {name: adam} with all defaults
             String name = top.choice("optimizer", null, OptimizerConfig.NAMES, "optimizer");
+            if (name != null && !OptimizerConfig.typed(name)) return OptimizerConfig.of(name, OptimizerConfig.spec(name).defaults());
             return name == null ? null : new OptimizerConfig(name, 0.001, 0, 0, false, 0, 0.9, 0.999, 1e-8, false);
         }
         Section s = top.section("optimizer");
@@ -276,6 +280,7 @@ public final class ConfigReader {
         String name = s.choice("name", null, OptimizerConfig.NAMES, "optimizer");
         if (name == null) return null;
         s.allowOnly(OptimizerConfig.keys(name), " for " + name);
+        if (!OptimizerConfig.typed(name)) return registryOptimizer(s, name);
         double lr = s.number("lr", 0.001, v -> v >= 0, "a learning rate >= 0");
         double weightDecay = s.number("weight_decay", 0.0, v -> v >= 0, "a number >= 0");
         if (name.equals("sgd")) {
@@ -292,6 +297,29 @@ public final class ConfigReader {
         double eps = s.number("eps", 1e-8, v -> v >= 0, "a number >= 0");
         boolean amsgrad = s.bool("amsgrad", false);
         return new OptimizerConfig(name, lr, 0, 0, false, weightDecay, betas[0], betas[1], eps, amsgrad);
+    }
+
+    /** A registry optimizer: each option read with its default's type, then validated by building the chain. */
+    private static OptimizerConfig registryOptimizer(Section s, String name) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (var e : OptimizerConfig.spec(name).defaults().entrySet()) {
+            String key = e.getKey();
+            Object d = e.getValue();
+            if (d instanceof Boolean b) options.put(key, s.bool(key, b));
+            else if (d instanceof Integer i) options.put(key, s.integer(key, i, 0));
+            else if (d instanceof List<?> l) {
+                double[] pair = s.numbers(key, new double[] {((Number) l.get(0)).doubleValue(), ((Number) l.get(1)).doubleValue()}, 2,
+                        v -> v >= 0, "a number >= 0");
+                options.put(key, pair == null ? l : List.of(pair[0], pair[1]));
+            } else options.put(key, s.number(key, ((Number) d).doubleValue(), v -> v >= 0, "a number >= 0"));
+        }
+        if (options.containsValue(null)) return null;
+        try {
+            Optimizers.byName(name, options, Map.of());
+        } catch (IllegalArgumentException ex) {
+            s.problem("name", ex.getMessage());
+        }
+        return OptimizerConfig.of(name, options);
     }
 
     private TrainingConfig training(Section s) {

@@ -1,0 +1,145 @@
+package dev.ravine.app.config;
+
+import dev.ravine.optim.Optimizer;
+import dev.ravine.schedule.Interval;
+import dev.ravine.schedule.LrSchedule;
+import dev.ravine.schedule.PlateauListener;
+import dev.ravine.schedule.ReduceOnPlateau;
+import dev.ravine.schedule.ScheduleSetting;
+import dev.ravine.schedule.ScheduleSpec;
+import dev.ravine.schedule.Schedules;
+import dev.ravine.schedule.Stepped;
+import dev.ravine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The optional {@code schedule} section: a learning-rate schedule by torch.optim.lr_scheduler's name with its options
+ * (snake_case: t_max, eta_min, ...; see {@link Schedules#SPECS}), and {@code interval: epoch | step}, how often it ticks
+ * (default epoch, except one_cycle and inverse_sqrt: step). The optimizer's lr is the schedule's base lr (torch's
+ * initial_lr). reduce_on_plateau ticks on the monitored metric at each epoch end ({@code monitor}: val_loss).
+ */
+public record ScheduleConfig(ScheduleSetting setting, Interval interval) {
+    public static final String EXAMPLE = "'schedule: {name: cosine, t_max: 10, eta_min: 0, interval: epoch}'";
+
+    public static Interval defaultInterval(String name) {
+        return name.equals("one_cycle") || name.equals("inverse_sqrt") ? Interval.STEP : Interval.EPOCH;
+    }
+
+    /** The optimizer of {@code optimizer} with this schedule on its learning rate, and the listener it needs (or null). */
+    public record Scheduled(Optimizer optimizer, PlateauListener listener) {}
+
+    public Scheduled create(OptimizerConfig optimizer, Map<String, Tensor> parameters, long stepsPerEpoch) {
+        LrSchedule[] made = new LrSchedule[1];
+        Optimizer built = Schedules.withSchedule(optimizer.create(parameters), parameters, lr -> {
+            made[0] = setting.build(lr);
+            return new Stepped(made[0], interval, Math.max(1, stepsPerEpoch));
+        });
+        PlateauListener listener = made[0] instanceof ReduceOnPlateau p ? new PlateauListener(p, setting.string("monitor")) : null;
+        return new Scheduled(built, listener);
+    }
+
+    // ------------------------------------------------------------------ reading and writing
+
+    static ScheduleConfig read(Section top) {
+        if (!top.has("schedule")) return null;
+        Section s = top.section("schedule");
+        if (s == null) return null;
+        ScheduleSetting setting = setting(s, true);
+        String interval = s.choice("interval", null, List.of("epoch", "step"), "interval");
+        if (setting == null) return null;
+        return new ScheduleConfig(setting, interval == null ? defaultInterval(setting.name()) : Interval.parse(interval));
+    }
+
+    private static ScheduleSetting setting(Section s, boolean top) {
+        if (!s.has("name")) {
+            s.missing("name", "which schedule: " + String.join(", ", Schedules.names()) + "; e.g. " + EXAMPLE);
+            return null;
+        }
+        String name = s.choice("name", null, Schedules.names(), "schedule");
+        if (name == null) return null;
+        ScheduleSpec spec = Schedules.spec(name);
+        List<String> keys = new ArrayList<>(List.of("name"));
+        keys.addAll(spec.optionNames());
+        if (top) keys.add("interval");
+        s.allowOnly(keys, " for " + name);
+        Map<String, Object> options = new LinkedHashMap<>();
+        boolean complete = true;
+        for (ScheduleSpec.Option o : spec.options()) {
+            if (!s.has(o.name())) {
+                if (o.required()) {
+                    s.missing(o.name(), "schedule " + name + " needs it (options: " + String.join(", ", spec.optionNames()) + ")");
+                    complete = false;
+                }
+                continue;
+            }
+            Object v = switch (o.type()) {
+                case NUMBER -> s.number(o.name(), null, d -> true, "a number");
+                case INTEGER -> {
+                    Integer i = s.integer(o.name(), null, 0);
+                    yield i == null ? null : (Object) i.longValue();
+                }
+                case BOOL -> s.bool(o.name(), (Boolean) o.fallback());
+                case CHOICE -> s.choice(o.name(), null, o.choices(), o.name());
+                case INTEGERS -> {
+                    int[] a = s.integers(o.name(), 0);
+                    yield a == null ? null : (Object) java.util.Arrays.stream(a).asLongStream().toArray();
+                }
+                case SCHEDULES -> parts(s, o.name());
+            };
+            if (v == null) complete = false;
+            else options.put(o.name(), v);
+        }
+        if (!complete) return null;
+        try {
+            ScheduleSetting setting = new ScheduleSetting(name, options);
+            setting.build(1.0); // checks the values (t_max >= 1, milestones count, ...)
+            return setting;
+        } catch (IllegalArgumentException e) {
+            s.problems().add(s.path(), e.getMessage(), s.origin());
+            return null;
+        }
+    }
+
+    private static List<ScheduleSetting> parts(Section s, String key) {
+        List<ConfigNode> items = s.list(key);
+        if (items == null) return null;
+        List<ScheduleSetting> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (!(items.get(i) instanceof ConfigNode.Mapping m)) {
+                s.problems().add(s.pathOf(key) + "[" + i + "]", "expected a schedule such as {name: linear, total_iters: 5}, got "
+                        + items.get(i).describe(), items.get(i).origin());
+                return null;
+            }
+            ScheduleSetting part = setting(new Section(m, s.pathOf(key) + "[" + i + "]", s.problems()), false);
+            if (part == null) return null;
+            out.add(part);
+        }
+        return out;
+    }
+
+    /** The section as one YAML line, every option written; reads back to an equal configuration. */
+    String yaml() {
+        return "schedule: {" + fields(setting) + ", interval: " + interval.id() + "}\n";
+    }
+
+    private static String fields(ScheduleSetting s) {
+        List<String> out = new ArrayList<>();
+        out.add("name: " + s.name());
+        for (var e : s.options().entrySet()) {
+            Object v = e.getValue();
+            String text;
+            if (v instanceof Double d) text = ConfigWriter.number(d);
+            else if (v instanceof long[] a) text = java.util.Arrays.toString(a);
+            else if (v instanceof List<?> parts) {
+                List<String> ps = new ArrayList<>();
+                for (Object p : parts) ps.add("{" + fields((ScheduleSetting) p) + "}");
+                text = "[" + String.join(", ", ps) + "]";
+            } else text = v.toString();
+            out.add(e.getKey() + ": " + text);
+        }
+        return String.join(", ", out);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.ravine.optim;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adadelta (Zeiler, 2012) in torch.optim.Adadelta's form: v = rho v + (1 - rho) g^2; delta = sqrt(u + eps) /
+ * sqrt(v + eps) * g; u = rho u + (1 - rho) delta^2; the update is delta (the learning rate, 1.0 by default, is a
+ * later link).
+ */
+public record ScaleByAdadelta(double rho, double eps) implements GradientTransform {
+    public ScaleByAdadelta {
+        if (!(rho >= 0 && rho <= 1)) throw new IllegalArgumentException("rho must be in [0, 1], got " + rho);
+        if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
+    }
+
+    public record State(float[][] squareAvg, float[][] accDelta, long[] count) implements TransformState {
+        @Override
+        public Map<String, float[][]> arrays() {
+            Map<String, float[][]> m = new LinkedHashMap<>();
+            m.put("square_avg", squareAvg);
+            m.put("acc_delta", accDelta);
+            return m;
+        }
+
+        @Override
+        public Map<String, long[]> counters() {
+            return Map.of("step", count);
+        }
+    }
+
+    @Override
+    public TransformState init(List<float[]> params) {
+        return new State(ScaleByAdam.zerosLike(params), ScaleByAdam.zerosLike(params), new long[params.size()]);
+    }
+
+    @Override
+    public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
+        State s = (State) state;
+        float r = (float) rho, oneMinusR = (float) (1 - rho), e = (float) eps;
+        for (int p = 0; p < updates.length; p++) {
+            if (!context.isActive(p)) continue;
+            s.count[p]++;
+            float[] g = updates[p], v = s.squareAvg[p], u = s.accDelta[p];
+            for (int i = 0; i < g.length; i++) {
+                float gi = g[i];
+                v[i] = v[i] * r + oneMinusR * gi * gi;
+                float std = (float) Math.sqrt(v[i] + e);
+                float delta = (float) Math.sqrt(u[i] + e) / std * gi;
+                u[i] = u[i] * r + oneMinusR * delta * delta;
+                g[i] = delta;
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "adadelta(rho " + rho + ", eps " + eps + ")";
+    }
+}

@@ -1,0 +1,57 @@
+package dev.ravine.optim;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adagrad's preconditioning (Duchi et al., 2011) in torch.optim.Adagrad's form: sum += g^2; update = g / (sqrt(sum) +
+ * eps) / (1 + (t - 1) lr_decay), t the parameter's own step count. The sum starts at initial_accumulator_value. The
+ * learning rate is a later link.
+ */
+public record ScaleByAdagrad(double lrDecay, double initialAccumulatorValue, double eps) implements GradientTransform {
+    public ScaleByAdagrad {
+        if (!(lrDecay >= 0)) throw new IllegalArgumentException("lr_decay must be >= 0, got " + lrDecay);
+        if (!(initialAccumulatorValue >= 0)) throw new IllegalArgumentException("initial_accumulator_value must be >= 0, got " + initialAccumulatorValue);
+        if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
+    }
+
+    public record State(float[][] sum, long[] count) implements TransformState {
+        @Override
+        public Map<String, float[][]> arrays() {
+            return Map.of("sum", sum);
+        }
+
+        @Override
+        public Map<String, long[]> counters() {
+            return Map.of("step", count);
+        }
+    }
+
+    @Override
+    public TransformState init(List<float[]> params) {
+        float[][] sum = ScaleByAdam.zerosLike(params);
+        for (float[] s : sum) java.util.Arrays.fill(s, (float) initialAccumulatorValue);
+        return new State(sum, new long[params.size()]);
+    }
+
+    @Override
+    public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
+        State s = (State) state;
+        float e = (float) eps;
+        for (int p = 0; p < updates.length; p++) {
+            if (!context.isActive(p)) continue;
+            long t = ++s.count[p];
+            float decay = (float) (1 / (1 + (t - 1) * lrDecay));
+            float[] g = updates[p], acc = s.sum[p];
+            for (int i = 0; i < g.length; i++) {
+                acc[i] += g[i] * g[i];
+                g[i] = g[i] / ((float) Math.sqrt(acc[i]) + e) * decay;
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "adagrad(lr_decay " + lrDecay + ", initial " + initialAccumulatorValue + ", eps " + eps + ")";
+    }
+}

@@ -1,0 +1,77 @@
+package dev.ravine.optim;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * NAdam (Dozat, 2016) in torch.optim.NAdam's form (torch 1.13): mu_t = beta1 (1 - 0.5 * 0.96^(t psi)) with psi the
+ * momentum decay; the running product of the mu_t is kept as a float32 per parameter like torch's state;
+ * m and v as in Adam; denom = sqrt(v / (1 - beta2^t)) + eps; update = (1 - mu_t) / (1 - prod) g / denom +
+ * mu_{t+1} / (1 - prod_next) m / denom. As torch 1.13 computes it, prod_next = prod * mu_t * mu_{t+1} (mu_t counted
+ * twice); kept for exact agreement.
+ */
+public record ScaleByNadam(double beta1, double beta2, double eps, double momentumDecay) implements GradientTransform {
+    public ScaleByNadam {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+        if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+        if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
+        if (!(momentumDecay >= 0)) throw new IllegalArgumentException("momentum_decay must be >= 0, got " + momentumDecay);
+    }
+
+    /** muProduct holds one float per parameter (torch's state['mu_product'], a float32 scalar tensor). */
+    public record State(float[][] mu, float[][] nu, float[][] muProduct, long[] count) implements TransformState {
+        @Override
+        public Map<String, float[][]> arrays() {
+            Map<String, float[][]> m = new LinkedHashMap<>();
+            m.put("exp_avg", mu);
+            m.put("exp_avg_sq", nu);
+            m.put("mu_product", muProduct);
+            return m;
+        }
+
+        @Override
+        public Map<String, long[]> counters() {
+            return Map.of("step", count);
+        }
+    }
+
+    @Override
+    public TransformState init(List<float[]> params) {
+        float[][] prod = new float[params.size()][];
+        for (int i = 0; i < prod.length; i++) prod[i] = new float[] {1f};
+        return new State(ScaleByAdam.zerosLike(params), ScaleByAdam.zerosLike(params), prod, new long[params.size()]);
+    }
+
+    @Override
+    public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
+        State s = (State) state;
+        float b1 = (float) beta1, b2 = (float) beta2, oneMinusB1 = (float) (1 - beta1), oneMinusB2 = (float) (1 - beta2);
+        float e = (float) eps;
+        for (int p = 0; p < updates.length; p++) {
+            if (!context.isActive(p)) continue;
+            long t = ++s.count[p];
+            float bc2 = (float) (1 - Math.pow(beta2, t));
+            double mu = beta1 * (1 - 0.5 * Math.pow(0.96, t * momentumDecay));
+            double muNext = beta1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * momentumDecay));
+            float prod = s.muProduct[p][0] * (float) mu;
+            s.muProduct[p][0] = prod;
+            float prodNext = prod * (float) mu * (float) muNext;
+            float cGrad = (float) ((1 - mu) / (1 - prod));
+            float cAvg = (float) (muNext / (1 - prodNext));
+            float[] g = updates[p], m = s.mu[p], v = s.nu[p];
+            for (int i = 0; i < g.length; i++) {
+                float gi = g[i];
+                m[i] = m[i] * b1 + oneMinusB1 * gi;
+                v[i] = v[i] * b2 + oneMinusB2 * gi * gi;
+                float denom = (float) Math.sqrt(v[i] / bc2) + e;
+                g[i] = cGrad * (gi / denom) + cAvg * (m[i] / denom);
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "nadam(" + beta1 + ", " + beta2 + ", eps " + eps + ", momentum_decay " + momentumDecay + ")";
+    }
+}

@@ -1,0 +1,70 @@
+package dev.ravine.optim;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RAdam (Liu et al., 2020) in torch.optim.RAdam's form: m and v as in Adam (with add, not lerp); with
+ * rho_inf = 2 / (1 - beta2) - 1 and rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t), the update is
+ * m / (1 - beta1^t) * r_t * sqrt(1 - beta2^t) / (sqrt(v) + eps) when rho_t > 5 (r_t the variance rectification),
+ * else the bias-corrected m alone (SGD with momentum). t is the parameter's own step count.
+ */
+public record ScaleByRadam(double beta1, double beta2, double eps) implements GradientTransform {
+    public ScaleByRadam {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+        if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+        if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
+    }
+
+    public record State(float[][] mu, float[][] nu, long[] count) implements TransformState {
+        @Override
+        public Map<String, float[][]> arrays() {
+            Map<String, float[][]> m = new LinkedHashMap<>();
+            m.put("exp_avg", mu);
+            m.put("exp_avg_sq", nu);
+            return m;
+        }
+
+        @Override
+        public Map<String, long[]> counters() {
+            return Map.of("step", count);
+        }
+    }
+
+    @Override
+    public TransformState init(List<float[]> params) {
+        return new State(ScaleByAdam.zerosLike(params), ScaleByAdam.zerosLike(params), new long[params.size()]);
+    }
+
+    @Override
+    public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
+        State s = (State) state;
+        float b1 = (float) beta1, b2 = (float) beta2, oneMinusB1 = (float) (1 - beta1), oneMinusB2 = (float) (1 - beta2);
+        float e = (float) eps;
+        double rhoInf = 2 / (1 - beta2) - 1;
+        for (int p = 0; p < updates.length; p++) {
+            if (!context.isActive(p)) continue;
+            long t = ++s.count[p];
+            double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
+            double rhoT = rhoInf - 2 * t * Math.pow(beta2, t) / bc2;
+            float fbc1 = (float) bc1;
+            boolean rectified = rhoT > 5;
+            float rect = rectified ? (float) Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 1f;
+            float sqrtBc2 = (float) Math.sqrt(bc2);
+            float[] g = updates[p], m = s.mu[p], v = s.nu[p];
+            for (int i = 0; i < g.length; i++) {
+                float gi = g[i];
+                m[i] = m[i] * b1 + oneMinusB1 * gi;
+                v[i] = v[i] * b2 + oneMinusB2 * gi * gi;
+                float corrected = m[i] / fbc1;
+                g[i] = rectified ? corrected * (sqrtBc2 / ((float) Math.sqrt(v[i]) + e)) * rect : corrected;
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "radam(" + beta1 + ", " + beta2 + ", eps " + eps + ")";
+    }
+}
