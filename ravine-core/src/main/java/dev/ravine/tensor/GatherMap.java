@@ -6,8 +6,17 @@ public record GatherMap(int[] inShape, int[] indices, int[] outShape) implements
         if (indices.length != Shape.numel(outShape)) {
             throw new TensorShapeException("gather: " + indices.length + " indices for output shape " + Shape.str(outShape));
         }
-        int n = Shape.numel(inShape);
-        for (int i : indices) if (i < 0 || i >= n) throw new TensorShapeException("gather index " + i + " out of range for " + n + " values");
+        // One branch-free pass for the range (this runs on every max-pooling step), then a search only on failure.
+        int n = Shape.numel(inShape), min = 0, max = -1;
+        if (indices.length > 0) min = max = indices[0];
+        for (int i : indices) {
+            min = Math.min(min, i);
+            max = Math.max(max, i);
+        }
+        if (min < 0 || max >= n) {
+            int bad = min < 0 ? min : max;
+            throw new TensorShapeException("gather index " + bad + " out of range for " + n + " values");
+        }
     }
 
     @Override
