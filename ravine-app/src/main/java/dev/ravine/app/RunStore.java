@@ -31,6 +31,9 @@ public final class RunStore implements TrainingListener, AutoCloseable {
 
     private static final String SCHEMA = """
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS findings(id TEXT PRIMARY KEY, severity TEXT NOT NULL, first_step INTEGER NOT NULL,
+                last_step INTEGER NOT NULL, layers TEXT NOT NULL, title TEXT NOT NULL, cause TEXT NOT NULL, evidence TEXT NOT NULL,
+                remedies TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS steps(step INTEGER PRIMARY KEY, epoch INTEGER NOT NULL, batch INTEGER NOT NULL,
                 loss REAL, accuracy REAL, lr_scale REAL);
             CREATE TABLE IF NOT EXISTS epochs(epoch INTEGER PRIMARY KEY, step INTEGER NOT NULL, train_loss REAL, train_accuracy REAL,
@@ -106,6 +109,28 @@ public final class RunStore implements TrainingListener, AutoCloseable {
     @Override
     public void onTrainingEnd(Trainer trainer, TrainingResult result) {
         flush();
+    }
+
+    /** The doctor's findings as they stand at the end of the run, one row per finding id (evidence and remedies one per line). */
+    public void putFindings(java.util.List<dev.ravine.doctor.finding.Finding> findings) {
+        try (PreparedStatement s = db.prepareStatement("INSERT OR REPLACE INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (dev.ravine.doctor.finding.Finding f : findings) {
+                s.setString(1, f.id());
+                s.setString(2, f.severity().name().toLowerCase());
+                s.setLong(3, f.firstStep());
+                s.setLong(4, f.lastStep());
+                s.setString(5, String.join(",", f.layers()));
+                s.setString(6, f.title());
+                s.setString(7, f.cause());
+                s.setString(8, String.join("\n", f.evidence()));
+                s.setString(9, String.join("\n", f.remedies().stream().map(r -> r.change() + " | " + r.why()).toList()));
+                s.addBatch();
+            }
+            s.executeBatch();
+            db.commit();
+        } catch (SQLException e) {
+            throw new RunStoreException("cannot write findings to the run database: " + e.getMessage(), e);
+        }
     }
 
     /** Writes the buffered step rows in one transaction. */

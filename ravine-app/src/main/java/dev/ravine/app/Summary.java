@@ -4,6 +4,7 @@ import dev.ravine.io.AtomicFile;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ravine.doctor.finding.Finding;
 import dev.ravine.train.EpochEvent;
 import dev.ravine.train.Evaluation;
 import dev.ravine.train.TrainingResult;
@@ -24,17 +25,18 @@ import java.util.Map;
  */
 public record Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
                       double valLoss, double valAccuracy, Evaluation test, double samplesPerSecond, double wallSeconds,
-                      long parameters, long seed, int threads, String checkpoint, Instant startedAt, Instant finishedAt) {
+                      long parameters, long seed, int threads, String checkpoint, Instant startedAt, Instant finishedAt,
+                      List<Finding> findings) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static Summary of(String config, TrainingResult r, Evaluation test, long parameters, long seed, int threads,
-                             String checkpoint, Instant startedAt) {
+                             String checkpoint, Instant startedAt, List<Finding> findings) {
         List<EpochEvent> h = r.history();
         double trainAccuracy = h.isEmpty() ? Double.NaN : h.getLast().trainAccuracy();
         return new Summary(r.status().configName(), r.reason(), config, r.epochs(), r.steps(), r.trainLoss(), trainAccuracy,
                 r.valLoss(), r.valAccuracy(), test, r.samplesPerSecond(), r.wallSeconds(), parameters, seed, threads, checkpoint,
-                startedAt, Instant.now());
+                startedAt, Instant.now(), findings);
     }
 
     public Map<String, Object> toJson() {
@@ -59,6 +61,20 @@ public record Summary(String status, String reason, String config, int epochs, l
         m.put("checkpoint", checkpoint);
         m.put("started_at", startedAt == null ? null : startedAt.toString());
         m.put("finished_at", finishedAt == null ? null : finishedAt.toString());
+        m.put("findings", findings == null ? List.of() : findings.stream().map(Summary::findingJson).toList());
+        return m;
+    }
+
+    /** The doctor's finding as summary.json lists it; evidence and remedies in full are in run.db. */
+    private static Map<String, Object> findingJson(Finding f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", f.id());
+        m.put("severity", f.severity().name().toLowerCase());
+        m.put("step", f.firstStep());
+        m.put("last_step", f.lastStep());
+        m.put("layers", f.layers());
+        m.put("title", f.title());
+        m.put("remedy", f.remedies().isEmpty() ? null : f.remedies().getFirst().change());
         return m;
     }
 

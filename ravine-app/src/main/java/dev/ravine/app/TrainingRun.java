@@ -1,5 +1,10 @@
 package dev.ravine.app;
 
+import dev.ravine.doctor.Doctor;
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.instrument.InstrumentOptions;
+
 import dev.ravine.io.AtomicFile;
 
 import dev.ravine.app.config.ConfigException;
@@ -111,7 +116,8 @@ public final class TrainingRun {
         try (StopOnInterrupt stop = new StopOnInterrupt(); RunStore store = RunStore.create(run.database())) {
             store.putMeta(startMeta(config, data, model, threads, started));
             if (scheduled.listener() != null) trainer.addListener(scheduled.listener());
-            trainer.addListener(store).addListener(progress).addListener(stop);
+            Doctor doctor = newDoctor(config, model, data.numClasses(), progress);
+            trainer.addListener(store).addListener(doctor).addListener(progress).addListener(stop);
             TrainingResult result;
             try {
                 result = trainer.fit(trainLoader, validationLoader);
@@ -127,7 +133,8 @@ public final class TrainingRun {
             }
             Path checkpoint = Trainer.latestCheckpoint(run.checkpoints());
             Summary summary = Summary.of(config.file().toString(), result, test, model.parameterCount(), config.seed(), threads,
-                    checkpoint == null ? null : run.root().relativize(checkpoint).toString(), started);
+                    checkpoint == null ? null : run.root().relativize(checkpoint).toString(), started, doctor.findings());
+            store.putFindings(doctor.findings());
             writeSummary(run, summary);
             store.putMeta(endMeta(summary));
             printOutcome(result, test, runShown, checkpoint != null);
@@ -135,6 +142,34 @@ public final class TrainingRun {
                     : stop.interrupted() ? ExitCode.INTERRUPTED : ExitCode.OK;
             return new Outcome(code, run);
         }
+    }
+
+    /**
+     * The training doctor, on for every run: its instruments read the run, its detectors name problems, and each
+     * finding that opens prints one line (with the top remedy) above the progress bar.
+     */
+    private Doctor newDoctor(RunConfig config, BuiltModel model, int numClasses, ProgressBar progress) {
+        List<String> kinds = config.model().layers().stream().map(l -> l.kind().id()).toList();
+        RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), numClasses, kinds);
+        Doctor doctor = new Doctor(InstrumentOptions.defaults(), Doctor.standardDetectors(), facts, 200);
+        doctor.addFindingListener(new Doctor.FindingListener() {
+            @Override
+            public void opened(Finding f) {
+                progress.clear();
+                String remedy = f.remedies().isEmpty() ? "" : "; try " + f.remedies().getFirst().change();
+                out.println("doctor: " + f.title() + " (" + f.id() + ") from step " + f.firstStep()
+                        + (f.layers().isEmpty() ? "" : ", layer " + String.join(", ", f.layers())) + remedy);
+                out.flush();
+            }
+
+            @Override
+            public void closed(Finding f) {
+                progress.clear();
+                out.println("doctor: " + f.id() + " no longer seen after step " + f.lastStep());
+                out.flush();
+            }
+        });
+        return doctor;
     }
 
     /** An epoch with no batch, or a last batch of one sample under batchnorm1d, fails only at training time: check now. */
@@ -228,7 +263,7 @@ public final class TrainingRun {
         Summary s = new Summary("failed", error.getClass().getSimpleName() + ": " + error.getMessage(), config.file().toString(),
                 trainer.epoch(), trainer.optimizer().stepCount(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, Double.NaN,
                 (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, model.parameterCount(), config.seed(), threads,
-                checkpoint == null ? null : run.root().relativize(checkpoint).toString(), started, Instant.now());
+                checkpoint == null ? null : run.root().relativize(checkpoint).toString(), started, Instant.now(), List.of());
         try {
             s.write(run.summary());
             store.putMeta(Map.of("status", "failed", "reason", s.reason()));

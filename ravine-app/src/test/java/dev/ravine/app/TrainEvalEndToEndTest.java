@@ -124,7 +124,18 @@ class TrainEvalEndToEndTest {
         assertTrue(summary.get("test_accuracy").isNull(), "no test evaluation of a diverged model");
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + run.resolve("run.db"))) {
             assertEquals("diverged", meta(db).get("status"));
+            try (var rs = db.createStatement().executeQuery("SELECT id, severity, first_step, remedies FROM findings")) {
+                assertTrue(rs.next(), "the doctor's finding is stored");
+                assertEquals("exploding_gradients", rs.getString(1));
+                assertEquals("blocking", rs.getString(2));
+                assertEquals(summary.get("steps").asLong() + 1, rs.getLong(3), "at the step whose loss was NaN");
+                assertTrue(rs.getString(4).startsWith("clip.global_norm"), rs.getString(4));
+            }
         }
+        // The doctor names the problem in the summary and live on the terminal.
+        JsonNode finding = summary.get("findings").get(0);
+        assertEquals("exploding_gradients", finding.get("id").asText(), summary::toString);
+        assertTrue(train.out().contains("doctor: Gradients exploded to NaN/Inf (exploding_gradients)"), train::toString);
         // checkpoint_every 4: the loss of step steps+1 was NaN. The last good checkpoint is the newest multiple of 4
         // below it, except that a checkpoint at step `steps` holds the weights that gave the NaN and is set aside.
         int steps = summary.get("steps").asInt();
