@@ -22,11 +22,26 @@ import java.util.Map;
  * @param status      completed | diverged | stopped, or failed when an error ended the run
  * @param test        the final model on the test set, or null when there is none or the run did not complete
  * @param checkpoint  the newest checkpoint file, relative to the run folder, or null
+ * @param bestEpoch   with early stopping, the epoch with the best monitored metric (best_epoch), else null
  */
 public record Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
                       double valLoss, double valAccuracy, Evaluation test, double samplesPerSecond, double wallSeconds,
                       long parameters, long seed, int threads, String checkpoint, Instant startedAt, Instant finishedAt,
-                      List<Finding> findings) {
+                      List<Finding> findings, Integer bestEpoch) {
+
+    public Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
+                   double valLoss, double valAccuracy, Evaluation test, double samplesPerSecond, double wallSeconds,
+                   long parameters, long seed, int threads, String checkpoint, Instant startedAt, Instant finishedAt,
+                   List<Finding> findings) {
+        this(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond, wallSeconds,
+                parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, null);
+    }
+
+    /** With the early-stopping best epoch (1-based), written as best_epoch. */
+    public Summary withBestEpoch(int epoch) {
+        return new Summary(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond,
+                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, epoch);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -61,6 +76,7 @@ public record Summary(String status, String reason, String config, int epochs, l
         m.put("checkpoint", checkpoint);
         m.put("started_at", startedAt == null ? null : startedAt.toString());
         m.put("finished_at", finishedAt == null ? null : finishedAt.toString());
+        if (bestEpoch != null) m.put("best_epoch", bestEpoch);
         m.put("findings", findings == null ? List.of() : findings.stream().map(Summary::findingJson).toList());
         return m;
     }

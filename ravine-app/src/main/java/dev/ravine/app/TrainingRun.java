@@ -18,6 +18,7 @@ import dev.ravine.kernel.ComputePool;
 import dev.ravine.nn.loss.Loss;
 import dev.ravine.optim.Optimizer;
 import dev.ravine.tensor.Rng;
+import dev.ravine.train.EarlyStopping;
 import dev.ravine.train.Evaluation;
 import dev.ravine.train.Trainer;
 import dev.ravine.train.TrainingOptions;
@@ -91,11 +92,13 @@ public final class TrainingRun {
         int threads = ComputePool.threads();
         RunConfig resolved = config.withModel(config.model().with(model.inputShape(), model.resolvedLayers()))
                 .withTraining(t.withThreads(threads));
-        Loss loss = Loss.byName(config.loss());
+        Loss loss = config.toolbox().loss(Loss.byName(config.loss()), model.network().namedParameters());
+        Optimizer unscheduled = config.toolbox().optimizer(config.optimizer(), model.network().namedParameters());
         ScheduleConfig.Scheduled scheduled = config.schedule() == null
-                ? new ScheduleConfig.Scheduled(config.optimizer().create(model.network().namedParameters()), null)
-                : config.schedule().create(config.optimizer(), model.network().namedParameters(), trainLoader.batchesPerEpoch());
-        Optimizer optimizer = scheduled.optimizer();
+                ? new ScheduleConfig.Scheduled(unscheduled, null)
+                : config.schedule().create(unscheduled, model.network().namedParameters(), trainLoader.batchesPerEpoch());
+        Optimizer optimizer = config.toolbox().withConstraints(scheduled.optimizer());
+        EarlyStopping earlyStopping = t.earlyStopping() == null ? null : t.earlyStopping().create();
 
         RunDirectory run = RunDirectory.create(request.out(), request.workingDir(),
                 request.runName() != null ? request.runName() : config.name(), LocalDateTime.now());
@@ -116,7 +119,9 @@ public final class TrainingRun {
         try (StopOnInterrupt stop = new StopOnInterrupt(); RunStore store = RunStore.create(run.database())) {
             store.putMeta(startMeta(config, data, model, threads, started));
             if (scheduled.listener() != null) trainer.addListener(scheduled.listener());
+            if (earlyStopping != null) trainer.addListener(earlyStopping);
             Doctor doctor = newDoctor(config, model, data.numClasses(), progress);
+            doctor.examineData(data.train(), trainLoader); // data_nan, data_scale, data_imbalance, data_unshuffled before step 1
             trainer.addListener(store).addListener(doctor).addListener(progress).addListener(stop);
             TrainingResult result;
             try {
@@ -128,12 +133,14 @@ public final class TrainingRun {
             }
             if (result.status() == TrainingStatus.DIVERGED) setAsideDivergedCheckpoint(run, result.steps());
             Evaluation test = null;
-            if (result.status() == TrainingStatus.COMPLETED && data.test() != null) {
+            boolean finished = result.status() == TrainingStatus.COMPLETED || earlyStopping != null && earlyStopping.stoppedEarly();
+            if (finished && data.test() != null) {
                 test = trainer.evaluate(new DataLoader(data.test(), t.batchSize(), false, false, config.seed()));
             }
             Path checkpoint = Trainer.latestCheckpoint(run.checkpoints());
             Summary summary = Summary.of(config.file().toString(), result, test, model.parameterCount(), config.seed(), threads,
                     checkpoint == null ? null : run.root().relativize(checkpoint).toString(), started, doctor.findings());
+            if (earlyStopping != null) summary = summary.withBestEpoch(earlyStopping.bestEpoch());
             store.putFindings(doctor.findings());
             writeSummary(run, summary);
             store.putMeta(endMeta(summary));

@@ -50,6 +50,63 @@ public final class Init {
         normal(t, rng, 0, gain / Math.sqrt(fanIn ? f.in() : f.out()));
     }
 
+    /** LeCun: std = 1 / sqrt(fan_in) (normal), bound = sqrt(3 / fan_in) (uniform); kaiming with gain 1. */
+    public static void lecunNormal(Tensor t, Rng rng) {
+        kaimingNormal(t, rng, 0, true, "linear");
+    }
+
+    public static void lecunUniform(Tensor t, Rng rng) {
+        kaimingUniform(t, rng, 0, true, "linear");
+    }
+
+    /**
+     * torch.nn.init.orthogonal_: the weight viewed as [rows = shape[0], cols = numel / rows] is (a slice of) an
+     * orthogonal matrix times {@code gain}: Q of the QR decomposition of a standard normal matrix (transposed when
+     * wide), with the sign correction that makes R's diagonal positive, so Q is uniformly (Haar) distributed. Tall or
+     * square: W^T W = gain^2 I; wide: W W^T = gain^2 I. Q comes from modified Gram-Schmidt applied twice, in double,
+     * whose R has a positive diagonal by construction (torch's q * sign(diag(r))).
+     */
+    public static void orthogonal(Tensor t, Rng rng, double gain) {
+        int[] shape = t.shape();
+        if (shape.length < 2) throw new dev.ravine.tensor.TensorShapeException("orthogonal init needs at least 2 axes, got " + java.util.Arrays.toString(shape));
+        float[] d = t.storage();
+        int rows = shape[0], cols = d.length / rows;
+        boolean wide = rows < cols;
+        int m = wide ? cols : rows, n = wide ? rows : cols; // m >= n; columns of an m x n matrix
+        double[][] q = new double[n][m];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                double v = rng.nextGaussian();
+                if (wide) q[r][c] = v; else q[c][r] = v;
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            for (int pass = 0; pass < 2; pass++) {
+                for (int k = 0; k < j; k++) {
+                    double dot = 0;
+                    for (int i = 0; i < m; i++) dot += q[k][i] * q[j][i];
+                    for (int i = 0; i < m; i++) q[j][i] -= dot * q[k][i];
+                }
+            }
+            double norm = 0;
+            for (int i = 0; i < m; i++) norm += q[j][i] * q[j][i];
+            norm = Math.sqrt(norm);
+            for (int i = 0; i < m; i++) q[j][i] /= norm;
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) d[r * cols + c] = (float) (gain * (wide ? q[r][c] : q[c][r]));
+        }
+    }
+
+    /** torch.nn.init.eye_: ones on the diagonal of a 2-D weight, zeros elsewhere (the identity map when square). */
+    public static void identity(Tensor t) {
+        int[] shape = t.shape();
+        if (shape.length != 2) throw new dev.ravine.tensor.TensorShapeException("identity init needs a 2-D weight, got " + java.util.Arrays.toString(shape));
+        float[] d = t.storage();
+        java.util.Arrays.fill(d, 0f);
+        for (int i = 0; i < Math.min(shape[0], shape[1]); i++) d[i * shape[1] + i] = 1f;
+    }
+
     /**
      * PyTorch's default for Linear and Conv weights: kaiming_uniform with a = sqrt(5), which works out to
      * U(-1/sqrt(fan_in), 1/sqrt(fan_in)); biases use the same bound.

@@ -19,6 +19,7 @@ public final class Optimizer {
     private final GradientTransform transform;
     private final TransformState state;
     private final float[][] updates;
+    private final List<ParamConstraint> constraints = new ArrayList<>();
     private long step;
     private double lrScale = 1.0;
 
@@ -59,7 +60,54 @@ public final class Optimizer {
                 float[] w = values[i], u = updates[i];
                 for (int j = 0; j < w.length; j++) w[j] += u[j];
             }
+            if (!constraints.isEmpty()) applyConstraints(values, active);
         }
+    }
+
+    /**
+     * Post-update steps (projections, proximal steps) run after the updates were added, in order; the last update of
+     * each parameter then records the total change. See {@link ParamConstraint}.
+     */
+    public Optimizer addConstraint(ParamConstraint constraint) {
+        constraints.add(java.util.Objects.requireNonNull(constraint));
+        return this;
+    }
+
+    public List<ParamConstraint> constraints() {
+        return List.copyOf(constraints);
+    }
+
+    private void applyConstraints(float[][] values, boolean[] active) {
+        double lr = learningRate();
+        for (int i = 0; i < values.length; i++) {
+            if (!active[i]) continue;
+            float[] w = values[i], u = updates[i];
+            float[] before = w.clone();
+            for (ParamConstraint c : constraints) c.apply(names.get(i), params.get(i).shape(), w, lr);
+            for (int j = 0; j < w.length; j++) u[j] += w[j] - before[j];
+        }
+    }
+
+    /**
+     * The current step's effective learning rate: the first {@link LearningRateLink}'s schedule at this step (searched
+     * through chains and masks) times the lr scale; 1 times the scale when the chain has none.
+     */
+    public double learningRate() {
+        LearningRateLink link = findLearningRate(transform);
+        double lr = link == null ? 1.0 : link.schedule().learningRate(Math.max(1, step));
+        return lr * lrScale;
+    }
+
+    private static LearningRateLink findLearningRate(GradientTransform t) {
+        if (t instanceof LearningRateLink l) return l;
+        if (t instanceof Chain c) {
+            for (GradientTransform link : c.links()) {
+                LearningRateLink l = findLearningRate(link);
+                if (l != null) return l;
+            }
+        }
+        if (t instanceof Masked m) return findLearningRate(m.inner());
+        return null;
     }
 
     public void zeroGrad() {
@@ -104,6 +152,9 @@ public final class Optimizer {
     }
 
     public String describe() {
-        return transform.describe();
+        if (constraints.isEmpty()) return transform.describe();
+        StringBuilder b = new StringBuilder(transform.describe());
+        for (ParamConstraint c : constraints) b.append(" then ").append(c.describe());
+        return b.toString();
     }
 }

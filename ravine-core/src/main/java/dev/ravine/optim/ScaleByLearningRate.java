@@ -6,7 +6,7 @@ import java.util.List;
  * update *= -lr(step) * lrScale: the last link, turning a descent direction into a parameter change. The scale is
  * the trainer's control, used by the doctor's repairs to lower the rate without rebuilding the optimizer.
  */
-public record ScaleByLearningRate(Schedule schedule) implements GradientTransform {
+public record ScaleByLearningRate(Schedule schedule) implements GradientTransform, LearningRateLink {
     @Override
     public TransformState init(List<float[]> params) {
         return TransformState.EMPTY;

@@ -13,7 +13,7 @@ import java.util.Map;
  * state ({@link Schedule#counters()}, live arrays) exposed as this link's counters "schedule.NAME", so that
  * {@link dev.ravine.io.Checkpoint} saves and restores a stateful schedule (ReduceOnPlateau) with the optimizer.
  */
-public record ScheduledLearningRate(Schedule schedule) implements GradientTransform {
+public record ScheduledLearningRate(Schedule schedule) implements GradientTransform, dev.ravine.optim.LearningRateLink {
     @Override
     public TransformState init(List<float[]> params) {
         Map<String, long[]> counters = new LinkedHashMap<>();

@@ -109,6 +109,16 @@ public final class Schedules {
 
     private static GradientTransform replace(GradientTransform link, DoubleFunction<Schedule> scheduleFor) {
         if (link instanceof ScaleByLearningRate s) return new ScheduledLearningRate(scheduleFor.apply(s.schedule().learningRate(1)));
+        // Parameter groups: the learning-rate links inside each group's chain get the schedule, on that group's base lr.
+        if (link instanceof dev.ravine.optim.Masked m) {
+            GradientTransform inner = replace(m.inner(), scheduleFor);
+            return inner.equals(m.inner()) ? m : new dev.ravine.optim.Masked(inner, m.mask());
+        }
+        if (link instanceof Chain c) {
+            List<GradientTransform> links = new ArrayList<>();
+            for (GradientTransform l : c.links()) links.add(replace(l, scheduleFor));
+            return new Chain(links);
+        }
         return link;
     }
 

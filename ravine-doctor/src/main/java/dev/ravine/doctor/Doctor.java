@@ -1,10 +1,17 @@
 package dev.ravine.doctor;
 
+import dev.ravine.data.DataLoader;
+import dev.ravine.data.Dataset;
+import dev.ravine.doctor.detect.AdaptiveSpikeDetector;
+import dev.ravine.doctor.detect.DataDiagnosis;
 import dev.ravine.doctor.detect.DeadReluDetector;
 import dev.ravine.doctor.detect.Detector;
+import dev.ravine.doctor.detect.EpochDetector;
 import dev.ravine.doctor.detect.ExplodingGradientsDetector;
 import dev.ravine.doctor.detect.LossStuckAtChanceDetector;
+import dev.ravine.doctor.detect.LrTooHighDetector;
 import dev.ravine.doctor.detect.LrTooLowDetector;
+import dev.ravine.doctor.detect.OverfittingDetector;
 import dev.ravine.doctor.detect.VanishingGradientsDetector;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
@@ -39,6 +46,8 @@ public final class Doctor implements TrainingListener {
 
     private final InstrumentPanel panel;
     private final List<Detector> detectors;
+    private final List<EpochDetector> epochDetectors;
+    private final List<EpochEvent> epochs = new ArrayList<>();
     private final RunFacts facts;
     private final int windowSteps;
     private final ArrayDeque<StepReading> window = new ArrayDeque<>();
@@ -46,9 +55,15 @@ public final class Doctor implements TrainingListener {
     private final Map<String, Finding> everOpened = new LinkedHashMap<>();
     private final List<FindingListener> listeners = new ArrayList<>();
 
+    /** A doctor with the given step detectors and the {@link #standardEpochDetectors() standard epoch detectors}. */
     public Doctor(InstrumentOptions options, List<Detector> detectors, RunFacts facts, int windowSteps) {
+        this(options, detectors, standardEpochDetectors(), facts, windowSteps);
+    }
+
+    public Doctor(InstrumentOptions options, List<Detector> detectors, List<EpochDetector> epochDetectors, RunFacts facts, int windowSteps) {
         this.panel = new InstrumentPanel(options).onReading(this::onReading);
         this.detectors = List.copyOf(detectors);
+        this.epochDetectors = List.copyOf(epochDetectors);
         this.facts = facts;
         this.windowSteps = windowSteps;
     }
@@ -56,7 +71,26 @@ public final class Doctor implements TrainingListener {
     /** The detectors of this rules with their documented defaults. */
     public static List<Detector> standardDetectors() {
         return List.of(ExplodingGradientsDetector.defaults(), VanishingGradientsDetector.defaults(), DeadReluDetector.defaults(),
-                LrTooLowDetector.defaults(), LossStuckAtChanceDetector.defaults());
+                LrTooLowDetector.defaults(), LossStuckAtChanceDetector.defaults(), LrTooHighDetector.defaults(), AdaptiveSpikeDetector.defaults());
+    }
+
+    /** The detectors examined after each epoch (over every epoch so far) with their documented defaults. */
+    public static List<EpochDetector> standardEpochDetectors() {
+        return List.of(OverfittingDetector.defaults());
+    }
+
+    /**
+     * Checks the training data before the first step ({@link DataDiagnosis#defaults()}: data_nan, data_scale,
+     * data_imbalance, data_unshuffled; constant features only inside data_scale) and opens a finding for each
+     * problem; they stay open for the run.
+     *
+     * @param loader the training loader, for its first epoch's order (may be null)
+     * @return the findings this check produced
+     */
+    public List<Finding> examineData(Dataset train, DataLoader loader) {
+        List<Finding> found = DataDiagnosis.defaults().examine(train, loader);
+        for (Finding f : found) report(f.id(), Optional.of(f));
+        return found;
     }
 
     public Doctor addFindingListener(FindingListener listener) {
@@ -85,19 +119,26 @@ public final class Doctor implements TrainingListener {
 
     private void examine() {
         List<StepReading> w = List.copyOf(window);
-        for (Detector d : detectors) {
-            Optional<Finding> f = d.examine(w, facts);
-            if (f.isPresent()) {
-                Finding finding = f.get();
-                boolean isNew = !open.containsKey(d.id());
-                Finding merged = isNew && everOpened.containsKey(d.id()) ? finding : keepFirstStep(open.get(d.id()), finding);
-                open.put(d.id(), merged);
-                everOpened.put(d.id(), merged);
-                if (isNew) listeners.forEach(l -> l.opened(merged));
-            } else if (open.containsKey(d.id())) {
-                Finding closed = open.remove(d.id());
-                listeners.forEach(l -> l.closed(closed));
-            }
+        for (Detector d : detectors) report(d.id(), d.examine(w, facts));
+    }
+
+    private void examineEpochs() {
+        List<EpochEvent> history = List.copyOf(epochs);
+        for (EpochDetector d : epochDetectors) report(d.id(), d.examine(history, facts));
+    }
+
+    /** Opens (or updates) the finding {@code id} when present, closes it when absent. */
+    private void report(String id, Optional<Finding> f) {
+        if (f.isPresent()) {
+            Finding finding = f.get();
+            boolean isNew = !open.containsKey(id);
+            Finding merged = isNew && everOpened.containsKey(id) ? finding : keepFirstStep(open.get(id), finding);
+            open.put(id, merged);
+            everOpened.put(id, merged);
+            if (isNew) listeners.forEach(l -> l.opened(merged));
+        } else if (open.containsKey(id)) {
+            Finding closed = open.remove(id);
+            listeners.forEach(l -> l.closed(closed));
         }
     }
 
@@ -133,6 +174,8 @@ public final class Doctor implements TrainingListener {
     @Override
     public void onEpochEnd(Trainer trainer, EpochEvent event) {
         panel.onEpochEnd(trainer, event);
+        epochs.add(event);
+        examineEpochs();
     }
 
     @Override

@@ -28,15 +28,18 @@ import java.util.Map;
  * loss (cross_entropy)
  * optimizer: name (required: one of OptimizerConfig.NAMES), and torch.optim's options and defaults for it
  * training: epochs (10), batch_size (64), checkpoint_every (0), drop_last (false), threads (all processors),
- *           keep_checkpoints (2)
+ *           keep_checkpoints (2), early_stopping (off; see {@link EarlyStoppingConfig})
+ * clip, regularization, param_groups (none; see {@link ToolboxConfig})
  * schedule (none): name (see {@link ScheduleConfig}), torch.optim.lr_scheduler's options, interval (epoch | step)
  * </pre>
  */
 public final class ConfigReader {
-    static final List<String> TOP_KEYS = List.of("seed", "data", "model", "loss", "optimizer", "training", "schedule");
+    static final List<String> TOP_KEYS = List.of("seed", "data", "model", "loss", "optimizer", "training", "schedule", "clip",
+            "regularization", "param_groups");
     static final List<String> DATA_KEYS = List.of("train", "validation", "test", "validation_split", "label", "normalize", "shuffle");
     static final List<String> MODEL_KEYS = List.of("input", "layers");
-    static final List<String> TRAINING_KEYS = List.of("epochs", "batch_size", "checkpoint_every", "drop_last", "threads", "keep_checkpoints");
+    static final List<String> TRAINING_KEYS = List.of("epochs", "batch_size", "checkpoint_every", "drop_last", "threads", "keep_checkpoints",
+            "early_stopping");
     static final List<String> NORMALIZE_NAMES = List.of("none", "scale01", "standardize");
 
     private final Path configDir;
@@ -107,10 +110,15 @@ public final class ConfigReader {
                     + "; remove it", data.origin());
         }
         ScheduleConfig schedule = ScheduleConfig.read(top);
+        ToolboxConfig toolbox = ToolboxConfig.read(top, optimizer);
+        if (schedule != null && schedule.setting().name().equals("reduce_on_plateau") && !toolbox.groups().isEmpty()) {
+            problems.add("schedule", "reduce_on_plateau cannot be combined with param_groups yet; use another schedule or remove "
+                    + "param_groups", root.origin());
+        }
         problems.throwIfAny();
         String fileName = file.getFileName().toString();
         String name = fileName.replaceFirst("\\.(ya?ml)$", "");
-        return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training, schedule);
+        return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training, schedule, toolbox);
     }
 
     // ------------------------------------------------------------------ data
@@ -330,6 +338,8 @@ public final class ConfigReader {
         boolean dropLast = s.bool("drop_last", false);
         Integer threads = s.integer("threads", null, 1);
         int keep = s.integer("keep_checkpoints", 2, 1);
-        return new TrainingConfig(epochs, batchSize, checkpointEvery, dropLast, threads, keep, s.origin());
+        Section es = s.section("early_stopping");
+        EarlyStoppingConfig earlyStopping = es == null ? null : EarlyStoppingConfig.read(es);
+        return new TrainingConfig(epochs, batchSize, checkpointEvery, dropLast, threads, keep, s.origin(), earlyStopping);
     }
 }

@@ -64,6 +64,7 @@ public final class ConfigWriter {
         y.append("optimizer: {").append(String.join(", ", opt)).append("}\n");
 
         if (c.schedule() != null) y.append(c.schedule().yaml());
+        y.append(c.toolbox().yaml());
 
         TrainingConfig t = c.training();
         y.append("training:\n");
@@ -73,6 +74,7 @@ public final class ConfigWriter {
         y.append("  drop_last: ").append(t.dropLast()).append('\n');
         y.append("  threads: ").append(t.threads() == null ? "null" : t.threads().toString()).append('\n');
         y.append("  keep_checkpoints: ").append(t.keepCheckpoints()).append('\n');
+        if (t.earlyStopping() != null) y.append(t.earlyStopping().yaml());
         return y.toString();
     }
 

@@ -9,15 +9,25 @@ import java.nio.file.Path;
  * @param file the config file it was read from
  * @param loss a name from {@code Loss.NAMES}
  * @param schedule the learning-rate schedule, or null for a constant lr
+ * @param toolbox gradient clipping, regularization and parameter groups ({@link ToolboxConfig#NONE} when absent)
  */
 public record RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
-                        OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule) {
+                        OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule, ToolboxConfig toolbox) {
+
+    public RunConfig {
+        if (toolbox == null) toolbox = ToolboxConfig.NONE;
+    }
+
+    public RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
+                     OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule) {
+        this(name, file, seed, data, model, loss, optimizer, training, schedule, ToolboxConfig.NONE);
+    }
 
     public RunConfig withModel(ModelConfig resolved) {
-        return new RunConfig(name, file, seed, data, resolved, loss, optimizer, training, schedule);
+        return new RunConfig(name, file, seed, data, resolved, loss, optimizer, training, schedule, toolbox);
     }
 
     public RunConfig withTraining(TrainingConfig resolved) {
-        return new RunConfig(name, file, seed, data, model, loss, optimizer, resolved, schedule);
+        return new RunConfig(name, file, seed, data, model, loss, optimizer, resolved, schedule, toolbox);
     }
 }

@@ -32,8 +32,13 @@ public record ScheduleConfig(ScheduleSetting setting, Interval interval) {
     public record Scheduled(Optimizer optimizer, PlateauListener listener) {}
 
     public Scheduled create(OptimizerConfig optimizer, Map<String, Tensor> parameters, long stepsPerEpoch) {
+        return create(optimizer.create(parameters), parameters, stepsPerEpoch);
+    }
+
+    /** As above, for an optimizer already built (with clipping or parameter groups): its learning-rate links get the schedule. */
+    public Scheduled create(Optimizer unscheduled, Map<String, Tensor> parameters, long stepsPerEpoch) {
         LrSchedule[] made = new LrSchedule[1];
-        Optimizer built = Schedules.withSchedule(optimizer.create(parameters), parameters, lr -> {
+        Optimizer built = Schedules.withSchedule(unscheduled, parameters, lr -> {
             made[0] = setting.build(lr);
             return new Stepped(made[0], interval, Math.max(1, stepsPerEpoch));
         });

@@ -129,7 +129,7 @@ class ConfigReaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> read(FASHION.replace("batch_size: 128", "batchsize: 128")));
         assertEquals(1, e.problems().size());
         assertEquals("unknown key 'batchsize' in training (config.yaml line 19); did you mean 'batch_size'? valid keys in training: "
-                + "epochs, batch_size, checkpoint_every, drop_last, threads, keep_checkpoints", e.getMessage());
+                + "epochs, batch_size, checkpoint_every, drop_last, threads, keep_checkpoints, early_stopping", e.getMessage());
 
         e = assertThrows(ConfigException.class, () -> read(FASHION.replace("epochs: 10", "epochs: ten")));
         assertEquals("training.epochs: expected an integer, got 'ten' (config.yaml line 19)", e.getMessage());

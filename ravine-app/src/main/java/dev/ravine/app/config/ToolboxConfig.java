@@ -1,0 +1,198 @@
+package dev.ravine.app.config;
+
+import dev.ravine.nn.loss.Loss;
+import dev.ravine.optim.Chain;
+import dev.ravine.optim.ClipByGlobalNorm;
+import dev.ravine.optim.ClipByLayerNorm;
+import dev.ravine.optim.ClipByValue;
+import dev.ravine.optim.GradientTransform;
+import dev.ravine.optim.MaxNorm;
+import dev.ravine.optim.Optimizer;
+import dev.ravine.optim.ParamGroups;
+import dev.ravine.optim.ProximalL1;
+import dev.ravine.tensor.Tensor;
+import dev.ravine.train.RegularizedLoss;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The optional optimization-toolbox sections (see examples/README.md):
+ * <pre>
+ * clip: {value: 1.0} | {global_norm: 1.0, p: 2} | {layer_norm: 1.0}      (p: a number or inf; default 2)
+ * regularization: {l1: 0, l1_proximal: 0, l2: 0, max_norm: null}
+ * param_groups: [{match: bias | norm | REGEX, lr: ..., weight_decay: ...}]
+ * </pre>
+ * Clipping is the first link of the chain (before momentum or Adam); l1 and l2 are loss terms on the weights (rank >= 2
+ * parameters); l1_proximal and max_norm are post-update steps on the weights. A parameter belongs to the first group
+ * whose {@code match} selects it (bias: names ending in "bias"; norm: other rank-1 parameters; otherwise a regular
+ * expression found in the name); a group's lr and weight_decay default to the optimizer's.
+ *
+ * @param clipKind null (no clipping), value, global_norm or layer_norm
+ */
+public record ToolboxConfig(String clipKind, double clip, double clipP, double l1, double l1Proximal, double l2, Double maxNorm,
+                            List<Group> groups) {
+    public static final ToolboxConfig NONE = new ToolboxConfig(null, 0, 2, 0, 0, 0, null, List.of());
+    static final List<String> CLIP_KEYS = List.of("value", "global_norm", "layer_norm", "p");
+    static final List<String> REGULARIZATION_KEYS = List.of("l1", "l1_proximal", "l2", "max_norm");
+    static final List<String> GROUP_KEYS = List.of("match", "lr", "weight_decay");
+
+    /** A parameter group: null lr or weightDecay means the optimizer's. */
+    public record Group(String match, Double lr, Double weightDecay) {}
+
+    public ToolboxConfig {
+        groups = List.copyOf(groups);
+    }
+
+    public boolean isEmpty() {
+        return equals(NONE);
+    }
+
+    // ------------------------------------------------------------------ building
+
+    /** The optimizer of {@code optimizer} with clipping first, parameter groups, and the post-update constraints. */
+    public Optimizer optimizer(OptimizerConfig optimizer, Map<String, Tensor> params) {
+        Optimizer base = optimizer.create(params);
+        if (clipKind == null && groups.isEmpty() && l1Proximal == 0 && maxNorm == null) return base;
+        List<GradientTransform> shared = new ArrayList<>();
+        if (clipKind != null) shared.add(switch (clipKind) {
+            case "value" -> new ClipByValue(clip);
+            case "global_norm" -> new ClipByGlobalNorm(clip, clipP);
+            default -> new ClipByLayerNorm(clip);
+        });
+        Optimizer built;
+        if (groups.isEmpty()) {
+            List<GradientTransform> links = new ArrayList<>(shared);
+            if (base.transform() instanceof Chain c) links.addAll(c.links());
+            else links.add(base.transform());
+            built = new Optimizer(params, new Chain(links));
+        } else {
+            List<ParamGroups.Group> gs = new ArrayList<>();
+            for (Group g : groups) {
+                GradientTransform t = withLrAndDecay(optimizer, g.lr(), g.weightDecay()).create(Map.of()).transform();
+                gs.add(new ParamGroups.Group(g.match(), ParamGroups.matcher(g.match()), t));
+            }
+            built = ParamGroups.optimizer(params, shared, gs, base.transform());
+        }
+        return withConstraints(built);
+    }
+
+    /** Adds l1_proximal and max_norm to an optimizer (after a schedule rebuilt it). */
+    public Optimizer withConstraints(Optimizer o) {
+        if (!o.constraints().isEmpty()) return o;
+        if (l1Proximal > 0) o.addConstraint(new ProximalL1(l1Proximal));
+        if (maxNorm != null) o.addConstraint(new MaxNorm(maxNorm));
+        return o;
+    }
+
+    /** The loss with the l1 and l2 terms on the weights, or {@code loss} itself when both are 0. */
+    public Loss loss(Loss loss, Map<String, Tensor> params) {
+        return l1 == 0 && l2 == 0 ? loss : new RegularizedLoss(loss, params, l1, l2);
+    }
+
+    static OptimizerConfig withLrAndDecay(OptimizerConfig o, Double lr, Double wd) {
+        if (OptimizerConfig.typed(o.name())) {
+            return new OptimizerConfig(o.name(), lr == null ? o.lr() : lr, o.momentum(), o.dampening(), o.nesterov(),
+                    wd == null ? o.weightDecay() : wd, o.beta1(), o.beta2(), o.eps(), o.amsgrad());
+        }
+        Map<String, Object> options = new LinkedHashMap<>(o.options());
+        if (lr != null) options.put("lr", lr);
+        if (wd != null) options.put("weight_decay", wd);
+        return OptimizerConfig.of(o.name(), options);
+    }
+
+    // ------------------------------------------------------------------ reading and writing
+
+    static ToolboxConfig read(Section top, OptimizerConfig optimizer) {
+        String clipKind = null;
+        double clip = 0, p = 2;
+        Section c = top.section("clip");
+        if (c != null) {
+            c.allowOnly(CLIP_KEYS);
+            List<String> given = new ArrayList<>();
+            for (String k : List.of("value", "global_norm", "layer_norm")) if (c.has(k)) given.add(k);
+            if (given.size() != 1) {
+                c.problems().add(c.path(), "give exactly one of value, global_norm, layer_norm (e.g. 'clip: {global_norm: 1.0}'), got "
+                        + (given.isEmpty() ? "none" : String.join(", ", given)), c.origin());
+            } else {
+                clipKind = given.getFirst();
+                clip = c.number(clipKind, 1.0, v -> v > 0, "a number > 0");
+            }
+            if (c.has("p")) {
+                if (!"global_norm".equals(clipKind)) c.problem("p", "the norm type applies to global_norm only");
+                String text = c.string("p", "2");
+                if (text != null && (text.equals("inf") || text.equals(".inf"))) p = Double.POSITIVE_INFINITY;
+                else p = c.number("p", 2.0, v -> v > 0, "a number > 0 or inf");
+            }
+        }
+        double l1 = 0, l1p = 0, l2 = 0;
+        Double maxNorm = null;
+        Section r = top.section("regularization");
+        if (r != null) {
+            r.allowOnly(REGULARIZATION_KEYS);
+            l1 = r.number("l1", 0.0, v -> v >= 0, "a number >= 0");
+            l1p = r.number("l1_proximal", 0.0, v -> v >= 0, "a number >= 0");
+            l2 = r.number("l2", 0.0, v -> v >= 0, "a number >= 0");
+            maxNorm = r.number("max_norm", null, v -> v > 0, "a number > 0");
+        }
+        List<Group> groups = new ArrayList<>();
+        List<ConfigNode> items = top.list("param_groups");
+        if (items != null) {
+            for (int i = 0; i < items.size(); i++) {
+                String path = "param_groups[" + i + "]";
+                if (!(items.get(i) instanceof ConfigNode.Mapping m)) {
+                    top.problems().add(path, "expected a group such as {match: bias, weight_decay: 0}, got " + items.get(i).describe(),
+                            items.get(i).origin());
+                    continue;
+                }
+                Section g = new Section(m, path, top.problems());
+                g.allowOnly(GROUP_KEYS);
+                String match = g.string("match", null);
+                if (match == null) {
+                    g.missing("match", "which parameters: bias, norm, or a regular expression over names such as 'layers\\.0\\.'");
+                    continue;
+                }
+                try {
+                    ParamGroups.matcher(match);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    g.problem("match", "is neither bias, norm nor a valid regular expression: " + e.getDescription());
+                    continue;
+                }
+                Double lr = g.number("lr", null, v -> v >= 0, "a learning rate >= 0");
+                Double wd = g.number("weight_decay", null, v -> v >= 0, "a number >= 0");
+                if (wd != null && optimizer != null && !OptimizerConfig.keys(optimizer.name()).contains("weight_decay")) {
+                    g.problem("weight_decay", "optimizer " + optimizer.name() + " has no weight_decay");
+                }
+                groups.add(new Group(match, lr, wd));
+            }
+        }
+        return new ToolboxConfig(clipKind, clip, p, l1, l1p, l2, maxNorm, groups);
+    }
+
+    /** The sections as YAML lines (nothing for NONE); reads back to an equal configuration. */
+    String yaml() {
+        StringBuilder y = new StringBuilder();
+        if (clipKind != null) {
+            y.append("clip: {").append(clipKind).append(": ").append(ConfigWriter.number(clip));
+            if (clipKind.equals("global_norm")) y.append(", p: ").append(Double.isInfinite(clipP) ? "inf" : ConfigWriter.number(clipP));
+            y.append("}\n");
+        }
+        if (l1 != 0 || l1Proximal != 0 || l2 != 0 || maxNorm != null) {
+            y.append("regularization: {l1: ").append(ConfigWriter.number(l1)).append(", l1_proximal: ").append(ConfigWriter.number(l1Proximal))
+                    .append(", l2: ").append(ConfigWriter.number(l2));
+            if (maxNorm != null) y.append(", max_norm: ").append(ConfigWriter.number(maxNorm));
+            y.append("}\n");
+        }
+        if (!groups.isEmpty()) {
+            y.append("param_groups:\n");
+            for (Group g : groups) {
+                y.append("  - {match: ").append(ConfigWriter.string(g.match()));
+                if (g.lr() != null) y.append(", lr: ").append(ConfigWriter.number(g.lr()));
+                if (g.weightDecay() != null) y.append(", weight_decay: ").append(ConfigWriter.number(g.weightDecay()));
+                y.append("}\n");
+            }
+        }
+        return y.toString();
+    }
+}

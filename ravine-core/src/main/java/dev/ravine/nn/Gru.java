@@ -1,0 +1,38 @@
+package dev.ravine.nn;
+
+import dev.ravine.tensor.Rng;
+import dev.ravine.tensor.Tensor;
+
+/**
+ * torch.nn.GRU: gates in PyTorch's order r, z, n,
+ * <pre>
+ *   r = sigmoid(W_ir x + b_ir + W_hr h + b_hr)     z = sigmoid(W_iz x + b_iz + W_hz h + b_hz)
+ *   n = tanh(W_in x + b_in + r * (W_hn h + b_hn))  h' = (1 - z) * n + z * h
+ * </pre>
+ * (the reset gate multiplies the hidden projection including its bias, as in PyTorch and cuDNN), zero initial h.
+ * Batch-first; see {@link Recurrent} for the layout.
+ */
+public final class Gru extends Recurrent {
+    public Gru(int inputSize, int hiddenSize, int numLayers, boolean returnSequences, Rng rng) {
+        this(inputSize, hiddenSize, numLayers, returnSequences, true, rng);
+    }
+
+    public Gru(int inputSize, int hiddenSize, int numLayers, boolean returnSequences, boolean bias, Rng rng) {
+        super(inputSize, hiddenSize, numLayers, 3, returnSequences, bias, rng);
+    }
+
+    @Override
+    protected State step(Tensor inputPart, Tensor hiddenPart, State previous) {
+        Tensor r = gate(inputPart, 0).add(gate(hiddenPart, 0)).sigmoid();
+        Tensor z = gate(inputPart, 1).add(gate(hiddenPart, 1)).sigmoid();
+        Tensor n = gate(inputPart, 2).add(r.mul(gate(hiddenPart, 2))).tanh();
+        // h' = n + z * (h - n) = (1 - z) * n + z * h
+        Tensor h = n.add(z.mul(previous.h().sub(n)));
+        return new State(h, null);
+    }
+
+    @Override
+    public String kind() {
+        return "gru";
+    }
+}

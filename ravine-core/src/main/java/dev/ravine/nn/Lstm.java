@@ -1,0 +1,44 @@
+package dev.ravine.nn;
+
+import dev.ravine.tensor.Rng;
+import dev.ravine.tensor.Tensor;
+
+/**
+ * torch.nn.LSTM: gates in PyTorch's order i, f, g, o,
+ * <pre>
+ *   i = sigmoid(W_ii x + b_ii + W_hi h + b_hi)     f = sigmoid(W_if x + b_if + W_hf h + b_hf)
+ *   g = tanh(W_ig x + b_ig + W_hg h + b_hg)        o = sigmoid(W_io x + b_io + W_ho h + b_ho)
+ *   c' = f * c + i * g                             h' = o * tanh(c')
+ * </pre>
+ * with zero initial h and c. Batch-first; see {@link Recurrent} for the layout.
+ */
+public final class Lstm extends Recurrent {
+    public Lstm(int inputSize, int hiddenSize, int numLayers, boolean returnSequences, Rng rng) {
+        this(inputSize, hiddenSize, numLayers, returnSequences, true, rng);
+    }
+
+    public Lstm(int inputSize, int hiddenSize, int numLayers, boolean returnSequences, boolean bias, Rng rng) {
+        super(inputSize, hiddenSize, numLayers, 4, returnSequences, bias, rng);
+    }
+
+    @Override
+    protected State initialState(int batch) {
+        return new State(Tensor.zeros(batch, hiddenSize()), Tensor.zeros(batch, hiddenSize()));
+    }
+
+    @Override
+    protected State step(Tensor inputPart, Tensor hiddenPart, State previous) {
+        Tensor pre = inputPart.add(hiddenPart);
+        Tensor i = gate(pre, 0).sigmoid();
+        Tensor f = gate(pre, 1).sigmoid();
+        Tensor g = gate(pre, 2).tanh();
+        Tensor o = gate(pre, 3).sigmoid();
+        Tensor c = f.mul(previous.c()).add(i.mul(g));
+        return new State(o.mul(c.tanh()), c);
+    }
+
+    @Override
+    public String kind() {
+        return "lstm";
+    }
+}

@@ -1,0 +1,10 @@
+package dev.ravine.optim;
+
+/**
+ * A link that multiplies the updates by {@code -lr(step) * lrScale} ({@link ScaleByLearningRate}, the schedule
+ * package's ScheduledLearningRate): how {@link Optimizer#learningRate()} finds the step's learning rate for
+ * post-update constraints such as {@link ProximalL1}.
+ */
+public interface LearningRateLink {
+    Schedule schedule();
+}

@@ -1,0 +1,74 @@
+package dev.ravine.doctor.detect;
+
+import static dev.ravine.doctor.detect.Readings.fmt;
+
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedy;
+import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.finding.Severity;
+import dev.ravine.doctor.instrument.StepReading;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A loss spike in an adaptive-optimizer run that had been stable (note 000: Adam trained well for 30k steps, then
+ * blew up). Fires when the optimizer is Adam-family ({@link #isAdaptive}), the window holds at least
+ * {@code minStable} earlier readings plus the last {@code recent}, and the median loss of the last {@code recent}
+ * readings is more than {@code factor} times the median loss of the earlier part. Evidence adds the jump of the
+ * largest layer update/weight ratio (latest full reading versus the earlier median) when full readings exist.
+ * Non-finite losses are left to exploding_gradients.
+ */
+public record AdaptiveSpikeDetector(double factor, int recent, int minStable) implements Detector {
+    public static AdaptiveSpikeDetector defaults() {
+        return new AdaptiveSpikeDetector(3, 3, 8);
+    }
+
+    @Override
+    public String id() {
+        return "adaptive_spike";
+    }
+
+    /** Adam and its relatives: adam, adamw, adamax, nadam, radam, amsgrad. */
+    public static boolean isAdaptive(String optimizer) {
+        if (optimizer == null) return false;
+        String o = optimizer.toLowerCase(Locale.ROOT);
+        return o.contains("adam") || o.equals("amsgrad");
+    }
+
+    @Override
+    public Optional<Finding> examine(List<StepReading> window, RunFacts facts) {
+        if (!isAdaptive(facts.optimizer()) || window.size() < minStable + recent) return Optional.empty();
+        List<StepReading> before = window.subList(0, window.size() - recent), last = window.subList(window.size() - recent, window.size());
+        double stable = Readings.median(before.stream().mapToDouble(StepReading::loss).toArray());
+        double spike = Readings.median(last.stream().mapToDouble(StepReading::loss).toArray());
+        if (last.stream().anyMatch(r -> !Double.isFinite(r.loss()))) return Optional.empty();
+        if (!(spike > factor * stable) || !(stable > 0)) return Optional.empty();
+        // onset: the start of the run of readings, ending at the newest, whose loss is above sqrt(factor) x the stable median
+        long onset = window.getLast().step();
+        for (int i = window.size() - 1; i >= 0 && window.get(i).loss() > Math.sqrt(factor) * stable; i--) onset = window.get(i).step();
+        List<String> evidence = new ArrayList<>();
+        evidence.add("loss " + fmt(spike) + " over the last " + recent + " readings (to step " + window.getLast().step() + "), " + fmt(spike / stable)
+                + "x its median " + fmt(stable) + " over the stable steps " + window.getFirst().step() + "-" + before.getLast().step());
+        List<StepReading> fullBefore = Readings.full(before), fullLast = Readings.full(last);
+        if (!fullBefore.isEmpty() && !fullLast.isEmpty()) {
+            double r0 = Readings.median(fullBefore.stream().mapToDouble(LrTooHighDetector::largestRatio).toArray());
+            double r1 = LrTooHighDetector.largestRatio(fullLast.getLast());
+            evidence.add("largest update/weight ratio " + fmt(r1) + " at step " + fullLast.getLast().step() + " vs median " + fmt(r0) + " before ("
+                    + fmt(r1 / r0) + "x)");
+        }
+        double lr = facts.learningRate();
+        List<Remedy> remedies = List.of(
+                new Remedy("optimizer.lr: " + fmt(lr) + " -> " + fmt(lr / 3), "note 000: lowering the learning rate stopped the blow-up"),
+                new Remedy("optimizer.eps: 1e-8 -> 1e-6", "when the second-moment estimate v decays toward 0 on a quiet direction, m/(sqrt(v)+eps) becomes"
+                        + " a huge step the moment the gradient returns; a larger eps bounds it"),
+                new Remedy("schedule.warmup_steps: 1000", "a warm-up (and decay) keeps the effective step small while v is poorly estimated"),
+                new Remedy("clip.global_norm: 1.0", "clipping caps the step the spike would take"),
+                new Remedy("optimizer.amsgrad: true", "AMSGrad keeps the largest v seen, so the adaptive step cannot grow back after v decayed"));
+        return Optional.of(new Finding(id(), "Loss spike in a stable adaptive-optimizer run", Severity.WARNING, onset, window.getLast().step(), List.of(),
+                evidence, "The run was stable, then the loss jumped: with Adam-family optimizers the per-parameter step lr*m/sqrt(v) can grow large"
+                        + " when v has decayed on directions whose gradient was small, and products of per-layer factors (ReLU + BatchNorm)"
+                        + " can grow beyond what the adaptive rate holds (note 000).", remedies));
+    }
+}

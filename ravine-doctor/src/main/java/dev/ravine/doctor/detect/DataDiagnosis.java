@@ -1,0 +1,166 @@
+package dev.ravine.doctor.detect;
+
+import static dev.ravine.doctor.detect.Readings.fmt;
+
+import dev.ravine.data.DataLoader;
+import dev.ravine.data.Dataset;
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedy;
+import dev.ravine.doctor.finding.Severity;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks the training data before the first step (note 004's data checklist; note 001: standardize each feature).
+ * Findings, all at step 0:
+ * <ul>
+ *   <li>{@code data_nan}: any NaN or infinite feature (or regression target): BLOCKING;</li>
+ *   <li>{@code data_scale}: among non-constant features, the largest per-feature standard deviation is more than
+ *       {@code scaleRatio} times the smallest; constant features (std 0) are listed in its evidence, or, when the
+ *       scales are fine, reported alone as INFO under {@code data_constant} when {@code reportConstant} (off by default:
+ *       images often have constant border pixels, which are harmless);</li>
+ *   <li>{@code data_imbalance}: largest / smallest class count above {@code imbalanceRatio} (an empty class counts as
+ *       imbalance when other classes have samples);</li>
+ *   <li>{@code data_unshuffled}: in the loader's first epoch order, more than {@code singleLabelFraction} of the
+ *       batches (of at least 2 samples) hold a single label, while a shuffled order would give such a batch with
+ *       probability below half that fraction.</li>
+ * </ul>
+ */
+public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double singleLabelFraction, boolean reportConstant) {
+    public static DataDiagnosis defaults() {
+        return new DataDiagnosis(1e3, 10, 0.5, false);
+    }
+
+    /** @param loader may be null (then the order is not checked) */
+    public List<Finding> examine(Dataset train, DataLoader loader) {
+        List<Finding> out = new ArrayList<>();
+        nonFinite(train, out);
+        scale(train, out);
+        if (train.isClassification()) {
+            imbalance(train, out);
+            if (loader != null) order(train, loader, out);
+        }
+        return out;
+    }
+
+    private static void nonFinite(Dataset d, List<Finding> out) {
+        float[] x = d.features();
+        int f = d.sampleSize();
+        long bad = 0;
+        int firstSample = -1, firstFeature = -1;
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                if (bad++ == 0) {
+                    firstSample = i / f;
+                    firstFeature = i % f;
+                }
+            }
+        }
+        long badTargets = 0;
+        if (!d.isClassification()) for (float t : d.targets()) if (!Float.isFinite(t)) badTargets++;
+        if (bad == 0 && badTargets == 0) return;
+        List<String> evidence = new ArrayList<>();
+        if (bad > 0) evidence.add(bad + " of " + x.length + " feature values are NaN or infinite; the first: sample " + firstSample + ", feature " + firstFeature);
+        if (badTargets > 0) evidence.add(badTargets + " regression targets are NaN or infinite");
+        out.add(new Finding("data_nan", "NaN or infinite values in the training data", Severity.BLOCKING, 0, 0, List.of(), evidence,
+                "One non-finite input makes the loss NaN at its first batch, and the NaN then spreads to every weight.",
+                List.of(new Remedy("data: drop or impute the rows with missing values", "every value must be a finite number before training"),
+                        new Remedy("data.normalize: standardize", "after imputation, standardized features keep every input on one scale"))));
+    }
+
+    private void scale(Dataset d, List<Finding> out) {
+        int f = d.sampleSize(), n = d.size();
+        if (n < 2) return;
+        float[] x = d.features();
+        double[] mean = new double[f], m2 = new double[f];
+        for (int s = 0; s < n; s++) {
+            for (int j = 0; j < f; j++) {
+                double v = x[s * f + j];
+                if (!Double.isFinite(v)) continue;
+                double delta = v - mean[j];
+                mean[j] += delta / (s + 1);
+                m2[j] += delta * (v - mean[j]);
+            }
+        }
+        List<Integer> constant = new ArrayList<>();
+        int lo = -1, hi = -1;
+        double[] std = new double[f];
+        for (int j = 0; j < f; j++) {
+            std[j] = Math.sqrt(m2[j] / n);
+            if (!(std[j] > 1e-12 * Math.max(1, Math.abs(mean[j])))) {
+                constant.add(j);
+                continue;
+            }
+            if (lo < 0 || std[j] < std[lo]) lo = j;
+            if (hi < 0 || std[j] > std[hi]) hi = j;
+        }
+        String constants = constant.isEmpty() ? null : constant.size() + " constant feature" + (constant.size() == 1 ? "" : "s") + " (std 0, they carry no"
+                + " information): " + list(constant);
+        if (lo >= 0 && std[hi] > scaleRatio * std[lo]) {
+            List<String> evidence = new ArrayList<>();
+            evidence.add("per-feature std ranges from " + fmt(std[lo]) + " (feature " + lo + ") to " + fmt(std[hi]) + " (feature " + hi + "): "
+                    + fmt(std[hi] / std[lo]) + "x, above " + fmt(scaleRatio) + "x");
+            if (constants != null) evidence.add(constants);
+            out.add(new Finding("data_scale", "Features on very different scales", Severity.WARNING, 0, 0, List.of(), evidence,
+                    "The loss surface is stretched along the large-scale features: an elongated ravine where one learning rate is too large"
+                            + " for some directions and too small for others (note 001).",
+                    List.of(new Remedy("data.normalize: standardize", "zero mean and unit variance per feature make the surface round (note 001)"),
+                            new Remedy("add batchnorm after the first layer", "normalizes the first layer's outputs whatever the input scale"))));
+        } else if (constants != null && reportConstant) {
+            out.add(new Finding("data_constant", "Constant features", Severity.INFO, 0, 0, List.of(), List.of(constants),
+                    "A feature with the same value in every sample cannot help predict anything.",
+                    List.of(new Remedy("data: drop the constant features", "they only add parameters"))));
+        }
+    }
+
+    private void imbalance(Dataset d, List<Finding> out) {
+        int[] counts = d.classCounts();
+        if (counts.length < 2) return;
+        int big = 0, small = 0;
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] > counts[big]) big = c;
+            if (counts[c] < counts[small]) small = c;
+        }
+        if (counts[big] == 0 || !(counts[big] > imbalanceRatio * counts[small])) return;
+        String ratio = counts[small] == 0 ? "class " + small + " has no sample" : fmt((double) counts[big] / counts[small]) + "x";
+        List<String> evidence = List.of("class " + big + " has " + counts[big] + " samples, class " + small + " " + counts[small] + " (" + ratio
+                + ", above " + fmt(imbalanceRatio) + "x); counts per class: " + java.util.Arrays.toString(counts));
+        out.add(new Finding("data_imbalance", "Heavily imbalanced classes", Severity.WARNING, 0, 0, List.of(), evidence,
+                "The loss is dominated by the large classes: predicting them always already gives a low loss, so the rare classes are"
+                        + " learned slowly or not at all, and accuracy hides it.",
+                List.of(new Remedy("loss.class_weights: inverse frequency", "each class then weighs the same in the loss"),
+                        new Remedy("data.sampler: balanced (resample rare classes)", "oversampling the rare classes (or undersampling the large ones)"
+                                + " balances the batches"),
+                        new Remedy("metrics: per-class recall / F1", "accuracy alone hides a model that ignores the rare classes"))));
+    }
+
+    private void order(Dataset d, DataLoader loader, List<Finding> out) {
+        int[] order = loader.epochOrder(0), labels = d.labels();
+        int b = loader.batchSize(), batches = 0, single = 0;
+        for (int start = 0; start + 2 <= order.length; start += b) {
+            int end = Math.min(order.length, start + b);
+            if (end - start < 2) continue;
+            batches++;
+            boolean one = true;
+            for (int i = start + 1; i < end && one; i++) one = labels[order[i]] == labels[order[start]];
+            if (one) single++;
+        }
+        if (batches == 0) return;
+        double fraction = (double) single / batches;
+        int[] counts = d.classCounts();
+        double expected = 0;
+        for (int c : counts) expected += Math.pow((double) c / d.size(), Math.min(b, d.size()));
+        if (!(fraction > singleLabelFraction) || !(expected < singleLabelFraction / 2)) return;
+        List<String> evidence = List.of(single + " of " + batches + " batches of the first epoch (" + fmt(100 * fraction) + "%) hold a single label;"
+                + " a shuffled order would give " + fmt(100 * expected) + "%");
+        out.add(new Finding("data_unshuffled", "Training batches are not shuffled", Severity.WARNING, 0, 0, List.of(), evidence,
+                "The samples come sorted by label, so each stretch of steps sees one class: the model chases the current class and forgets the"
+                        + " others, and the loss swings from stretch to stretch.",
+                List.of(new Remedy("data.shuffle: true", "a fresh random order each epoch mixes the classes in every batch"))));
+    }
+
+    private static String list(List<Integer> features) {
+        if (features.size() <= 10) return features.toString();
+        return features.subList(0, 10).toString().replace("]", ", ... (" + (features.size() - 10) + " more)]");
+    }
+}

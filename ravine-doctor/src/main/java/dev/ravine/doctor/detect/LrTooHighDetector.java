@@ -1,0 +1,107 @@
+package dev.ravine.doctor.detect;
+
+import static dev.ravine.doctor.detect.Readings.fmt;
+
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedy;
+import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.finding.Severity;
+import dev.ravine.doctor.instrument.LayerReading;
+import dev.ravine.doctor.instrument.StepReading;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Learning rate too high: the loss diverges or oscillates while the updates are large. Over the window's finite
+ * losses (at least {@code minReadings} of them, and at least {@code minReadings} full readings):
+ * <ul>
+ *   <li><b>divergence</b>: the mean of the last {@code edge} losses is more than {@code riseFactor} times the mean of
+ *       the first {@code edge};</li>
+ *   <li><b>oscillation</b>: the sign of successive loss differences flips in more than {@code flipFraction} of the
+ *       pairs, the mean |difference| is above {@code amplitude} times the median loss, and the loss made no progress
+ *       (median of the last third at least {@code 1 - minProgress} times the median of the first third);</li>
+ * </ul>
+ * and, for either, the median over full readings of the largest layer update/weight ratio is above
+ * {@code minRatio} (healthy: about 1e-3). Defaults: riseFactor 3, edge 3, flipFraction 0.8 (independent mini-batch
+ * noise flips about 2/3 of the time), amplitude 0.5, minProgress 0.1, minRatio 1e-2, minReadings 6. The curvature
+ * form of the test (sharpness x lr > 2, Cohen et al. 2021) needs a sharpness reading the instruments do not take
+ * yet (a periodic curvature probe is future work).
+ */
+public record LrTooHighDetector(double riseFactor, int edge, double flipFraction, double amplitude, double minProgress, double minRatio,
+                                int minReadings) implements Detector {
+    public static LrTooHighDetector defaults() {
+        return new LrTooHighDetector(3, 3, 0.8, 0.5, 0.1, 1e-2, 6);
+    }
+
+    @Override
+    public String id() {
+        return "lr_too_high";
+    }
+
+    @Override
+    public Optional<Finding> examine(List<StepReading> window, RunFacts facts) {
+        List<StepReading> finite = window.stream().filter(r -> Double.isFinite(r.loss())).toList();
+        List<StepReading> full = Readings.full(window);
+        if (finite.size() < Math.max(minReadings, 2 * edge) || full.size() < minReadings) return Optional.empty();
+        double ratio = Readings.median(full.stream().mapToDouble(LrTooHighDetector::largestRatio).toArray());
+        if (!(ratio > minRatio)) return Optional.empty();
+        double[] loss = finite.stream().mapToDouble(StepReading::loss).toArray();
+        int n = loss.length;
+        double head = mean(loss, 0, edge), tail = mean(loss, n - edge, n);
+        List<String> evidence = new ArrayList<>();
+        String kind;
+        if (tail > riseFactor * head && tail > 0) {
+            kind = "diverging";
+            evidence.add("loss rose " + fmt(tail / head) + "x over steps " + finite.getFirst().step() + "-" + finite.getLast().step()
+                    + " (mean of the first " + edge + " readings " + fmt(head) + ", of the last " + edge + " " + fmt(tail) + ")");
+        } else {
+            int flips = 0, pairs = 0;
+            double sumAbs = 0;
+            for (int i = 1; i < n; i++) {
+                double d = loss[i] - loss[i - 1];
+                sumAbs += Math.abs(d);
+                if (i >= 2) {
+                    double prev = loss[i - 1] - loss[i - 2];
+                    if (d != 0 && prev != 0) {
+                        pairs++;
+                        if (Math.signum(d) != Math.signum(prev)) flips++;
+                    }
+                }
+            }
+            double flipShare = pairs == 0 ? 0 : (double) flips / pairs;
+            double median = Readings.median(loss);
+            double meanAbs = sumAbs / (n - 1);
+            int third = Math.max(1, n / 3);
+            double first = Readings.median(Arrays.copyOfRange(loss, 0, third)), last = Readings.median(Arrays.copyOfRange(loss, n - third, n));
+            boolean noProgress = last >= (1 - minProgress) * first;
+            if (!(flipShare > flipFraction && meanAbs > amplitude * Math.abs(median) && noProgress)) return Optional.empty();
+            kind = "oscillating";
+            evidence.add("loss oscillates: successive changes flip sign in " + fmt(100 * flipShare) + "% of " + pairs + " pairs, mean |change| "
+                    + fmt(meanAbs) + " = " + fmt(meanAbs / Math.abs(median)) + "x the median loss " + fmt(median) + ", no progress ("
+                    + fmt(first) + " -> " + fmt(last) + ")");
+        }
+        evidence.add("largest update/weight ratio per reading: median " + fmt(ratio) + " (healthy: about 1e-3; above " + fmt(minRatio) + " is too large)");
+        double lr = facts.learningRate();
+        List<Remedy> remedies = List.of(
+                new Remedy("optimizer.lr: " + fmt(lr) + " -> " + fmt(lr / 3), "a step inside the region where the loss is well approximated stops the overshoot"),
+                new Remedy("schedule.warmup_steps: " + Math.max(100, finite.size() * 5L), "a learning rate that rises from near 0 lets the curvature settle first (note 001: warm-up)"),
+                new Remedy("clip.global_norm: 1.0", "clipping bounds each step whatever the gradient does"));
+        return Optional.of(new Finding(id(), "Learning rate too high (loss " + kind + ")", kind.equals("diverging") ? Severity.BLOCKING : Severity.WARNING,
+                finite.getFirst().step(), finite.getLast().step(), List.of(), evidence,
+                "Each step overshoots the valley: with a step longer than 2 / curvature along the sharpest direction gradient descent"
+                        + " bounces from wall to wall and the loss " + (kind.equals("diverging") ? "grows" : "jumps up and down instead of falling") + ".",
+                remedies));
+    }
+
+    static double largestRatio(StepReading r) {
+        return r.layers().stream().mapToDouble(LayerReading::updateRatio).filter(Double::isFinite).max().orElse(Double.NaN);
+    }
+
+    private static double mean(double[] v, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) s += v[i];
+        return s / (to - from);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.ravine.doctor.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ravine.data.DataLoader;
+import dev.ravine.data.Dataset;
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Severity;
+import dev.ravine.tensor.Rng;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DataDiagnosisTest {
+    /** n samples, 3 features of unit scale, labels cycling through 3 classes. */
+    private static float[] features(int n, long seed) {
+        Rng rng = new Rng(seed);
+        float[] x = new float[n * 3];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        return x;
+    }
+
+    private static int[] cycling(int n) {
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = i % 3;
+        return y;
+    }
+
+    private static List<String> ids(List<Finding> fs) {
+        return fs.stream().map(Finding::id).toList();
+    }
+
+    @Test
+    void cleanShuffledBalancedDataHasNoFinding() {
+        Dataset d = Dataset.classification(features(300, 1), new int[] {3}, cycling(300), 3);
+        assertEquals(List.of(), DataDiagnosis.defaults().examine(d, new DataLoader(d, 16, true, false, 1)));
+    }
+
+    @Test
+    void featuresOnDifferentScalesAndConstantOnes() {
+        float[] x = features(300, 2);
+        for (int i = 0; i < 300; i++) {
+            x[i * 3] *= 5000;
+            x[i * 3 + 2] = 7;
+        }
+        Dataset d = Dataset.classification(x, new int[] {3}, cycling(300), 3);
+        List<Finding> fs = DataDiagnosis.defaults().examine(d, null);
+        assertEquals(List.of("data_scale"), ids(fs));
+        Finding f = fs.getFirst();
+        assertTrue(f.evidence().get(0).contains("(feature 0)") && f.evidence().get(0).contains("(feature 1)"), f.evidence().toString());
+        assertTrue(f.evidence().get(1).contains("1 constant feature") && f.evidence().get(1).contains("[2]"), f.evidence().toString());
+        assertEquals("data.normalize: standardize", f.remedies().getFirst().change());
+
+        float[] y = features(300, 2);
+        for (int i = 0; i < 300; i++) y[i * 3 + 2] = 7;
+        Dataset constant = Dataset.classification(y, new int[] {3}, cycling(300), 3);
+        assertEquals(List.of(), DataDiagnosis.defaults().examine(constant, null), "constant features alone are not reported by default");
+        assertEquals(List.of("data_constant"), ids(new DataDiagnosis(1e3, 10, 0.5, true).examine(constant, null)));
+    }
+
+    @Test
+    void nanFeaturesAreBlocking() {
+        float[] x = features(50, 3);
+        x[3 * 7 + 1] = Float.NaN;
+        Finding f = DataDiagnosis.defaults().examine(Dataset.classification(x, new int[] {3}, cycling(50), 3), null).getFirst();
+        assertEquals("data_nan", f.id());
+        assertEquals(Severity.BLOCKING, f.severity());
+        assertTrue(f.evidence().getFirst().contains("sample 7, feature 1"), f.evidence().toString());
+    }
+
+    @Test
+    void heavyImbalanceAndSortedBatches() {
+        int n = 300;
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = i < 280 ? 0 : i < 295 ? 1 : 2; // 280 / 15 / 5
+        Dataset imbalanced = Dataset.classification(features(n, 4), new int[] {3}, y, 3);
+        List<Finding> fs = DataDiagnosis.defaults().examine(imbalanced, new DataLoader(imbalanced, 16, true, false, 1));
+        assertEquals(List.of("data_imbalance"), ids(fs), "a shuffled imbalanced set is not 'unshuffled'");
+        assertTrue(fs.getFirst().evidence().getFirst().contains("56x"), fs.getFirst().evidence().toString());
+
+        int[] sorted = new int[n];
+        for (int i = 0; i < n; i++) sorted[i] = i / 100;
+        Dataset d = Dataset.classification(features(n, 5), new int[] {3}, sorted, 3);
+        Finding f = DataDiagnosis.defaults().examine(d, new DataLoader(d, 10, false, false, 1)).getFirst();
+        assertEquals("data_unshuffled", f.id());
+        assertEquals("data.shuffle: true", f.remedies().getFirst().change());
+        assertEquals(List.of(), DataDiagnosis.defaults().examine(d, new DataLoader(d, 10, true, false, 1)));
+    }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/python3
+"""Generates the PyTorch reference fixtures for Ravine's recurrent layers (Rnn, Lstm, Gru).
+
+Run with the system Python that has PyTorch:  /usr/bin/python3 tools/gen_rnn_fixtures.py
+
+Same format as tools/gen_fixtures.py's layer fixtures (see its docstring): input, R, output, grad_input,
+param.<name>, grad_<name>, plus the configuration (kind, input_size, hidden_size, num_layers, return_sequences).
+Each case is seeded from its own name; the weights are torch's default initialization under that seed.
+The layers are torch.nn.RNN/LSTM/GRU(batch_first=True); for return_sequences=false the output is out[:, -1, :].
+Written to ravine-core/src/test/resources/fixtures/rnn/<name>.json.
+"""
+import json
+import os
+import zlib
+
+import torch
+import torch.nn as nn
+
+torch.use_deterministic_algorithms(True)
+torch.set_num_threads(1)
+torch.set_default_dtype(torch.float32)
+
+OUT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ravine-core", "src", "test",
+                                    "resources", "fixtures", "rnn"))
+BATCH, SEQ, FEATURES, HIDDEN = 3, 5, 4, 6
+
+
+def enc(t):
+    t = t.detach().to(torch.float32).contiguous()
+    return {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
+
+
+def write(name, entries):
+    os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, name + ".json")
+    lines = [json.dumps(k) + ":" + json.dumps(v, separators=(",", ":")) for k, v in entries.items()]
+    with open(path, "w") as f:
+        f.write("{\n" + ",\n".join(lines) + "\n}\n")
+    print(path)
+
+
+def case(kind, num_layers, return_sequences):
+    name = "%s_l%d_%s" % (kind, num_layers, "seq" if return_sequences else "last")
+    torch.manual_seed(zlib.crc32(("rnn/" + name).encode()) & 0x7FFFFFFF)
+    make = {"rnn": lambda: nn.RNN(FEATURES, HIDDEN, num_layers, nonlinearity="tanh", batch_first=True),
+            "lstm": lambda: nn.LSTM(FEATURES, HIDDEN, num_layers, batch_first=True),
+            "gru": lambda: nn.GRU(FEATURES, HIDDEN, num_layers, batch_first=True)}[kind]
+    module = make()
+    x = torch.randn(BATCH, SEQ, FEATURES).requires_grad_(True)
+    entries = {"layer": name, "training": True, "kind": kind, "input_size": FEATURES, "hidden_size": HIDDEN,
+               "num_layers": num_layers, "return_sequences": return_sequences, "input": enc(x)}
+    for n, p in module.named_parameters():
+        entries["param." + n] = enc(p)
+    out, _ = module(x)
+    if not return_sequences:
+        out = out[:, -1, :]
+    r = torch.randn(*out.shape)
+    (out * r).sum().backward()
+    entries["R"] = enc(r)
+    entries["output"] = enc(out)
+    entries["grad_input"] = enc(x.grad)
+    for n, p in module.named_parameters():
+        entries["grad_" + n] = enc(p.grad)
+    write(name, entries)
+
+
+if __name__ == "__main__":
+    for kind in ("rnn", "lstm", "gru"):
+        for layers in (1, 2):
+            case(kind, layers, True)
+        case(kind, 2, False)
