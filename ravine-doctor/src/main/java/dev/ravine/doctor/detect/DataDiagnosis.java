@@ -68,7 +68,51 @@ public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double sin
                         new Remedy("data.normalize: standardize", "after imputation, standardized features keep every input on one scale"))));
     }
 
+    /**
+     * Images [c, h, w]: pixels of one channel share a unit, and their spreads differ by nature (a border pixel that is
+     * almost always black, a centre pixel that varies), so the comparison is between channels, pooled over pixels.
+     */
+    private void channelScale(Dataset d, List<Finding> out) {
+        int[] shape = d.sampleShape();
+        int channels = shape[0], plane = shape[1] * shape[2], n = d.size();
+        if (channels < 2 || n < 2) return;
+        float[] x = d.features();
+        double[] std = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            double sum = 0, sumSq = 0;
+            long count = 0;
+            for (int s = 0; s < n; s++) {
+                int base = (s * channels + c) * plane;
+                for (int p = 0; p < plane; p++) {
+                    double v = x[base + p];
+                    if (!Double.isFinite(v)) continue;
+                    sum += v;
+                    sumSq += v * v;
+                    count++;
+                }
+            }
+            double mean = sum / Math.max(1, count);
+            std[c] = Math.sqrt(Math.max(0, sumSq / Math.max(1, count) - mean * mean));
+        }
+        int lo = 0, hi = 0;
+        for (int c = 1; c < channels; c++) {
+            if (std[c] < std[lo]) lo = c;
+            if (std[c] > std[hi]) hi = c;
+        }
+        if (!(std[lo] > 0) || !(std[hi] > scaleRatio * std[lo])) return;
+        out.add(new Finding("data_scale", "Channels on very different scales", Severity.WARNING, 0, 0, List.of(),
+                List.of("per-channel std ranges from " + fmt(std[lo]) + " (channel " + lo + ") to " + fmt(std[hi]) + " (channel " + hi + "): "
+                        + fmt(std[hi] / std[lo]) + "x, above " + fmt(scaleRatio) + "x"),
+                "The loss surface is stretched along the large-scale channel: an elongated ravine where one learning rate is too large"
+                        + " for some directions and too small for others (note 001).",
+                List.of(new Remedy("data.normalize: standardize", "per-channel standardization puts every channel on one scale"))));
+    }
+
     private void scale(Dataset d, List<Finding> out) {
+        if (d.sampleShape().length == 3) {
+            channelScale(d, out);
+            return;
+        }
         int f = d.sampleSize(), n = d.size();
         if (n < 2) return;
         float[] x = d.features();

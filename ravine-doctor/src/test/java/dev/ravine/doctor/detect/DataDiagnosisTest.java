@@ -86,4 +86,39 @@ class DataDiagnosisTest {
         assertEquals("data.shuffle: true", f.remedies().getFirst().change());
         assertEquals(List.of(), DataDiagnosis.defaults().examine(d, new DataLoader(d, 10, true, false, 1)));
     }
+
+    @Test
+    void imagePixelsWithNaturallyDifferentSpreadsAreNotAScaleProblem() {
+        // one channel, 4x4: border pixels almost constant, centre pixels varying (like MNIST after standardization)
+        dev.ravine.tensor.Rng rng = new dev.ravine.tensor.Rng(1);
+        int n = 200;
+        float[] x = new float[n * 16];
+        int[] y = new int[n];
+        for (int s = 0; s < n; s++) {
+            y[s] = s % 2;
+            for (int p = 0; p < 16; p++) {
+                boolean border = p < 4 || p >= 12 || p % 4 == 0 || p % 4 == 3;
+                x[s * 16 + p] = (float) (border ? 1e-5 * rng.nextGaussian() : rng.nextGaussian());
+            }
+        }
+        dev.ravine.data.Dataset images = dev.ravine.data.Dataset.classification(x, new int[] {1, 4, 4}, y, 2);
+        org.junit.jupiter.api.Assertions.assertTrue(DataDiagnosis.defaults().examine(images, null).stream().noneMatch(f -> f.id().equals("data_scale")));
+    }
+
+    @Test
+    void channelsOnDifferentScalesAreReported() {
+        dev.ravine.tensor.Rng rng = new dev.ravine.tensor.Rng(2);
+        int n = 100;
+        float[] x = new float[n * 2 * 4];
+        int[] y = new int[n];
+        for (int s = 0; s < n; s++) {
+            y[s] = s % 2;
+            for (int p = 0; p < 4; p++) {
+                x[(s * 2) * 4 + p] = (float) rng.nextGaussian();
+                x[(s * 2 + 1) * 4 + p] = (float) (1e5 * rng.nextGaussian());
+            }
+        }
+        dev.ravine.data.Dataset images = dev.ravine.data.Dataset.classification(x, new int[] {2, 2, 2}, y, 2);
+        org.junit.jupiter.api.Assertions.assertTrue(DataDiagnosis.defaults().examine(images, null).stream().anyMatch(f -> f.id().equals("data_scale")));
+    }
 }
