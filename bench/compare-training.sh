@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 which="${1:-both}"
 source "$ROOT/bench/jdk.sh"
 "${MVN[@]}" -q -DskipTests -pl bench -am package 2>/dev/null
-ravine_out="$("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmn2g -cp "$ROOT/bench/target/classes:$ROOT/ravine-core/target/classes:$ROOT/bench/target/lib/*" \
+ravine_out="$("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmn2g -Xms3g -XX:+AlwaysPreTouch -cp "$ROOT/bench/target/classes:$ROOT/ravine-core/target/classes:$ROOT/bench/target/lib/*" \
   dev.ravine.bench.TrainingThroughput "$which" 2>/dev/null)"
 torch_out="$(/usr/bin/python3 "$ROOT/bench/pytorch_peer.py" "$which")"
 echo "$ravine_out"
