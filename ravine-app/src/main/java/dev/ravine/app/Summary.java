@@ -5,6 +5,7 @@ import dev.ravine.io.AtomicFile;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.repair.RepairAction;
 import dev.ravine.train.EpochEvent;
 import dev.ravine.train.Evaluation;
 import dev.ravine.train.TrainingResult;
@@ -27,7 +28,25 @@ import java.util.Map;
 public record Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
                       double valLoss, double valAccuracy, Evaluation test, double samplesPerSecond, double wallSeconds,
                       long parameters, long seed, int threads, String checkpoint, Instant startedAt, Instant finishedAt,
-                      List<Finding> findings, Integer bestEpoch) {
+                      List<Finding> findings, Integer bestEpoch, List<RepairAction> repairs) {
+
+    public Summary {
+        if (repairs == null) repairs = List.of();
+    }
+
+    public Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
+                   double valLoss, double valAccuracy, Evaluation test, double samplesPerSecond, double wallSeconds,
+                   long parameters, long seed, int threads, String checkpoint, Instant startedAt, Instant finishedAt,
+                   List<Finding> findings, Integer bestEpoch) {
+        this(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond, wallSeconds,
+                parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, bestEpoch, List.of());
+    }
+
+    /** With the doctor's repairs, written as repairs: [{step, finding, remedy, rolled_back_to, lr_scale}]. */
+    public Summary withRepairs(List<RepairAction> actions) {
+        return new Summary(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond,
+                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, bestEpoch, actions);
+    }
 
     public Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
                    double valLoss, double valAccuracy, Evaluation test, double samplesPerSecond, double wallSeconds,
@@ -40,7 +59,7 @@ public record Summary(String status, String reason, String config, int epochs, l
     /** With the early-stopping best epoch (1-based), written as best_epoch. */
     public Summary withBestEpoch(int epoch) {
         return new Summary(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond,
-                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, epoch);
+                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, epoch, repairs);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -78,6 +97,17 @@ public record Summary(String status, String reason, String config, int epochs, l
         m.put("finished_at", finishedAt == null ? null : finishedAt.toString());
         if (bestEpoch != null) m.put("best_epoch", bestEpoch);
         m.put("findings", findings == null ? List.of() : findings.stream().map(Summary::findingJson).toList());
+        if (!repairs.isEmpty()) m.put("repairs", repairs.stream().map(Summary::repairJson).toList());
+        return m;
+    }
+
+    private static Map<String, Object> repairJson(RepairAction a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step", a.step());
+        m.put("finding", a.findingId());
+        m.put("remedy", a.remedy());
+        m.put("rolled_back_to", a.rolledBackTo());
+        m.put("lr_scale", a.lrScaleAfter());
         return m;
     }
 

@@ -3,7 +3,7 @@ package dev.ravine.app;
 import dev.ravine.doctor.Doctor;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
-import dev.ravine.doctor.instrument.InstrumentOptions;
+import dev.ravine.doctor.repair.RepairPolicy;
 
 import dev.ravine.io.AtomicFile;
 
@@ -121,8 +121,14 @@ public final class TrainingRun {
             if (scheduled.listener() != null) trainer.addListener(scheduled.listener());
             if (earlyStopping != null) trainer.addListener(earlyStopping);
             Doctor doctor = newDoctor(config, model, data.numClasses(), progress);
-            doctor.examineData(data.train(), trainLoader); // data_nan, data_scale, data_imbalance, data_unshuffled before step 1
-            trainer.addListener(store).addListener(doctor).addListener(progress).addListener(stop);
+            RepairPolicy repair = config.doctor().enabled() && config.doctor().repair() ? newRepair(config, doctor, progress) : null;
+            trainer.addListener(store);
+            if (config.doctor().enabled()) {
+                doctor.examineData(data.train(), trainLoader); // data_nan, data_scale, data_imbalance, data_unshuffled before step 1
+                trainer.addListener(doctor);
+                if (repair != null) trainer.addListener(repair);
+            }
+            trainer.addListener(progress).addListener(stop);
             TrainingResult result;
             try {
                 result = trainer.fit(trainLoader, validationLoader);
@@ -141,6 +147,7 @@ public final class TrainingRun {
             Summary summary = Summary.of(config.file().toString(), result, test, model.parameterCount(), config.seed(), threads,
                     checkpoint == null ? null : run.root().relativize(checkpoint).toString(), started, doctor.findings());
             if (earlyStopping != null) summary = summary.withBestEpoch(earlyStopping.bestEpoch());
+            if (repair != null) summary = summary.withRepairs(repair.actions());
             store.putFindings(doctor.findings());
             writeSummary(run, summary);
             store.putMeta(endMeta(summary));
@@ -158,7 +165,7 @@ public final class TrainingRun {
     private Doctor newDoctor(RunConfig config, BuiltModel model, int numClasses, ProgressBar progress) {
         List<String> kinds = config.model().layers().stream().map(l -> l.kind().id()).toList();
         RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), numClasses, kinds);
-        Doctor doctor = new Doctor(InstrumentOptions.defaults(), Doctor.standardDetectors(), facts, 200);
+        Doctor doctor = new Doctor(config.doctor().instrumentOptions(), Doctor.standardDetectors(), facts, 200);
         doctor.addFindingListener(new Doctor.FindingListener() {
             @Override
             public void opened(Finding f) {
@@ -177,6 +184,19 @@ public final class TrainingRun {
             }
         });
         return doctor;
+    }
+
+    /** With doctor.repair: rolls a run back and lowers its learning rate when a blocking problem would end it. */
+    private RepairPolicy newRepair(RunConfig config, Doctor doctor, ProgressBar progress) {
+        RepairPolicy repair = new RepairPolicy(config.doctor().repairOptions());
+        doctor.addFindingListener(repair);
+        repair.onAction(a -> {
+            progress.clear();
+            out.println("doctor: repaired " + a.findingId() + " at step " + a.step() + ": back to step " + a.rolledBackTo() + ", "
+                    + a.remedy() + " (lr scale " + a.lrScaleBefore() + " -> " + a.lrScaleAfter() + ")");
+            out.flush();
+        });
+        return repair;
     }
 
     /** An epoch with no batch, or a last batch of one sample under batchnorm1d, fails only at training time: check now. */

@@ -149,6 +149,24 @@ class TrainEvalEndToEndTest {
     }
 
     @Test
+    void withRepairTheDoctorRollsBackAndLowersTheLearningRateAtMostMaxRepairsTimes() throws Exception {
+        Path config = dir.resolve("repair.yaml");
+        Files.writeString(config, TestData.mlpConfig("{name: sgd, lr: 1.0e6}", 2) + "doctor: {repair: true, max_repairs: 2}\n");
+        Path run = dir.resolve("repair-run");
+        // standardized inputs make lr 1e6 overflow to NaN within a few steps (see the diverging-run test above)
+        CommandResult train = CommandResult.run("train", config.toString(), "--set", "data.normalize=standardize", "--out", run.toString());
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        JsonNode repairs = summary.get("repairs");
+        assertTrue(repairs != null, () -> train + "\n" + summary);
+        assertEquals(2, repairs.size(), summary::toString);
+        assertEquals(1.0 / 3, repairs.get(0).get("lr_scale").asDouble(), 1e-12);
+        assertEquals(1.0 / 9, repairs.get(1).get("lr_scale").asDouble(), 1e-12);
+        assertTrue(train.out().contains("doctor: repaired"), train::toString);
+        // lr 1e6 / 9 still diverges: after its two repairs the run ends as diverged, as bounded repair must
+        assertEquals("diverged", summary.get("status").asText());
+    }
+
+    @Test
     void theCheckpointWhoseWeightsGaveTheNanLossIsSetAside() throws Exception {
         Path config = dir.resolve("diverge-every-step.yaml");
         Files.writeString(config, TestData.mlpConfig("{name: sgd, lr: 1.0e6}", 2));

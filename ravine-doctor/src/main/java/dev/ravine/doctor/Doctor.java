@@ -112,9 +112,20 @@ public final class Doctor implements TrainingListener {
     }
 
     private void onReading(StepReading reading) {
+        if (!window.isEmpty() && reading.step() <= window.getLast().step()) restartAfterRollback();
         window.addLast(reading);
         while (!window.isEmpty() && window.getFirst().step() <= reading.step() - windowSteps) window.removeFirst();
         if (reading.full() || !Double.isFinite(reading.loss())) examine();
+    }
+
+    /**
+     * The step count went backwards: the run was rolled back (a repair, or a user). The readings and open findings
+     * describe the abandoned trajectory, so they close, and the detectors start over on the resumed one.
+     */
+    private void restartAfterRollback() {
+        window.clear();
+        for (Finding f : List.copyOf(open.values())) listeners.forEach(l -> l.closed(f));
+        open.clear();
     }
 
     private void examine() {

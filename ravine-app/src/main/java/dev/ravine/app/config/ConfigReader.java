@@ -31,11 +31,12 @@ import java.util.Map;
  *           keep_checkpoints (2), early_stopping (off; see {@link EarlyStoppingConfig})
  * clip, regularization, param_groups (none; see {@link ToolboxConfig})
  * schedule (none): name (see {@link ScheduleConfig}), torch.optim.lr_scheduler's options, interval (epoch | step)
+ * doctor: enabled (true), every (10), repair (false), max_repairs (3) (see {@link DoctorConfig})
  * </pre>
  */
 public final class ConfigReader {
     static final List<String> TOP_KEYS = List.of("seed", "data", "model", "loss", "optimizer", "training", "schedule", "clip",
-            "regularization", "param_groups");
+            "regularization", "param_groups", "doctor");
     static final List<String> DATA_KEYS = List.of("train", "validation", "test", "validation_split", "label", "normalize", "shuffle");
     static final List<String> MODEL_KEYS = List.of("input", "layers");
     static final List<String> TRAINING_KEYS = List.of("epochs", "batch_size", "checkpoint_every", "drop_last", "threads", "keep_checkpoints",
@@ -118,7 +119,8 @@ public final class ConfigReader {
         problems.throwIfAny();
         String fileName = file.getFileName().toString();
         String name = fileName.replaceFirst("\\.(ya?ml)$", "");
-        return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training, schedule, toolbox);
+        DoctorConfig doctor = DoctorConfig.read(top);
+        return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training, schedule, toolbox, doctor);
     }
 
     // ------------------------------------------------------------------ data

@@ -65,6 +65,7 @@ public final class ConfigWriter {
 
         if (c.schedule() != null) y.append(c.schedule().yaml());
         y.append(c.toolbox().yaml());
+        y.append(c.doctor().yaml());
 
         TrainingConfig t = c.training();
         y.append("training:\n");

@@ -12,10 +12,17 @@ import java.nio.file.Path;
  * @param toolbox gradient clipping, regularization and parameter groups ({@link ToolboxConfig#NONE} when absent)
  */
 public record RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
-                        OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule, ToolboxConfig toolbox) {
+                        OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule, ToolboxConfig toolbox,
+                        DoctorConfig doctor) {
 
     public RunConfig {
         if (toolbox == null) toolbox = ToolboxConfig.NONE;
+        if (doctor == null) doctor = DoctorConfig.DEFAULT;
+    }
+
+    public RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
+                     OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule, ToolboxConfig toolbox) {
+        this(name, file, seed, data, model, loss, optimizer, training, schedule, toolbox, DoctorConfig.DEFAULT);
     }
 
     public RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
@@ -24,10 +31,10 @@ public record RunConfig(String name, Path file, long seed, DataConfig data, Mode
     }
 
     public RunConfig withModel(ModelConfig resolved) {
-        return new RunConfig(name, file, seed, data, resolved, loss, optimizer, training, schedule, toolbox);
+        return new RunConfig(name, file, seed, data, resolved, loss, optimizer, training, schedule, toolbox, doctor);
     }
 
     public RunConfig withTraining(TrainingConfig resolved) {
-        return new RunConfig(name, file, seed, data, model, loss, optimizer, resolved, schedule, toolbox);
+        return new RunConfig(name, file, seed, data, model, loss, optimizer, resolved, schedule, toolbox, doctor);
     }
 }

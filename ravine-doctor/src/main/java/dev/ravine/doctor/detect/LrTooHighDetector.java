@@ -31,6 +31,9 @@ import java.util.Optional;
  */
 public record LrTooHighDetector(double riseFactor, int edge, double flipFraction, double amplitude, double minProgress, double minRatio,
                                 int minReadings) implements Detector {
+    /** A loss this many times its starting value is a divergence whatever the update ratios say. */
+    static final double SPIKE = 100;
+
     public static LrTooHighDetector defaults() {
         return new LrTooHighDetector(3, 3, 0.8, 0.5, 0.1, 1e-2, 6);
     }
@@ -46,13 +49,24 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
         List<StepReading> full = Readings.full(window);
         if (finite.size() < Math.max(minReadings, 2 * edge) || full.size() < minReadings) return Optional.empty();
         double ratio = Readings.median(full.stream().mapToDouble(LrTooHighDetector::largestRatio).toArray());
-        if (!(ratio > minRatio)) return Optional.empty();
         double[] loss = finite.stream().mapToDouble(StepReading::loss).toArray();
         int n = loss.length;
         double head = mean(loss, 0, edge), tail = mean(loss, n - edge, n);
+        // A jump of two orders of magnitude over the run's starting loss needs no further evidence: the step threw the
+        // weights far out of the region they started in. Checked before the update-ratio gate, because such a jump
+        // often kills every ReLU, after which the updates (and their ratio) are zero.
+        double start = Math.min(loss[0], Arrays.stream(loss, 0, edge).min().orElse(loss[0]));
+        int peak = 0;
+        for (int i = 1; i < n; i++) if (loss[i] > loss[peak]) peak = i;
         List<String> evidence = new ArrayList<>();
         String kind;
-        if (tail > riseFactor * head && tail > 0) {
+        if (start > 0 && loss[peak] > SPIKE * start) {
+            kind = "diverging";
+            evidence.add("loss jumped to " + fmt(loss[peak]) + " at step " + finite.get(peak).step() + ", " + fmt(loss[peak] / start)
+                    + "x its starting value " + fmt(start));
+        } else if (!(ratio > minRatio)) {
+            return Optional.empty();
+        } else if (tail > riseFactor * head && tail > 0) {
             kind = "diverging";
             evidence.add("loss rose " + fmt(tail / head) + "x over steps " + finite.getFirst().step() + "-" + finite.getLast().step()
                     + " (mean of the first " + edge + " readings " + fmt(head) + ", of the last " + edge + " " + fmt(tail) + ")");

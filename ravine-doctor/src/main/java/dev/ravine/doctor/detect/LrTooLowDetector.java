@@ -16,6 +16,9 @@ import java.util.Optional;
  * window below {@code maxRatio}) while the loss falls by less than {@code minRelativeDrop} over the window.
  */
 public record LrTooLowDetector(double maxRatio, double minRelativeDrop, int minReadings) implements Detector {
+    /** Below this gradient/weight ratio the gradient, not the learning rate, is what is missing. */
+    static final double MIN_GRADIENT_RATIO = 1e-6;
+
     public static LrTooLowDetector defaults() {
         return new LrTooLowDetector(1e-5, 0.01, 5);
     }
@@ -33,7 +36,13 @@ public record LrTooLowDetector(double maxRatio, double minRelativeDrop, int minR
                 .filter(Double::isFinite).max().orElse(Double.NaN)).toArray());
         double first = window.getFirst().loss(), last = window.getLast().loss();
         double drop = (first - last) / Math.max(Math.abs(first), 1e-12);
-        if (!(medianRatio < maxRatio) || !(drop < minRelativeDrop)) return Optional.empty();
+        // Flat, not rising: a rising loss is never cured by a larger step.
+        if (!(medianRatio < maxRatio) || !(drop < minRelativeDrop) || !(drop > -minRelativeDrop)) return Optional.empty();
+        // The gradient itself must be alive: tiny updates from zero gradients (dead units, vanishing gradients) are
+        // those detectors' findings, and a larger learning rate would not help.
+        double gradientRatio = Readings.median(full.stream().mapToDouble(r -> r.layers().stream()
+                .mapToDouble(l -> l.gradNorm() / Math.max(l.weightNorm(), 1e-12)).filter(Double::isFinite).max().orElse(0)).toArray());
+        if (!(gradientRatio > MIN_GRADIENT_RATIO)) return Optional.empty();
         double suggested = facts.learningRate() * Math.min(100, Math.max(3, 1e-3 / medianRatio / 10));
         List<String> evidence = List.of(
                 "largest update/weight ratio per step: median " + fmt(medianRatio) + " (healthy: about 1e-3)",

@@ -1,0 +1,41 @@
+package dev.ravine.app.config;
+
+import dev.ravine.doctor.instrument.InstrumentOptions;
+import dev.ravine.doctor.repair.RepairOptions;
+import java.util.List;
+
+/**
+ * {@code doctor: {enabled: true, every: 10, repair: false, max_repairs: 3}}: the training doctor watches every run
+ * (full instrument readings every {@code every} steps); with {@code repair} it also repairs a run that a blocking
+ * problem would end, rolling back and lowering the learning rate, at most {@code max_repairs} times.
+ */
+public record DoctorConfig(boolean enabled, int every, boolean repair, int maxRepairs) {
+    static final List<String> KEYS = List.of("enabled", "every", "repair", "max_repairs");
+    public static final DoctorConfig DEFAULT = new DoctorConfig(true, InstrumentOptions.defaults().every(), false,
+            RepairOptions.defaults().maxTries());
+
+    public InstrumentOptions instrumentOptions() {
+        return new InstrumentOptions(every, InstrumentOptions.defaults().deadWindow());
+    }
+
+    public RepairOptions repairOptions() {
+        RepairOptions d = RepairOptions.defaults();
+        return new RepairOptions(maxRepairs, d.snapshotEvery(), d.keep(), d.lrFactor());
+    }
+
+    static DoctorConfig read(Section top) {
+        if (!top.has("doctor")) return DEFAULT;
+        Section s = top.section("doctor");
+        if (s == null) return DEFAULT;
+        s.allowOnly(KEYS);
+        boolean enabled = s.bool("enabled", DEFAULT.enabled());
+        int every = s.integer("every", DEFAULT.every(), 1);
+        boolean repair = s.bool("repair", DEFAULT.repair());
+        int maxRepairs = s.integer("max_repairs", DEFAULT.maxRepairs(), 1);
+        return new DoctorConfig(enabled, every, repair, maxRepairs);
+    }
+
+    String yaml() {
+        return "doctor: {enabled: " + enabled + ", every: " + every + ", repair: " + repair + ", max_repairs: " + maxRepairs + "}\n";
+    }
+}

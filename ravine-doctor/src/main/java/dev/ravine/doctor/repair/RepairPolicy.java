@@ -1,0 +1,118 @@
+package dev.ravine.doctor.repair;
+
+import dev.ravine.doctor.Doctor;
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Severity;
+import dev.ravine.io.Checkpoint;
+import dev.ravine.train.BatchEvent;
+import dev.ravine.train.Trainer;
+import dev.ravine.train.TrainingListener;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Repairs a run that a blocking problem would otherwise end (a NaN/Inf loss, or a blocking finding such as a
+ * diverging loss): it goes back to the newest rolling checkpoint taken before the trouble began and continues with
+ * the learning rate lowered by {@code lrFactor} (the top remedy of exploding_gradients and lr_too_high that the
+ * trainer can apply by itself). Bounded: after {@code maxTries} repairs it lets the run end. Acts only through the
+ * trainer's public controls (rollback, lr scale); every action is recorded.
+ */
+public final class RepairPolicy implements TrainingListener, Doctor.FindingListener {
+    /** A rolling checkpoint and the batch loss at its step (NaN for the run's start). */
+    private record Snapshot(long step, Checkpoint checkpoint, double loss) {}
+
+    private final RepairOptions options;
+    private final ArrayDeque<Snapshot> snapshots = new ArrayDeque<>();
+    private final List<RepairAction> actions = new ArrayList<>();
+    /** The run's start, always kept: the last resort when every rolling snapshot is already on the bad path. */
+    private Snapshot initial;
+    private Finding pendingBlocking;
+    /** The earliest step at which an open finding says trouble began (since the last repair), or MAX_VALUE. */
+    private long troubleSince = Long.MAX_VALUE;
+    /** The lowest batch loss seen: a snapshot whose loss is far above it was already taken on the way up. */
+    private double bestLoss = Double.POSITIVE_INFINITY;
+
+    public RepairPolicy(RepairOptions options) {
+        this.options = options;
+    }
+
+    private final List<java.util.function.Consumer<RepairAction>> actionListeners = new ArrayList<>();
+
+    /** Hears each repair as it happens (the terminal line). */
+    public RepairPolicy onAction(java.util.function.Consumer<RepairAction> listener) {
+        actionListeners.add(listener);
+        return this;
+    }
+
+    public List<RepairAction> actions() {
+        return List.copyOf(actions);
+    }
+
+    @Override
+    public void onTrainingStart(Trainer trainer) {
+        bestLoss = Double.POSITIVE_INFINITY;
+        initial = new Snapshot(trainer.optimizer().stepCount(), trainer.snapshot(), Double.NaN);
+    }
+
+    @Override
+    public void opened(Finding finding) {
+        if (finding.severity() != Severity.INFO) troubleSince = Math.min(troubleSince, finding.firstStep());
+        if (finding.severity() == Severity.BLOCKING) pendingBlocking = finding;
+    }
+
+    @Override
+    public void onBatchEnd(Trainer trainer, BatchEvent event) {
+        if (pendingBlocking != null) {
+            Finding f = pendingBlocking;
+            pendingBlocking = null;
+            repair(trainer, event.step(), f.id(), f.firstStep());
+            return;
+        }
+        if (Double.isFinite(event.loss())) bestLoss = Math.min(bestLoss, event.loss());
+        if (Double.isFinite(event.loss()) && event.step() % options.snapshotEvery() == 0) remember(trainer, event.step(), event.loss());
+    }
+
+    @Override
+    public void onNonFiniteLoss(Trainer trainer, long step, int epoch, double loss) {
+        pendingBlocking = null;
+        repair(trainer, step, "exploding_gradients", step);
+    }
+
+    private void remember(Trainer trainer, long step, double loss) {
+        snapshots.addLast(new Snapshot(step, trainer.snapshot(), loss));
+        while (snapshots.size() > options.keep()) snapshots.removeFirst();
+    }
+
+    /**
+     * Goes back to the newest snapshot taken before the trouble began (the earliest open finding, or this step) and
+     * lowers the learning rate. If the last repair went back to the same snapshot and trouble came again, that
+     * snapshot was already on the bad path (weights can be finite yet doomed), so it goes one further back.
+     */
+    private void repair(Trainer trainer, long step, String findingId, long troubleStep) {
+        if (actions.size() >= options.maxTries()) return;
+        long troubleBegan = Math.min(troubleStep, troubleSince);
+        // Snapshots after the trouble began, or whose loss had already climbed well above the best, are on the bad path.
+        while (!snapshots.isEmpty() && (snapshots.peekLast().step() >= troubleBegan || !(snapshots.peekLast().loss() <= 2 * bestLoss))) {
+            snapshots.removeLast();
+        }
+        if (!actions.isEmpty() && !snapshots.isEmpty() && snapshots.peekLast().step() == actions.getLast().rolledBackTo()) {
+            snapshots.removeLast();
+        }
+        Snapshot target = snapshots.isEmpty() ? initial : snapshots.peekLast();
+        if (target == null) return;
+        troubleSince = Long.MAX_VALUE;
+        double before = trainer.optimizer().lrScale();
+        trainer.rollback(target.checkpoint());
+        // The checkpoint carries its own lr scale; the repair lowers the one that was in force when things went wrong.
+        double after = before * options.lrFactor();
+        trainer.setLrScale(after);
+        RepairAction action = new RepairAction(step, findingId, "optimizer.lr x " + fmt(options.lrFactor()), target.step(), before, after);
+        actions.add(action);
+        actionListeners.forEach(l -> l.accept(action));
+    }
+
+    private static String fmt(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+}
