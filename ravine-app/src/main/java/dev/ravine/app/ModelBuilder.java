@@ -12,7 +12,10 @@ import dev.ravine.nn.Dropout;
 import dev.ravine.nn.Flatten;
 import dev.ravine.nn.GroupNorm;
 import dev.ravine.nn.LayerNorm;
+import dev.ravine.nn.Gru;
 import dev.ravine.nn.Linear;
+import dev.ravine.nn.Lstm;
+import dev.ravine.nn.Rnn;
 import dev.ravine.nn.MaxPool2d;
 import dev.ravine.nn.Module;
 import dev.ravine.nn.Residual;
@@ -124,6 +127,18 @@ public final class ModelBuilder {
                 case SOFTPLUS -> new Activation(Activation.Kind.SOFTPLUS);
                 case SOFTMAX -> new Activation(Activation.Kind.SOFTMAX);
                 case RESIDUAL -> throw new IllegalStateException("handled above");
+                case RNN, LSTM, GRU -> {
+                    if (in.length != 2) {
+                        throw error(c, "expects an input [sequence length, features], got " + Shape.str(in), null);
+                    }
+                    int hidden = c.integer("hidden"), layers = c.integer("layers");
+                    boolean sequences = c.flag("return_sequences"), bias = c.flag("bias");
+                    yield switch (c.kind()) {
+                        case RNN -> new Rnn(in[1], hidden, layers, sequences, bias, rng);
+                        case LSTM -> new Lstm(in[1], hidden, layers, sequences, bias, rng);
+                        default -> new Gru(in[1], hidden, layers, sequences, bias, rng);
+                    };
+                }
             };
             return new Built(module, resolved, module.outputShape(in));
         } catch (ConfigException e) {

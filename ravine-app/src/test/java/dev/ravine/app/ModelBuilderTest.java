@@ -29,6 +29,22 @@ class ModelBuilderTest {
     }
 
     @Test
+    void recurrentLayersTakeSequencesAndReturnTheLastStateOrAllOfThem() throws IOException {
+        BuiltModel m = build("""
+                    - lstm: {hidden: 16, layers: 2, return_sequences: true}
+                    - gru: {hidden: 8}
+                    - linear: {out: 1}
+                """, 50, 2);
+        assertArrayEquals(new int[] {1}, m.outputShape());
+        assertEquals(List.of("lstm", "gru", "linear"), m.summary().stream().map(LayerSummary::kind).toList());
+        assertArrayEquals(new int[] {50, 16}, m.summary().getFirst().outputShape());
+        Tensor out = m.network().call(Tensor.zeros(3, 50, 2));
+        assertArrayEquals(new int[] {3, 1}, out.shape());
+        var e = assertThrows(RuntimeException.class, () -> build("    - rnn: {hidden: 4}\n", 1, 28, 28));
+        assertTrue(e.getMessage().contains("[sequence length, features]"), e.getMessage());
+    }
+
+    @Test
     void infersSizesFromTheRunningShape() throws IOException {
         BuiltModel m = build("""
                     - conv2d: {out: 8, kernel: 3, padding: 1}

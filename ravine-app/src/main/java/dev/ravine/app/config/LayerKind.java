@@ -31,7 +31,10 @@ public enum LayerKind {
     TANH,
     SOFTPLUS,
     SOFTMAX,
-    RESIDUAL(Option.layers());
+    RESIDUAL(Option.layers()),
+    RNN(Option.required("hidden"), Option.integer("layers", 1, 1), Option.bool("return_sequences", false), Option.bool("bias", true)),
+    LSTM(Option.required("hidden"), Option.integer("layers", 1, 1), Option.bool("return_sequences", false), Option.bool("bias", true)),
+    GRU(Option.required("hidden"), Option.integer("layers", 1, 1), Option.bool("return_sequences", false), Option.bool("bias", true));
 
     /** How an option's value is written and checked. */
     public enum Type { INT, NUMBER, BOOL, INITIALIZER, LAYERS }
