@@ -1,5 +1,8 @@
 package dev.ravine.app;
 
+import dev.ravine.doctor.instrument.ActivationReading;
+import dev.ravine.doctor.instrument.LayerReading;
+import dev.ravine.doctor.instrument.StepReading;
 import dev.ravine.train.BatchEvent;
 import dev.ravine.train.EpochEvent;
 import dev.ravine.train.Trainer;
@@ -36,6 +39,11 @@ public final class RunStore implements TrainingListener, AutoCloseable {
                 remedies TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS steps(step INTEGER PRIMARY KEY, epoch INTEGER NOT NULL, batch INTEGER NOT NULL,
                 loss REAL, accuracy REAL, lr_scale REAL);
+            CREATE TABLE IF NOT EXISTS layer_readings(step INTEGER NOT NULL, layer TEXT NOT NULL, grad_norm REAL, weight_norm REAL,
+                update_norm REAL, update_ratio REAL, non_finite INTEGER NOT NULL, PRIMARY KEY(step, layer));
+            CREATE TABLE IF NOT EXISTS activation_readings(step INTEGER NOT NULL, module TEXT NOT NULL, kind TEXT NOT NULL, mean REAL,
+                std REAL, dead_fraction REAL, saturated_fraction REAL, non_finite INTEGER NOT NULL, grad_norm REAL, gsc REAL,
+                PRIMARY KEY(step, module));
             CREATE TABLE IF NOT EXISTS epochs(epoch INTEGER PRIMARY KEY, step INTEGER NOT NULL, train_loss REAL, train_accuracy REAL,
                 val_loss REAL, val_accuracy REAL, seconds REAL, samples_per_second REAL);
             """;
@@ -45,6 +53,9 @@ public final class RunStore implements TrainingListener, AutoCloseable {
     private final PreparedStatement insertEpoch;
     private final PreparedStatement putMeta;
     private final List<BatchEvent> pending = new ArrayList<>();
+    private final PreparedStatement insertLayer;
+    private final PreparedStatement insertActivation;
+    private final List<StepReading> pendingReadings = new ArrayList<>();
 
     private RunStore(Connection db) throws SQLException {
         this.db = db;
@@ -56,6 +67,44 @@ public final class RunStore implements TrainingListener, AutoCloseable {
         insertStep = db.prepareStatement("INSERT OR REPLACE INTO steps VALUES (?, ?, ?, ?, ?, ?)");
         insertEpoch = db.prepareStatement("INSERT OR REPLACE INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         putMeta = db.prepareStatement("INSERT OR REPLACE INTO meta VALUES (?, ?)");
+        insertLayer = db.prepareStatement("INSERT OR REPLACE INTO layer_readings VALUES (?, ?, ?, ?, ?, ?, ?)");
+        insertActivation = db.prepareStatement("INSERT OR REPLACE INTO activation_readings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    }
+
+    /** Keeps the doctor's full readings (per layer and per layer output), so `ravine doctor RUN_DIR` can re-analyse the run. */
+    public void putReading(StepReading r) {
+        if (r.full()) pendingReadings.add(r);
+    }
+
+    private void flushReadings() throws SQLException {
+        for (StepReading r : pendingReadings) {
+            for (LayerReading l : r.layers()) {
+                insertLayer.setLong(1, r.step());
+                insertLayer.setString(2, l.layer());
+                real(insertLayer, 3, l.gradNorm());
+                real(insertLayer, 4, l.weightNorm());
+                real(insertLayer, 5, l.updateNorm());
+                real(insertLayer, 6, l.updateRatio());
+                insertLayer.setInt(7, l.nonFinite());
+                insertLayer.addBatch();
+            }
+            for (ActivationReading a : r.activations()) {
+                insertActivation.setLong(1, r.step());
+                insertActivation.setString(2, a.module());
+                insertActivation.setString(3, a.kind());
+                real(insertActivation, 4, a.mean());
+                real(insertActivation, 5, a.std());
+                real(insertActivation, 6, a.deadFraction());
+                real(insertActivation, 7, a.saturatedFraction());
+                insertActivation.setInt(8, a.nonFinite());
+                real(insertActivation, 9, a.gradNorm());
+                real(insertActivation, 10, a.gsc());
+                insertActivation.addBatch();
+            }
+        }
+        insertLayer.executeBatch();
+        insertActivation.executeBatch();
+        pendingReadings.clear();
     }
 
     public static RunStore create(Path file) {
@@ -85,6 +134,13 @@ public final class RunStore implements TrainingListener, AutoCloseable {
     public void onBatchEnd(Trainer trainer, BatchEvent event) {
         pending.add(event);
         if (pending.size() >= FLUSH_ROWS) flush();
+    }
+
+    /** The step whose loss was NaN/Inf is kept too (loss NULL, batch 0), so a re-analysis sees where the run broke. */
+    @Override
+    public void onNonFiniteLoss(Trainer trainer, long step, int epoch, double loss) {
+        pending.add(new BatchEvent(step, epoch, -1, 0, 0, loss, Double.NaN, trainer.optimizer().lrScale()));
+        flush();
     }
 
     @Override
@@ -135,8 +191,9 @@ public final class RunStore implements TrainingListener, AutoCloseable {
 
     /** Writes the buffered step rows in one transaction. */
     public void flush() {
-        if (pending.isEmpty()) return;
+        if (pending.isEmpty() && pendingReadings.isEmpty()) return;
         try {
+            flushReadings();
             for (BatchEvent e : pending) {
                 insertStep.setLong(1, e.step());
                 insertStep.setInt(2, e.epoch() + 1);

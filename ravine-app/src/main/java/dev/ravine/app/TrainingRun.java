@@ -121,6 +121,7 @@ public final class TrainingRun {
             if (scheduled.listener() != null) trainer.addListener(scheduled.listener());
             if (earlyStopping != null) trainer.addListener(earlyStopping);
             Doctor doctor = newDoctor(config, model, data.numClasses(), progress);
+            doctor.instruments().onReading(store::putReading);
             RepairPolicy repair = config.doctor().enabled() && config.doctor().repair() ? newRepair(config, doctor, progress) : null;
             trainer.addListener(store);
             if (config.doctor().enabled()) {
@@ -257,6 +258,7 @@ public final class TrainingRun {
         m.put("train_samples", Integer.toString(data.train().size()));
         m.put("validation_samples", Integer.toString(data.validation() == null ? 0 : data.validation().size()));
         m.put("test_samples", Integer.toString(data.test() == null ? 0 : data.test().size()));
+        m.put("classes", Integer.toString(data.numClasses()));
         m.put("started_at", started.toString());
         m.put("status", "running");
         return m;

@@ -136,6 +136,11 @@ class TrainEvalEndToEndTest {
         JsonNode finding = summary.get("findings").get(0);
         assertEquals("exploding_gradients", finding.get("id").asText(), summary::toString);
         assertTrue(train.out().contains("doctor: Gradients exploded to NaN/Inf (exploding_gradients)"), train::toString);
+        // `ravine doctor RUN_DIR` re-analyses the stored run and finds the same, with evidence and remedies
+        CommandResult doctor = CommandResult.run("doctor", run.toString());
+        assertEquals(ExitCode.OK, doctor.exitCode(), doctor::toString);
+        assertTrue(doctor.out().contains("[exploding_gradients, blocking]"), doctor::toString);
+        assertTrue(doctor.out().contains("evidence:") && doctor.out().contains("1. clip.global_norm"), doctor::toString);
         // checkpoint_every 4: the loss of step steps+1 was NaN. The last good checkpoint is the newest multiple of 4
         // below it, except that a checkpoint at step `steps` holds the weights that gave the NaN and is set aside.
         int steps = summary.get("steps").asInt();

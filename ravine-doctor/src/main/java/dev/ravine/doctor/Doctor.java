@@ -159,6 +159,20 @@ public final class Doctor implements TrainingListener {
                 current.lastStep(), current.layers(), current.evidence(), current.cause(), current.remedies());
     }
 
+    /**
+     * Re-runs the detectors over a stored run: the readings in step order, each epoch's event after the readings of
+     * its last step. What {@code ravine doctor RUN_DIR} uses; the findings are the same rules a live run applies.
+     */
+    public List<Finding> replay(List<StepReading> readings, List<EpochEvent> epochs) {
+        int e = 0;
+        for (StepReading r : readings) {
+            while (e < epochs.size() && epochs.get(e).step() < r.step()) onEpochEnd(null, epochs.get(e++));
+            onReading(r);
+        }
+        while (e < epochs.size()) onEpochEnd(null, epochs.get(e++));
+        return findings();
+    }
+
     // ------------------------------------------------------------------ trainer events, forwarded to the instruments
 
     @Override

@@ -1,0 +1,69 @@
+package dev.ravine.app;
+
+import dev.ravine.app.config.ConfigReader;
+import dev.ravine.app.config.RunConfig;
+import dev.ravine.doctor.Doctor;
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedy;
+import dev.ravine.doctor.finding.RunFacts;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ravine doctor RUN_DIR}: re-runs the doctor's detectors over a stored run (its run.db) and prints every
+ * finding with its evidence, cause and ranked remedies. Writes nothing.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Re-analyses a stored run: prints the doctor's findings with evidence, cause and remedies.",
+                "Reads RUN_DIR/run.db and RUN_DIR/config.yaml; writes nothing."})
+final class DoctorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    Main main;
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder written by ravine train")
+    Path target;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        RunDirectory run = RunDirectory.of(target);
+        RunConfig config = ConfigReader.read(run.config(), List.of(), main.workingDir());
+        StoredRun stored = StoredRun.read(run.database());
+        int classes = Integer.parseInt(stored.meta().getOrDefault("classes", "0"));
+        List<String> kinds = config.model().layers().stream().map(l -> l.kind().id()).toList();
+        RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), classes, kinds);
+        Doctor doctor = new Doctor(config.doctor().instrumentOptions(), Doctor.standardDetectors(), facts, 200);
+        List<Finding> findings = doctor.replay(stored.readings(), stored.epochs());
+        long full = stored.readings().stream().filter(r -> r.full()).count();
+        out.println("run " + run.display(main.workingDir()) + ": " + stored.readings().size() + " steps, " + full + " full readings, "
+                + stored.epochs().size() + " epochs; status " + stored.meta().getOrDefault("status", "unknown"));
+        if (findings.isEmpty()) {
+            out.println("no findings: nothing in this run's readings matched a detector's rule");
+            return ExitCode.OK;
+        }
+        for (Finding f : findings) print(out, f);
+        return ExitCode.OK;
+    }
+
+    private static void print(PrintWriter out, Finding f) {
+        out.println();
+        out.println(f.title() + "  [" + f.id() + ", " + f.severity().name().toLowerCase() + "]  steps " + f.firstStep() + "-" + f.lastStep()
+                + (f.layers().isEmpty() ? "" : ", layer " + String.join(", ", f.layers())));
+        out.println("  evidence:");
+        for (String e : f.evidence()) out.println("    - " + e);
+        out.println("  cause: " + f.cause());
+        out.println("  remedies (best first):");
+        int i = 1;
+        for (Remedy r : f.remedies()) out.println("    " + i++ + ". " + r.change() + "  (" + r.why() + ")");
+    }
+}
