@@ -1,6 +1,7 @@
 package dev.ravine.app;
 
 import dev.ravine.app.config.DataSource;
+import dev.ravine.data.AddingProblem;
 import dev.ravine.data.CsvReader;
 import dev.ravine.data.Dataset;
 import dev.ravine.data.IdxReader;
@@ -17,6 +18,7 @@ public final class DatasetReader {
         return switch (source.format()) {
             case IDX -> IdxReader.read(source.path());
             case CSV -> regression ? CsvReader.readRegression(source.path(), label) : CsvReader.read(source.path(), label);
+            case ADDING -> AddingProblem.generate(source.generator().samples(), source.generator().length(), source.generator().seed());
         };
     }
 }

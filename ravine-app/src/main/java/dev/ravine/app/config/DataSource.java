@@ -5,13 +5,27 @@ import java.util.Locale;
 
 /**
  * A data set named in a config: {@code idx:PREFIX} (MNIST-style image and label files {@code PREFIX-images-idx3-ubyte}
- * and {@code PREFIX-labels-idx1-ubyte}, optionally gzipped) or {@code csv:FILE} (a header row, numeric columns, one of
- * them the label). The path is absolute once the config has been read.
+ * and {@code PREFIX-labels-idx1-ubyte}, optionally gzipped), {@code csv:FILE} (a header row, numeric columns, one of
+ * them the label), or a generated one, {@code adding:length=50,samples=10000,seed=1} (the adding problem of
+ * Hochreiter and Schmidhuber, for recurrent nets). The path is absolute once the config has been read; a generated
+ * source has no path and keeps its parameters in {@code generator}.
  */
-public record DataSource(Format format, Path path) {
+public record DataSource(Format format, Path path, AddingSpec generator) {
+
+    /** The adding problem's parameters: sequence length, number of samples, seed. */
+    public record AddingSpec(int length, int samples, long seed) {
+        @Override
+        public String toString() {
+            return "length=" + length + ",samples=" + samples + ",seed=" + seed;
+        }
+    }
+
+    public DataSource(Format format, Path path) {
+        this(format, path, null);
+    }
 
     public enum Format {
-        IDX, CSV;
+        IDX, CSV, ADDING;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -29,16 +43,43 @@ public record DataSource(Format format, Path path) {
         Format format = switch (prefix) {
             case "idx" -> Format.IDX;
             case "csv" -> Format.CSV;
+            case "adding" -> Format.ADDING;
             default -> throw new IllegalArgumentException("'" + text + "' does not start with a data format; write "
-                    + "idx:PREFIX (e.g. idx:data/mnist-10k/train) or csv:FILE (e.g. csv:data/houses.csv)");
+                    + "idx:PREFIX (e.g. idx:data/mnist-10k/train), csv:FILE (e.g. csv:data/houses.csv) or "
+                    + "adding:length=50,samples=10000,seed=1");
         };
         String rest = text.substring(colon + 1).trim();
+        if (format == Format.ADDING) return new DataSource(format, null, adding(text, rest));
         if (rest.isEmpty()) throw new IllegalArgumentException("'" + text + "' names no path after '" + prefix + ":'");
         return new DataSource(format, base.resolve(rest).toAbsolutePath().normalize());
     }
 
+    private static AddingSpec adding(String text, String rest) {
+        int length = 50, samples = 10_000;
+        long seed = 1;
+        for (String part : rest.isEmpty() ? new String[0] : rest.split(",")) {
+            String[] kv = part.split("=", 2);
+            String key = kv[0].trim();
+            if (kv.length != 2) throw new IllegalArgumentException("'" + text + "': '" + part + "' is not key=value");
+            long value;
+            try {
+                value = Long.parseLong(kv[1].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "': " + key + " must be an integer, got '" + kv[1].trim() + "'");
+            }
+            switch (key) {
+                case "length" -> length = (int) value;
+                case "samples" -> samples = (int) value;
+                case "seed" -> seed = value;
+                default -> throw new IllegalArgumentException("'" + text + "': unknown key '" + key + "'; valid: length, samples, seed");
+            }
+        }
+        if (length < 2 || samples < 1) throw new IllegalArgumentException("'" + text + "': length must be >= 2 and samples >= 1");
+        return new AddingSpec(length, samples, seed);
+    }
+
     @Override
     public String toString() {
-        return format.id() + ":" + path;
+        return format == Format.ADDING ? "adding:" + generator : format.id() + ":" + path;
     }
 }
