@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record AdaptiveGains(double increment, double decay, double minGain, double maxGain) implements GradientTransform {
     public AdaptiveGains {
-        if (!(increment >= 0)) throw new IllegalArgumentException("gain increment must be >= 0, got " + increment);
+        HyperParameters.requireNonNegative("gain increment", increment);
         if (!(decay > 0 && decay <= 1)) throw new IllegalArgumentException("gain decay must be in (0, 1], got " + decay);
         if (!(minGain > 0 && maxGain >= minGain)) throw new IllegalArgumentException("gain range must satisfy 0 < min <= max, got [" + minGain + ", " + maxGain + "]");
     }

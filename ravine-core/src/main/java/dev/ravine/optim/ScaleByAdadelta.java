@@ -12,7 +12,7 @@ import java.util.Map;
 public record ScaleByAdadelta(double rho, double eps) implements GradientTransform {
     public ScaleByAdadelta {
         if (!(rho >= 0 && rho <= 1)) throw new IllegalArgumentException("rho must be in [0, 1], got " + rho);
-        if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
+        HyperParameters.requireNonNegative("eps", eps);
     }
 
     public record State(float[][] squareAvg, float[][] accDelta, long[] count) implements TransformState {

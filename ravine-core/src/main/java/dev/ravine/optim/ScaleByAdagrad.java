@@ -10,9 +10,9 @@ import java.util.Map;
  */
 public record ScaleByAdagrad(double lrDecay, double initialAccumulatorValue, double eps) implements GradientTransform {
     public ScaleByAdagrad {
-        if (!(lrDecay >= 0)) throw new IllegalArgumentException("lr_decay must be >= 0, got " + lrDecay);
-        if (!(initialAccumulatorValue >= 0)) throw new IllegalArgumentException("initial_accumulator_value must be >= 0, got " + initialAccumulatorValue);
-        if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
+        HyperParameters.requireNonNegative("lr_decay", lrDecay);
+        HyperParameters.requireNonNegative("initial_accumulator_value", initialAccumulatorValue);
+        HyperParameters.requireNonNegative("eps", eps);
     }
 
     public record State(float[][] sum, long[] count) implements TransformState {

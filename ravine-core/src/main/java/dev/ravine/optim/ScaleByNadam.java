@@ -13,10 +13,10 @@ import java.util.Map;
  */
 public record ScaleByNadam(double beta1, double beta2, double eps, double momentumDecay) implements GradientTransform {
     public ScaleByNadam {
-        if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
-        if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
-        if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
-        if (!(momentumDecay >= 0)) throw new IllegalArgumentException("momentum_decay must be >= 0, got " + momentumDecay);
+        HyperParameters.requireDecay("beta1", beta1);
+        HyperParameters.requireDecay("beta2", beta2);
+        HyperParameters.requireNonNegative("eps", eps);
+        HyperParameters.requireNonNegative("momentum_decay", momentumDecay);
     }
 
     /** muProduct holds one float per parameter (torch's state['mu_product'], a float32 scalar tensor). */

@@ -12,9 +12,9 @@ import java.util.Map;
  */
 public record ScaleByRadam(double beta1, double beta2, double eps) implements GradientTransform {
     public ScaleByRadam {
-        if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
-        if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
-        if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
+        HyperParameters.requireDecay("beta1", beta1);
+        HyperParameters.requireDecay("beta2", beta2);
+        HyperParameters.requireNonNegative("eps", eps);
     }
 
     public record State(float[][] mu, float[][] nu, long[] count) implements TransformState {

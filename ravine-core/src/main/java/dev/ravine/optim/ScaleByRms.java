@@ -12,8 +12,8 @@ import java.util.Map;
  */
 public record ScaleByRms(double alpha, double eps, boolean centered) implements GradientTransform {
     public ScaleByRms {
-        if (!(alpha >= 0)) throw new IllegalArgumentException("alpha must be >= 0, got " + alpha);
-        if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
+        HyperParameters.requireNonNegative("alpha", alpha);
+        HyperParameters.requireNonNegative("eps", eps);
     }
 
     public record State(float[][] squareAvg, float[][] gradAvg, long[] count) implements TransformState {
