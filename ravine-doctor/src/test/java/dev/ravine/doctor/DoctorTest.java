@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ravine.data.DataLoader;
 import dev.ravine.data.Dataset;
+import dev.ravine.data.GaussianBlobs;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
@@ -29,14 +30,7 @@ import org.junit.jupiter.api.Test;
 /** Real runs that fail the way the notes describe, and the finding the doctor names for each. */
 class DoctorTest {
     static Dataset blobs(int n, long seed) {
-        Rng rng = new Rng(seed);
-        float[] x = new float[n * 6];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = rng.nextInt(3);
-            for (int j = 0; j < 6; j++) x[i * 6 + j] = (float) (rng.nextGaussian() + (j % 3 == y[i] ? 1.5 : 0));
-        }
-        return Dataset.classification(x, new int[] {6}, y, 3);
+        return GaussianBlobs.generate(n, seed);
     }
 
     @Test
