@@ -1,6 +1,5 @@
 package dev.ravine.optim;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,10 +25,7 @@ public record AdaptiveGains(double increment, double decay, double minGain, doub
     public record State(float[][] gains, float[][] prev) implements TransformState {
         @Override
         public Map<String, float[][]> arrays() {
-            Map<String, float[][]> m = new LinkedHashMap<>();
-            m.put("gain", gains);
-            m.put("prev_grad", prev);
-            return m;
+            return StateArrays.named("gain", gains, "prev_grad", prev);
         }
 
         @Override
@@ -40,9 +36,9 @@ public record AdaptiveGains(double increment, double decay, double minGain, doub
 
     @Override
     public TransformState init(List<float[]> params) {
-        float[][] gains = ScaleByAdam.zerosLike(params);
+        float[][] gains = StateArrays.zerosLike(params);
         for (float[] g : gains) java.util.Arrays.fill(g, 1f);
-        return new State(gains, ScaleByAdam.zerosLike(params));
+        return new State(gains, StateArrays.zerosLike(params));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.ravine.optim;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +37,7 @@ public record MomentumRamp(double initial, double target, long rampSteps) implem
 
     @Override
     public TransformState init(List<float[]> params) {
-        return new State(ScaleByAdam.zerosLike(params), new long[params.size()]);
+        return new State(StateArrays.zerosLike(params), new long[params.size()]);
     }
 
     @Override

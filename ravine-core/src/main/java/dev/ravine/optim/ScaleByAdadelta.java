@@ -1,6 +1,5 @@
 package dev.ravine.optim;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,10 +17,7 @@ public record ScaleByAdadelta(double rho, double eps) implements GradientTransfo
     public record State(float[][] squareAvg, float[][] accDelta, long[] count) implements TransformState {
         @Override
         public Map<String, float[][]> arrays() {
-            Map<String, float[][]> m = new LinkedHashMap<>();
-            m.put("square_avg", squareAvg);
-            m.put("acc_delta", accDelta);
-            return m;
+            return StateArrays.named("square_avg", squareAvg, "acc_delta", accDelta);
         }
 
         @Override
@@ -32,7 +28,7 @@ public record ScaleByAdadelta(double rho, double eps) implements GradientTransfo
 
     @Override
     public TransformState init(List<float[]> params) {
-        return new State(ScaleByAdam.zerosLike(params), ScaleByAdam.zerosLike(params), new long[params.size()]);
+        return new State(StateArrays.zerosLike(params), StateArrays.zerosLike(params), new long[params.size()]);
     }
 
     @Override

@@ -29,7 +29,7 @@ public record ScaleByAdagrad(double lrDecay, double initialAccumulatorValue, dou
 
     @Override
     public TransformState init(List<float[]> params) {
-        float[][] sum = ScaleByAdam.zerosLike(params);
+        float[][] sum = StateArrays.zerosLike(params);
         for (float[] s : sum) java.util.Arrays.fill(s, (float) initialAccumulatorValue);
         return new State(sum, new long[params.size()]);
     }

@@ -1,6 +1,5 @@
 package dev.ravine.optim;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,11 +18,7 @@ public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgra
     public record State(float[][] mu, float[][] nu, float[][] nuMax, long[] count) implements TransformState {
         @Override
         public Map<String, float[][]> arrays() {
-            Map<String, float[][]> m = new LinkedHashMap<>();
-            m.put("exp_avg", mu);
-            m.put("exp_avg_sq", nu);
-            if (nuMax != null) m.put("max_exp_avg_sq", nuMax);
-            return m;
+            return StateArrays.named("exp_avg", mu, "exp_avg_sq", nu, "max_exp_avg_sq", nuMax);
         }
 
         @Override
@@ -34,13 +29,8 @@ public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgra
 
     @Override
     public TransformState init(List<float[]> params) {
-        return new State(zerosLike(params), zerosLike(params), amsgrad ? zerosLike(params) : null, new long[params.size()]);
-    }
-
-    static float[][] zerosLike(List<float[]> params) {
-        float[][] out = new float[params.size()][];
-        for (int i = 0; i < out.length; i++) out[i] = new float[params.get(i).length];
-        return out;
+        return new State(StateArrays.zerosLike(params), StateArrays.zerosLike(params), amsgrad ? StateArrays.zerosLike(params) : null,
+                new long[params.size()]);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.ravine.optim;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,10 +17,7 @@ public record ScaleByAdamax(double beta1, double beta2, double eps) implements G
     public record State(float[][] mu, float[][] inf, long[] count) implements TransformState {
         @Override
         public Map<String, float[][]> arrays() {
-            Map<String, float[][]> m = new LinkedHashMap<>();
-            m.put("exp_avg", mu);
-            m.put("exp_inf", inf);
-            return m;
+            return StateArrays.named("exp_avg", mu, "exp_inf", inf);
         }
 
         @Override
@@ -32,7 +28,7 @@ public record ScaleByAdamax(double beta1, double beta2, double eps) implements G
 
     @Override
     public TransformState init(List<float[]> params) {
-        return new State(ScaleByAdam.zerosLike(params), ScaleByAdam.zerosLike(params), new long[params.size()]);
+        return new State(StateArrays.zerosLike(params), StateArrays.zerosLike(params), new long[params.size()]);
     }
 
     @Override

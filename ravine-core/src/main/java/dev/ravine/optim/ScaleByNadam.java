@@ -1,6 +1,5 @@
 package dev.ravine.optim;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,11 +22,7 @@ public record ScaleByNadam(double beta1, double beta2, double eps, double moment
     public record State(float[][] mu, float[][] nu, float[][] muProduct, long[] count) implements TransformState {
         @Override
         public Map<String, float[][]> arrays() {
-            Map<String, float[][]> m = new LinkedHashMap<>();
-            m.put("exp_avg", mu);
-            m.put("exp_avg_sq", nu);
-            m.put("mu_product", muProduct);
-            return m;
+            return StateArrays.named("exp_avg", mu, "exp_avg_sq", nu, "mu_product", muProduct);
         }
 
         @Override
@@ -40,7 +35,7 @@ public record ScaleByNadam(double beta1, double beta2, double eps, double moment
     public TransformState init(List<float[]> params) {
         float[][] prod = new float[params.size()][];
         for (int i = 0; i < prod.length; i++) prod[i] = new float[] {1f};
-        return new State(ScaleByAdam.zerosLike(params), ScaleByAdam.zerosLike(params), prod, new long[params.size()]);
+        return new State(StateArrays.zerosLike(params), StateArrays.zerosLike(params), prod, new long[params.size()]);
     }
 
     @Override

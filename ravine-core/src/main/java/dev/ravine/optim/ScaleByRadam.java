@@ -1,6 +1,5 @@
 package dev.ravine.optim;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,10 +19,7 @@ public record ScaleByRadam(double beta1, double beta2, double eps) implements Gr
     public record State(float[][] mu, float[][] nu, long[] count) implements TransformState {
         @Override
         public Map<String, float[][]> arrays() {
-            Map<String, float[][]> m = new LinkedHashMap<>();
-            m.put("exp_avg", mu);
-            m.put("exp_avg_sq", nu);
-            return m;
+            return StateArrays.named("exp_avg", mu, "exp_avg_sq", nu);
         }
 
         @Override
@@ -34,7 +30,7 @@ public record ScaleByRadam(double beta1, double beta2, double eps) implements Gr
 
     @Override
     public TransformState init(List<float[]> params) {
-        return new State(ScaleByAdam.zerosLike(params), ScaleByAdam.zerosLike(params), new long[params.size()]);
+        return new State(StateArrays.zerosLike(params), StateArrays.zerosLike(params), new long[params.size()]);
     }
 
     @Override

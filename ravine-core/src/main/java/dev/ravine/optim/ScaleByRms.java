@@ -1,6 +1,5 @@
 package dev.ravine.optim;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,10 +18,7 @@ public record ScaleByRms(double alpha, double eps, boolean centered) implements 
     public record State(float[][] squareAvg, float[][] gradAvg, long[] count) implements TransformState {
         @Override
         public Map<String, float[][]> arrays() {
-            Map<String, float[][]> m = new LinkedHashMap<>();
-            m.put("square_avg", squareAvg);
-            if (gradAvg != null) m.put("grad_avg", gradAvg);
-            return m;
+            return StateArrays.named("square_avg", squareAvg, "grad_avg", gradAvg);
         }
 
         @Override
@@ -33,7 +29,7 @@ public record ScaleByRms(double alpha, double eps, boolean centered) implements 
 
     @Override
     public TransformState init(List<float[]> params) {
-        return new State(ScaleByAdam.zerosLike(params), centered ? ScaleByAdam.zerosLike(params) : null, new long[params.size()]);
+        return new State(StateArrays.zerosLike(params), centered ? StateArrays.zerosLike(params) : null, new long[params.size()]);
     }
 
     @Override

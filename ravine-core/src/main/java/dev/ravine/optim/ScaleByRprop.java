@@ -1,6 +1,5 @@
 package dev.ravine.optim;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,10 +23,7 @@ public record ScaleByRprop(double initialStep, double etaMinus, double etaPlus, 
     public record State(float[][] prev, float[][] stepSize, long[] count) implements TransformState {
         @Override
         public Map<String, float[][]> arrays() {
-            Map<String, float[][]> m = new LinkedHashMap<>();
-            m.put("prev", prev);
-            m.put("step_size", stepSize);
-            return m;
+            return StateArrays.named("prev", prev, "step_size", stepSize);
         }
 
         @Override
@@ -38,9 +34,9 @@ public record ScaleByRprop(double initialStep, double etaMinus, double etaPlus, 
 
     @Override
     public TransformState init(List<float[]> params) {
-        float[][] steps = ScaleByAdam.zerosLike(params);
+        float[][] steps = StateArrays.zerosLike(params);
         for (float[] s : steps) java.util.Arrays.fill(s, (float) initialStep);
-        return new State(ScaleByAdam.zerosLike(params), steps, new long[params.size()]);
+        return new State(StateArrays.zerosLike(params), steps, new long[params.size()]);
     }
 
     @Override
