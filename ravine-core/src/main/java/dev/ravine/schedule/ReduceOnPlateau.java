@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * <p>Its state (current lr, best metric, bad-epoch counter, cooldown counter, epochs observed) is one live long[]
  * (doubles as their raw bits) returned by {@link #counters()}: the optimizer's state exposes it through
- * {@link ScheduledLearningRate}, so checkpoints save and restore it bit-exactly with the rest of the optimizer.
+ * {@link dev.ravine.optim.ScaleByLearningRate}, so checkpoints save and restore it bit-exactly with the rest of the optimizer.
  */
 public final class ReduceOnPlateau implements LrSchedule {
     private static final int LR = 0, BEST = 1, BAD = 2, COOLDOWN = 3, EPOCHS = 4;

@@ -89,7 +89,7 @@ public final class Schedules {
 
     /**
      * The same optimizer (a fresh one, state at its initial values) with every learning-rate link
-     * ({@link ScaleByLearningRate} with lr = its schedule's value at step 1) replaced by a {@link ScheduledLearningRate}
+     * ({@link ScaleByLearningRate} with lr = its schedule's value at step 1) replaced by a {@link ScaleByLearningRate}
      * of {@code scheduleFor.apply(lr)}: how a config's schedule reaches an optimizer built by name without changing
      * how optimizers are built. The schedule's state then travels in the optimizer state (checkpoints, rollback).
      */
@@ -108,7 +108,7 @@ public final class Schedules {
     }
 
     private static GradientTransform replace(GradientTransform link, DoubleFunction<Schedule> scheduleFor) {
-        if (link instanceof ScaleByLearningRate s) return new ScheduledLearningRate(scheduleFor.apply(s.schedule().learningRate(1)));
+        if (link instanceof ScaleByLearningRate s) return new ScaleByLearningRate(scheduleFor.apply(s.schedule().learningRate(1)));
         // Parameter groups: the learning-rate links inside each group's chain get the schedule, on that group's base lr.
         if (link instanceof dev.ravine.optim.Masked m) {
             GradientTransform inner = replace(m.inner(), scheduleFor);

@@ -77,7 +77,7 @@ class ScheduleStateTest {
         Linear model = new Linear(3, 2, true, rng);
         Map<String, Tensor> params = model.namedParameters();
         Optimizer opt = Schedules.withSchedule(Optimizers.sgd(params, 0.1, 0.9, 0, false, 0), params, lr -> plateau());
-        ReduceOnPlateau p = Schedules.plateau(((ScheduledLearningRate) ((dev.ravine.optim.Chain) opt.transform()).links().getLast()).schedule());
+        ReduceOnPlateau p = Schedules.plateau(((dev.ravine.optim.ScaleByLearningRate) ((dev.ravine.optim.Chain) opt.transform()).links().getLast()).schedule());
         for (int i = 0; i < 7; i++) p.observe(METRICS[i]);
         assertTrue(opt.state().counters().keySet().stream().anyMatch(k -> k.endsWith("schedule.plateau")), opt.state().counters().keySet().toString());
         Checkpoint c = Checkpoint.capture(model, opt, rng, 7, 0, new double[4]);

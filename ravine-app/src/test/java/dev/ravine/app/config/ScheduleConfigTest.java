@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ravine.schedule.Interval;
-import dev.ravine.schedule.ScheduledLearningRate;
+import dev.ravine.optim.ScaleByLearningRate;
 import dev.ravine.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ class ScheduleConfigTest {
         ScheduleConfig.Scheduled s = c.schedule().create(c.optimizer(), params, 5);
         assertNull(s.listener());
         assertTrue(s.optimizer().describe().contains("cosine"), s.optimizer().describe());
-        var link = (ScheduledLearningRate) ((dev.ravine.optim.Chain) s.optimizer().transform()).links().getLast();
+        var link = (dev.ravine.optim.ScaleByLearningRate) ((dev.ravine.optim.Chain) s.optimizer().transform()).links().getLast();
         assertEquals(0.1, link.schedule().learningRate(1), 1e-15);
         assertEquals(0.05, link.schedule().learningRate(6), 1e-15);
 
