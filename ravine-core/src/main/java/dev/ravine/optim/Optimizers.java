@@ -72,13 +72,7 @@ public final class Optimizers {
 
     /** torch.optim.RMSprop(lr 0.01, alpha 0.99, eps 1e-8, weight_decay 0, momentum 0, centered false). */
     public static Optimizer rmsprop(Map<String, Tensor> params, double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
-        List<GradientTransform> links = new ArrayList<>();
-        if (weightDecay != 0) links.add(new AddDecayedWeights(weightDecay));
-        links.add(new ScaleByRms(alpha, eps, centered));
-        if (momentum > 0) links.add(new TraceMomentum(momentum, 0, false));
-        else if (momentum < 0) throw new IllegalArgumentException("momentum must be >= 0, got " + momentum);
-        links.add(new ScaleByLearningRate(Schedule.constant(lr)));
-        return new Optimizer(params, new Chain(links));
+        return scaledWithMomentum(params, weightDecay, new ScaleByRms(alpha, eps, centered), momentum, lr);
     }
 
     /** torch.optim.Adamax(lr 2e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0). */
@@ -104,11 +98,17 @@ public final class Optimizers {
 
     /** SGD (plain, or with heavy-ball momentum when momentum > 0) on gradients scaled by per-weight adaptive gains. */
     public static Optimizer adaptiveGains(Map<String, Tensor> params, double lr, double momentum, double weightDecay, AdaptiveGains gains) {
+        return scaledWithMomentum(params, weightDecay, gains, momentum, lr);
+    }
+
+    /** weight decay (if any) -> a per-weight scaling -> heavy-ball momentum (if > 0) -> learning rate. */
+    private static Optimizer scaledWithMomentum(Map<String, Tensor> params, double weightDecay, GradientTransform scaling, double momentum,
+                                                double lr) {
+        HyperParameters.requireNonNegative("momentum", momentum);
         List<GradientTransform> links = new ArrayList<>();
         if (weightDecay != 0) links.add(new AddDecayedWeights(weightDecay));
-        links.add(gains);
+        links.add(scaling);
         if (momentum > 0) links.add(new TraceMomentum(momentum, 0, false));
-        else if (momentum < 0) throw new IllegalArgumentException("momentum must be >= 0, got " + momentum);
         links.add(new ScaleByLearningRate(Schedule.constant(lr)));
         return new Optimizer(params, new Chain(links));
     }
