@@ -31,6 +31,7 @@ public final class Trainer {
     private final Rng rng;
     private final TrainingOptions options;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<StepHook> stepHooks = new ArrayList<>();
 
     private int epoch;
     private int batchInEpoch;
@@ -52,6 +53,12 @@ public final class Trainer {
 
     public Trainer addListener(TrainingListener listener) {
         listeners.add(listener);
+        return this;
+    }
+
+    /** Adds a change to every training step (noise, augmentation, adversarial examples); hooks run in the order added. */
+    public Trainer addStepHook(StepHook hook) {
+        stepHooks.add(hook);
         return this;
     }
 
@@ -203,13 +210,21 @@ public final class Trainer {
 
     private record StepOutcome(double loss, int correct) {}
 
-    private StepOutcome step(Batch batch) {
-        Tensor output = model.call(batch.inputs());
-        Tensor l = loss.compute(output, batch.targets());
-        double value = l.item();
-        if (!Double.isFinite(value)) return new StepOutcome(value, 0);
-        optimizer.zeroGrad();
-        l.backward();
+    private StepOutcome step(Batch loaded) {
+        Batch batch = loaded;
+        for (StepHook hook : stepHooks) batch = hook.beforeForward(this, batch, epoch);
+        Tensor output;
+        double value;
+        try {
+            output = model.call(batch.inputs());
+            Tensor l = loss.compute(output, batch.targets());
+            value = l.item();
+            if (!Double.isFinite(value)) return new StepOutcome(value, 0);
+            optimizer.zeroGrad();
+            l.backward();
+        } finally {
+            for (StepHook hook : stepHooks) hook.afterBackward(this);
+        }
         for (TrainingListener listener : listeners) listener.onGradients(this, optimizer.stepCount() + 1);
         optimizer.step();
         return new StepOutcome(value, loss.isClassification() ? countCorrect(output, batch.labels()) : 0);
