@@ -20,6 +20,8 @@ table=(
   "rprop optimizer.lr=0.0001"
   "adaptive_gains optimizer.lr=0.01 optimizer.momentum=0.9"
   "momentum_ramp optimizer.lr=0.05 optimizer.ramp_steps=1000"
+  # L-BFGS wants (near) full batches: 6,000-image batches, 9 steps per epoch, each up to 10 line-searched iterations
+  "lbfgs optimizer.lr=1 optimizer.max_iter=10 optimizer.history_size=10 optimizer.line_search_fn=strong_wolfe training.batch_size=6000"
 )
 printf "| optimizer | lr | epochs | test accuracy |\n| --- | --- | --- | --- |\n"
 for row in "${table[@]}"; do

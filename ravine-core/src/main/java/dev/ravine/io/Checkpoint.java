@@ -27,16 +27,8 @@ public record Checkpoint(
         double[] epochAccumulators) {
 
     public static Checkpoint capture(Module model, Optimizer optimizer, Rng rng, int epoch, int batchInEpoch, double[] epochAccumulators) {
-        Map<String, float[][]> optArrays = optimizer.state().arrays();
-        Map<String, float[]> flatOpt = new LinkedHashMap<>();
-        for (var e : optArrays.entrySet()) {
-            float[][] perParam = e.getValue();
-            for (int i = 0; i < perParam.length; i++) flatOpt.put(e.getKey() + "/" + i, perParam[i].clone());
-        }
-        Map<String, long[]> counters = new LinkedHashMap<>();
-        for (var e : optimizer.state().counters().entrySet()) counters.put(e.getKey(), e.getValue().clone());
         return new Checkpoint(optimizer.stepCount(), epoch, batchInEpoch, copy(model.namedParameters()), copy(model.namedBuffers()),
-                flatOpt, counters, rng.state(), optimizer.lrScale(), epochAccumulators.clone());
+                optimizer.stateArrays(), optimizer.stateCounters(), rng.state(), optimizer.lrScale(), epochAccumulators.clone());
     }
 
     private static Map<String, float[]> copy(Map<String, Tensor> tensors) {
@@ -60,20 +52,7 @@ public record Checkpoint(
         List<String> problems = new ArrayList<>();
         restoreInto("parameter", parameters, model.namedParameters(), problems);
         restoreInto("buffer", buffers, model.namedBuffers(), problems);
-        Map<String, float[]> targetOpt = new LinkedHashMap<>();
-        for (var e : optimizer.state().arrays().entrySet()) {
-            for (int i = 0; i < e.getValue().length; i++) targetOpt.put(e.getKey() + "/" + i, e.getValue()[i]);
-        }
-        restoreArrays("optimizer state", optimizerArrays, targetOpt, problems);
-        Map<String, long[]> targetCounters = optimizer.state().counters();
-        for (var e : targetCounters.entrySet()) {
-            long[] saved = optimizerCounters.get(e.getKey());
-            if (saved == null) problems.add("optimizer counter '" + e.getKey() + "' is missing from the checkpoint (was it made with another optimizer?)");
-            else System.arraycopy(saved, 0, e.getValue(), 0, e.getValue().length);
-        }
-        for (String k : optimizerCounters.keySet()) {
-            if (!targetCounters.containsKey(k)) problems.add("unexpected optimizer counter '" + k + "' (was it made with another optimizer?)");
-        }
+        optimizer.restoreState(optimizerArrays, optimizerCounters, problems);
         if (!problems.isEmpty()) {
             throw new CheckpointException("the checkpoint does not fit this model and optimizer:\n  " + String.join("\n  ", problems));
         }

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * <p>The state (history, d, t, H_diag, previous gradient and loss, counters) can be read with {@link #arrays()} and
  * {@link #counters()} and put back with {@link #restore}; a restored optimizer continues bit-identically.
  */
-public final class Lbfgs {
+public final class Lbfgs implements ClosureMethod {
     /** A scalar as torch's code holds it: a Python float ({@code tensor == false}) or a 0-dim float32 tensor. */
     record Num(double v, boolean tensor) {
         static Num py(double v) { return new Num(v, false); }
@@ -90,12 +90,12 @@ public final class Lbfgs {
      */
     public Lbfgs(List<Tensor> params, double lr, int maxIter, int maxEval, double toleranceGrad, double toleranceChange,
             int historySize, String lineSearchFn) {
-        if (params.isEmpty()) throw new IllegalArgumentException("L-BFGS needs at least one parameter");
         int n = 0;
         for (Tensor p : params) {
             if (!p.isDense()) throw new IllegalArgumentException("L-BFGS parameters must be dense tensors");
             n += p.numel();
         }
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr must be a positive number, got " + lr);
         if (maxIter < 1) throw new IllegalArgumentException("max_iter must be >= 1, got " + maxIter);
         if (historySize < 1) throw new IllegalArgumentException("history_size must be >= 1, got " + historySize);
         this.params = List.copyOf(params);
@@ -212,6 +212,14 @@ public final class Lbfgs {
 
     /** One optimization step (up to max_iter L-BFGS iterations); returns the loss of the first closure evaluation. */
     public double step(Supplier<Tensor> closure) {
+        return step(closure, 1.0);
+    }
+
+    /** {@link #step(Supplier)} with the learning rate multiplied by {@code lrScale} (exactly lr when it is 1). */
+    @Override
+    public double step(Supplier<Tensor> closure, double lrScale) {
+        if (!(lrScale > 0) || Double.isInfinite(lrScale)) throw new IllegalArgumentException("lr scale must be a positive finite number, got " + lrScale);
+        double lr = this.lr * lrScale;
         double origLoss = evalLoss(closure);
         double loss = origLoss;
         int currentEvals = 1;
@@ -487,6 +495,11 @@ public final class Lbfgs {
 
     // ---------------------------------------------------------------- state
 
+    @Override
+    public double learningRate() {
+        return lr;
+    }
+
     public long funcEvals() {
         return funcEvals;
     }
@@ -499,6 +512,7 @@ public final class Lbfgs {
      * The state's vectors, copied: d, prev_flat_grad, old_dirs and old_stps (history rows concatenated, oldest first) and
      * ro. Empty before the first iteration.
      */
+    @Override
     public Map<String, float[]> arrays() {
         Map<String, float[]> out = new LinkedHashMap<>();
         if (!hasState) return out;
@@ -516,6 +530,7 @@ public final class Lbfgs {
      * The state's scalars and counters: func_evals, n_iter, and once iterations happened t, t_is_tensor, H_diag,
      * H_diag_is_tensor (1 for a float32 tensor, 0 for a Python number), prev_loss and history (the number of pairs).
      */
+    @Override
     public Map<String, Double> counters() {
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("func_evals", (double) funcEvals);
@@ -531,6 +546,7 @@ public final class Lbfgs {
     }
 
     /** Puts back a state read with {@link #arrays()} and {@link #counters()}. */
+    @Override
     public void restore(Map<String, float[]> arrays, Map<String, Double> counters) {
         funcEvals = counters.get("func_evals").longValue();
         nIter = counters.get("n_iter").longValue();
@@ -572,6 +588,7 @@ public final class Lbfgs {
         return out;
     }
 
+    @Override
     public String describe() {
         return String.format("lbfgs(lr=%s, max_iter=%d, max_eval=%d, tolerance_grad=%s, tolerance_change=%s, history_size=%d, line_search_fn=%s)",
                 lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, strongWolfe ? "strong_wolfe" : "none");

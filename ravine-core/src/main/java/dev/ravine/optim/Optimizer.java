@@ -7,11 +7,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Applies a {@link GradientTransform} chain to named parameters: gradients in, parameters updated in place. It
  * keeps the last update of every parameter (the doctor's update/weight ratios) and a learning-rate scale the
- * trainer controls.
+ * trainer controls. It can instead wrap a {@link ClosureMethod} (L-BFGS), which evaluates the loss itself within a
+ * step: then {@link #needsClosure()} is true and {@link #step(Supplier)} is the step; everything else (updates, scale,
+ * state for checkpoints, constraints) works the same.
  */
 public final class Optimizer {
     private final List<String> names;
@@ -20,10 +23,21 @@ public final class Optimizer {
     private final TransformState state;
     private final float[][] updates;
     private final List<ParamConstraint> constraints = new ArrayList<>();
+    private final ClosureMethod closureMethod;
     private long step;
     private double lrScale = 1.0;
 
     public Optimizer(Map<String, Tensor> namedParams, GradientTransform transform) {
+        this(namedParams, transform, null);
+    }
+
+    /** An optimizer whose steps are {@code method}'s, given a closure (see {@link #step(Supplier)}). */
+    public Optimizer(Map<String, Tensor> namedParams, ClosureMethod method) {
+        this(namedParams, new Chain(List.of()), java.util.Objects.requireNonNull(method));
+    }
+
+    private Optimizer(Map<String, Tensor> namedParams, GradientTransform transform, ClosureMethod closureMethod) {
+        this.closureMethod = closureMethod;
         this.names = List.copyOf(namedParams.keySet());
         this.params = List.copyOf(namedParams.values());
         for (int i = 0; i < params.size(); i++) {
@@ -42,6 +56,9 @@ public final class Optimizer {
      * as torch.optim does: it does not move, its state does not advance, and its last update reads as zeros.
      */
     public void step() {
+        if (closureMethod != null) {
+            throw new IllegalStateException(closureMethod.describe() + " evaluates the loss several times per step: call step(closure)");
+        }
         float[][] values = new float[params.size()][];
         boolean[] active = new boolean[params.size()];
         for (int i = 0; i < params.size(); i++) {
@@ -62,6 +79,45 @@ public final class Optimizer {
             }
             if (!constraints.isEmpty()) applyConstraints(values, active);
         }
+    }
+
+    /** Whether steps need a closure that re-evaluates the loss ({@link #step(Supplier)}), as L-BFGS does. */
+    public boolean needsClosure() {
+        return closureMethod != null;
+    }
+
+    /**
+     * One step of a {@link ClosureMethod}: {@code closure} must zero the gradients, compute the loss, call backward and
+     * return the loss tensor; it may be called several times. Returns the loss of the first call (before the step).
+     * Every parameter counts as active; the last update of each is the change the whole step made.
+     */
+    public double step(Supplier<Tensor> closure) {
+        if (closureMethod == null) throw new IllegalStateException(transform.describe() + " takes one gradient per step: call step()");
+        float[][] values = new float[params.size()][];
+        for (int i = 0; i < params.size(); i++) {
+            values[i] = params.get(i).storage();
+            System.arraycopy(values[i], 0, updates[i], 0, updates[i].length);
+        }
+        double loss;
+        try {
+            loss = closureMethod.step(closure, lrScale);
+        } catch (RuntimeException e) {
+            for (float[] u : updates) Arrays.fill(u, 0f); // a step that did not finish reads as no step
+            throw e;
+        }
+        step++;
+        for (int i = 0; i < values.length; i++) {
+            float[] w = values[i], u = updates[i];
+            for (int j = 0; j < w.length; j++) u[j] = w[j] - u[j];
+        }
+        boolean[] active = new boolean[params.size()];
+        Arrays.fill(active, true);
+        if (!constraints.isEmpty()) {
+            try (var scope = GradMode.noGrad()) {
+                applyConstraints(values, active);
+            }
+        }
+        return loss;
     }
 
     /**
@@ -93,6 +149,7 @@ public final class Optimizer {
      * through chains and masks) times the lr scale; 1 times the scale when the chain has none.
      */
     public double learningRate() {
+        if (closureMethod != null) return closureMethod.learningRate() * lrScale;
         LearningRateLink link = findLearningRate(transform);
         double lr = link == null ? 1.0 : link.schedule().learningRate(Math.max(1, step));
         return lr * lrScale;
@@ -152,9 +209,99 @@ public final class Optimizer {
     }
 
     public String describe() {
-        if (constraints.isEmpty()) return transform.describe();
-        StringBuilder b = new StringBuilder(transform.describe());
+        String method = closureMethod != null ? closureMethod.describe() : transform.describe();
+        if (constraints.isEmpty()) return method;
+        StringBuilder b = new StringBuilder(method);
         for (ParamConstraint c : constraints) b.append(" then ").append(c.describe());
         return b.toString();
+    }
+
+    // ------------------------------------------------------------------ state, for checkpoints
+
+    /** Prefix of a closure method's state entries in {@link #stateArrays()} and {@link #stateCounters()}. */
+    private static final String CLOSURE_PREFIX = "closure:";
+
+    /**
+     * The state as flat, copied arrays: each per-parameter buffer of the chain as {@code name/index}, or a closure
+     * method's vectors as {@code closure:name}.
+     */
+    public Map<String, float[]> stateArrays() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        if (closureMethod != null) {
+            for (var e : closureMethod.arrays().entrySet()) out.put(CLOSURE_PREFIX + e.getKey(), e.getValue().clone());
+            return out;
+        }
+        for (var e : state.arrays().entrySet()) {
+            float[][] perParam = e.getValue();
+            for (int i = 0; i < perParam.length; i++) out.put(e.getKey() + "/" + i, perParam[i].clone());
+        }
+        return out;
+    }
+
+    /** The counters, copied; a closure method's (double) scalars as their raw IEEE bits, so they round-trip exactly. */
+    public Map<String, long[]> stateCounters() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        if (closureMethod != null) {
+            for (var e : closureMethod.counters().entrySet()) {
+                out.put(CLOSURE_PREFIX + e.getKey(), new long[] {Double.doubleToRawLongBits(e.getValue())});
+            }
+            return out;
+        }
+        for (var e : state.counters().entrySet()) out.put(e.getKey(), e.getValue().clone());
+        return out;
+    }
+
+    /**
+     * Puts back a state read with {@link #stateArrays()} and {@link #stateCounters()}, adding a line to {@code problems}
+     * for every entry that is missing, unexpected or of the wrong size (and changing nothing for a closure method then).
+     */
+    public void restoreState(Map<String, float[]> arrays, Map<String, long[]> counters, List<String> problems) {
+        if (closureMethod != null) {
+            restoreClosureState(arrays, counters, problems);
+            return;
+        }
+        Map<String, float[]> target = new LinkedHashMap<>();
+        for (var e : state.arrays().entrySet()) {
+            for (int i = 0; i < e.getValue().length; i++) target.put(e.getKey() + "/" + i, e.getValue()[i]);
+        }
+        for (var e : target.entrySet()) {
+            float[] src = arrays.get(e.getKey());
+            if (src == null) problems.add("missing optimizer state '" + e.getKey() + "'");
+            else if (src.length != e.getValue().length) {
+                problems.add("optimizer state '" + e.getKey() + "' has " + src.length + " values in the checkpoint, " + e.getValue().length + " here");
+            } else System.arraycopy(src, 0, e.getValue(), 0, src.length);
+        }
+        for (String k : arrays.keySet()) if (!target.containsKey(k)) problems.add("unexpected optimizer state '" + k + "' (was it made with another optimizer?)");
+        Map<String, long[]> targetCounters = state.counters();
+        for (var e : targetCounters.entrySet()) {
+            long[] saved = counters.get(e.getKey());
+            if (saved == null) problems.add("optimizer counter '" + e.getKey() + "' is missing from the checkpoint (was it made with another optimizer?)");
+            else if (saved.length != e.getValue().length) problems.add("optimizer counter '" + e.getKey() + "' has " + saved.length + " values, expected " + e.getValue().length);
+            else System.arraycopy(saved, 0, e.getValue(), 0, saved.length);
+        }
+        for (String k : counters.keySet()) {
+            if (!targetCounters.containsKey(k)) problems.add("unexpected optimizer counter '" + k + "' (was it made with another optimizer?)");
+        }
+    }
+
+    private void restoreClosureState(Map<String, float[]> arrays, Map<String, long[]> counters, List<String> problems) {
+        int before = problems.size();
+        Map<String, float[]> a = new LinkedHashMap<>();
+        for (var e : arrays.entrySet()) {
+            if (e.getKey().startsWith(CLOSURE_PREFIX)) a.put(e.getKey().substring(CLOSURE_PREFIX.length()), e.getValue().clone());
+            else problems.add("unexpected optimizer state '" + e.getKey() + "' (was it made with another optimizer?)");
+        }
+        Map<String, Double> c = new LinkedHashMap<>();
+        for (var e : counters.entrySet()) {
+            if (e.getKey().startsWith(CLOSURE_PREFIX) && e.getValue().length == 1) {
+                c.put(e.getKey().substring(CLOSURE_PREFIX.length()), Double.longBitsToDouble(e.getValue()[0]));
+            } else problems.add("unexpected optimizer counter '" + e.getKey() + "' (was it made with another optimizer?)");
+        }
+        if (problems.size() > before) return;
+        try {
+            closureMethod.restore(a, c);
+        } catch (IllegalArgumentException | NullPointerException ex) {
+            problems.add("the checkpoint's " + closureMethod.describe() + " state does not fit: " + ex.getMessage());
+        }
     }
 }

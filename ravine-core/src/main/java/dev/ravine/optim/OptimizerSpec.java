@@ -38,6 +38,12 @@ public record OptimizerSpec(String name, String description, Map<String, Object>
             return (long) d;
         }
 
+        public String string(String key) {
+            Object v = values.get(key);
+            if (v instanceof String str) return str;
+            throw new IllegalArgumentException(optimizer + " option '" + key + "' must be a name, got " + v);
+        }
+
         public boolean bool(String key) {
             Object v = values.get(key);
             if (v instanceof Boolean b) return b;

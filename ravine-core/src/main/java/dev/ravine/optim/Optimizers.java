@@ -168,7 +168,27 @@ public final class Optimizers {
                             new AdaptiveGains(o.number("gain_increment"), o.number("gain_decay"), o.number("min_gain"), o.number("max_gain")))),
             new OptimizerSpec("momentum_ramp", "SGD whose momentum rises linearly from initial_momentum to momentum over ramp_steps",
                     opts("lr", 0.01, "initial_momentum", 0.5, "momentum", 0.9, "ramp_steps", 1000, "weight_decay", 0.0),
-                    (p, o) -> momentumRamp(p, o.number("lr"), o.number("initial_momentum"), o.number("momentum"), o.integer("ramp_steps"), o.number("weight_decay"))));
+                    (p, o) -> momentumRamp(p, o.number("lr"), o.number("initial_momentum"), o.number("momentum"), o.integer("ramp_steps"), o.number("weight_decay"))),
+            new OptimizerSpec("lbfgs", "L-BFGS (Liu and Nocedal, 1989) as torch.optim.LBFGS; for full-batch problems (batch_size >= the training set)",
+                    opts("lr", 1.0, "max_iter", 20, "max_eval", 0, "tolerance_grad", 1e-7, "tolerance_change", 1e-9, "history_size", 100,
+                            "line_search_fn", "none"),
+                    (p, o) -> lbfgs(p, o)));
+
+    /**
+     * torch.optim.LBFGS(lr 1, max_iter 20, max_eval max_iter * 5 / 4 (given as 0), tolerance_grad 1e-7, tolerance_change
+     * 1e-9, history_size 100, line_search_fn none | strong_wolfe); its steps take a closure ({@link Optimizer#step(java.util.function.Supplier)}).
+     */
+    private static Optimizer lbfgs(Map<String, Tensor> params, OptimizerSpec.Options o) {
+        long maxEval = o.integer("max_eval");
+        String lineSearch = o.string("line_search_fn");
+        if (!lineSearch.equals("none") && !lineSearch.equals("strong_wolfe")) {
+            throw new IllegalArgumentException("lbfgs option 'line_search_fn' must be none or strong_wolfe, got " + lineSearch);
+        }
+        Lbfgs method = new Lbfgs(List.copyOf(params.values()), o.number("lr"), Math.toIntExact(o.integer("max_iter")),
+                maxEval == 0 ? -1 : Math.toIntExact(maxEval), o.number("tolerance_grad"), o.number("tolerance_change"),
+                Math.toIntExact(o.integer("history_size")), lineSearch);
+        return new Optimizer(params, method);
+    }
 
     /** The registered names, in registry order. */
     public static List<String> names() {

@@ -213,6 +213,7 @@ public final class Trainer {
     private StepOutcome step(Batch loaded) {
         Batch batch = loaded;
         for (StepHook hook : stepHooks) batch = hook.beforeForward(this, batch, epoch);
+        if (optimizer.needsClosure()) return closureStep(batch);
         Tensor output;
         double value;
         try {
@@ -228,6 +229,53 @@ public final class Trainer {
         for (TrainingListener listener : listeners) listener.onGradients(this, optimizer.stepCount() + 1);
         optimizer.step();
         return new StepOutcome(value, loss.isClassification() ? countCorrect(output, batch.labels()) : 0);
+    }
+
+    /** Thrown out of a closure whose first loss is not finite, so the method never steps on it. */
+    private static final class NonFiniteFirstLoss extends RuntimeException {
+        final double loss;
+
+        NonFiniteFirstLoss(double loss) {
+            super(null, null, false, false);
+            this.loss = loss;
+        }
+    }
+
+    /**
+     * A step of a method that re-evaluates the loss (L-BFGS): the closure runs the forward and backward pass on the
+     * same (already transformed) batch as often as the method asks. The first evaluation is the step's reported loss
+     * and accuracy, its step hooks' afterBackward runs as for a one-gradient step, and its gradients are the ones
+     * listeners see; later evaluations are plain loss and gradient evaluations for the line search.
+     */
+    private StepOutcome closureStep(Batch batch) {
+        Tensor[] firstOutput = new Tensor[1];
+        long nextStep = optimizer.stepCount() + 1;
+        double value;
+        try {
+            value = optimizer.step(() -> {
+                Tensor output = model.call(batch.inputs());
+                Tensor l = loss.compute(output, batch.targets());
+                boolean first = firstOutput[0] == null;
+                if (!first) {
+                    optimizer.zeroGrad();
+                    l.backward();
+                    return l;
+                }
+                firstOutput[0] = output;
+                try {
+                    if (!Double.isFinite(l.item())) throw new NonFiniteFirstLoss(l.item());
+                    optimizer.zeroGrad();
+                    l.backward();
+                } finally {
+                    for (StepHook hook : stepHooks) hook.afterBackward(this);
+                }
+                for (TrainingListener listener : listeners) listener.onGradients(this, nextStep);
+                return l;
+            });
+        } catch (NonFiniteFirstLoss e) {
+            return new StepOutcome(e.loss, 0);
+        }
+        return new StepOutcome(value, loss.isClassification() ? countCorrect(firstOutput[0], batch.labels()) : 0);
     }
 
     private static int countCorrect(Tensor logits, int[] labels) {

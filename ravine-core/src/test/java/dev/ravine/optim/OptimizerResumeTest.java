@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OptimizerResumeTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        for (String name : Optimizers.names()) out.add(Arguments.of(name, Map.of()));
+        // L-BFGS steps with a closure; its resume is checked in LbfgsTest and, through checkpoint files, in ResumeEveryOptimizerTest.
+        for (String name : Optimizers.names()) if (!name.equals("lbfgs")) out.add(Arguments.of(name, Map.of()));
         out.add(Arguments.of("sgd", Map.of("momentum", 0.9, "nesterov", true, "weight_decay", 0.01)));
         out.add(Arguments.of("adam", Map.of("amsgrad", true)));
         out.add(Arguments.of("adamw", Map.of("amsgrad", true)));

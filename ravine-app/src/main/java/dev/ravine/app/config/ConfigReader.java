@@ -116,11 +116,28 @@ public final class ConfigReader {
             problems.add("schedule", "reduce_on_plateau cannot be combined with param_groups yet; use another schedule or remove "
                     + "param_groups", root.origin());
         }
+        if (optimizer != null && optimizer.name().equals("lbfgs")) closureOptimizerLimits(schedule, toolbox, root.origin());
         problems.throwIfAny();
         String fileName = file.getFileName().toString();
         String name = fileName.replaceFirst("\\.(ya?ml)$", "");
         DoctorConfig doctor = DoctorConfig.read(top);
         return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training, schedule, toolbox, doctor);
+    }
+
+    /**
+     * L-BFGS finds its own step lengths inside a step (several loss evaluations), so the chain-based parts of the
+     * toolbox, which act on one gradient per step, do not apply to it; torch users would not combine them either.
+     */
+    private void closureOptimizerLimits(ScheduleConfig schedule, ToolboxConfig toolbox, Origin origin) {
+        if (schedule != null) {
+            problems.add("schedule", "lbfgs chooses its step lengths itself (lr, line_search_fn); remove the schedule", origin);
+        }
+        if (toolbox.clipKind() != null) {
+            problems.add("clip", "lbfgs evaluates the loss several times per step, so gradient clipping does not apply; remove clip", origin);
+        }
+        if (!toolbox.groups().isEmpty()) {
+            problems.add("param_groups", "lbfgs has one learning rate for all parameters; remove param_groups", origin);
+        }
     }
 
     // ------------------------------------------------------------------ data
@@ -316,6 +333,7 @@ public final class ConfigReader {
             String key = e.getKey();
             Object d = e.getValue();
             if (d instanceof Boolean b) options.put(key, s.bool(key, b));
+            else if (d instanceof String str) options.put(key, s.string(key, str));
             else if (d instanceof Integer i) options.put(key, s.integer(key, i, 0));
             else if (d instanceof List<?> l) {
                 double[] pair = s.numbers(key, new double[] {((Number) l.get(0)).doubleValue(), ((Number) l.get(1)).doubleValue()}, 2,

@@ -76,4 +76,21 @@ class OptimizerConfigTest {
         e = assertThrows(ConfigException.class, () -> read("optimizer: {name: rprop, etas: [1.5, 1.2]}"));
         assertTrue(e.getMessage().contains("eta_minus"), e.getMessage());
     }
+
+    @Test
+    void lbfgsReadsTorchOptionsAndRejectsWhatCannotApplyToIt() throws IOException {
+        RunConfig c = read("optimizer: {name: lbfgs, history_size: 10, line_search_fn: strong_wolfe}");
+        assertEquals("strong_wolfe", c.optimizer().options().get("line_search_fn"));
+        assertEquals(10, c.optimizer().options().get("history_size"));
+        assertEquals(1.0, c.optimizer().lr());
+        Optimizer opt = c.optimizer().create(Map.of("w", Tensor.zeros(2).requiresGrad(true)));
+        assertTrue(opt.needsClosure() && opt.describe().contains("history_size=10") && opt.describe().contains("strong_wolfe"), opt.describe());
+        RunConfig again = read(ConfigWriter.write(c, List.of()).lines().filter(l -> l.startsWith("optimizer:")).findFirst().orElseThrow());
+        assertEquals(c.optimizer().options(), again.optimizer().options());
+
+        ConfigException e = assertThrows(ConfigException.class, () -> read("optimizer: {name: lbfgs, line_search_fn: backtracking}"));
+        assertTrue(e.getMessage().contains("none or strong_wolfe"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> read("optimizer: {name: lbfgs}\nschedule: {name: exponential, gamma: 0.9}\nclip: {value: 1}"));
+        assertTrue(e.getMessage().contains("remove the schedule") && e.getMessage().contains("remove clip"), e.getMessage());
+    }
 }
