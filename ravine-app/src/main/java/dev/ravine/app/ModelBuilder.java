@@ -7,6 +7,9 @@ import dev.ravine.init.Initializer;
 import dev.ravine.nn.Activation;
 import dev.ravine.nn.AvgPool2d;
 import dev.ravine.nn.BatchNorm;
+import dev.ravine.nn.BatchRenorm;
+import dev.ravine.nn.InstanceNorm;
+import dev.ravine.nn.RenormSchedule;
 import dev.ravine.nn.Conv2d;
 import dev.ravine.nn.Dropout;
 import dev.ravine.nn.Flatten;
@@ -92,7 +95,8 @@ public final class ModelBuilder {
                 case LINEAR -> {
                     int inFeatures = c.integer("in") != null ? c.integer("in") : last(in);
                     resolved = c.with("in", inFeatures);
-                    yield new Linear(inFeatures, c.integer("out"), c.flag("bias"), rng, Initializer.byName(c.text("init")));
+                    yield new Linear(inFeatures, c.integer("out"), c.flag("bias"), rng, Initializer.byName(c.text("init")),
+                            WeightForms.of(c));
                 }
                 case CONV2D -> {
                     if (c.integer("in") == null && in.length != 3) {
@@ -102,7 +106,7 @@ public final class ModelBuilder {
                     int channels = c.integer("in") != null ? c.integer("in") : in[0];
                     resolved = c.with("in", channels);
                     yield new Conv2d(channels, c.integer("out"), c.integer("kernel"), c.integer("stride"), c.integer("padding"),
-                            c.flag("bias"), rng, Initializer.byName(c.text("init")));
+                            c.flag("bias"), rng, Initializer.byName(c.text("init")), WeightForms.of(c));
                 }
                 case MAXPOOL, AVGPOOL -> {
                     int kernel = c.integer("kernel");
@@ -114,6 +118,20 @@ public final class ModelBuilder {
                 // [features] or [channels, length] is batchnorm1d, [channels, height, width] batchnorm2d, as in torch.nn
                 case BATCHNORM -> in.length == 3 ? BatchNorm.of2d(in[0], c.number("eps"), c.number("momentum"))
                         : BatchNorm.of1d(in[0], c.number("eps"), c.number("momentum"));
+                case BATCHRENORM -> {
+                    var schedule = new RenormSchedule(c.number("r_max"), c.number("d_max"), c.integer("warmup_steps"),
+                            c.integer("r_max_steps"), c.integer("d_max_steps"));
+                    yield in.length == 3 ? BatchRenorm.of2d(in[0], c.number("eps"), c.number("momentum"), schedule)
+                            : BatchRenorm.of1d(in[0], c.number("eps"), c.number("momentum"), schedule);
+                }
+                // [channels, length] is instancenorm1d, [channels, height, width] instancenorm2d, as in torch.nn
+                case INSTANCENORM -> {
+                    if (in.length != 2 && in.length != 3) {
+                        throw error(c, "expects an input [channels, length] or [channels, height, width], got " + Shape.str(in), null);
+                    }
+                    yield new InstanceNorm(in[0], in.length - 1, c.number("eps"), c.number("momentum"),
+                            c.flag("affine"), c.flag("track_running_stats"));
+                }
                 // normalizes over the whole sample (all of its axes)
                 case LAYERNORM -> new LayerNorm(in, c.number("eps"));
                 case GROUPNORM -> new GroupNorm(c.integer("groups"), in[0], c.number("eps"));

@@ -9,12 +9,22 @@ import dev.ravine.tensor.Shape;
 import dev.ravine.tensor.Tensor;
 import dev.ravine.tensor.TensorShapeException;
 
-/** 2-D convolution (cross-correlation, as PyTorch), weight [out, in, kh, kw], with stride and zero padding. */
+/**
+ * 2-D convolution (cross-correlation, as PyTorch), weight [out, in, kh, kw], with stride and zero padding. The weight
+ * is the parameter {@code weight}, or computed from a weight-normalized or spectrally normalized form
+ * ({@link WeightForm}; spectral norm views the weight as the matrix [out, in * kh * kw], as torch does).
+ */
 public final class Conv2d extends Module {
     private final int inChannels, outChannels, kernel, stride, padding;
-    private final Tensor weight, bias;
+    private final LayerWeight weight;
+    private final Tensor bias;
 
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, boolean withBias, Rng rng, Initializer init) {
+        this(inChannels, outChannels, kernel, stride, padding, withBias, rng, init, WeightForm.PLAIN);
+    }
+
+    public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, boolean withBias, Rng rng, Initializer init,
+            WeightForm form) {
         if (inChannels <= 0 || outChannels <= 0 || kernel <= 0 || stride <= 0 || padding < 0) {
             throw new IllegalArgumentException("conv2d needs positive channels/kernel/stride and padding >= 0, got in=" + inChannels
                     + " out=" + outChannels + " kernel=" + kernel + " stride=" + stride + " padding=" + padding);
@@ -24,9 +34,10 @@ public final class Conv2d extends Module {
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
-        weight = registerParameter("weight", Tensor.zeros(outChannels, inChannels, kernel, kernel));
-        if (init == null) Init.pytorchDefaultWeight(weight, rng);
-        else init.initialize(weight, rng);
+        Tensor initial = Tensor.zeros(outChannels, inChannels, kernel, kernel);
+        if (init == null) Init.pytorchDefaultWeight(initial, rng);
+        else init.initialize(initial, rng);
+        weight = LayerWeight.create(form, this, initial, rng);
         if (withBias) {
             bias = registerParameter("bias", Tensor.zeros(outChannels));
             Init.pytorchDefaultBias(bias, inChannels * kernel * kernel, rng);
@@ -35,13 +46,18 @@ public final class Conv2d extends Module {
         }
     }
 
+    /** The weight applied in eval mode: the parameter itself when plain, else computed from the stored form. */
     public Tensor weight() {
-        return weight;
+        return weight.compute(false);
+    }
+
+    public WeightForm weightForm() {
+        return weight.form();
     }
 
     @Override
     protected Tensor forward(Tensor x) {
-        return Functional.conv2d(x, weight, bias, stride, stride, padding, padding);
+        return Functional.conv2d(x, weight.compute(isTraining()), bias, stride, stride, padding, padding);
     }
 
     @Override

@@ -7,10 +7,14 @@ import dev.ravine.tensor.Shape;
 import dev.ravine.tensor.Tensor;
 import dev.ravine.tensor.TensorShapeException;
 
-/** y = x W^T + b, with W [out, in] (PyTorch's layout and default initialization). */
+/**
+ * y = x W^T + b, with W [out, in] (PyTorch's layout and default initialization). W is the parameter {@code weight},
+ * or computed from a weight-normalized or spectrally normalized form ({@link WeightForm}).
+ */
 public final class Linear extends Module {
     private final int inFeatures, outFeatures;
-    private final Tensor weight, bias;
+    private final LayerWeight weight;
+    private final Tensor bias;
 
     public Linear(int inFeatures, int outFeatures, boolean withBias, Rng rng) {
         this(inFeatures, outFeatures, withBias, rng, null);
@@ -18,14 +22,23 @@ public final class Linear extends Module {
 
     /** @param init the weight initializer, or null for PyTorch's default */
     public Linear(int inFeatures, int outFeatures, boolean withBias, Rng rng, Initializer init) {
+        this(inFeatures, outFeatures, withBias, rng, init, WeightForm.PLAIN);
+    }
+
+    /**
+     * @param init the initializer of the weight (before it is reparametrized), or null for PyTorch's default
+     * @param form how the applied weight is computed from the trained parameters
+     */
+    public Linear(int inFeatures, int outFeatures, boolean withBias, Rng rng, Initializer init, WeightForm form) {
         if (inFeatures <= 0 || outFeatures <= 0) {
             throw new IllegalArgumentException("linear needs positive sizes, got in=" + inFeatures + " out=" + outFeatures);
         }
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
-        weight = registerParameter("weight", Tensor.zeros(outFeatures, inFeatures));
-        if (init == null) Init.pytorchDefaultWeight(weight, rng);
-        else init.initialize(weight, rng);
+        Tensor initial = Tensor.zeros(outFeatures, inFeatures);
+        if (init == null) Init.pytorchDefaultWeight(initial, rng);
+        else init.initialize(initial, rng);
+        weight = LayerWeight.create(form, this, initial, rng);
         if (withBias) {
             bias = registerParameter("bias", Tensor.zeros(outFeatures));
             Init.pytorchDefaultBias(bias, inFeatures, rng);
@@ -34,8 +47,16 @@ public final class Linear extends Module {
         }
     }
 
+    /**
+     * The weight applied in eval mode: the trained parameter itself for {@link WeightForm#PLAIN} (edits to it change
+     * the layer), otherwise computed from the stored form (with its autograd history).
+     */
     public Tensor weight() {
-        return weight;
+        return weight.compute(false);
+    }
+
+    public WeightForm weightForm() {
+        return weight.form();
     }
 
     public Tensor bias() {
@@ -47,7 +68,7 @@ public final class Linear extends Module {
         if (x.size(-1) != inFeatures) {
             throw new TensorShapeException("linear expects " + inFeatures + " inputs, got " + x.size(-1) + " (input shape " + Shape.str(x.shape()) + ")");
         }
-        Tensor y = x.matmul(weight.transpose(0, 1));
+        Tensor y = x.matmul(weight.compute(isTraining()).transpose(0, 1));
         return bias == null ? y : y.add(bias);
     }
 
