@@ -91,7 +91,7 @@ class TrainEvalEndToEndTest {
         assertEquals("checkpoints/step-000000008.ckpt", summary.get("checkpoint").asText());
 
         String resolved = Files.readString(run.resolve("config.yaml"));
-        assertTrue(resolved.contains("- linear: {out: 32, in: 784, bias: true, init: default}"), resolved);
+        assertTrue(resolved.contains("- linear: {out: 32, in: 784, bias: true, init: default"), resolved);
         assertTrue(resolved.contains("checkpoint_every: 4"), resolved);
         assertTrue(Files.exists(run.resolve("normalizer.json")));
 
