@@ -54,6 +54,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "COL", description = "the label column of a csv file (default: the run's data.label)")
     String label;
 
+    @Option(names = "--split", paramLabel = "train|validation|test",
+            description = "evaluate on a part of the run's own data, read, subset and split as in training (train: the clean "
+                    + "training samples, without augmentation or noise); instead of --data")
+    String split;
+
     @Override
     public Integer call() {
         RunDirectory run = RunDirectory.of(target);
@@ -66,12 +71,12 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private int evaluate(RunDirectory run, RunConfig config) {
-        PrintWriter out = spec.commandLine().getOut();
         Path checkpointFile = Files.isRegularFile(target) ? target : Trainer.latestCheckpoint(run.checkpoints());
         if (checkpointFile == null) {
             throw new CheckpointException("run " + run.display(main.workingDir()) + " has no checkpoint in checkpoints/ (did its "
                     + "training end before the first epoch?); nothing to evaluate");
         }
+        if (split != null) return evaluate(run, config, checkpointFile, RunSplit.of(config, split, data != null), "the run's " + split + " data");
         DataSource source = data != null ? parseSource(data) : config.data().test();
         if (source == null) {
             throw new ConfigException("the run has no test set; give the data to evaluate on with --data idx:PREFIX or --data csv:FILE");
@@ -84,13 +89,17 @@ final class EvalCommand implements Callable<Integer> {
         boolean regression = ModelDataCheck.isRegression(config.loss());
         Dataset raw = RunData.read(source, "evaluation", column, regression);
         ModelDataCheck.requireInput(config, raw);
-        int[] input = config.model().input() != null ? config.model().input() : raw.sampleShape();
+        Normalizer normalizer = NormalizerFile.read(run.normalizer());
+        return evaluate(run, config, checkpointFile, normalizer.apply(raw), source + " (normalize " + normalizer.kind().id() + ")");
+    }
+
+    /** Prints the loss and accuracy of the checkpoint's model on {@code dataset} (already normalized). */
+    private int evaluate(RunDirectory run, RunConfig config, Path checkpointFile, Dataset dataset, String described) {
+        PrintWriter out = spec.commandLine().getOut();
+        int[] input = config.model().input() != null ? config.model().input() : dataset.sampleShape();
         Rng rng = new Rng(config.seed());
         BuiltModel model = ModelBuilder.build(config.model().layers(), input, rng);
-        ModelDataCheck.requireFits(config, model, raw, raw.isClassification() ? raw.numClasses() : 0);
-        Normalizer normalizer = NormalizerFile.read(run.normalizer());
-        Dataset dataset = normalizer.apply(raw);
-
+        ModelDataCheck.requireFits(config, model, dataset, dataset.isClassification() ? dataset.numClasses() : 0);
         Checkpoint checkpoint = CheckpointFile.read(checkpointFile);
         checkpoint.restoreModel(model.network());
         Loss loss = Loss.byName(config.loss());
@@ -103,8 +112,7 @@ final class EvalCommand implements Callable<Integer> {
                 : "epoch " + (checkpoint.epoch() + 1) + ", batch " + checkpoint.batchInEpoch();
         out.println("checkpoint: " + TextFormat.path(checkpointFile, main.workingDir()) + " (step " + checkpoint.step() + ", "
                 + position + ")");
-        out.println("data:       " + source + " (" + TextFormat.count(e.samples()) + " samples, normalize "
-                + normalizer.kind().id() + ")");
+        out.println("data:       " + described + ", " + TextFormat.count(e.samples()) + " samples");
         String accuracy = Double.isNaN(e.accuracy()) ? ""
                 : "  accuracy " + TextFormat.percent(e.accuracy()) + " (" + Math.round(e.accuracy() * e.samples()) + "/" + e.samples()
                 + " correct)";

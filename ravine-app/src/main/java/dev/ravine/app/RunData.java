@@ -20,7 +20,7 @@ import java.util.Arrays;
 public record RunData(Dataset train, Dataset validation, Dataset test, Normalizer normalizer) {
 
     public static RunData load(DataConfig config, boolean regression, long seed) {
-        Dataset all = read(config.train(), "train", config.label(), regression);
+        Dataset all = TrainSubset.first(read(config.train(), "train", config.label(), regression), config.trainSubset(), config.train());
         Dataset train = all;
         Dataset validation = null;
         if (config.validation() != null) {

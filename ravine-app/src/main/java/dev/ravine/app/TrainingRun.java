@@ -19,6 +19,7 @@ import dev.ravine.nn.loss.Loss;
 import dev.ravine.optim.Optimizer;
 import dev.ravine.tensor.Rng;
 import dev.ravine.train.EarlyStopping;
+import dev.ravine.train.StepHook;
 import dev.ravine.train.Evaluation;
 import dev.ravine.train.Trainer;
 import dev.ravine.train.TrainingOptions;
@@ -99,6 +100,7 @@ public final class TrainingRun {
                 : config.schedule().create(unscheduled, model.network().namedParameters(), trainLoader.batchesPerEpoch());
         Optimizer optimizer = config.toolbox().withConstraints(scheduled.optimizer());
         EarlyStopping earlyStopping = t.earlyStopping() == null ? null : t.earlyStopping().create();
+        List<StepHook> stepHooks = StepHooks.of(config, data);
 
         RunDirectory run = RunDirectory.create(request.out(), request.workingDir(),
                 request.runName() != null ? request.runName() : config.name(), LocalDateTime.now());
@@ -115,6 +117,7 @@ public final class TrainingRun {
 
         TrainingOptions options = new TrainingOptions(t.epochs(), run.checkpoints(), t.checkpointEvery(), t.keepCheckpoints());
         Trainer trainer = new Trainer(model.network(), loss, optimizer, rng, options);
+        stepHooks.forEach(trainer::addStepHook);
         ProgressBar progress = new ProgressBar(out, request.interactive(), t.epochs());
         try (StopOnInterrupt stop = new StopOnInterrupt(); RunStore store = RunStore.create(run.database())) {
             store.putMeta(startMeta(config, data, model, threads, started));

@@ -23,7 +23,8 @@ import java.util.Map;
  * <p>The schema (defaults in parentheses):
  * <pre>
  * seed (0)
- * data: train (required), validation, test, validation_split (0), label (csv only), normalize (none), shuffle (true)
+ * data: train (required), validation, test, validation_split (0), label (csv only), normalize (none), shuffle (true),
+ *       train_subset (all), augment (none; see {@link AugmentConfig})
  * model: input (from the data), layers (required; see {@link LayerKind})
  * loss (cross_entropy)
  * optimizer: name (required: one of OptimizerConfig.NAMES), and torch.optim's options and defaults for it
@@ -32,12 +33,14 @@ import java.util.Map;
  * clip, regularization, param_groups (none; see {@link ToolboxConfig})
  * schedule (none): name (see {@link ScheduleConfig}), torch.optim.lr_scheduler's options, interval (epoch | step)
  * doctor: enabled (true), every (10), repair (false), max_repairs (3) (see {@link DoctorConfig})
+ * adversarial (none; see {@link AdversarialConfig})
  * </pre>
  */
 public final class ConfigReader {
     static final List<String> TOP_KEYS = List.of("seed", "data", "model", "loss", "optimizer", "training", "schedule", "clip",
-            "regularization", "param_groups", "doctor");
-    static final List<String> DATA_KEYS = List.of("train", "validation", "test", "validation_split", "label", "normalize", "shuffle");
+            "regularization", "param_groups", "doctor", "adversarial");
+    static final List<String> DATA_KEYS = List.of("train", "validation", "test", "validation_split", "label", "normalize", "shuffle",
+            "train_subset", "augment");
     static final List<String> MODEL_KEYS = List.of("input", "layers");
     static final List<String> TRAINING_KEYS = List.of("epochs", "batch_size", "checkpoint_every", "drop_last", "threads", "keep_checkpoints",
             "early_stopping");
@@ -112,6 +115,7 @@ public final class ConfigReader {
         }
         ScheduleConfig schedule = ScheduleConfig.read(top);
         ToolboxConfig toolbox = ToolboxConfig.read(top, optimizer);
+        AdversarialConfig adversarial = AdversarialConfig.read(top);
         if (schedule != null && schedule.setting().name().equals("reduce_on_plateau") && !toolbox.groups().isEmpty()) {
             problems.add("schedule", "reduce_on_plateau cannot be combined with param_groups yet; use another schedule or remove "
                     + "param_groups", root.origin());
@@ -121,7 +125,8 @@ public final class ConfigReader {
         String fileName = file.getFileName().toString();
         String name = fileName.replaceFirst("\\.(ya?ml)$", "");
         DoctorConfig doctor = DoctorConfig.read(top);
-        return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training, schedule, toolbox, doctor);
+        return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training, schedule, toolbox, doctor,
+                adversarial);
     }
 
     /**
@@ -163,7 +168,10 @@ public final class ConfigReader {
         }
         String normalize = s.choice("normalize", "none", NORMALIZE_NAMES, "normalization");
         boolean shuffle = s.bool("shuffle", true);
-        return new DataConfig(train, validation, test, split, label, Normalizer.Kind.parse(normalize), shuffle, s.origin());
+        Integer subset = s.integer("train_subset", null, 1);
+        Section augment = s.section("augment");
+        return new DataConfig(train, validation, test, split, label, Normalizer.Kind.parse(normalize), shuffle, s.origin(), subset,
+                augment == null ? null : AugmentConfig.read(augment));
     }
 
     private DataSource source(Section s, String key) {

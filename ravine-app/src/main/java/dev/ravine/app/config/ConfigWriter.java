@@ -30,6 +30,8 @@ public final class ConfigWriter {
         y.append("  label: ").append(d.label() == null ? "null" : string(d.label())).append('\n');
         y.append("  normalize: ").append(d.normalize().id()).append('\n');
         y.append("  shuffle: ").append(d.shuffle()).append('\n');
+        if (d.trainSubset() != null) y.append("  train_subset: ").append(d.trainSubset()).append('\n');
+        if (d.augment() != null) y.append("  augment: ").append(d.augment().yaml()).append('\n');
 
         ModelConfig m = c.model();
         y.append("model:\n");
@@ -66,6 +68,7 @@ public final class ConfigWriter {
         if (c.schedule() != null) y.append(c.schedule().yaml());
         y.append(c.toolbox().yaml());
         y.append(c.doctor().yaml());
+        if (c.adversarial() != null) y.append(c.adversarial().yaml());
 
         TrainingConfig t = c.training();
         y.append("training:\n");

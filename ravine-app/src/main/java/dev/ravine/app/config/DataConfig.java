@@ -12,6 +12,13 @@ import dev.ravine.data.Normalizer;
  * @param label           the label column of csv sources, or null
  * @param normalize       the feature transform, fitted on the training part only
  * @param shuffle         a new sample order every epoch
+ * @param trainSubset     train on the first this many samples of {@code train} only (null: all of them)
+ * @param augment         random augmentation of the training images, or null
  */
 public record DataConfig(DataSource train, DataSource validation, DataSource test, double validationSplit, String label,
-                         Normalizer.Kind normalize, boolean shuffle, Origin origin) {}
+                         Normalizer.Kind normalize, boolean shuffle, Origin origin, Integer trainSubset, AugmentConfig augment) {
+    public DataConfig(DataSource train, DataSource validation, DataSource test, double validationSplit, String label,
+                      Normalizer.Kind normalize, boolean shuffle, Origin origin) {
+        this(train, validation, test, validationSplit, label, normalize, shuffle, origin, null, null);
+    }
+}

@@ -10,14 +10,21 @@ import java.nio.file.Path;
  * @param loss a name from {@code Loss.NAMES}
  * @param schedule the learning-rate schedule, or null for a constant lr
  * @param toolbox gradient clipping, regularization and parameter groups ({@link ToolboxConfig#NONE} when absent)
+ * @param adversarial adversarial training, or null
  */
 public record RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
                         OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule, ToolboxConfig toolbox,
-                        DoctorConfig doctor) {
+                        DoctorConfig doctor, AdversarialConfig adversarial) {
 
     public RunConfig {
         if (toolbox == null) toolbox = ToolboxConfig.NONE;
         if (doctor == null) doctor = DoctorConfig.DEFAULT;
+    }
+
+    public RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
+                     OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule, ToolboxConfig toolbox,
+                     DoctorConfig doctor) {
+        this(name, file, seed, data, model, loss, optimizer, training, schedule, toolbox, doctor, null);
     }
 
     public RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
@@ -31,10 +38,10 @@ public record RunConfig(String name, Path file, long seed, DataConfig data, Mode
     }
 
     public RunConfig withModel(ModelConfig resolved) {
-        return new RunConfig(name, file, seed, data, resolved, loss, optimizer, training, schedule, toolbox, doctor);
+        return new RunConfig(name, file, seed, data, resolved, loss, optimizer, training, schedule, toolbox, doctor, adversarial);
     }
 
     public RunConfig withTraining(TrainingConfig resolved) {
-        return new RunConfig(name, file, seed, data, model, loss, optimizer, resolved, schedule, toolbox, doctor);
+        return new RunConfig(name, file, seed, data, model, loss, optimizer, resolved, schedule, toolbox, doctor, adversarial);
     }
 }

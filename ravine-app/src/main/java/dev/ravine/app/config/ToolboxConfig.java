@@ -21,21 +21,23 @@ import java.util.Map;
  * The optional optimization-toolbox sections (see examples/README.md):
  * <pre>
  * clip: {value: 1.0} | {global_norm: 1.0, p: 2} | {layer_norm: 1.0}      (p: a number or inf; default 2)
- * regularization: {l1: 0, l1_proximal: 0, l2: 0, max_norm: null}
+ * regularization: {l1: 0, l1_proximal: 0, l2: 0, max_norm: null, input_noise: 0, weight_noise: 0}
  * param_groups: [{match: bias | norm | REGEX, lr: ..., weight_decay: ...}]
  * </pre>
  * Clipping is the first link of the chain (before momentum or Adam); l1 and l2 are loss terms on the weights (rank >= 2
  * parameters); l1_proximal and max_norm are post-update steps on the weights. A parameter belongs to the first group
  * whose {@code match} selects it (bias: names ending in "bias"; norm: other rank-1 parameters; otherwise a regular
- * expression found in the name); a group's lr and weight_decay default to the optimizer's.
+ * expression found in the name); a group's lr and weight_decay default to the optimizer's. input_noise and
+ * weight_noise are the standard deviations of Gaussian noise added to the training inputs and, for each step's
+ * forward and backward pass, to the weights ({@code GaussianInputNoise}, {@code WeightNoise}).
  *
  * @param clipKind null (no clipping), value, global_norm or layer_norm
  */
 public record ToolboxConfig(String clipKind, double clip, double clipP, double l1, double l1Proximal, double l2, Double maxNorm,
-                            List<Group> groups) {
+                            List<Group> groups, double inputNoise, double weightNoise) {
     public static final ToolboxConfig NONE = new ToolboxConfig(null, 0, 2, 0, 0, 0, null, List.of());
     static final List<String> CLIP_KEYS = List.of("value", "global_norm", "layer_norm", "p");
-    static final List<String> REGULARIZATION_KEYS = List.of("l1", "l1_proximal", "l2", "max_norm");
+    static final List<String> REGULARIZATION_KEYS = List.of("l1", "l1_proximal", "l2", "max_norm", "input_noise", "weight_noise");
     static final List<String> GROUP_KEYS = List.of("match", "lr", "weight_decay");
 
     /** A parameter group: null lr or weightDecay means the optimizer's. */
@@ -43,6 +45,11 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, double l
 
     public ToolboxConfig {
         groups = List.copyOf(groups);
+    }
+
+    public ToolboxConfig(String clipKind, double clip, double clipP, double l1, double l1Proximal, double l2, Double maxNorm,
+                         List<Group> groups) {
+        this(clipKind, clip, clipP, l1, l1Proximal, l2, maxNorm, groups, 0, 0);
     }
 
     public boolean isEmpty() {
@@ -126,7 +133,7 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, double l
                 else p = c.number("p", 2.0, v -> v > 0, "a number > 0 or inf");
             }
         }
-        double l1 = 0, l1p = 0, l2 = 0;
+        double l1 = 0, l1p = 0, l2 = 0, inputNoise = 0, weightNoise = 0;
         Double maxNorm = null;
         Section r = top.section("regularization");
         if (r != null) {
@@ -135,6 +142,8 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, double l
             l1p = r.number("l1_proximal", 0.0, v -> v >= 0, "a number >= 0");
             l2 = r.number("l2", 0.0, v -> v >= 0, "a number >= 0");
             maxNorm = r.number("max_norm", null, v -> v > 0, "a number > 0");
+            inputNoise = r.number("input_noise", 0.0, v -> v >= 0, "a standard deviation >= 0");
+            weightNoise = r.number("weight_noise", 0.0, v -> v >= 0, "a standard deviation >= 0");
         }
         List<Group> groups = new ArrayList<>();
         List<ConfigNode> items = top.list("param_groups");
@@ -167,7 +176,7 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, double l
                 groups.add(new Group(match, lr, wd));
             }
         }
-        return new ToolboxConfig(clipKind, clip, p, l1, l1p, l2, maxNorm, groups);
+        return new ToolboxConfig(clipKind, clip, p, l1, l1p, l2, maxNorm, groups, inputNoise, weightNoise);
     }
 
     /** The sections as YAML lines (nothing for NONE); reads back to an equal configuration. */
@@ -178,10 +187,12 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, double l
             if (clipKind.equals("global_norm")) y.append(", p: ").append(Double.isInfinite(clipP) ? "inf" : ConfigWriter.number(clipP));
             y.append("}\n");
         }
-        if (l1 != 0 || l1Proximal != 0 || l2 != 0 || maxNorm != null) {
+        if (l1 != 0 || l1Proximal != 0 || l2 != 0 || maxNorm != null || inputNoise != 0 || weightNoise != 0) {
             y.append("regularization: {l1: ").append(ConfigWriter.number(l1)).append(", l1_proximal: ").append(ConfigWriter.number(l1Proximal))
                     .append(", l2: ").append(ConfigWriter.number(l2));
             if (maxNorm != null) y.append(", max_norm: ").append(ConfigWriter.number(maxNorm));
+            if (inputNoise != 0) y.append(", input_noise: ").append(ConfigWriter.number(inputNoise));
+            if (weightNoise != 0) y.append(", weight_noise: ").append(ConfigWriter.number(weightNoise));
             y.append("}\n");
         }
         if (!groups.isEmpty()) {

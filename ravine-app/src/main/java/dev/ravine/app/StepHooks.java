@@ -1,0 +1,66 @@
+package dev.ravine.app;
+
+import dev.ravine.app.config.ConfigException;
+import dev.ravine.app.config.RunConfig;
+import dev.ravine.data.Dataset;
+import dev.ravine.data.GaussianInputNoise;
+import dev.ravine.tensor.Shape;
+import dev.ravine.train.StepHook;
+import dev.ravine.train.WeightNoise;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The step hooks a run's config asks for, in the order they act on a training step: augmentation
+ * ({@code data.augment}), then input noise ({@code regularization.input_noise}), then adversarial examples
+ * ({@code adversarial}, built from the augmented, noisy batch against the clean weights), then weight noise
+ * ({@code regularization.weight_noise}, for the step's own forward and backward pass only). Built before the run
+ * folder exists, so a config that cannot work (augmentation of non-image data) fails first.
+ */
+final class StepHooks {
+    private StepHooks() {}
+
+    static List<StepHook> of(RunConfig config, RunData data) {
+        List<StepHook> hooks = new ArrayList<>();
+        long seed = config.seed();
+        if (config.data().augment() != null) {
+            hooks.add(StepHook.of(config.data().augment().create(blackPixel(data), seed)));
+        }
+        if (config.toolbox().inputNoise() > 0) hooks.add(StepHook.of(new GaussianInputNoise(config.toolbox().inputNoise(), seed)));
+        if (config.adversarial() != null) {
+            float[] range = range(data.train().features());
+            hooks.add(config.adversarial().create(range[0], range[1], seed));
+        }
+        if (config.toolbox().weightNoise() > 0) hooks.add(new WeightNoise(config.toolbox().weightNoise(), seed));
+        return hooks;
+    }
+
+    /**
+     * What a black (0) pixel of each channel becomes after the run's normalizer: the value augmentation pads with,
+     * so a shifted or turned image has background, not grey, at its border.
+     */
+    private static float[] blackPixel(RunData data) {
+        int[] shape = data.train().sampleShape();
+        if (shape.length != 3) {
+            throw new ConfigException("data.augment works on images [channels, height, width], but the training samples have shape "
+                    + Shape.str(shape) + "; remove data.augment for this data");
+        }
+        int plane = shape[1] * shape[2];
+        Dataset black = Dataset.classification(new float[shape[0] * plane], shape, new int[] {0}, 1);
+        float[] normalized = data.normalizer().apply(black).features();
+        float[] fill = new float[shape[0]];
+        for (int c = 0; c < fill.length; c++) fill[c] = normalized[c * plane];
+        return fill;
+    }
+
+    /** The smallest and largest normalized training value: adversarial examples are kept inside this range. */
+    private static float[] range(float[] features) {
+        float low = Float.POSITIVE_INFINITY, high = Float.NEGATIVE_INFINITY;
+        for (float v : features) {
+            low = Math.min(low, v);
+            high = Math.max(high, v);
+        }
+        if (!(low < high)) high = low + 1; // a constant data set: any range that contains it
+        return new float[] {low, high};
+    }
+}
