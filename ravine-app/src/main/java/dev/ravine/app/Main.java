@@ -1,6 +1,7 @@
 package dev.ravine.app;
 
 import dev.ravine.app.config.ConfigException;
+import dev.ravine.app.report.ReportException;
 import dev.ravine.data.DataFormatException;
 import dev.ravine.io.CheckpointException;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ravine", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Trains neural networks on the JVM from a YAML config and keeps each run in a folder.",
-        subcommands = {TrainCommand.class, EvalCommand.class, EnsembleCommand.class, DoctorCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, EvalCommand.class, EnsembleCommand.class, DoctorCommand.class, ReportCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  internal error (a bug: the stack trace is printed)",
                   "  2  bad input: config, arguments, data, shapes, checkpoint",
@@ -87,7 +89,8 @@ public final class Main implements Callable<Integer> {
     static boolean isBadInput(Throwable t) {
         return t instanceof ConfigException || t instanceof DataFormatException || t instanceof CheckpointException
                 || t instanceof IllegalArgumentException // TensorShapeException and the core's argument checks
-                || t instanceof UncheckedIOException || t instanceof IOException || t instanceof RunStoreException;
+                || t instanceof UncheckedIOException || t instanceof IOException || t instanceof RunStoreException
+                || t instanceof ReportException;
     }
 
     private static int handleFailure(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {

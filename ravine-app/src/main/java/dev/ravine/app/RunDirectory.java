@@ -18,6 +18,7 @@ import java.util.stream.Stream;
  * run.db            SQLite: steps, epochs, meta
  * checkpoints/      step-NNNNNNNNN.ckpt, the newest few
  * summary.json      the outcome, written when the run ends
+ * report.html       charts, findings and repairs in one self-contained page, written when the run ends
  * </pre>
  */
 public record RunDirectory(Path root) {
@@ -94,6 +95,10 @@ public record RunDirectory(Path root) {
 
     public Path summary() {
         return root.resolve("summary.json");
+    }
+
+    public Path report() {
+        return root.resolve(dev.ravine.app.report.RunReport.FILE_NAME);
     }
 
     /** The path as the user would type it from {@code workingDir}. */

@@ -4,32 +4,32 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** How the command writes numbers, rates and durations, the same way in every line it prints. */
-final class TextFormat {
+public final class TextFormat {
     private TextFormat() {}
 
     /** 1234567 as "1,234,567". */
-    static String count(long n) {
+    public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
     /** A loss: 4 decimals, or "nan"/"inf". */
-    static String loss(double v) {
+    public static String loss(double v) {
         if (Double.isNaN(v)) return "nan";
         if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
         return Math.abs(v) >= 1e5 ? String.format(Locale.ROOT, "%.3e", v) : String.format(Locale.ROOT, "%.4f", v);
     }
 
     /** A fraction as a percentage "97.25%", or "-" when there is none. */
-    static String percent(double fraction) {
+    public static String percent(double fraction) {
         return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.2f%%", 100 * fraction) : "-";
     }
 
-    static String rate(double perSecond) {
+    public static String rate(double perSecond) {
         return Double.isFinite(perSecond) ? count(Math.round(perSecond)) : "-";
     }
 
     /** Seconds as "12.3 s" below a minute, else "4:05" or "1:02:03". */
-    static String duration(double seconds) {
+    public static String duration(double seconds) {
         if (!Double.isFinite(seconds) || seconds < 0) return "-";
         if (seconds < 60) return String.format(Locale.ROOT, "%.1f s", seconds);
         long s = Math.round(seconds);
@@ -38,7 +38,7 @@ final class TextFormat {
     }
 
     /** A path as the user would type it from {@code workingDir}: relative below it, absolute elsewhere. */
-    static String path(Path p, Path workingDir) {
+    public static String path(Path p, Path workingDir) {
         Path abs = p.toAbsolutePath().normalize();
         Path wd = workingDir.toAbsolutePath().normalize();
         return abs.startsWith(wd) && !abs.equals(wd) ? wd.relativize(abs).toString() : abs.toString();

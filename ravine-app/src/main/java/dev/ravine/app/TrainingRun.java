@@ -8,6 +8,9 @@ import dev.ravine.doctor.repair.RepairPolicy;
 import dev.ravine.io.AtomicFile;
 
 import dev.ravine.app.config.ConfigException;
+import dev.ravine.app.report.RepairLosses;
+import dev.ravine.app.report.ReportData;
+import dev.ravine.app.report.RunReport;
 import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.ConfigWriter;
 import dev.ravine.app.config.RunConfig;
@@ -126,11 +129,12 @@ public final class TrainingRun {
             Doctor doctor = newDoctor(config, model, data.numClasses(), progress);
             doctor.instruments().onReading(store::putReading);
             RepairPolicy repair = config.doctor().enabled() && config.doctor().repair() ? newRepair(config, doctor, progress) : null;
+            RepairLosses repairLosses = new RepairLosses();
             trainer.addListener(store);
             if (config.doctor().enabled()) {
                 doctor.examineData(data.train(), trainLoader); // data_nan, data_scale, data_imbalance, data_unshuffled before step 1
                 trainer.addListener(doctor);
-                if (repair != null) trainer.addListener(repair);
+                if (repair != null) trainer.addListener(repairLosses).addListener(repair.onAction(repairLosses));
             }
             trainer.addListener(progress).addListener(stop);
             TrainingResult result;
@@ -155,6 +159,9 @@ public final class TrainingRun {
             store.putFindings(doctor.findings());
             writeSummary(run, summary);
             store.putMeta(endMeta(summary));
+            if (!repairLosses.isEmpty()) store.putMeta(Map.of(ReportData.REPAIR_LOSS_META, repairLosses.metaValue()));
+            store.flush(); // everything committed before the report reads run.db through its own connection
+            writeReport(run);
             printOutcome(result, test, runShown, checkpoint != null);
             int code = result.status() == TrainingStatus.DIVERGED ? ExitCode.DIVERGED
                     : stop.interrupted() ? ExitCode.INTERRUPTED : ExitCode.OK;
@@ -278,6 +285,19 @@ public final class TrainingRun {
             m.put("test_accuracy", Double.toString(s.test().accuracy()));
         }
         return m;
+    }
+
+    /**
+     * The run's report.html. The run itself is done and recorded by now, so a report that cannot be written is said
+     * on the terminal and leaves the exit code alone ({@code ravine report RUN_DIR} can write it again).
+     */
+    private void writeReport(RunDirectory run) {
+        try {
+            RunReport.write(run.root(), run.report());
+            out.println("report: " + TextFormat.path(run.report(), request.workingDir()));
+        } catch (RuntimeException e) {
+            out.println("report.html not written: " + e.getMessage() + " (try again with: ravine report " + run.display(request.workingDir()) + ")");
+        }
     }
 
     private static void writeSummary(RunDirectory run, Summary summary) {

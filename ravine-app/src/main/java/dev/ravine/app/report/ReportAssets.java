@@ -1,0 +1,56 @@
+package dev.ravine.app.report;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The script and style a report inlines, read from the classpath: uPlot (the chart library, from the
+ * {@code org.webjars.npm:uplot} webjar, MIT licence, kept with it in the page) and the report's own script and style.
+ * Inlined so that a report opens anywhere, offline, as one file.
+ */
+final class ReportAssets {
+    static final String UPLOT_VERSION = "1.6.30";
+    private static final String UPLOT = "META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/";
+
+    private ReportAssets() {}
+
+    static String uplotScript() {
+        return resource(UPLOT + "dist/uPlot.iife.min.js");
+    }
+
+    static String uplotStyle() {
+        return resource(UPLOT + "dist/uPlot.min.css");
+    }
+
+    static String uplotLicense() {
+        return resource(UPLOT + "LICENSE");
+    }
+
+    static String reportScript() {
+        return resource("dev/ravine/app/report/report.js");
+    }
+
+    static String reportStyle() {
+        return resource("dev/ravine/app/report/report.css");
+    }
+
+    /** A script inlined into a script element must not contain the text that would end the element early. */
+    static String requireInlinable(String name, String script) {
+        if (script.toLowerCase(java.util.Locale.ROOT).contains("</script")) {
+            throw new IllegalStateException(name + " contains </script and cannot be inlined");
+        }
+        return script;
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = ReportAssets.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("the report asset " + path + " is not on the classpath (is the uplot webjar a dependency?)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the report asset " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.ravine.app.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ravine.app.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report of a small real run (ravine train, 24 steps on synthetic data) opened in a real headless Chromium: no
+ * JavaScript error and no blank chart, read from the page's own self-check. Two broken variants (a script that throws,
+ * a chart whose data is gone) show that the check notices. Chromium is required: without it this test fails, unless
+ * RAVINE_SKIP_BROWSER=1 (or -Dravine.skipBrowser=true) says to skip it.
+ */
+class ReportBrowserTest {
+    private static final List<String> CHARTS = List.of("loss", "accuracy", "gradients", "updates", "sharpness", "activations");
+
+    @TempDir
+    static Path dir;
+
+    static HeadlessChromium chromium;
+    static Path run;
+
+    @BeforeAll
+    static void trainASmallRun() throws Exception {
+        boolean skip = "1".equals(System.getenv("RAVINE_SKIP_BROWSER")) || Boolean.getBoolean("ravine.skipBrowser");
+        Assumptions.assumeFalse(skip, "RAVINE_SKIP_BROWSER=1: the headless-browser test of report.html is skipped");
+        chromium = HeadlessChromium.find();
+        assertNotNull(chromium, "no Chromium found (chromium, chromium-browser or google-chrome on the PATH, or RAVINE_CHROMIUM): "
+                + "install it (apt-get install chromium) or set RAVINE_SKIP_BROWSER=1 to skip this test explicitly");
+
+        writeBlobs(dir.resolve("train.csv"), 240, 11);
+        Path config = dir.resolve("blobs.yaml");
+        Files.writeString(config, """
+                seed: 4
+                data:
+                  train: csv:train.csv
+                  validation_split: 0.2
+                  label: label
+                model:
+                  layers:
+                    - linear: {out: 16}
+                    - relu
+                    - linear: {out: 16}
+                    - tanh
+                    - linear: {out: 3}
+                loss: cross_entropy
+                optimizer: {name: sgd, lr: 0.1, momentum: 0.9}
+                doctor: {every: 2}
+                training: {epochs: 3, batch_size: 24}
+                """);
+        run = dir.resolve("run");
+        String out = command("train", config.toString(), "--out", run.toString());
+        assertTrue(Files.isRegularFile(run.resolve("report.html")), "ravine train writes report.html:\n" + out);
+        assertTrue(out.contains("report: "), out);
+    }
+
+    /** Three Gaussian blobs in 5 dimensions, labels in the last column. */
+    private static void writeBlobs(Path file, int rows, long seed) throws Exception {
+        Random r = new Random(seed);
+        StringBuilder csv = new StringBuilder("a,b,c,d,e,label\n");
+        for (int i = 0; i < rows; i++) {
+            int label = i % 3;
+            for (int d = 0; d < 5; d++) csv.append(String.format(java.util.Locale.ROOT, "%.4f,", 2.0 * ((label + d) % 3) + r.nextGaussian()));
+            csv.append(label).append('\n');
+        }
+        Files.writeString(file, csv);
+    }
+
+    private static String command(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            code = Main.run(args, o, o);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        return text;
+    }
+
+    /** The run's report, written again by {@code ravine report} after curvature readings were added to its run.db. */
+    private static Path reportWithCurvature() throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + run.resolve("run.db"))) {
+            db.createStatement().execute("CREATE TABLE IF NOT EXISTS curvature_readings(step INTEGER PRIMARY KEY, sharpness REAL, "
+                    + "threshold REAL, preconditioned_sharpness REAL, preconditioned_threshold REAL, hvps INTEGER)");
+            try (PreparedStatement s = db.prepareStatement("INSERT OR REPLACE INTO curvature_readings VALUES (?, ?, 38.0, NULL, NULL, 40)")) {
+                for (int step = 4; step <= 24; step += 4) {
+                    s.setLong(1, step);
+                    s.setDouble(2, 5.0 + step);
+                    s.executeUpdate();
+                }
+            }
+        }
+        Path file = dir.resolve("with-curvature.html");
+        command("report", run.toString(), "--out", file.toString());
+        return file;
+    }
+
+    /** Chart name -> "points=N painted=M" or "not measured", and the error lines, from the page's self-check. */
+    private record Check(Map<String, String> charts, List<String> errors, String text) {
+        static Check of(String status) {
+            Map<String, String> charts = new LinkedHashMap<>();
+            List<String> errors = new ArrayList<>();
+            for (String line : status.split("\n")) {
+                if (line.startsWith("chart ")) charts.put(line.substring(6, line.indexOf(':')), line.substring(line.indexOf(':') + 2));
+                if (line.startsWith("error: ")) errors.add(line);
+            }
+            return new Check(charts, errors, status);
+        }
+
+        int painted(String chart) {
+            Matcher m = Pattern.compile("points=(\\d+) painted=(\\d+)").matcher(charts.getOrDefault(chart, ""));
+            return m.matches() && Integer.parseInt(m.group(1)) > 0 ? Integer.parseInt(m.group(2)) : 0;
+        }
+    }
+
+    private Check open(Path page, String profile) throws Exception {
+        String status = HeadlessChromium.reportStatus(chromium.dumpDom(page, dir.resolve(profile)));
+        return Check.of(status);
+    }
+
+    @Test
+    void everyChartIsDrawnWithoutAScriptError() throws Exception {
+        Check check = open(reportWithCurvature(), "profile-curvature");
+        assertTrue(check.errors().isEmpty() && check.text().contains("errors: 0"), check.text());
+        assertEquals(CHARTS, List.copyOf(check.charts().keySet()), check.text());
+        for (String chart : CHARTS) assertTrue(check.painted(chart) > 0, "chart " + chart + " is blank:\n" + check.text());
+    }
+
+    @Test
+    void aThrowingScriptIsReported() throws Exception {
+        String html = Files.readString(run.resolve("report.html"));
+        Path broken = dir.resolve("throwing.html");
+        Files.writeString(broken, html.replace("</body>", "<script>throw new Error(\"injected failure\");</script>\n</body>"));
+        Check check = open(broken, "profile-throwing");
+        assertFalse(check.errors().isEmpty(), check.text());
+        assertTrue(check.errors().getFirst().contains("injected failure"), check.text());
+    }
+
+    @Test
+    void aChartWithNoDataIsSeenAsBlank() throws Exception {
+        String html = Files.readString(run.resolve("report.html"));
+        // The embedded training and validation losses replaced by nulls: the loss chart still has its steps, axes and
+        // grid, but no line.
+        String blanked = html;
+        for (String series : List.of("loss", "val_loss")) {
+            Matcher m = Pattern.compile("\"" + series + "\":\\[([^\\]]*)\\]").matcher(blanked);
+            assertTrue(m.find(), "the report embeds " + series);
+            String nulls = m.group(1).replaceAll("[^,]+", "null");
+            blanked = blanked.substring(0, m.start(1)) + nulls + blanked.substring(m.end(1));
+        }
+        Path blank = dir.resolve("blank.html");
+        Files.writeString(blank, blanked);
+        Check check = open(blank, "profile-blank");
+        assertTrue(check.charts().get("loss").startsWith("points=0 painted=0"), "an empty loss chart must not pass as drawn:\n" + check.text());
+        assertEquals(0, check.painted("loss"), check.text());
+        assertTrue(check.painted("accuracy") > 0, check.text());
+    }
+}
