@@ -24,6 +24,8 @@ import java.util.Map;
  * steps(step, epoch, batch, loss, accuracy, lr_scale)      one row per optimizer step; epoch and batch count from 1
  * epochs(epoch, step, train_loss, train_accuracy, val_loss, val_accuracy, seconds, samples_per_second)
  * meta(key, value)                                         the run's facts: config, seed, status, ...
+ * pretrain(layer, epoch, reconstruction_error, train_free_energy, held_out_free_energy, seconds)
+ *                                                          with {@code pretrain}: one row per RBM epoch
  * </pre>
  * Step rows are buffered and inserted in one transaction per {@value #FLUSH_ROWS} rows and at each epoch's end: a
  * commit forces the journal to disk, and one per step would cost more than a small model's step itself. NaN (no
@@ -186,6 +188,30 @@ public final class RunStore implements TrainingListener, AutoCloseable {
             db.commit();
         } catch (SQLException e) {
             throw new RunStoreException("cannot write findings to the run database: " + e.getMessage(), e);
+        }
+    }
+
+    /** One epoch of RBM pre-training of the linear layer {@code layer} (its module name, e.g. "1"). */
+    public void putPretrainEpoch(String layer, dev.ravine.pretrain.RbmEpoch e) {
+        try (Statement create = db.createStatement()) {
+            // made on first use, so runs without pretrain have no empty table
+            create.execute("CREATE TABLE IF NOT EXISTS pretrain(layer TEXT NOT NULL, epoch INTEGER NOT NULL, reconstruction_error REAL, "
+                    + "train_free_energy REAL, held_out_free_energy REAL, seconds REAL, PRIMARY KEY(layer, epoch))");
+        } catch (SQLException ex) {
+            throw new RunStoreException("cannot create the pretrain table in the run database: " + ex.getMessage(), ex);
+        }
+        try (PreparedStatement s = db.prepareStatement("INSERT OR REPLACE INTO pretrain VALUES (?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, layer);
+            s.setInt(2, e.epoch());
+            real(s, 3, e.reconstructionError());
+            real(s, 4, e.trainFreeEnergy());
+            real(s, 5, e.heldOutFreeEnergy());
+            real(s, 6, e.seconds());
+            s.executeUpdate();
+            db.commit();
+        } catch (SQLException ex) {
+            throw new RunStoreException("cannot write pre-training epoch " + e.epoch() + " of layer " + layer
+                    + " to the run database: " + ex.getMessage(), ex);
         }
     }
 

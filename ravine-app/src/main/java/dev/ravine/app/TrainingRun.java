@@ -88,6 +88,7 @@ public final class TrainingRun {
         ModelDataCheck.requireInput(config, data.train());
         if (model == null) model = ModelBuilder.build(config.model().layers(), data.train().sampleShape(), rng);
         ModelDataCheck.requireFits(config, model, data.train(), data.numClasses());
+        Pretraining.requireBlocks(config, model);
 
         DataLoader trainLoader = new DataLoader(data.train(), t.batchSize(), config.data().shuffle(), t.dropLast(), config.seed());
         requireBatches(trainLoader, t, model);
@@ -124,6 +125,7 @@ public final class TrainingRun {
         ProgressBar progress = new ProgressBar(out, request.interactive(), t.epochs());
         try (StopOnInterrupt stop = new StopOnInterrupt(); RunStore store = RunStore.create(run.database())) {
             store.putMeta(startMeta(config, data, model, threads, started));
+            Pretraining.run(config, model, data, store, out);
             if (scheduled.listener() != null) trainer.addListener(scheduled.listener());
             if (earlyStopping != null) trainer.addListener(earlyStopping);
             Doctor doctor = newDoctor(config, model, data.numClasses(), progress);

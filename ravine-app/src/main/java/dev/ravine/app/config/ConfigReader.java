@@ -34,11 +34,12 @@ import java.util.Map;
  * schedule (none): name (see {@link ScheduleConfig}), torch.optim.lr_scheduler's options, interval (epoch | step)
  * doctor: enabled (true), every (10), repair (false), max_repairs (3) (see {@link DoctorConfig})
  * adversarial (none; see {@link AdversarialConfig})
+ * pretrain (none): method (rbm), cd_k, persistent, epochs, lr, momentum, weight_decay, batch_size, visible (see {@link PretrainConfig})
  * </pre>
  */
 public final class ConfigReader {
     static final List<String> TOP_KEYS = List.of("seed", "data", "model", "loss", "optimizer", "training", "schedule", "clip",
-            "regularization", "param_groups", "doctor", "adversarial");
+            "regularization", "param_groups", "doctor", "adversarial", "pretrain");
     static final List<String> DATA_KEYS = List.of("train", "validation", "test", "validation_split", "label", "normalize", "shuffle",
             "train_subset", "augment");
     static final List<String> MODEL_KEYS = List.of("input", "layers");
@@ -121,12 +122,13 @@ public final class ConfigReader {
                     + "param_groups", root.origin());
         }
         if (optimizer != null && optimizer.name().equals("lbfgs")) closureOptimizerLimits(schedule, toolbox, root.origin());
+        PretrainConfig pretrain = PretrainConfig.read(top);
         problems.throwIfAny();
         String fileName = file.getFileName().toString();
         String name = fileName.replaceFirst("\\.(ya?ml)$", "");
         DoctorConfig doctor = DoctorConfig.read(top);
         return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training, schedule, toolbox, doctor,
-                adversarial);
+                adversarial, pretrain);
     }
 
     /**

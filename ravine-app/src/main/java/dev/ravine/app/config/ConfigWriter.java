@@ -69,6 +69,7 @@ public final class ConfigWriter {
         y.append(c.toolbox().yaml());
         y.append(c.doctor().yaml());
         if (c.adversarial() != null) y.append(c.adversarial().yaml());
+        if (c.pretrain() != null) y.append(c.pretrain().yaml());
 
         TrainingConfig t = c.training();
         y.append("training:\n");

@@ -11,10 +11,11 @@ import java.nio.file.Path;
  * @param schedule the learning-rate schedule, or null for a constant lr
  * @param toolbox gradient clipping, regularization and parameter groups ({@link ToolboxConfig#NONE} when absent)
  * @param adversarial adversarial training, or null
+ * @param pretrain RBM pre-training of the model's linear -> sigmoid blocks before training, or null for none
  */
 public record RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
                         OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule, ToolboxConfig toolbox,
-                        DoctorConfig doctor, AdversarialConfig adversarial) {
+                        DoctorConfig doctor, AdversarialConfig adversarial, PretrainConfig pretrain) {
 
     public RunConfig {
         if (toolbox == null) toolbox = ToolboxConfig.NONE;
@@ -23,8 +24,14 @@ public record RunConfig(String name, Path file, long seed, DataConfig data, Mode
 
     public RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
                      OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule, ToolboxConfig toolbox,
+                     DoctorConfig doctor, AdversarialConfig adversarial) {
+        this(name, file, seed, data, model, loss, optimizer, training, schedule, toolbox, doctor, adversarial, null);
+    }
+
+    public RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
+                     OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule, ToolboxConfig toolbox,
                      DoctorConfig doctor) {
-        this(name, file, seed, data, model, loss, optimizer, training, schedule, toolbox, doctor, null);
+        this(name, file, seed, data, model, loss, optimizer, training, schedule, toolbox, doctor, null, null);
     }
 
     public RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
@@ -38,10 +45,12 @@ public record RunConfig(String name, Path file, long seed, DataConfig data, Mode
     }
 
     public RunConfig withModel(ModelConfig resolved) {
-        return new RunConfig(name, file, seed, data, resolved, loss, optimizer, training, schedule, toolbox, doctor, adversarial);
+        return new RunConfig(name, file, seed, data, resolved, loss, optimizer, training, schedule, toolbox, doctor, adversarial,
+                pretrain);
     }
 
     public RunConfig withTraining(TrainingConfig resolved) {
-        return new RunConfig(name, file, seed, data, model, loss, optimizer, resolved, schedule, toolbox, doctor, adversarial);
+        return new RunConfig(name, file, seed, data, model, loss, optimizer, resolved, schedule, toolbox, doctor, adversarial,
+                pretrain);
     }
 }
