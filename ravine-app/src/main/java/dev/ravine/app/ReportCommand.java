@@ -3,6 +3,7 @@ package dev.ravine.app;
 import dev.ravine.app.report.RunReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,9 +37,13 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         RunDirectory run = RunDirectory.of(target);
         Path file = out != null ? main.workingDir().resolve(out) : run.report();
-        RunReport.Written written = RunReport.write(run.root(), file);
-        o.println("report: " + TextFormat.path(written.file(), main.workingDir()) + " (" + TextFormat.count(written.bytes() / 1024)
-                + " KiB, " + String.format(java.util.Locale.ROOT, "%.2f s", written.seconds()) + ")");
+        o.println("report: " + describe(RunReport.write(run.root(), file), main.workingDir()));
         return ExitCode.OK;
+    }
+
+    /** "runs/x/report.html (93 KiB, 0.41 s)": the file, its size, and the time to read the run and render it. */
+    static String describe(RunReport.Written written, Path workingDir) {
+        return TextFormat.path(written.file(), workingDir) + " (" + TextFormat.count(Math.round(written.bytes() / 1024.0)) + " KiB, "
+                + String.format(Locale.ROOT, "%.2f s", written.seconds()) + ")";
     }
 }

@@ -163,8 +163,8 @@ public final class TrainingRun {
             store.putMeta(endMeta(summary));
             if (!repairLosses.isEmpty()) store.putMeta(Map.of(ReportData.REPAIR_LOSS_META, repairLosses.metaValue()));
             store.flush(); // everything committed before the report reads run.db through its own connection
-            writeReport(run);
             printOutcome(result, test, runShown, checkpoint != null);
+            writeReport(run);
             int code = result.status() == TrainingStatus.DIVERGED ? ExitCode.DIVERGED
                     : stop.interrupted() ? ExitCode.INTERRUPTED : ExitCode.OK;
             return new Outcome(code, run);
@@ -295,8 +295,8 @@ public final class TrainingRun {
      */
     private void writeReport(RunDirectory run) {
         try {
-            RunReport.write(run.root(), run.report());
-            out.println("report: " + TextFormat.path(run.report(), request.workingDir()));
+            out.println("report: " + ReportCommand.describe(RunReport.write(run.root(), run.report()), request.workingDir()));
+            out.flush();
         } catch (RuntimeException e) {
             out.println("report.html not written: " + e.getMessage() + " (try again with: ravine report " + run.display(request.workingDir()) + ")");
         }

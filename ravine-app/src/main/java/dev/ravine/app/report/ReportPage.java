@@ -22,7 +22,8 @@ final class ReportPage {
     private static final List<Chart> CHARTS = List.of(
             new Chart("loss", "Loss", "Training loss of every step (thin line) and validation loss at the end of each epoch (dots). "
                     + "Shaded bands are the doctor's findings over their step range (red blocking, orange warning, blue info); "
-                    + "red ticks are steps whose loss was NaN/Inf."),
+                    + "red ticks are steps whose loss was NaN/Inf; dashed lines are repairs (the steps after the one a repair went back to "
+                    + "show the repaired run)."),
             new Chart("accuracy", "Accuracy", "Training and validation accuracy at the end of each epoch, in percent."),
             new Chart("gradients", "Gradient norm per layer", "L2 norm of each layer's gradient at every doctor reading, on a "
                     + "log colour scale (dark: small, yellow: large). Vanishing gradients show as dark rows at the input side, "

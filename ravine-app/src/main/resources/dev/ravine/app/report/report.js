@@ -165,7 +165,10 @@
       axes: [axis("step"), axis(logY ? "loss (log scale)" : "loss", {values: tickLabels})]
     };
     if (logY) aligned = [aligned[0]].concat(aligned.slice(1).map(positiveOrNull));
-    plot("loss", el, opts, aligned, {drawClear: [function (u) { drawFindingBands(u, data.findings, steps.nonfinite); }]});
+    plot("loss", el, opts, aligned, {drawClear: [function (u) {
+      drawFindingBands(u, data.findings, steps.nonfinite);
+      drawRepairs(u, data.repairs);
+    }]});
   }
 
   // The doctor's findings as shaded step ranges, labelled with their ids, and ticks at non-finite losses. Drawn
@@ -187,6 +190,27 @@
     ctx.fillStyle = "rgba(214, 39, 40, 0.3)";
     nonFinite.forEach(function (s) {
       ctx.fillRect(u.valToPos(s, "x", true) - devicePixelRatio, top, 2 * devicePixelRatio, height);
+    });
+    ctx.restore();
+  }
+
+  // Each repair as a dashed grey line at its step. The steps after the step it went back to were replayed, so the
+  // line drawn there is the repaired run's loss; the loss that triggered the repair is in the repairs table.
+  function drawRepairs(u, repairs) {
+    var ctx = u.ctx, dpr = devicePixelRatio, bottom = u.bbox.top + u.bbox.height;
+    ctx.save();
+    ctx.strokeStyle = "rgba(60, 60, 60, 0.8)";
+    ctx.fillStyle = "rgba(40, 40, 40, 0.9)";
+    ctx.lineWidth = dpr;
+    ctx.setLineDash([4 * dpr, 3 * dpr]);
+    ctx.font = Math.round(11 * dpr) + "px sans-serif";
+    repairs.forEach(function (r) {
+      var x = u.valToPos(r.step, "x", true);
+      ctx.beginPath();
+      ctx.moveTo(x, u.bbox.top);
+      ctx.lineTo(x, bottom);
+      ctx.stroke();
+      ctx.fillText("repair → step " + r.rolled_back_to, x + 3 * dpr, bottom - 6 * dpr);
     });
     ctx.restore();
   }

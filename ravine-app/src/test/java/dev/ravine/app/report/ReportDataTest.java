@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ravine.app.ExitCode;
+import dev.ravine.app.Main;
 import dev.ravine.app.RunStore;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.Remedy;
@@ -16,6 +18,9 @@ import dev.ravine.doctor.instrument.LayerReading;
 import dev.ravine.doctor.instrument.StepReading;
 import dev.ravine.train.BatchEvent;
 import dev.ravine.train.EpochEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -205,8 +210,44 @@ class ReportDataTest {
     }
 
     @Test
-    void aFolderWithoutRunDbIsAClearError() {
+    void aFolderWithoutRunDbIsAClearError() throws Exception {
         ReportException e = assertThrows(ReportException.class, () -> ReportData.read(dir));
         assertTrue(e.getMessage().contains("no run database"), e.getMessage());
+
+        Files.writeString(dir.resolve("config.yaml"), CONFIG);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+             PrintStream e2 = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Main.run(new String[] {"report", dir.toString()}, o, e2);
+        }
+        assertEquals(ExitCode.BAD_INPUT, code, "bad input, not a bug");
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("ravine report: error: no run database at"), err.toString());
+    }
+
+    /** A run written before the doctor's tables existed (steps, epochs, meta only) still gets a report. */
+    @Test
+    void anOlderRunWithoutTheDoctorsTablesStillGetsAReport() throws Exception {
+        Path old = dir.resolve("old");
+        Files.createDirectories(old);
+        Files.writeString(old.resolve("config.yaml"), CONFIG);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + old.resolve("run.db"))) {
+            var s = db.createStatement();
+            s.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)");
+            s.execute("CREATE TABLE steps(step INTEGER PRIMARY KEY, epoch INTEGER NOT NULL, batch INTEGER NOT NULL, loss REAL, accuracy REAL, lr_scale REAL)");
+            s.execute("CREATE TABLE epochs(epoch INTEGER PRIMARY KEY, step INTEGER NOT NULL, train_loss REAL, train_accuracy REAL,"
+                    + " val_loss REAL, val_accuracy REAL, seconds REAL, samples_per_second REAL)");
+            s.execute("INSERT INTO meta VALUES ('config_name', 'old-run'), ('status', 'completed')");
+            s.execute("INSERT INTO steps VALUES (1, 1, 1, 2.3, 0.1, 1.0), (2, 1, 2, 2.1, 0.2, 1.0)");
+            s.execute("INSERT INTO epochs VALUES (1, 2, 2.2, 0.15, NULL, NULL, 1.0, 50)");
+        }
+        ObjectNode data = ReportData.read(old);
+        assertEquals("[2.3,2.1]", data.get("steps").get("loss").toString());
+        assertTrue(data.get("layers").isNull() && data.get("activations").isNull() && data.get("curvature").isNull());
+        assertEquals(0, data.get("findings").size());
+        assertFalse(data.get("metrics").has("best_epoch"), "no validation loss, no early stopping: no best epoch");
+        String html = ReportPage.render(data, "test", Instant.EPOCH);
+        assertTrue(html.contains("Ravine run report: old-run"));
+        assertTrue(html.contains("No findings"));
     }
 }
