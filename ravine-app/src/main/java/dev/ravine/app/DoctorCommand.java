@@ -43,10 +43,10 @@ final class DoctorCommand implements Callable<Integer> {
         List<String> kinds = config.model().layers().stream().map(l -> l.kind().id()).toList();
         RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), classes, kinds);
         Doctor doctor = new Doctor(config.doctor().instrumentOptions(), Doctor.standardDetectors(), facts, 200);
-        List<Finding> findings = doctor.replay(stored.readings(), stored.epochs());
+        List<Finding> findings = doctor.replay(stored.readings(), stored.epochs(), stored.curvature());
         long full = stored.readings().stream().filter(r -> r.full()).count();
         out.println("run " + run.display(main.workingDir()) + ": " + stored.readings().size() + " steps, " + full + " full readings, "
-                + stored.epochs().size() + " epochs; status " + stored.meta().getOrDefault("status", "unknown"));
+                + stored.epochs().size() + " epochs, " + stored.curvature().size() + " curvature readings; status " + stored.meta().getOrDefault("status", "unknown"));
         if (findings.isEmpty()) {
             out.println("no findings: nothing in this run's readings matched a detector's rule");
             return ExitCode.OK;

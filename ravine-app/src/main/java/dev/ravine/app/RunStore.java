@@ -1,5 +1,6 @@
 package dev.ravine.app;
 
+import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.instrument.ActivationReading;
 import dev.ravine.doctor.instrument.LayerReading;
 import dev.ravine.doctor.instrument.StepReading;
@@ -26,6 +27,8 @@ import java.util.Map;
  * meta(key, value)                                         the run's facts: config, seed, status, ...
  * pretrain(layer, epoch, reconstruction_error, train_free_energy, held_out_free_energy, seconds)
  *                                                          with {@code pretrain}: one row per RBM epoch
+ * curvature_readings(step, sharpness, threshold, preconditioned_sharpness, preconditioned_threshold, hvps)
+ *                                                          the doctor's curvature monitor (doctor.curvature_every)
  * </pre>
  * Step rows are buffered and inserted in one transaction per {@value #FLUSH_ROWS} rows and at each epoch's end: a
  * commit forces the journal to disk, and one per step would cost more than a small model's step itself. NaN (no
@@ -46,6 +49,8 @@ public final class RunStore implements TrainingListener, AutoCloseable {
             CREATE TABLE IF NOT EXISTS activation_readings(step INTEGER NOT NULL, module TEXT NOT NULL, kind TEXT NOT NULL, mean REAL,
                 std REAL, dead_fraction REAL, saturated_fraction REAL, non_finite INTEGER NOT NULL, grad_norm REAL, gsc REAL,
                 PRIMARY KEY(step, module));
+            CREATE TABLE IF NOT EXISTS curvature_readings(step INTEGER PRIMARY KEY, sharpness REAL, threshold REAL,
+                preconditioned_sharpness REAL, preconditioned_threshold REAL, hvps INTEGER);
             CREATE TABLE IF NOT EXISTS epochs(epoch INTEGER PRIMARY KEY, step INTEGER NOT NULL, train_loss REAL, train_accuracy REAL,
                 val_loss REAL, val_accuracy REAL, seconds REAL, samples_per_second REAL);
             """;
@@ -58,6 +63,8 @@ public final class RunStore implements TrainingListener, AutoCloseable {
     private final PreparedStatement insertLayer;
     private final PreparedStatement insertActivation;
     private final List<StepReading> pendingReadings = new ArrayList<>();
+    private final PreparedStatement insertCurvature;
+    private final List<CurvatureReading> pendingCurvature = new ArrayList<>();
 
     private RunStore(Connection db) throws SQLException {
         this.db = db;
@@ -71,6 +78,26 @@ public final class RunStore implements TrainingListener, AutoCloseable {
         putMeta = db.prepareStatement("INSERT OR REPLACE INTO meta VALUES (?, ?)");
         insertLayer = db.prepareStatement("INSERT OR REPLACE INTO layer_readings VALUES (?, ?, ?, ?, ?, ?, ?)");
         insertActivation = db.prepareStatement("INSERT OR REPLACE INTO activation_readings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insertCurvature = db.prepareStatement("INSERT OR REPLACE INTO curvature_readings VALUES (?, ?, ?, ?, ?, ?)");
+    }
+
+    /** Keeps a curvature reading (NULL for a value that does not apply), written with the next flush. */
+    public void putCurvature(CurvatureReading c) {
+        pendingCurvature.add(c);
+    }
+
+    private void flushCurvature() throws SQLException {
+        for (CurvatureReading c : pendingCurvature) {
+            insertCurvature.setLong(1, c.step());
+            real(insertCurvature, 2, c.sharpness());
+            real(insertCurvature, 3, c.threshold());
+            real(insertCurvature, 4, c.preconditionedSharpness());
+            real(insertCurvature, 5, c.preconditionedThreshold());
+            insertCurvature.setLong(6, c.hvps());
+            insertCurvature.addBatch();
+        }
+        insertCurvature.executeBatch();
+        pendingCurvature.clear();
     }
 
     /** Keeps the doctor's full readings (per layer and per layer output), so `ravine doctor RUN_DIR` can re-analyse the run. */
@@ -217,9 +244,10 @@ public final class RunStore implements TrainingListener, AutoCloseable {
 
     /** Writes the buffered step rows in one transaction. */
     public void flush() {
-        if (pending.isEmpty() && pendingReadings.isEmpty()) return;
+        if (pending.isEmpty() && pendingReadings.isEmpty() && pendingCurvature.isEmpty()) return;
         try {
             flushReadings();
+            flushCurvature();
             for (BatchEvent e : pending) {
                 insertStep.setLong(1, e.step());
                 insertStep.setInt(2, e.epoch() + 1);

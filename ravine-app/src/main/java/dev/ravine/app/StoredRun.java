@@ -1,5 +1,6 @@
 package dev.ravine.app;
 
+import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.instrument.ActivationReading;
 import dev.ravine.doctor.instrument.LayerReading;
 import dev.ravine.doctor.instrument.StepReading;
@@ -19,7 +20,7 @@ import java.util.Map;
  * A finished (or stopped) run read back from its {@code run.db}: the loss of every step, the doctor's full readings
  * where it took them, the epochs, and the metadata. The input of {@code ravine doctor RUN_DIR}.
  */
-record StoredRun(List<StepReading> readings, List<EpochEvent> epochs, Map<String, String> meta) {
+record StoredRun(List<StepReading> readings, List<EpochEvent> epochs, Map<String, String> meta, List<CurvatureReading> curvature) {
 
     static StoredRun read(Path database) {
         if (!Files.isRegularFile(database)) {
@@ -38,7 +39,7 @@ record StoredRun(List<StepReading> readings, List<EpochEvent> epochs, Map<String
                     readings.add(new StepReading(step, rs.getInt(2) - 1, real(rs, 3), !l.isEmpty(), l.isEmpty() ? Double.NaN : global, l, a));
                 }
             }
-            return new StoredRun(readings, epochs(db), meta(db));
+            return new StoredRun(readings, epochs(db), meta(db), curvature(db));
         } catch (SQLException e) {
             throw new RunStoreException("cannot read the run database " + database + ": " + e.getMessage(), e);
         }
@@ -76,6 +77,19 @@ record StoredRun(List<StepReading> readings, List<EpochEvent> epochs, Map<String
             while (rs.next()) {
                 out.add(new EpochEvent(rs.getInt(1), rs.getLong(2), real(rs, 3), real(rs, 4), real(rs, 5), real(rs, 6), real(rs, 7), real(rs, 8)));
             }
+        }
+        return out;
+    }
+
+    /** The curvature readings (none when the run measured no curvature, or predates the table). */
+    private static List<CurvatureReading> curvature(Connection db) throws SQLException {
+        List<CurvatureReading> out = new ArrayList<>();
+        try (ResultSet t = db.createStatement().executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'curvature_readings'")) {
+            if (!t.next()) return out;
+        }
+        String sql = "SELECT step, sharpness, threshold, preconditioned_sharpness, preconditioned_threshold, hvps FROM curvature_readings ORDER BY step";
+        try (ResultSet rs = db.createStatement().executeQuery(sql)) {
+            while (rs.next()) out.add(new CurvatureReading(rs.getLong(1), real(rs, 2), real(rs, 3), real(rs, 4), real(rs, 5), rs.getLong(6)));
         }
         return out;
     }

@@ -130,6 +130,7 @@ public final class TrainingRun {
             if (earlyStopping != null) trainer.addListener(earlyStopping);
             Doctor doctor = newDoctor(config, model, data.numClasses(), progress);
             doctor.instruments().onReading(store::putReading);
+            CurvatureProbe.attach(doctor, config.doctor(), data.train(), config.seed(), store);
             RepairPolicy repair = config.doctor().enabled() && config.doctor().repair() ? newRepair(config, doctor, progress) : null;
             RepairLosses repairLosses = new RepairLosses();
             trainer.addListener(store);

@@ -2,6 +2,8 @@ package dev.ravine.doctor;
 
 import dev.ravine.data.DataLoader;
 import dev.ravine.data.Dataset;
+import dev.ravine.doctor.curvature.CurvatureMonitor;
+import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.detect.AdaptiveSpikeDetector;
 import dev.ravine.doctor.detect.DataDiagnosis;
 import dev.ravine.doctor.detect.DeadReluDetector;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Watches a run: its instruments read every step, its detectors examine a sliding window of readings after each
@@ -54,6 +57,9 @@ public final class Doctor implements TrainingListener {
     private final Map<String, Finding> open = new LinkedHashMap<>();
     private final Map<String, Finding> everOpened = new LinkedHashMap<>();
     private final List<FindingListener> listeners = new ArrayList<>();
+    private CurvatureMonitor curvatureMonitor;
+    private final ArrayDeque<CurvatureReading> curvature = new ArrayDeque<>();
+    private final List<Consumer<CurvatureReading>> curvatureSinks = new ArrayList<>();
 
     /** A doctor with the given step detectors and the {@link #standardEpochDetectors() standard epoch detectors}. */
     public Doctor(InstrumentOptions options, List<Detector> detectors, RunFacts facts, int windowSteps) {
@@ -98,6 +104,20 @@ public final class Doctor implements TrainingListener {
         return this;
     }
 
+    /**
+     * Measures curvature during the run ({@link CurvatureMonitor}): each reading goes to the sinks given to
+     * {@link #onCurvature} and, with the step readings, to the detectors (lr_too_high and adaptive_spike use it).
+     */
+    public Doctor watchCurvature(CurvatureMonitor monitor) {
+        this.curvatureMonitor = monitor;
+        return this;
+    }
+
+    public Doctor onCurvature(Consumer<CurvatureReading> sink) {
+        curvatureSinks.add(sink);
+        return this;
+    }
+
     public InstrumentPanel instruments() {
         return panel;
     }
@@ -124,13 +144,23 @@ public final class Doctor implements TrainingListener {
      */
     private void restartAfterRollback() {
         window.clear();
+        curvature.clear();
         for (Finding f : List.copyOf(open.values())) listeners.forEach(l -> l.closed(f));
         open.clear();
     }
 
     private void examine() {
         List<StepReading> w = List.copyOf(window);
-        for (Detector d : detectors) report(d.id(), d.examine(w, facts));
+        List<CurvatureReading> c = List.copyOf(curvature);
+        for (Detector d : detectors) report(d.id(), d.examine(w, c, facts));
+    }
+
+    /** A curvature reading joins the window (it is examined with the next full reading) and goes to the sinks. */
+    private void onCurvatureReading(CurvatureReading reading) {
+        if (!curvature.isEmpty() && reading.step() <= curvature.getLast().step()) curvature.clear();
+        curvature.addLast(reading);
+        while (!curvature.isEmpty() && curvature.getFirst().step() <= reading.step() - windowSteps) curvature.removeFirst();
+        for (Consumer<CurvatureReading> sink : curvatureSinks) sink.accept(reading);
     }
 
     private void examineEpochs() {
@@ -164,9 +194,15 @@ public final class Doctor implements TrainingListener {
      * its last step. What {@code ravine doctor RUN_DIR} uses; the findings are the same rules a live run applies.
      */
     public List<Finding> replay(List<StepReading> readings, List<EpochEvent> epochs) {
-        int e = 0;
+        return replay(readings, epochs, List.of());
+    }
+
+    /** {@link #replay(List, List)} with the run's curvature readings, each examined from the step after it, as live. */
+    public List<Finding> replay(List<StepReading> readings, List<EpochEvent> epochs, List<CurvatureReading> curvatureReadings) {
+        int e = 0, c = 0;
         for (StepReading r : readings) {
             while (e < epochs.size() && epochs.get(e).step() < r.step()) onEpochEnd(null, epochs.get(e++));
+            while (c < curvatureReadings.size() && curvatureReadings.get(c).step() < r.step()) onCurvatureReading(curvatureReadings.get(c++));
             onReading(r);
         }
         while (e < epochs.size()) onEpochEnd(null, epochs.get(e++));
@@ -188,6 +224,10 @@ public final class Doctor implements TrainingListener {
     @Override
     public void onBatchEnd(Trainer trainer, BatchEvent event) {
         panel.onBatchEnd(trainer, event);
+        // After the panel's reading: the probe's forward pass must not replace the outputs the panel reads.
+        if (curvatureMonitor != null && curvatureMonitor.isDue(event.step()) && Double.isFinite(event.loss())) {
+            onCurvatureReading(curvatureMonitor.read(trainer, event.step()));
+        }
     }
 
     @Override

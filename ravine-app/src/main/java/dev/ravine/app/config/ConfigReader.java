@@ -123,10 +123,10 @@ public final class ConfigReader {
         }
         if (optimizer != null && optimizer.name().equals("lbfgs")) closureOptimizerLimits(schedule, toolbox, root.origin());
         PretrainConfig pretrain = PretrainConfig.read(top);
+        DoctorConfig doctor = DoctorConfig.read(top); // before the check, so a bad doctor key is reported too
         problems.throwIfAny();
         String fileName = file.getFileName().toString();
         String name = fileName.replaceFirst("\\.(ya?ml)$", "");
-        DoctorConfig doctor = DoctorConfig.read(top);
         return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training, schedule, toolbox, doctor,
                 adversarial, pretrain);
     }

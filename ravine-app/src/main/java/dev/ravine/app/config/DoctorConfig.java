@@ -5,14 +5,21 @@ import dev.ravine.doctor.repair.RepairOptions;
 import java.util.List;
 
 /**
- * {@code doctor: {enabled: true, every: 10, repair: false, max_repairs: 3}}: the training doctor watches every run
- * (full instrument readings every {@code every} steps); with {@code repair} it also repairs a run that a blocking
- * problem would end, rolling back and lowering the learning rate, at most {@code max_repairs} times.
+ * {@code doctor: {enabled: true, every: 10, repair: false, max_repairs: 3, curvature_every: 2000}}: the training doctor
+ * watches every run (full instrument readings every {@code every} steps; the top Hessian eigenvalue, and Adam's
+ * preconditioned one, every {@code curvature_every} steps, 0 = never); with {@code repair} it also repairs a run that
+ * a blocking problem would end, rolling back and lowering the learning rate, at most {@code max_repairs} times.
  */
-public record DoctorConfig(boolean enabled, int every, boolean repair, int maxRepairs) {
-    static final List<String> KEYS = List.of("enabled", "every", "repair", "max_repairs");
+public record DoctorConfig(boolean enabled, int every, boolean repair, int maxRepairs, int curvatureEvery) {
+    static final List<String> KEYS = List.of("enabled", "every", "repair", "max_repairs", "curvature_every");
+    /** Curvature readings every this many steps by default: a few percent of the run's time (bench/README.md). */
+    public static final int CURVATURE_EVERY = 2000;
     public static final DoctorConfig DEFAULT = new DoctorConfig(true, InstrumentOptions.defaults().every(), false,
-            RepairOptions.defaults().maxTries());
+            RepairOptions.defaults().maxTries(), CURVATURE_EVERY);
+
+    public DoctorConfig(boolean enabled, int every, boolean repair, int maxRepairs) {
+        this(enabled, every, repair, maxRepairs, CURVATURE_EVERY);
+    }
 
     public InstrumentOptions instrumentOptions() {
         return new InstrumentOptions(every, InstrumentOptions.defaults().deadWindow());
@@ -32,10 +39,12 @@ public record DoctorConfig(boolean enabled, int every, boolean repair, int maxRe
         int every = s.integer("every", DEFAULT.every(), 1);
         boolean repair = s.bool("repair", DEFAULT.repair());
         int maxRepairs = s.integer("max_repairs", DEFAULT.maxRepairs(), 1);
-        return new DoctorConfig(enabled, every, repair, maxRepairs);
+        int curvatureEvery = s.integer("curvature_every", DEFAULT.curvatureEvery(), 0);
+        return new DoctorConfig(enabled, every, repair, maxRepairs, curvatureEvery);
     }
 
     String yaml() {
-        return "doctor: {enabled: " + enabled + ", every: " + every + ", repair: " + repair + ", max_repairs: " + maxRepairs + "}\n";
+        return "doctor: {enabled: " + enabled + ", every: " + every + ", repair: " + repair + ", max_repairs: " + maxRepairs
+                + ", curvature_every: " + curvatureEvery + "}\n";
     }
 }

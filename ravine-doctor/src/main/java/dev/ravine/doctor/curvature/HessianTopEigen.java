@@ -19,10 +19,35 @@ public final class HessianTopEigen {
 
     /** The algebraically largest eigenvalue; costs a second, shifted run only when the dominant one is negative. */
     public static CurvatureReport largest(SymmetricOperator hessian, PowerIterationOptions options) {
-        CurvatureReport dominant = dominant(hessian, options);
+        return largest(hessian, options, null);
+    }
+
+    /** {@link #largest(SymmetricOperator, PowerIterationOptions)} started from {@code start} (null: random). */
+    public static CurvatureReport largest(SymmetricOperator hessian, PowerIterationOptions options, double[] start) {
+        CurvatureReport dominant = PowerIteration.run(hessian, 0, options, start);
         if (dominant.value() >= 0) return dominant;
-        CurvatureReport shifted = PowerIteration.run(hessian, dominant.value(), options);
+        CurvatureReport shifted = PowerIteration.run(hessian, dominant.value(), options, start);
         return new CurvatureReport(shifted.value(), shifted.vector(), dominant.iterations() + shifted.iterations(),
                 dominant.hvps() + shifted.hvps(), dominant.converged() && shifted.converged(), shifted.residual());
+    }
+
+    /**
+     * The largest Ritz value of {@code options.steps()} Lanczos steps started from {@code start} (null: random), and
+     * its Ritz vector: the Krylov space of k products contains the k-th power iterate, so this is never further from
+     * lambda_max than power iteration with the same products, and far closer when the top eigenvalues are close (the
+     * usual case in a network's Hessian). Costs exactly the Lanczos steps taken; {@code residual} is the Lanczos
+     * estimate beta_k |s_k| (no extra product), {@code converged} compares it with the options' tolerance. Uses the
+     * plain three-term recurrence (see {@link LanczosIteration}): meant for a few steps on a large model.
+     */
+    public static CurvatureReport lanczos(SymmetricOperator hessian, LanczosOptions options, double[] start) {
+        LanczosIteration krylov = new LanczosIteration(hessian, options.steps(), options.seed(), start, false);
+        SymmetricTridiagonalEigen ritz = new SymmetricTridiagonalEigen(krylov.alpha, krylov.beta);
+        int top = ritz.values.length - 1;
+        double theta = ritz.values[top];
+        double[] y = krylov.ritzVector(ritz.vectors, top);
+        double lastBeta = krylov.lastBeta;
+        double residual = Math.abs(lastBeta * ritz.vectors[krylov.steps - 1][top]);
+        boolean converged = residual <= options.residualTolerance() * Math.max(Math.abs(theta), Math.abs(ritz.values[0]));
+        return new CurvatureReport(theta, y, krylov.steps, krylov.steps, converged, residual);
     }
 }

@@ -12,7 +12,16 @@ final class PowerIteration {
     private PowerIteration() {}
 
     static CurvatureReport run(SymmetricOperator a, double shift, PowerIterationOptions options) {
-        double[] v = DenseVectors.randomUnit(a.dimension(), new Rng(options.seed()));
+        return run(a, shift, options, null);
+    }
+
+    /**
+     * @param start the first iterate (normalized here), e.g. the eigenvector of a previous, nearby operator: a warm
+     *              start that needs a few products where a random one needs dozens; null for a random unit vector
+     */
+    static CurvatureReport run(SymmetricOperator a, double shift, PowerIterationOptions options, double[] start) {
+        boolean usable = start != null && start.length == a.dimension() && DenseVectors.norm(start) > 0;
+        double[] v = usable ? DenseVectors.normalized(start) : DenseVectors.randomUnit(a.dimension(), new Rng(options.seed()));
         double lambda = Double.NaN;
         double residual = Double.NaN;
         boolean converged = false;

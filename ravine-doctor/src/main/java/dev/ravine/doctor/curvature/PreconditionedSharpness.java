@@ -23,8 +23,31 @@ public final class PreconditionedSharpness {
      *         the symmetric form S
      */
     public static CurvatureReport compute(SymmetricOperator hessian, double[] preconditionerDiagonal, PowerIterationOptions options) {
+        return compute(hessian, preconditionerDiagonal, options, null);
+    }
+
+    /**
+     * As {@link #compute(SymmetricOperator, double[], PowerIterationOptions)}, warm-started.
+     *
+     * @param start a previous result's {@code vector} (an eigenvector x of P^-1 H), or null for a random start
+     */
+    public static CurvatureReport compute(SymmetricOperator hessian, double[] preconditionerDiagonal, PowerIterationOptions options,
+                                          double[] start) {
         double[] inverseSqrt = inverseSquareRoots(preconditionerDiagonal, hessian.dimension());
-        SymmetricOperator symmetricForm = new SymmetricOperator() {
+        CurvatureReport s = HessianTopEigen.largest(symmetricForm(hessian, inverseSqrt), options, symmetricStart(start, inverseSqrt));
+        return inPreconditionedCoordinates(s, inverseSqrt);
+    }
+
+    /** The same eigenvalue by {@link HessianTopEigen#lanczos} on the symmetric form, warm-started from {@code start} (or null). */
+    public static CurvatureReport lanczos(SymmetricOperator hessian, double[] preconditionerDiagonal, LanczosOptions options, double[] start) {
+        double[] inverseSqrt = inverseSquareRoots(preconditionerDiagonal, hessian.dimension());
+        CurvatureReport s = HessianTopEigen.lanczos(symmetricForm(hessian, inverseSqrt), options, symmetricStart(start, inverseSqrt));
+        return inPreconditionedCoordinates(s, inverseSqrt);
+    }
+
+    /** S = P^-1/2 H P^-1/2, one Hessian-vector product per application. */
+    private static SymmetricOperator symmetricForm(SymmetricOperator hessian, double[] inverseSqrt) {
+        return new SymmetricOperator() {
             @Override
             public int dimension() {
                 return hessian.dimension();
@@ -36,7 +59,14 @@ public final class PreconditionedSharpness {
                 return scaled(hv, inverseSqrt);
             }
         };
-        CurvatureReport s = HessianTopEigen.largest(symmetricForm, options);
+    }
+
+    /** x = P^-1/2 u, so the symmetric form's iterate for a previous x is u = P^1/2 x. */
+    private static double[] symmetricStart(double[] start, double[] inverseSqrt) {
+        return start == null ? null : scaled(start, inverseOf(inverseSqrt));
+    }
+
+    private static CurvatureReport inPreconditionedCoordinates(CurvatureReport s, double[] inverseSqrt) {
         double[] x = DenseVectors.normalized(scaled(s.vector(), inverseSqrt));
         return new CurvatureReport(s.value(), x, s.iterations(), s.hvps(), s.converged(), s.residual());
     }
@@ -72,6 +102,12 @@ public final class PreconditionedSharpness {
             if (!(diagonal[i] > 0)) throw new IllegalArgumentException("preconditioner entry " + i + " is " + diagonal[i] + ": must be > 0");
             out[i] = 1 / Math.sqrt(diagonal[i]);
         }
+        return out;
+    }
+
+    private static double[] inverseOf(double[] d) {
+        double[] out = new double[d.length];
+        for (int i = 0; i < d.length; i++) out[i] = 1 / d[i];
         return out;
     }
 

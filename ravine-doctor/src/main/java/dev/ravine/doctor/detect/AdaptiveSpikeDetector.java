@@ -2,6 +2,7 @@ package dev.ravine.doctor.detect;
 
 import static dev.ravine.doctor.detect.Readings.fmt;
 
+import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * {@code minStable} earlier readings plus the last {@code recent}, and the median loss of the last {@code recent}
  * readings is more than {@code factor} times the median loss of the earlier part. Evidence adds the jump of the
  * largest layer update/weight ratio (latest full reading versus the earlier median) when full readings exist.
- * Non-finite losses are left to exploding_gradients.
+ * Non-finite losses are left to exploding_gradients. With curvature readings, the newest one's preconditioned
+ * sharpness against Adam's threshold joins the evidence (Cohen et al. 2022: the spike comes when it crosses it).
  */
 public record AdaptiveSpikeDetector(double factor, int recent, int minStable) implements Detector {
     public static AdaptiveSpikeDetector defaults() {
@@ -35,6 +37,12 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
         if (optimizer == null) return false;
         String o = optimizer.toLowerCase(Locale.ROOT);
         return o.contains("adam") || o.equals("amsgrad");
+    }
+
+    @Override
+    public Optional<Finding> examine(List<StepReading> window, List<CurvatureReading> curvature, RunFacts facts) {
+        return examine(window, facts).map(f -> SharpnessEvidence.latest(curvature)
+                .map(c -> SharpnessEvidence.withEvidence(f, SharpnessEvidence.describe(c))).orElse(f));
     }
 
     @Override

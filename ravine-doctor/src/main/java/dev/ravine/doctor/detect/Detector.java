@@ -1,5 +1,6 @@
 package dev.ravine.doctor.detect;
 
+import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.instrument.StepReading;
@@ -16,4 +17,12 @@ public interface Detector {
 
     /** @param window readings in step order, the newest last (loss-only readings included) */
     Optional<Finding> examine(List<StepReading> window, RunFacts facts);
+
+    /**
+     * The same rule with the curvature readings taken over the window's steps (oldest first; empty when the run
+     * measures no curvature). Detectors that use sharpness override this; the others ignore it.
+     */
+    default Optional<Finding> examine(List<StepReading> window, List<CurvatureReading> curvature, RunFacts facts) {
+        return examine(window, facts);
+    }
 }

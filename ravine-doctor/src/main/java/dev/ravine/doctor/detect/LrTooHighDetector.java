@@ -2,6 +2,7 @@ package dev.ravine.doctor.detect;
 
 import static dev.ravine.doctor.detect.Readings.fmt;
 
+import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
@@ -25,22 +26,51 @@ import java.util.Optional;
  * </ul>
  * and, for either, the median over full readings of the largest layer update/weight ratio is above
  * {@code minRatio} (healthy: about 1e-3). Defaults: riseFactor 3, edge 3, flipFraction 0.8 (independent mini-batch
- * noise flips about 2/3 of the time), amplitude 0.5, minProgress 0.1, minRatio 1e-2, minReadings 6. The curvature
- * form of the test (sharpness x lr > 2, Cohen et al. 2021) needs a sharpness reading the instruments do not take
- * yet (a periodic curvature probe is future work).
+ * noise flips about 2/3 of the time), amplitude 0.5, minProgress 0.1, minRatio 1e-2, minReadings 6.
+ *
+ * <p>With curvature readings ({@code doctor.curvature_every}) the stability test joins in: the newest reading's
+ * sharpness / threshold (sharpness x lr / 2 for gradient descent; the preconditioned form for Adam) is added to the
+ * evidence of either finding, and on its own it opens the finding (WARNING, "unstable curvature") when it exceeds
+ * {@code curvatureFactor} while the loss makes no progress over the window. Gradient descent trains at the edge of
+ * stability with the ratio hovering at or just above 1 (Cohen et al. 2021); a ratio well above it that comes with a
+ * stalled loss is the overshoot itself. Default curvatureFactor 2.
  */
 public record LrTooHighDetector(double riseFactor, int edge, double flipFraction, double amplitude, double minProgress, double minRatio,
-                                int minReadings) implements Detector {
+                                int minReadings, double curvatureFactor) implements Detector {
     /** A loss this many times its starting value is a divergence whatever the update ratios say. */
     static final double SPIKE = 100;
 
     public static LrTooHighDetector defaults() {
-        return new LrTooHighDetector(3, 3, 0.8, 0.5, 0.1, 1e-2, 6);
+        return new LrTooHighDetector(3, 3, 0.8, 0.5, 0.1, 1e-2, 6, 2);
     }
 
     @Override
     public String id() {
         return "lr_too_high";
+    }
+
+    @Override
+    public Optional<Finding> examine(List<StepReading> window, List<CurvatureReading> curvature, RunFacts facts) {
+        Optional<CurvatureReading> latest = SharpnessEvidence.latest(curvature);
+        Optional<Finding> byLoss = examine(window, facts);
+        if (byLoss.isPresent() || latest.isEmpty()) {
+            return byLoss.map(f -> latest.map(c -> SharpnessEvidence.withEvidence(f, SharpnessEvidence.describe(c))).orElse(f));
+        }
+        CurvatureReading c = latest.get();
+        if (!(c.worstRatio() > curvatureFactor)) return Optional.empty();
+        double[] loss = window.stream().mapToDouble(StepReading::loss).filter(Double::isFinite).toArray();
+        if (loss.length < minReadings) return Optional.empty();
+        int third = Math.max(1, loss.length / 3);
+        double first = Readings.median(Arrays.copyOfRange(loss, 0, third)), last = Readings.median(Arrays.copyOfRange(loss, loss.length - third, loss.length));
+        if (last < (1 - minProgress) * first) return Optional.empty();
+        List<String> evidence = new ArrayList<>(SharpnessEvidence.describe(c));
+        evidence.add("no progress over steps " + window.getFirst().step() + "-" + window.getLast().step() + ": median loss " + fmt(first) + " -> "
+                + fmt(last));
+        return Optional.of(new Finding(id(), "Learning rate too high (unstable curvature)", Severity.WARNING, window.getFirst().step(),
+                window.getLast().step(), List.of(), evidence,
+                "The sharpest direction of the loss is curved more than this learning rate can follow: a step along it lands beyond the"
+                        + " valley's far wall, so the iterate bounces instead of descending (edge of stability, Cohen et al.).",
+                remedies(facts.learningRate(), loss.length)));
     }
 
     @Override
@@ -97,16 +127,19 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
                     + fmt(first) + " -> " + fmt(last) + ")");
         }
         evidence.add("largest update/weight ratio per reading: median " + fmt(ratio) + " (healthy: about 1e-3; above " + fmt(minRatio) + " is too large)");
-        double lr = facts.learningRate();
-        List<Remedy> remedies = List.of(
-                new Remedy("optimizer.lr: " + fmt(lr) + " -> " + fmt(lr / 3), "a step inside the region where the loss is well approximated stops the overshoot"),
-                new Remedy("schedule.warmup_steps: " + Math.max(100, finite.size() * 5L), "a learning rate that rises from near 0 lets the curvature settle first (note 001: warm-up)"),
-                new Remedy("clip.global_norm: 1.0", "clipping bounds each step whatever the gradient does"));
+        List<Remedy> remedies = remedies(facts.learningRate(), finite.size());
         return Optional.of(new Finding(id(), "Learning rate too high (loss " + kind + ")", kind.equals("diverging") ? Severity.BLOCKING : Severity.WARNING,
                 finite.getFirst().step(), finite.getLast().step(), List.of(), evidence,
                 "Each step overshoots the valley: with a step longer than 2 / curvature along the sharpest direction gradient descent"
                         + " bounces from wall to wall and the loss " + (kind.equals("diverging") ? "grows" : "jumps up and down instead of falling") + ".",
                 remedies));
+    }
+
+    private static List<Remedy> remedies(double lr, int readings) {
+        return List.of(
+                new Remedy("optimizer.lr: " + fmt(lr) + " -> " + fmt(lr / 3), "a step inside the region where the loss is well approximated stops the overshoot"),
+                new Remedy("schedule.warmup_steps: " + Math.max(100, readings * 5L), "a learning rate that rises from near 0 lets the curvature settle first (note 001: warm-up)"),
+                new Remedy("clip.global_norm: 1.0", "clipping bounds each step whatever the gradient does"));
     }
 
     static double largestRatio(StepReading r) {
