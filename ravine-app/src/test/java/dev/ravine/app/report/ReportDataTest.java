@@ -82,7 +82,7 @@ class ReportDataTest {
                 """);
         if (curvatureTable) {
             try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + run.resolve("run.db"))) {
-                db.createStatement().execute("CREATE TABLE curvature_readings(step INTEGER PRIMARY KEY, sharpness REAL, threshold REAL,"
+                db.createStatement().execute("CREATE TABLE IF NOT EXISTS curvature_readings(step INTEGER PRIMARY KEY, sharpness REAL, threshold REAL,"
                         + " preconditioned_sharpness REAL, preconditioned_threshold REAL, hvps INTEGER)");
                 try (PreparedStatement s = db.prepareStatement("INSERT INTO curvature_readings VALUES (?, ?, ?, NULL, NULL, ?)")) {
                     for (int i = 1; i <= curvatureRows; i++) {
