@@ -44,7 +44,8 @@ final class DemoCommand implements Callable<Integer> {
         String dir = outcome.run().display(main.workingDir());
         var o = spec.commandLine().getOut();
         o.println();
-        o.println("The demo run is in " + dir + "/ (config.yaml, run.db, checkpoints/, summary.json).");
+        o.println("The demo run is in " + dir + "/ (config.yaml, run.db, checkpoints/, summary.json, report.html).");
+        o.println("Open " + dir + "/report.html in a browser for its charts and the doctor's findings.");
         o.println("Evaluate its checkpoint again with: ./ravine eval " + dir);
         return outcome.exitCode();
     }

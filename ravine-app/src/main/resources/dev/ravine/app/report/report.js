@@ -136,12 +136,26 @@
     if (v === null || v === undefined) return "-";
     if (v === 0) return "0";
     var a = Math.abs(v);
-    return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : String(+v.toPrecision(4));
+    if (a >= 1e4 || a < 1e-3) return v.toExponential(2).replace(/\.?0+e/, "e").replace("e+", "e"); // 1.50e+5 -> 1.5e5
+    return String(+v.toPrecision(4));
   }
 
   // uPlot passes null for the ticks it leaves unlabelled (the minor ticks of a log axis).
   function tickLabels(u, values) {
     return values.map(function (v) { return v === null ? "" : sci(v); });
+  }
+
+  // On a log axis, grid lines and labels at powers of ten only: the minor ticks made a dense grey comb.
+  function powersOfTen(u, splits) {
+    return splits.map(function (v) { return v > 0 && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? v : null; });
+  }
+
+  // Options of a log-scale y axis: labels, ticks and grid lines at powers of ten.
+  function logAxis(extra) {
+    var a = {values: tickLabels, filter: powersOfTen, grid: {stroke: "rgba(0,0,0,0.08)", filter: powersOfTen},
+      ticks: {stroke: "rgba(0,0,0,0.2)", filter: powersOfTen}};
+    for (var k in extra) a[k] = extra[k];
+    return a;
   }
 
   // ---- the charts -----------------------------------------------------------------------------------------------
@@ -162,7 +176,7 @@
     var opts = {
       series: series,
       scales: {x: {time: false}, y: logY ? {distr: 3, log: 10} : {}},
-      axes: [axis("step"), axis(logY ? "loss (log scale)" : "loss", {values: tickLabels})]
+      axes: [axis("step"), axis(logY ? "loss (log scale)" : "loss", logY ? logAxis() : {values: tickLabels})]
     };
     if (logY) aligned = [aligned[0]].concat(aligned.slice(1).map(positiveOrNull));
     plot("loss", el, opts, aligned, {drawClear: [function (u) {
@@ -245,7 +259,7 @@
     var opts = {
       series: series,
       scales: {x: {time: false}, y: {distr: 3, log: 10}},
-      axes: [axis("step" + strideNote(layers.stride, "reading")), axis("update / weight (log)", {values: tickLabels, size: 70})]
+      axes: [axis("step" + strideNote(layers.stride, "reading")), axis("update / weight (log)", logAxis({size: 70}))]
     };
     plot("updates", document.getElementById("chart-updates"), opts, aligned);
   }
