@@ -33,7 +33,8 @@ final class ReportPage {
                     + "the step is large against the weights."),
             new Chart("sharpness", "Sharpness against its stability threshold", "Largest Hessian eigenvalue of the loss (and, for "
                     + "Adam-family optimizers, of the preconditioned Hessian) against the threshold above which the optimizer "
-                    + "cannot be stable (2/lr for gradient descent; (2+2·momentum)/lr with momentum)."),
+                    + "cannot be stable: 2/lr for gradient descent, (2+2·momentum)/lr with momentum, and for Adam's preconditioned "
+                    + "sharpness (2+2·β1)/((1-β1)·lr), 38/lr at β1 = 0.9. Measured every doctor.curvature_every steps."),
             new Chart("activations", "Dead and saturated units", "Per activation module: the fraction of ReLU units inactive on "
                     + "the whole batch (dead) and of sigmoid/tanh units in their flat tails (saturated), in percent."));
 

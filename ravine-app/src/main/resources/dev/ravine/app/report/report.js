@@ -266,19 +266,26 @@
 
   function sharpnessChart(data) {
     var c = data.curvature;
-    if (!c) return notMeasured("sharpness", "no curvature readings in run.db (curvature_readings)");
-    var series = [{label: "step"}, line("sharpness (top Hessian eigenvalue)", PALETTE[0], {width: 2, points: {show: true, size: 5}}),
-      line("threshold (stability limit)", PALETTE[1], {dash: [8, 4], width: 2})];
-    var aligned = [c.step, c.sharpness, c.threshold];
-    if (anyValue(c.preconditioned_sharpness)) {
-      series.push(line("preconditioned sharpness", PALETTE[2], {width: 2, points: {show: true, size: 5}}));
-      series.push(line("preconditioned threshold", PALETTE[3], {dash: [8, 4], width: 2}));
-      aligned.push(c.preconditioned_sharpness, c.preconditioned_threshold);
-    }
+    if (!c) return notMeasured("sharpness", "no curvature readings in run.db (curvature_readings; doctor.curvature_every)");
+    var marks = {width: 2, points: {show: true, size: 5}};
+    var limit = {dash: [8, 4], width: 2};
+    // A threshold is absent where it does not apply (no plain 2/lr bound for Adam; no preconditioned one for SGD).
+    var candidates = [
+      [c.sharpness, line("sharpness (top Hessian eigenvalue)", PALETTE[0], marks)],
+      [c.threshold, line("threshold 2/lr or (2+2·momentum)/lr", PALETTE[1], limit)],
+      [c.preconditioned_sharpness, line("preconditioned sharpness (P⁻¹H)", PALETTE[2], marks)],
+      [c.preconditioned_threshold, line("preconditioned threshold", PALETTE[3], limit)]
+    ].filter(function (pair) { return anyValue(pair[0]); });
+    var values = [];
+    candidates.forEach(function (pair) { pair[0].forEach(function (v) { if (v !== null) values.push(v); }); });
+    var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
+    // Adam's preconditioned values are often 100x the plain ones: a log axis keeps both readable.
+    var logY = values.length > 0 && lo > 0 && hi / lo > 100;
+    var aligned = [c.step].concat(candidates.map(function (pair) { return logY ? positiveOrNull(pair[0]) : pair[0]; }));
     plot("sharpness", document.getElementById("chart-sharpness"), {
-      series: series,
-      scales: {x: {time: false}},
-      axes: [axis("step" + strideNote(c.stride, "reading")), axis("eigenvalue", {values: tickLabels, size: 70})]
+      series: [{label: "step"}].concat(candidates.map(function (pair) { return pair[1]; })),
+      scales: {x: {time: false}, y: logY ? {distr: 3, log: 10} : {}},
+      axes: [axis("step" + strideNote(c.stride, "reading")), axis(logY ? "eigenvalue (log)" : "eigenvalue", logY ? logAxis({size: 70}) : {values: tickLabels, size: 70})]
     }, aligned);
   }
 

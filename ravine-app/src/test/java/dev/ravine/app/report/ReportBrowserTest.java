@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The report of a small real run (ravine train, 24 steps on synthetic data) opened in a real headless Chromium: no
- * JavaScript error and no blank chart, read from the page's own self-check. Two broken variants (a script that throws,
- * a chart whose data is gone) show that the check notices. Chromium is required: without it this test fails, unless
+ * The report of a small real run (ravine train, 16 steps on synthetic data) opened in a real headless Chromium: no
+ * JavaScript error and no blank chart, read from the page's own self-check. A broken variant (a script that throws, a
+ * chart whose data is gone) shows that the check notices both. Chromium is required: without it this test fails, unless
  * RAVINE_SKIP_BROWSER=1 (or -Dravine.skipBrowser=true) says to skip it.
  */
 class ReportBrowserTest {
@@ -44,6 +44,7 @@ class ReportBrowserTest {
     @BeforeAll
     static void trainASmallRun() throws Exception {
         boolean skip = "1".equals(System.getenv("RAVINE_SKIP_BROWSER")) || Boolean.getBoolean("ravine.skipBrowser");
+        if (skip) System.err.println("ReportBrowserTest: skipped on request (RAVINE_SKIP_BROWSER=1 or -Dravine.skipBrowser=true)");
         Assumptions.assumeFalse(skip, "RAVINE_SKIP_BROWSER=1: the headless-browser test of report.html is skipped");
         chromium = HeadlessChromium.find();
         assertNotNull(chromium, "no Chromium found (chromium, chromium-browser or google-chrome on the PATH, or RAVINE_CHROMIUM): "
@@ -67,7 +68,7 @@ class ReportBrowserTest {
                 loss: cross_entropy
                 optimizer: {name: sgd, lr: 0.1, momentum: 0.9}
                 doctor: {every: 2}
-                training: {epochs: 3, batch_size: 24}
+                training: {epochs: 2, batch_size: 24}
                 """);
         run = dir.resolve("run");
         String out = command("train", config.toString(), "--out", run.toString());
@@ -103,10 +104,12 @@ class ReportBrowserTest {
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + run.resolve("run.db"))) {
             db.createStatement().execute("CREATE TABLE IF NOT EXISTS curvature_readings(step INTEGER PRIMARY KEY, sharpness REAL, "
                     + "threshold REAL, preconditioned_sharpness REAL, preconditioned_threshold REAL, hvps INTEGER)");
-            try (PreparedStatement s = db.prepareStatement("INSERT OR REPLACE INTO curvature_readings VALUES (?, ?, 38.0, NULL, NULL, 40)")) {
-                for (int step = 4; step <= 24; step += 4) {
+            // all four series, the preconditioned ones 100x larger (as Adam's are): the chart's log-scale branch
+            try (PreparedStatement s = db.prepareStatement("INSERT OR REPLACE INTO curvature_readings VALUES (?, ?, 38.0, ?, 3800.0, 40)")) {
+                for (int step = 2; step <= 16; step += 2) {
                     s.setLong(1, step);
                     s.setDouble(2, 5.0 + step);
+                    s.setDouble(3, 500.0 * step);
                     s.executeUpdate();
                 }
             }
@@ -145,35 +148,31 @@ class ReportBrowserTest {
         assertTrue(check.errors().isEmpty() && check.text().contains("errors: 0"), check.text());
         assertEquals(CHARTS, List.copyOf(check.charts().keySet()), check.text());
         for (String chart : CHARTS) assertTrue(check.painted(chart) > 0, "chart " + chart + " is blank:\n" + check.text());
+        assertTrue(check.charts().get("sharpness").startsWith("points=32 "), "8 readings x 4 series:\n" + check.text());
     }
 
+    /** One broken copy of the trained run's report (one browser start, to keep the test short) with two faults. */
     @Test
-    void aThrowingScriptIsReported() throws Exception {
+    void theSelfCheckSeesAThrowingScriptAndABlankChart() throws Exception {
         String html = Files.readString(run.resolve("report.html"));
-        Path broken = dir.resolve("throwing.html");
-        Files.writeString(broken, html.replace("</body>", "<script>throw new Error(\"injected failure\");</script>\n</body>"));
-        Check check = open(broken, "profile-throwing");
-        assertFalse(check.errors().isEmpty(), check.text());
-        assertTrue(check.errors().getFirst().contains("injected failure"), check.text());
-    }
-
-    @Test
-    void aChartWithNoDataIsSeenAsBlank() throws Exception {
-        String html = Files.readString(run.resolve("report.html"));
-        // The embedded training and validation losses replaced by nulls: the loss chart still has its steps, axes and
-        // grid, but no line.
-        String blanked = html;
+        // Fault 1: the embedded training and validation losses replaced by nulls. The loss chart still has its steps,
+        // axes and grid, but no line.
         for (String series : List.of("loss", "val_loss")) {
-            Matcher m = Pattern.compile("\"" + series + "\":\\[([^\\]]*)\\]").matcher(blanked);
+            Matcher m = Pattern.compile("\"" + series + "\":\\[([^\\]]*)\\]").matcher(html);
             assertTrue(m.find(), "the report embeds " + series);
             String nulls = m.group(1).replaceAll("[^,]+", "null");
-            blanked = blanked.substring(0, m.start(1)) + nulls + blanked.substring(m.end(1));
+            html = html.substring(0, m.start(1)) + nulls + html.substring(m.end(1));
         }
-        Path blank = dir.resolve("blank.html");
-        Files.writeString(blank, blanked);
-        Check check = open(blank, "profile-blank");
+        // Fault 2: a script that throws after the charts were drawn.
+        html = html.replace("</body>", "<script>throw new Error(\"injected failure\");</script>\n</body>");
+        Path broken = dir.resolve("broken.html");
+        Files.writeString(broken, html);
+
+        Check check = open(broken, "profile-broken");
+        assertEquals(1, check.errors().size(), check.text());
+        assertTrue(check.errors().getFirst().contains("injected failure"), check.text());
         assertTrue(check.charts().get("loss").startsWith("points=0 painted=0"), "an empty loss chart must not pass as drawn:\n" + check.text());
         assertEquals(0, check.painted("loss"), check.text());
-        assertTrue(check.painted("accuracy") > 0, check.text());
+        assertTrue(check.painted("accuracy") > 0 && check.painted("gradients") > 0, "the other charts are drawn:\n" + check.text());
     }
 }
