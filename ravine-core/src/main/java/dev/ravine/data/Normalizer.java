@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  *   <li>{@link Kind#STANDARDIZE}: mean and (population) standard deviation per channel when samples have three axes
  *       {@code [c, h, w]}, as PyTorch's {@code Normalize(mean, std)} does for images, and per feature otherwise.</li>
  * </ul>
+ * The PCA kinds ({@link Kind#PCA}, {@link Kind#PCA_WHITEN}, {@link Kind#ZCA_WHITEN}) subtract the per-feature mean
+ * (scale 1) and then multiply each sample, as a row vector of all its features, by a d x d matrix fitted from the
+ * training covariance: {@code y = (x - mean) W}; see {@link Whitening}.
  * A scale of zero (a constant feature, e.g. an MNIST corner pixel that is always 0) is replaced by 1: dividing by it
  * would give NaN, and the constant carries no information anyway, so it just becomes 0 after subtracting the mean.
  *
@@ -34,7 +37,10 @@ public final class Normalizer {
     public enum Kind {
         NONE(0),
         SCALE01(1),
-        STANDARDIZE(2);
+        STANDARDIZE(2),
+        PCA(3),
+        PCA_WHITEN(4),
+        ZCA_WHITEN(5);
 
         /** Stable code stored in {@link #state()}; independent of declaration order so saved states stay readable. */
         final int code;
@@ -43,12 +49,17 @@ public final class Normalizer {
             this.code = code;
         }
 
-        /** The lower-case name: none, scale01 or standardize. */
+        /** True for the kinds that multiply by a fitted matrix (pca, pca_whiten, zca_whiten). */
+        public boolean usesMatrix() {
+            return this == PCA || this == PCA_WHITEN || this == ZCA_WHITEN;
+        }
+
+        /** The lower-case name: none, scale01, standardize, pca, pca_whiten or zca_whiten. */
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        /** Parses none, scale01 or standardize (any case). */
+        /** Parses a name of {@link #id()} (any case). */
         public static Kind parse(String name) {
             for (Kind k : values()) {
                 if (k.id().equalsIgnoreCase(name.trim())) return k;
@@ -62,7 +73,7 @@ public final class Normalizer {
                 if (k.code == code) return k;
             }
             throw new DataFormatException("normalizer state has kind code " + code + ", which this version does not "
-                    + "know (known: 0 none, 1 scale01, 2 standardize); was it saved by a newer version?");
+                    + "know (known: 0 none, 1 scale01, 2 standardize, 3 pca, 4 pca_whiten, 5 zca_whiten); was it saved by a newer version?");
         }
     }
 
@@ -70,6 +81,14 @@ public final class Normalizer {
     static final String SAMPLE_SHAPE = "sampleShape";
     static final String MEAN = "mean";
     static final String SCALE = "scale";
+    static final String MATRIX = "matrix";
+
+    /**
+     * The default {@code whitenEpsilon}: 0.1 of the average feature variance. On MNIST that keeps the about 100
+     * strongest of the 784 principal directions near unit variance and damps the weak ones (pixel noise, near-blank
+     * borders) instead of amplifying them to the scale of the digits.
+     */
+    public static final double DEFAULT_WHITEN_EPSILON = 0.1;
 
     private final Kind kind;
     private final int[] sampleShape;
@@ -77,8 +96,24 @@ public final class Normalizer {
     private final float[] scale;
     /** Consecutive features per group: sampleSize / number of groups. */
     private final int groupSize;
+    /** The fitted matrix of the PCA kinds, else null. */
+    private final Whitening whitening;
 
     private Normalizer(Kind kind, int[] sampleShape, float[] mean, float[] scale) {
+        this(kind, sampleShape, mean, scale, null);
+    }
+
+    private Normalizer(Kind kind, int[] sampleShape, Whitening whitening) {
+        this(kind, sampleShape, whitening.mean(), ones(whitening.features()), whitening);
+    }
+
+    private static float[] ones(int n) {
+        float[] v = new float[n];
+        Arrays.fill(v, 1f);
+        return v;
+    }
+
+    private Normalizer(Kind kind, int[] sampleShape, float[] mean, float[] scale, Whitening whitening) {
         int sampleSize = Shape.numel(sampleShape);
         if (mean.length != scale.length || mean.length == 0 || sampleSize % mean.length != 0) {
             throw new DataFormatException("normalizer has " + mean.length + " means and " + scale.length + " scales "
@@ -90,10 +125,21 @@ public final class Normalizer {
         this.mean = mean;
         this.scale = scale;
         this.groupSize = sampleSize / mean.length;
+        this.whitening = whitening;
     }
 
-    /** Fits the parameters of {@code kind} on the features of {@code train}. */
+    /** Fits the parameters of {@code kind} on the features of {@code train}, whitening with the default epsilon. */
     public static Normalizer fit(Kind kind, Dataset train) {
+        return fit(kind, train, DEFAULT_WHITEN_EPSILON);
+    }
+
+    /**
+     * Fits the parameters of {@code kind} on the features of {@code train}.
+     *
+     * @param whitenEpsilon for pca_whiten and zca_whiten, the regularizer added to each eigenvalue, as a fraction of
+     *                      the average feature variance (see {@link Whitening}); ignored by the other kinds
+     */
+    public static Normalizer fit(Kind kind, Dataset train, double whitenEpsilon) {
         if (kind != Kind.NONE && train.size() == 0) {
             throw new DataFormatException("cannot fit a " + kind.id() + " normalizer on an empty training set");
         }
@@ -102,6 +148,7 @@ public final class Normalizer {
             case NONE -> new Normalizer(kind, shape, new float[] {0}, new float[] {1});
             case SCALE01 -> fitMinMax(train);
             case STANDARDIZE -> fitStandardize(train, shape.length == 3 ? shape[0] : train.sampleSize());
+            case PCA, PCA_WHITEN, ZCA_WHITEN -> new Normalizer(kind, shape, Whitening.fit(kind, train, whitenEpsilon));
         };
         fitted.requireFiniteParameters();
         return fitted;
@@ -109,6 +156,14 @@ public final class Normalizer {
 
     /** A NaN or infinity in the training data would silently turn every transformed value into NaN. */
     private void requireFiniteParameters() {
+        if (whitening != null) {
+            for (float w : whitening.matrix()) {
+                if (!Float.isFinite(w)) {
+                    throw new DataFormatException("fitting the " + kind.id() + " normalizer gave a non-finite matrix entry (" + w
+                            + "); the training data holds NaN or infinite values, or a variance too large for float");
+                }
+            }
+        }
         for (int g = 0; g < mean.length; g++) {
             if (!Float.isFinite(mean[g]) || !Float.isFinite(scale[g])) {
                 throw new DataFormatException("fitting the " + kind.id() + " normalizer gave mean " + mean[g]
@@ -191,6 +246,7 @@ public final class Normalizer {
     }
 
     private float[] transform(float[] x) {
+        if (whitening != null) return whitening.apply(x);
         float[] y = new float[x.length];
         int groups = mean.length;
         int i = 0;
@@ -222,7 +278,7 @@ public final class Normalizer {
         return scale.clone();
     }
 
-    /** The parameters, as named float arrays that a checkpoint can store: kind, sampleShape, mean and scale. */
+    /** The parameters, as named float arrays that a checkpoint can store: kind, sampleShape, mean, scale (and matrix). */
     public Map<String, float[]> state() {
         Map<String, float[]> state = new LinkedHashMap<>();
         state.put(KIND, new float[] {kind.code});
@@ -231,6 +287,7 @@ public final class Normalizer {
         state.put(SAMPLE_SHAPE, shape);
         state.put(MEAN, mean.clone());
         state.put(SCALE, scale.clone());
+        if (whitening != null) state.put(MATRIX, whitening.matrix().clone());
         return state;
     }
 
@@ -252,8 +309,17 @@ public final class Normalizer {
                 throw new DataFormatException("normalizer state has scale " + s + "; scales must be positive and finite");
             }
         }
-        return new Normalizer(Kind.ofCode((int) kindCode[0]), toShape(state.get(SAMPLE_SHAPE)), state.get(MEAN).clone(),
-                scale);
+        Kind kind = Kind.ofCode((int) kindCode[0]);
+        int[] shape = toShape(state.get(SAMPLE_SHAPE));
+        if (!kind.usesMatrix()) return new Normalizer(kind, shape, state.get(MEAN).clone(), scale);
+        int d = Shape.numel(shape);
+        float[] matrix = state.get(MATRIX);
+        if (matrix == null || matrix.length != d * d || state.get(MEAN).length != d) {
+            throw new DataFormatException("a " + kind.id() + " normalizer state needs 'mean' with " + d + " values and 'matrix' with "
+                    + d + " x " + d + " values for samples of shape " + Shape.str(shape) + "; got " + state.get(MEAN).length
+                    + " and " + (matrix == null ? "none" : String.valueOf(matrix.length)));
+        }
+        return new Normalizer(kind, shape, new Whitening(state.get(MEAN).clone(), matrix.clone(), d));
     }
 
     private static int[] toShape(float[] values) {
@@ -270,6 +336,9 @@ public final class Normalizer {
 
     @Override
     public String toString() {
+        if (whitening != null) {
+            return "Normalizer[" + kind.id() + ", " + mean.length + " x " + mean.length + " matrix over samples " + Shape.str(sampleShape) + "]";
+        }
         return "Normalizer[" + kind.id() + ", " + mean.length + " group(s) over samples " + Shape.str(sampleShape) + "]";
     }
 }
