@@ -33,7 +33,7 @@ public record RunData(Dataset train, Dataset validation, Dataset test, Normalize
         Dataset test = config.test() == null ? null : read(config.test(), "test", config.label(), regression);
         requireSameShape(train, validation, "validation", config.validation() != null ? config.validation() : config.train());
         requireSameShape(train, test, "test", config.test());
-        Normalizer normalizer = Normalizer.fit(config.normalize(), train);
+        Normalizer normalizer = Normalizer.fit(config.normalize(), train, config.whitenEpsilon());
         return new RunData(normalizer.apply(train), validation == null ? null : normalizer.apply(validation),
                 test == null ? null : normalizer.apply(test), normalizer);
     }

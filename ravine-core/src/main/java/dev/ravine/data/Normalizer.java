@@ -84,9 +84,10 @@ public final class Normalizer {
     static final String MATRIX = "matrix";
 
     /**
-     * The default {@code whitenEpsilon}: 0.1 of the average feature variance. On MNIST that keeps the about 100
-     * strongest of the 784 principal directions near unit variance and damps the weak ones (pixel noise, near-blank
-     * borders) instead of amplifying them to the scale of the digits.
+     * The default {@code whitenEpsilon}: 0.1 of the average feature variance. On the MNIST-10k training digits that
+     * leaves 86 of the 784 principal directions above 0.9 of unit variance after whitening and 302 above 0.5
+     * (measured with bench's WhiteningFit); the weaker ones (pixel noise, near-blank borders) are damped instead of
+     * amplified to the scale of the strokes. Being relative, the same value suits pixels stored as 0..255 or 0..1.
      */
     public static final double DEFAULT_WHITEN_EPSILON = 0.1;
 

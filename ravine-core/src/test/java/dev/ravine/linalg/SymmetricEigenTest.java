@@ -112,6 +112,32 @@ class SymmetricEigenTest {
         }
     }
 
+    /**
+     * A covariance of fewer samples than features, with some features constant (as MNIST's border pixels): most
+     * eigenvalues are zero up to rounding, the case where a purely local convergence test never succeeds.
+     */
+    @Test void rankDeficientCovarianceWithConstantFeatures() {
+        int n = 120, samples = 30;
+        double[] x = new double[samples * n];
+        for (int s = 0; s < samples; s++) {
+            for (int j = 0; j < n; j++) x[s * n + j] = j % 7 == 0 ? 0 : rng.nextGaussian() * (1 + j % 5) + (j % 3 == 0 ? 100 : 0);
+        }
+        double[] mean = new double[n];
+        for (int s = 0; s < samples; s++) for (int j = 0; j < n; j++) mean[j] += x[s * n + j] / samples;
+        double[] c = new double[n * n];
+        for (int s = 0; s < samples; s++) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) c[i * n + j] += (x[s * n + i] - mean[i]) * (x[s * n + j] - mean[j]) / samples;
+            }
+        }
+        SymmetricEigen e = SymmetricEigen.of(c, n);
+        double[] err = errors(c, e);
+        assertTrue(err[0] < 1e-11 * e.values()[0] && err[1] < 1e-12, "reconstruction " + err[0] + ", orthogonality " + err[1]);
+        int zero = 0;
+        for (double v : e.values()) if (Math.abs(v) < 1e-10 * e.values()[0]) zero++;
+        assertEquals(n - (samples - 1), zero, "rank of a centred 30-sample covariance is 29");
+    }
+
     @Test void diagonalAndAlreadyTridiagonalMatrices() {
         double[] diagonal = {3, 0, 0, 0, -1, 0, 0, 0, 2};
         SymmetricEigen d = SymmetricEigen.of(diagonal, 3);

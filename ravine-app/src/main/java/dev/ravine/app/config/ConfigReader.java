@@ -41,11 +41,11 @@ public final class ConfigReader {
     static final List<String> TOP_KEYS = List.of("seed", "data", "model", "loss", "optimizer", "training", "schedule", "clip",
             "regularization", "param_groups", "doctor", "adversarial", "pretrain");
     static final List<String> DATA_KEYS = List.of("train", "validation", "test", "validation_split", "label", "normalize", "shuffle",
-            "train_subset", "augment");
+            "train_subset", "augment", "whiten_epsilon");
     static final List<String> MODEL_KEYS = List.of("input", "layers");
     static final List<String> TRAINING_KEYS = List.of("epochs", "batch_size", "checkpoint_every", "drop_last", "threads", "keep_checkpoints",
             "early_stopping");
-    static final List<String> NORMALIZE_NAMES = List.of("none", "scale01", "standardize");
+    static final List<String> NORMALIZE_NAMES = List.of("none", "scale01", "standardize", "pca", "pca_whiten", "zca_whiten");
 
     private final Path configDir;
     private final Path workingDir;
@@ -169,11 +169,17 @@ public final class ConfigReader {
             s.missing("label", "csv: sources need the name of their label column, e.g. 'label: price'");
         }
         String normalize = s.choice("normalize", "none", NORMALIZE_NAMES, "normalization");
+        double whitenEpsilon = s.number("whiten_epsilon", Normalizer.DEFAULT_WHITEN_EPSILON, v -> v >= 0 && Double.isFinite(v),
+                "a number >= 0 (a fraction of the mean feature variance)");
+        if (s.has("whiten_epsilon") && normalize != null && !normalize.endsWith("_whiten")) {
+            s.problem("whiten_epsilon", "applies to normalize: pca_whiten or zca_whiten only, but normalize is " + normalize
+                    + "; remove it or choose a whitening");
+        }
         boolean shuffle = s.bool("shuffle", true);
         Integer subset = s.integer("train_subset", null, 1);
         Section augment = s.section("augment");
         return new DataConfig(train, validation, test, split, label, Normalizer.Kind.parse(normalize), shuffle, s.origin(), subset,
-                augment == null ? null : AugmentConfig.read(augment));
+                augment == null ? null : AugmentConfig.read(augment), whitenEpsilon);
     }
 
     private DataSource source(Section s, String key) {

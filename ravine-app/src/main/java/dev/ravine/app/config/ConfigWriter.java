@@ -29,6 +29,7 @@ public final class ConfigWriter {
         y.append("  validation_split: ").append(number(d.validationSplit())).append('\n');
         y.append("  label: ").append(d.label() == null ? "null" : string(d.label())).append('\n');
         y.append("  normalize: ").append(d.normalize().id()).append('\n');
+        if (d.normalize().id().endsWith("_whiten")) y.append("  whiten_epsilon: ").append(number(d.whitenEpsilon())).append('\n');
         y.append("  shuffle: ").append(d.shuffle()).append('\n');
         if (d.trainSubset() != null) y.append("  train_subset: ").append(d.trainSubset()).append('\n');
         if (d.augment() != null) y.append("  augment: ").append(d.augment().yaml()).append('\n');

@@ -14,11 +14,13 @@ import dev.ravine.data.Normalizer;
  * @param shuffle         a new sample order every epoch
  * @param trainSubset     train on the first this many samples of {@code train} only (null: all of them)
  * @param augment         random augmentation of the training images, or null
+ * @param whitenEpsilon   pca_whiten / zca_whiten: the eigenvalue regularizer as a fraction of the mean feature variance
  */
 public record DataConfig(DataSource train, DataSource validation, DataSource test, double validationSplit, String label,
-                         Normalizer.Kind normalize, boolean shuffle, Origin origin, Integer trainSubset, AugmentConfig augment) {
+                         Normalizer.Kind normalize, boolean shuffle, Origin origin, Integer trainSubset, AugmentConfig augment,
+                         double whitenEpsilon) {
     public DataConfig(DataSource train, DataSource validation, DataSource test, double validationSplit, String label,
                       Normalizer.Kind normalize, boolean shuffle, Origin origin) {
-        this(train, validation, test, validationSplit, label, normalize, shuffle, origin, null, null);
+        this(train, validation, test, validationSplit, label, normalize, shuffle, origin, null, null, Normalizer.DEFAULT_WHITEN_EPSILON);
     }
 }
