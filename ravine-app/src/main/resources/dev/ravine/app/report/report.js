@@ -7,6 +7,7 @@
   var PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7b4fd6"];
   var BANDS = {blocking: "rgba(214, 39, 40, 0.15)", warning: "rgba(255, 127, 14, 0.15)", info: "rgba(31, 119, 180, 0.10)"};
   var charts = [];
+  var started = performance.now();
 
   // ---- the self-check -------------------------------------------------------------------------------------------
 
@@ -16,6 +17,7 @@
       return "chart " + c.name + ": " + c.state;
     });
     var errors = window.__reportErrors || [];
+    lines.push("drawn in " + Math.round(performance.now() - started) + " ms");
     lines.push("errors: " + errors.length);
     errors.forEach(function (e) { lines.push("error: " + e); });
     var pre = document.getElementById("report-status");
@@ -343,6 +345,9 @@
     var canvas = document.createElement("canvas");
     canvas.width = Math.round(width * dpr); canvas.height = Math.round(height * dpr);
     canvas.style.width = width + "px"; canvas.style.height = height + "px";
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", "gradient norm per layer over " + cols + " readings, log colour scale from 1e"
+        + lo.toFixed(1) + " to 1e" + hi.toFixed(1));
     el.appendChild(canvas);
     var ctx = canvas.getContext("2d");
     ctx.scale(dpr, dpr);
