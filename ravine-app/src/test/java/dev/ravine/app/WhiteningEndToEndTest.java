@@ -76,6 +76,9 @@ class WhiteningEndToEndTest {
         Files.writeString(file, "data: {train: idx:x, normalize: whiten}\nmodel: {layers: [flatten]}\noptimizer: sgd\n");
         e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigReader.read(file, List.of(), dir));
         assertTrue(e.getMessage().contains("zca_whiten") && e.getMessage().contains("line 1"), e.getMessage());
+        Files.writeString(file, "data: {train: idx:x, normalize: zca_whiten, augment: {shift: 2}}\nmodel: {layers: [flatten]}\noptimizer: sgd\n");
+        e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigReader.read(file, List.of(), dir));
+        assertTrue(e.getMessage().contains("data.augment") && e.getMessage().contains("use standardize or scale01"), e.getMessage());
         Files.writeString(file, "data: {train: idx:x, normalize: pca}\nmodel: {layers: [flatten]}\noptimizer: sgd\n");
         RunConfig ok = ConfigReader.read(file, List.of(), dir);
         assertEquals(Normalizer.Kind.PCA, ok.data().normalize());

@@ -18,6 +18,10 @@ import java.util.Arrays;
  * and in eval {@code y = gamma * (x - mu) / sigma + beta}. The running mean mu ({@code running_mean}, starting at 0) and
  * running standard deviation sigma ({@code running_std}, starting at 1) are the paper's; r_max and d_max follow a
  * {@link RenormSchedule} of the count of training forwards ({@code num_batches_tracked}), which checkpoints keep.
+ *
+ * <p>The configs' default momentum is 0.01 (a choice of Ravine's, not a number from the paper): unlike batch norm's,
+ * these running statistics act during training through r and d, so they must follow the changing layer input, which
+ * is why the paper's experiments update them "relatively fast"; a larger momentum makes r and d noisier.
  */
 public final class BatchRenorm extends Module {
     private final int features, spatialRank;

@@ -178,6 +178,12 @@ public final class ConfigReader {
         boolean shuffle = s.bool("shuffle", true);
         Integer subset = s.integer("train_subset", null, 1);
         Section augment = s.section("augment");
+        if (augment != null && normalize != null && Normalizer.Kind.parse(normalize).usesMatrix()) {
+            // augmentation shifts and turns the normalized images; after a PCA transform they are no longer images
+            s.problem("augment", "shifts and turns images after normalization, but normalize: " + normalize + " mixes all pixels "
+                    + "of a sample, so the result is no longer an image with a background to pad with; use standardize or "
+                    + "scale01 with augment");
+        }
         return new DataConfig(train, validation, test, split, label, Normalizer.Kind.parse(normalize), shuffle, s.origin(), subset,
                 augment == null ? null : AugmentConfig.read(augment), whitenEpsilon);
     }
