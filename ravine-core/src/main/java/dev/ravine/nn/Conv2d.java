@@ -46,8 +46,22 @@ public final class Conv2d extends Module {
         }
     }
 
-    /** The weight applied in eval mode: the parameter itself when plain, else computed from the stored form. */
+    /**
+     * The trained weight parameter of a {@link WeightForm#PLAIN} layer; edits to it change the layer. A reparametrized
+     * layer has no such parameter (writing into a computed weight would be silently lost), so this throws there: read
+     * {@link #effectiveWeight()} or change the parameters of the stored form.
+     */
     public Tensor weight() {
+        if (weight.form() != WeightForm.PLAIN) {
+            throw new IllegalStateException("this %s layer's weight is computed by %s from its parameters %s; read it with "
+                    .formatted("conv2d", weight.form().id(), namedParameters().keySet())
+                    + "effectiveWeight(), or change those parameters");
+        }
+        return weight.compute(false);
+    }
+
+    /** The weight the layer applies in eval mode, for any {@link WeightForm} (computed, with autograd history). */
+    public Tensor effectiveWeight() {
         return weight.compute(false);
     }
 

@@ -48,10 +48,21 @@ public final class Linear extends Module {
     }
 
     /**
-     * The weight applied in eval mode: the trained parameter itself for {@link WeightForm#PLAIN} (edits to it change
-     * the layer), otherwise computed from the stored form (with its autograd history).
+     * The trained weight parameter of a {@link WeightForm#PLAIN} layer; edits to it change the layer. A reparametrized
+     * layer has no such parameter (writing into a computed weight would be silently lost), so this throws there: read
+     * {@link #effectiveWeight()} or change the parameters of the stored form.
      */
     public Tensor weight() {
+        if (weight.form() != WeightForm.PLAIN) {
+            throw new IllegalStateException("this %s layer's weight is computed by %s from its parameters %s; read it with "
+                    .formatted("linear", weight.form().id(), namedParameters().keySet())
+                    + "effectiveWeight(), or change those parameters");
+        }
+        return weight.compute(false);
+    }
+
+    /** The weight the layer applies in eval mode, for any {@link WeightForm} (computed, with autograd history). */
+    public Tensor effectiveWeight() {
         return weight.compute(false);
     }
 

@@ -44,6 +44,22 @@ class NormGradCheckTest {
         check(layer, rand(2, 2, 3, 3));
     }
 
+    /** A computed weight cannot be edited in place: weight() refuses instead of letting the edit vanish. */
+    @Test void reparametrizedLayersHaveNoEditableWeight() {
+        Linear normed = new Linear(4, 3, true, rng, null, WeightForm.WEIGHT_NORM);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, normed::weight);
+        assertTrue(e.getMessage().contains("weight_norm") && e.getMessage().contains("weight_g"), e.getMessage());
+        Conv2d spectral = new Conv2d(2, 3, 3, 1, 1, true, rng, null, WeightForm.SPECTRAL_NORM);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, spectral::weight);
+        // the effective weight of weight norm is g v / ||v||: each row has norm g
+        float[] w = normed.effectiveWeight().toArray(), g = normed.namedParameters().get("weight_g").toArray();
+        for (int row = 0; row < 3; row++) {
+            double sq = 0;
+            for (int k = 0; k < 4; k++) sq += w[row * 4 + k] * w[row * 4 + k];
+            org.junit.jupiter.api.Assertions.assertEquals(Math.abs(g[row]), Math.sqrt(sq), 1e-5);
+        }
+    }
+
     @Test void weightNormLinear() { check(randomizeParameters(new Linear(4, 3, true, rng, null, WeightForm.WEIGHT_NORM)), rand(2, 4)); }
 
     @Test void weightNormConv2d() {
