@@ -96,8 +96,10 @@
     return out;
   }
 
-  function positiveOrNull(a) {
-    return a.map(function (v) { return v !== null && v > 0 ? v : null; });
+  // Log-scale charts plot log10 of the values on a linear axis and label it with powers of ten: uPlot's own log
+  // distribution left the axis unlabelled when a diverging loss spanned twenty decades. Zero and below have no log.
+  function log10OrNull(a) {
+    return a.map(function (v) { return v !== null && v > 0 ? Math.log10(v) : null; });
   }
 
   function anyValue(a) {
@@ -112,6 +114,11 @@
   function plot(name, el, opts, aligned, extraHooks) {
     var entry = chartEntry(name);
     entry.points = finiteCount(aligned.slice(1));
+    // A line needs two points: with few x values every solid series also marks its points, so a run that stopped
+    // after one reading still shows it.
+    if (aligned[0].length < 40) {
+      opts.series.slice(1).forEach(function (s) { if (!s.dash && s.points && !s.points.show) s.points = {show: true, size: 5}; });
+    }
     opts.width = chartWidth(el);
     opts.height = opts.height || 320;
     opts.hooks = extraHooks || {};
@@ -128,8 +135,13 @@
     return s;
   }
 
+  // Steps and epochs are whole numbers: their axes tick at whole steps only.
+  var WHOLE_INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 2.5e4, 5e4, 1e5, 2e5,
+    2.5e5, 5e5, 1e6, 2e6, 5e6, 1e7];
+
   function axis(label, extra) {
     var a = {label: label, stroke: "#333", grid: {stroke: "rgba(0,0,0,0.08)"}, ticks: {stroke: "rgba(0,0,0,0.2)"}};
+    if (/^(step|epoch)/.test(label)) a.incrs = WHOLE_INCREMENTS;
     for (var k in extra) a[k] = extra[k];
     return a;
   }
@@ -147,17 +159,19 @@
     return values.map(function (v) { return v === null ? "" : sci(v); });
   }
 
-  // On a log axis, grid lines and labels at powers of ten only: the minor ticks made a dense grey comb.
-  function powersOfTen(u, splits) {
-    return splits.map(function (v) { return v > 0 && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? v : null; });
-  }
-
-  // Options of a log-scale y axis: labels, ticks and grid lines at powers of ten.
-  function logAxis(extra) {
-    var a = {values: tickLabels, filter: powersOfTen, grid: {stroke: "rgba(0,0,0,0.08)", filter: powersOfTen},
-      ticks: {stroke: "rgba(0,0,0,0.2)", filter: powersOfTen}};
+  // The y axis of a chart of log10 values: ticks at whole decades only, labelled 10^k.
+  function logAxis(label, extra) {
+    var a = axis(label, {incrs: [1, 2, 3, 5, 10, 20, 50, 100], size: 70, values: function (u, values) {
+      return values.map(function (v) { return v === null ? "" : sci(Math.pow(10, v)); });
+    }});
     for (var k in extra) a[k] = extra[k];
     return a;
+  }
+
+  // A series of log10 values shows the value itself in the legend.
+  function logSeries(series) {
+    series.value = function (u, v) { return v === null || v === undefined ? "--" : sci(Math.pow(10, v)); };
+    return series;
   }
 
   // ---- the charts -----------------------------------------------------------------------------------------------
@@ -177,10 +191,13 @@
     series.push(valueSeries);
     var opts = {
       series: series,
-      scales: {x: {time: false}, y: logY ? {distr: 3, log: 10} : {}},
-      axes: [axis("step"), axis(logY ? "loss (log scale)" : "loss", logY ? logAxis() : {values: tickLabels})]
+      scales: {x: {time: false}},
+      axes: [axis("step"), logY ? logAxis("loss (log scale)") : axis("loss", {values: tickLabels})]
     };
-    if (logY) aligned = [aligned[0]].concat(aligned.slice(1).map(positiveOrNull));
+    if (logY) {
+      aligned = [aligned[0]].concat(aligned.slice(1).map(log10OrNull));
+      series.slice(1).forEach(logSeries);
+    }
     plot("loss", el, opts, aligned, {drawClear: [function (u) {
       drawFindingBands(u, data.findings, steps.nonfinite);
       drawRepairs(u, data.repairs);
@@ -203,9 +220,14 @@
       ctx.font = Math.round(11 * devicePixelRatio) + "px sans-serif";
       ctx.fillText(f.id, x0 + 3 * devicePixelRatio, top + (14 + 13 * (i % 4)) * devicePixelRatio);
     });
-    ctx.fillStyle = "rgba(214, 39, 40, 0.3)";
+    ctx.font = Math.round(11 * devicePixelRatio) + "px sans-serif";
+    ctx.fillStyle = "rgba(214, 39, 40, 0.35)";
     nonFinite.forEach(function (s) {
-      ctx.fillRect(u.valToPos(s, "x", true) - devicePixelRatio, top, 2 * devicePixelRatio, height);
+      var x = u.valToPos(s, "x", true);
+      ctx.fillRect(x - devicePixelRatio, top, 2 * devicePixelRatio, height);
+      ctx.fillStyle = "rgba(40, 40, 40, 0.9)";
+      ctx.fillText("NaN/Inf", x - 44 * devicePixelRatio, top + height - 6 * devicePixelRatio);
+      ctx.fillStyle = "rgba(214, 39, 40, 0.35)";
     });
     ctx.restore();
   }
@@ -242,7 +264,7 @@
     plot("accuracy", document.getElementById("chart-accuracy"), {
       series: [{label: "epoch"}, line("training accuracy (%)", PALETTE[0], dots), line("validation accuracy (%)", PALETTE[3], dots)],
       scales: {x: {time: false}},
-      axes: [axis("epoch", {incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]}), axis("accuracy (%)")],
+      axes: [axis("epoch"), axis("accuracy (%)")],
       height: 260
     }, [e.epoch, pct(e.train_accuracy), pct(e.val_accuracy)]);
   }
@@ -253,15 +275,15 @@
     var series = [{label: "step"}];
     var aligned = [layers.step];
     layers.labels.forEach(function (label, i) {
-      series.push(line("layer " + label, PALETTE[i % PALETTE.length]));
-      aligned.push(positiveOrNull(layers.update_ratio[i]));
+      series.push(logSeries(line("layer " + label, PALETTE[i % PALETTE.length])));
+      aligned.push(log10OrNull(layers.update_ratio[i]));
     });
-    series.push(line("1e-3 guide", "#888", {dash: [6, 4], width: 1}));
-    aligned.push(layers.step.map(function () { return 1e-3; }));
+    series.push(logSeries(line("1e-3 guide", "#888", {dash: [6, 4], width: 1})));
+    aligned.push(layers.step.map(function () { return -3; }));
     var opts = {
       series: series,
-      scales: {x: {time: false}, y: {distr: 3, log: 10}},
-      axes: [axis("step" + strideNote(layers.stride, "reading")), axis("update / weight (log)", logAxis({size: 70}))]
+      scales: {x: {time: false}},
+      axes: [axis("step" + strideNote(layers.stride, "reading")), logAxis("update / weight (log)")]
     };
     plot("updates", document.getElementById("chart-updates"), opts, aligned);
   }
@@ -283,11 +305,12 @@
     var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
     // Adam's preconditioned values are often 100x the plain ones: a log axis keeps both readable.
     var logY = values.length > 0 && lo > 0 && hi / lo > 100;
-    var aligned = [c.step].concat(candidates.map(function (pair) { return logY ? positiveOrNull(pair[0]) : pair[0]; }));
+    var aligned = [c.step].concat(candidates.map(function (pair) { return logY ? log10OrNull(pair[0]) : pair[0]; }));
+    if (logY) candidates.forEach(function (pair) { logSeries(pair[1]); });
     plot("sharpness", document.getElementById("chart-sharpness"), {
       series: [{label: "step"}].concat(candidates.map(function (pair) { return pair[1]; })),
-      scales: {x: {time: false}, y: logY ? {distr: 3, log: 10} : {}},
-      axes: [axis("step" + strideNote(c.stride, "reading")), axis(logY ? "eigenvalue (log)" : "eigenvalue", logY ? logAxis({size: 70}) : {values: tickLabels, size: 70})]
+      scales: {x: {time: false}},
+      axes: [axis("step" + strideNote(c.stride, "reading")), logY ? logAxis("eigenvalue (log)") : axis("eigenvalue", {values: tickLabels, size: 70})]
     }, aligned);
   }
 
