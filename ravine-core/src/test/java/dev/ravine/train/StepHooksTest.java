@@ -148,4 +148,39 @@ class StepHooksTest {
         Tensor cleanLoss = new CrossEntropyLoss().compute(mlp(8).call(batch.inputs()), batch.targets());
         assertNotEquals(cleanLoss.item(), loss.item(), "the noise moved the loss");
     }
+
+    private static Trainer hookedTrainer(Module model) {
+        Trainer t = new Trainer(model, new CrossEntropyLoss(), Optimizers.adam(model.namedParameters(), 0.01), new Rng(1),
+                TrainingOptions.epochs(3));
+        return t.addStepHook(StepHook.of(new GaussianInputNoise(0.2, 4)))
+                .addStepHook(new AdversarialTraining(new Pgd(0.2, 0.1, 2, true, -10, 10), 0.5, 4))
+                .addStepHook(new WeightNoise(0.05, 4));
+    }
+
+    @Test
+    void aRunWithHooksResumedMidEpochRepeatsTheUninterruptedRunBitForBit() {
+        Dataset data = GaussianBlobs.generate(70, 8);
+        DataLoader loader = new DataLoader(data, 16, true, false, 3);
+        Module full = mlp(9);
+        hookedTrainer(full).fit(loader, null);
+
+        Module first = mlp(9);
+        Trainer interrupted = hookedTrainer(first);
+        dev.ravine.io.Checkpoint[] atStep7 = new dev.ravine.io.Checkpoint[1];
+        interrupted.addListener(new TrainingListener() {
+            @Override
+            public void onBatchEnd(Trainer t, BatchEvent e) {
+                if (e.step() == 7) {
+                    atStep7[0] = t.snapshot();
+                    t.requestStop("test interrupt");
+                }
+            }
+        });
+        interrupted.fit(loader, null);
+        Module resumed = mlp(9);
+        Trainer again = hookedTrainer(resumed);
+        again.resume(atStep7[0]);
+        again.fit(loader, null);
+        full.namedParameters().forEach((k, v) -> assertArrayEquals(v.toArray(), resumed.namedParameters().get(k).toArray(), k));
+    }
 }
