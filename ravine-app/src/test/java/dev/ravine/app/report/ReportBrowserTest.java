@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ravine.app.Main;
+import dev.ravine.app.RunStore;
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedy;
+import dev.ravine.doctor.finding.Severity;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * RAVINE_SKIP_BROWSER=1 (or -Dravine.skipBrowser=true) says to skip it.
  */
 class ReportBrowserTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> CHARTS = List.of("loss", "accuracy", "gradients", "updates", "sharpness", "activations");
 
     @TempDir
@@ -99,8 +106,20 @@ class ReportBrowserTest {
         return text;
     }
 
-    /** The run's report, written again by {@code ravine report} after curvature readings were added to its run.db. */
-    private static Path reportWithCurvature() throws Exception {
+    /**
+     * The run's report, written again by {@code ravine report} after curvature readings, a finding and a repair were
+     * added to the run (so the sharpness chart, the finding bands and the repair marks are drawn too).
+     */
+    private static Path reportWithEverything() throws Exception {
+        try (RunStore store = RunStore.create(run.resolve("run.db"))) {
+            store.putFindings(List.of(new Finding("lr_too_high", "Learning rate too high <em>(test)</em>", Severity.BLOCKING, 3, 6,
+                    List.of("0"), List.of("loss rose 3x in 3 steps"), "the step overshoots",
+                    List.of(new Remedy("optimizer.lr: 0.1 -> 0.03", "below the stability limit")))));
+        }
+        ObjectNode summary = (ObjectNode) JSON.readTree(run.resolve("summary.json").toFile());
+        summary.putArray("repairs").addObject().put("step", 6).put("finding", "lr_too_high").put("remedy", "optimizer.lr x 0.333")
+                .put("rolled_back_to", 2).put("lr_scale", 0.333);
+        Files.writeString(run.resolve("summary.json"), JSON.writeValueAsString(summary));
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + run.resolve("run.db"))) {
             db.createStatement().execute("CREATE TABLE IF NOT EXISTS curvature_readings(step INTEGER PRIMARY KEY, sharpness REAL, "
                     + "threshold REAL, preconditioned_sharpness REAL, preconditioned_threshold REAL, hvps INTEGER)");
@@ -114,7 +133,7 @@ class ReportBrowserTest {
                 }
             }
         }
-        Path file = dir.resolve("with-curvature.html");
+        Path file = dir.resolve("with-everything.html");
         command("report", run.toString(), "--out", file.toString());
         return file;
     }
@@ -144,7 +163,10 @@ class ReportBrowserTest {
 
     @Test
     void everyChartIsDrawnWithoutAScriptError() throws Exception {
-        Check check = open(reportWithCurvature(), "profile-curvature");
+        String dom = chromium.dumpDom(reportWithEverything(), dir.resolve("profile-everything"));
+        assertTrue(dom.contains("Learning rate too high &lt;em&gt;(test)&lt;/em&gt;"), "the finding, its title escaped");
+        assertTrue(dom.contains("<td>optimizer.lr x 0.333</td>"), "the repair");
+        Check check = Check.of(HeadlessChromium.reportStatus(dom));
         assertTrue(check.errors().isEmpty() && check.text().contains("errors: 0"), check.text());
         assertEquals(CHARTS, List.copyOf(check.charts().keySet()), check.text());
         for (String chart : CHARTS) assertTrue(check.painted(chart) > 0, "chart " + chart + " is blank:\n" + check.text());
