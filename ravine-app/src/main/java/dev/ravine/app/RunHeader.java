@@ -34,6 +34,8 @@ final class RunHeader {
         if (data.numClasses() > 0) d.append(", ").append(data.numClasses()).append(" classes");
         d.append("; normalize ").append(config.data().normalize().id());
         out.println(d);
+        String inStep = StepHooks.describe(config);
+        if (inStep != null) out.println("per step:  " + inStep);
         var t = config.training();
         out.println("training:  " + t.epochs() + " epoch" + (t.epochs() == 1 ? "" : "s") + " of " + TextFormat.count(batches)
                 + " batches of " + t.batchSize() + ", seed " + config.seed() + ", " + threads + " thread" + (threads == 1 ? "" : "s"));

@@ -36,6 +36,8 @@ class RegularizersEndToEndTest {
         assertEquals(ExitCode.OK, train.exitCode(), train::toString);
         JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
         assertEquals(6, summary.get("steps").asInt(), "120 samples in batches of 50, 2 epochs: " + summary);
+        assertTrue(train.out().contains("per step:  augment (shift 2 px, rotate 10 deg), input noise 0.1, PGD epsilon 0.1 (2 steps of 0.125)"
+                + " on 50% of each batch, weight noise 0.01"), train::toString);
         String written = Files.readString(run.resolve("config.yaml"));
         assertTrue(written.contains("train_subset: 120") && written.contains("augment: {shift: 2, rotate: 10.0, flip: false}")
                 && written.contains("input_noise: 0.1") && written.contains("adversarial: {method: pgd"), written);
