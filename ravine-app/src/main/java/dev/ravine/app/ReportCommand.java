@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
  * repairs) from its run folder; works for any stored run, also one written before reports existed.
  */
 @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Writes a run's report.html: loss, accuracy, gradient heat map, update ratios, sharpness, findings.",
-                "One self-contained HTML file (no network needed). Reads RUN_DIR/run.db, summary.json and config.yaml."})
+        description = {"Writes a run's report.html: loss, accuracy, gradient heat map, update ratios,",
+                "sharpness, findings, repairs; one self-contained HTML file, no network needed.",
+                "Reads RUN_DIR/run.db, RUN_DIR/summary.json and RUN_DIR/config.yaml."})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
