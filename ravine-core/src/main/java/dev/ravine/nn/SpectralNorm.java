@@ -10,7 +10,8 @@ import dev.ravine.tensor.Tensor;
  * one iteration per forward in training, {@code v = normalize(W^T u)}, {@code u = normalize(W v)}, none in eval; then
  * {@code sigma = u . (W v)} with u and v held constant, so the gradient flows through W only. This is
  * torch.nn.utils.spectral_norm(module, n_power_iterations=1, eps=1e-12, dim=0): the trained parameter is
- * {@code weight_orig}, and u and v start as normalized N(0, 1) draws.
+ * {@code weight_orig}, and u and v start as normalized N(0, 1) draws, refined here by one power iteration (torch
+ * leaves them random until the first training forward).
  */
 final class SpectralNorm extends LayerWeight {
     /** torch's default: keeps normalize() finite for a zero vector. */
@@ -27,6 +28,9 @@ final class SpectralNorm extends LayerWeight {
         v = owner.registerBuffer("weight_v", Tensor.normal(rng, 0f, 1f, cols));
         normalize(u.storage());
         normalize(v.storage());
+        // torch stops at the random draws, and an eval forward before any training forward then divides by the random
+        // u . W v, which can be tiny or negative; one iteration here makes it a positive estimate from the start
+        powerIteration(initial.values());
     }
 
     @Override
