@@ -13,6 +13,7 @@ import dev.ravine.io.CheckpointFile;
 import dev.ravine.kernel.ComputePool;
 import dev.ravine.nn.loss.Loss;
 import dev.ravine.tensor.Rng;
+import dev.ravine.train.AdversarialEvaluation;
 import dev.ravine.train.Evaluation;
 import dev.ravine.train.Trainer;
 import dev.ravine.train.TrainingOptions;
@@ -59,6 +60,19 @@ final class EvalCommand implements Callable<Integer> {
                     + "training samples, without augmentation or noise); instead of --data")
     String split;
 
+    @Option(names = "--attack", paramLabel = "fgsm|pgd",
+            description = "also evaluate on adversarial examples of the data (robust accuracy), with --epsilon")
+    String attack;
+
+    @Option(names = "--epsilon", paramLabel = "E", description = "the attack's L-infinity radius, in normalized input units")
+    Double epsilon;
+
+    @Option(names = "--steps", paramLabel = "N", description = "pgd: the number of steps (default 10)")
+    Integer steps;
+
+    @Option(names = "--step-size", paramLabel = "S", description = "pgd: the size of each step (default 2.5 * epsilon / steps)")
+    Double stepSize;
+
     @Override
     public Integer call() {
         RunDirectory run = RunDirectory.of(target);
@@ -71,6 +85,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private int evaluate(RunDirectory run, RunConfig config) {
+        EvalAttack.parse(attack, epsilon, steps, stepSize); // bad attack options fail before the (slow) data loading
         Path checkpointFile = Files.isRegularFile(target) ? target : Trainer.latestCheckpoint(run.checkpoints());
         if (checkpointFile == null) {
             throw new CheckpointException("run " + run.display(main.workingDir()) + " has no checkpoint in checkpoints/ (did its "
@@ -117,6 +132,14 @@ final class EvalCommand implements Callable<Integer> {
                 : "  accuracy " + TextFormat.percent(e.accuracy()) + " (" + Math.round(e.accuracy() * e.samples()) + "/" + e.samples()
                 + " correct)";
         out.println(loss.name() + " loss " + String.format(java.util.Locale.ROOT, "%.6f", e.loss()) + accuracy);
+        EvalAttack adversary = EvalAttack.parse(attack, epsilon, steps, stepSize);
+        if (adversary != null) {
+            Evaluation r = AdversarialEvaluation.evaluate(model.network(), loss, adversary.create(dataset),
+                    new DataLoader(dataset, config.training().batchSize(), false, false, config.seed()), config.seed());
+            out.println("under " + adversary.describe() + ": " + loss.name() + " loss " + String.format(java.util.Locale.ROOT, "%.6f", r.loss())
+                    + "  accuracy " + TextFormat.percent(r.accuracy()) + " (" + Math.round(r.accuracy() * r.samples()) + "/" + r.samples()
+                    + " correct)");
+        }
         out.flush();
         return ExitCode.OK;
     }

@@ -45,6 +45,12 @@ class RegularizersEndToEndTest {
         CommandResult eval = CommandResult.run("eval", run.toString(), "--split", "train");
         assertEquals(ExitCode.OK, eval.exitCode(), eval::toString);
         assertTrue(eval.out().contains("the run's train data, 120 samples"), eval::toString);
+        CommandResult attacked = CommandResult.run("eval", run.toString(), "--attack", "pgd", "--epsilon", "0.2", "--steps", "3");
+        assertEquals(ExitCode.OK, attacked.exitCode(), attacked::toString);
+        assertTrue(attacked.out().contains("under PGD epsilon 0.2 (3 steps of"), attacked::toString);
+        CommandResult noEpsilon = CommandResult.run("eval", run.toString(), "--attack", "fgsm");
+        assertEquals(ExitCode.BAD_INPUT, noEpsilon.exitCode(), noEpsilon::toString);
+        assertTrue(noEpsilon.err().contains("needs --epsilon"), noEpsilon::toString);
         CommandResult bad = CommandResult.run("eval", run.toString(), "--split", "validation");
         assertEquals(ExitCode.BAD_INPUT, bad.exitCode(), bad::toString);
         assertTrue(bad.err().contains("no validation data"), bad::toString);

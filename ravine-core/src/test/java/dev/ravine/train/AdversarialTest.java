@@ -122,4 +122,30 @@ class AdversarialTest {
         assertArrayEquals(clean, batch.inputs().toArray(), "the loaded batch is left as it was");
         assertTrue(model.isTraining(), "the attack restores training mode");
     }
+
+    @Test
+    void robustAccuracyIsTheAccuracyOnTheAttackedSamplesAndNoHigherThanClean() {
+        Dataset data = GaussianBlobs.generate(200, 9);
+        Module model = trainedMlp(data);
+        DataLoader loader = new DataLoader(data, 64, false, false, 0);
+        Trainer trainer = new Trainer(model, CE, Optimizers.sgd(model.namedParameters(), 0.1), new Rng(0), TrainingOptions.epochs(1));
+        Evaluation clean = trainer.evaluate(loader);
+        Fgsm fgsm = new Fgsm(0.5, -100, 100);
+        Evaluation robust = AdversarialEvaluation.evaluate(model, CE, fgsm, loader, 1);
+        Evaluation none = AdversarialEvaluation.evaluate(model, CE, new Fgsm(0, -100, 100), loader, 1);
+        assertEquals(clean.accuracy(), none.accuracy(), 0.0, "an attack of radius 0 changes nothing");
+        assertEquals(clean.loss(), none.loss(), 1e-6);
+        assertTrue(robust.accuracy() < clean.accuracy() && robust.loss() > clean.loss(), clean + " vs " + robust);
+        // The same number by hand: attack each batch, count the right answers.
+        int correct = 0;
+        for (Batch b : loader.epoch(0)) {
+            float[] adv = fgsm.perturb(model, CE, b.inputs().toArray(), b.inputs().shape(), b.targets(), new Rng(0));
+            model.eval();
+            int[] predicted = model.call(Tensor.of(adv, b.inputs().shape())).argmax(1);
+            model.train(true);
+            for (int i = 0; i < predicted.length; i++) if (predicted[i] == b.labels()[i]) correct++;
+        }
+        assertEquals(correct / 200.0, robust.accuracy(), 0.0);
+        assertTrue(model.isTraining());
+    }
 }
