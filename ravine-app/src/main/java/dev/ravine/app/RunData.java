@@ -20,7 +20,7 @@ import java.util.Arrays;
 public record RunData(Dataset train, Dataset validation, Dataset test, Normalizer normalizer) {
 
     public static RunData load(DataConfig config, boolean regression, long seed) {
-        Dataset all = TrainSubset.first(read(config.train(), "train", config.label(), regression), config.trainSubset(), config.train());
+        Dataset all = TrainSubset.first(read(config.train(), "train", config.label(), regression), config.trainSubset(), config.train(), config.origin());
         Dataset train = all;
         Dataset validation = null;
         if (config.validation() != null) {

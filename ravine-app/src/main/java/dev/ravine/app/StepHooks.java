@@ -26,7 +26,7 @@ final class StepHooks {
         List<StepHook> hooks = new ArrayList<>();
         long seed = config.seed();
         if (config.data().augment() != null) {
-            hooks.add(StepHook.of(config.data().augment().create(blackPixel(data), seed)));
+            hooks.add(StepHook.of(config.data().augment().create(blackPixel(data, config), seed)));
         }
         if (config.toolbox().inputNoise() > 0) hooks.add(StepHook.of(new GaussianInputNoise(config.toolbox().inputNoise(), seed)));
         if (config.adversarial() != null) {
@@ -64,11 +64,11 @@ final class StepHooks {
      * What a black (0) pixel of each channel becomes after the run's normalizer: the value augmentation pads with,
      * so a shifted or turned image has background, not grey, at its border.
      */
-    private static float[] blackPixel(RunData data) {
+    private static float[] blackPixel(RunData data, RunConfig config) {
         int[] shape = data.train().sampleShape();
         if (shape.length != 3) {
             throw new ConfigException("data.augment works on images [channels, height, width], but the training samples have shape "
-                    + Shape.str(shape) + "; remove data.augment for this data");
+                    + Shape.str(shape) + "; remove data.augment for this data (data section at " + config.data().origin().describe() + ")");
         }
         int plane = shape[1] * shape[2];
         Dataset black = Dataset.classification(new float[shape[0] * plane], shape, new int[] {0}, 1);

@@ -2,6 +2,7 @@ package dev.ravine.app;
 
 import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.config.DataSource;
+import dev.ravine.app.config.Origin;
 import dev.ravine.data.Dataset;
 
 /**
@@ -12,12 +13,12 @@ import dev.ravine.data.Dataset;
 final class TrainSubset {
     private TrainSubset() {}
 
-    /** {@code data} itself when {@code size} is null. */
-    static Dataset first(Dataset data, Integer size, DataSource source) {
+    /** {@code data} itself when {@code size} is null; {@code origin} is where the data section was written. */
+    static Dataset first(Dataset data, Integer size, DataSource source, Origin origin) {
         if (size == null) return data;
         if (size > data.size()) {
             throw new ConfigException("data.train_subset: " + size + " is more than the " + data.size() + " samples of data.train ("
-                    + source + "); lower it or remove it to train on all of them");
+                    + source + "); lower it or remove it to train on all of them (data section at " + origin.describe() + ")");
         }
         int[] indices = new int[size];
         for (int i = 0; i < size; i++) indices[i] = i;

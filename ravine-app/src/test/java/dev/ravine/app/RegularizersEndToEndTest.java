@@ -45,6 +45,11 @@ class RegularizersEndToEndTest {
         CommandResult eval = CommandResult.run("eval", run.toString(), "--split", "train");
         assertEquals(ExitCode.OK, eval.exitCode(), eval::toString);
         assertTrue(eval.out().contains("the run's train data, 120 samples"), eval::toString);
+        Files.writeString(config, yaml.replace("train_subset: 120", "train_subset: 301"));
+        CommandResult tooMany = CommandResult.run("train", config.toString(), "--out", dir.resolve("too-many").toString());
+        assertEquals(ExitCode.BAD_INPUT, tooMany.exitCode(), tooMany::toString);
+        assertTrue(tooMany.err().contains("data.train_subset: 301 is more than the 300 samples") && tooMany.err().contains("line 3"),
+                tooMany::toString);
         CommandResult attacked = CommandResult.run("eval", run.toString(), "--attack", "pgd", "--epsilon", "0.2", "--steps", "3");
         assertEquals(ExitCode.OK, attacked.exitCode(), attacked::toString);
         assertTrue(attacked.out().contains("under PGD epsilon 0.2 (3 steps of"), attacked::toString);
@@ -65,7 +70,7 @@ class RegularizersEndToEndTest {
         Path run = dir.resolve("run");
         CommandResult r = CommandResult.run("train", config.toString(), "--out", run.toString());
         assertEquals(ExitCode.BAD_INPUT, r.exitCode(), r::toString);
-        assertTrue(r.err().contains("data.augment works on images") && r.err().contains("[6]"), r::toString);
+        assertTrue(r.err().contains("data.augment works on images") && r.err().contains("[6]") && r.err().contains("line 3"), r::toString);
         assertFalse(Files.exists(run), "no run folder for a config that cannot work");
     }
 
