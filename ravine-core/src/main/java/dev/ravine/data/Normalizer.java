@@ -274,7 +274,10 @@ public final class Normalizer {
         return mean.clone();
     }
 
-    /** The divisor of each group of features (max - min for {@link Kind#SCALE01}, the std for standardize); never 0. */
+    /**
+     * The divisor of each group of features (max - min for {@link Kind#SCALE01}, the std for standardize, 1 for the
+     * PCA kinds, whose scaling is in their matrix); never 0.
+     */
     public float[] scale() {
         return scale.clone();
     }
