@@ -26,16 +26,16 @@ import java.util.stream.Stream;
 /**
  * {@code ravine ensemble}: trains the members of one config with consecutive seeds, each a complete run folder, then
  * predicts with every member's final model and with the ensemble, whose class probabilities are the mean of the
- * members' (each member normalizes the inputs with its own normalizer). Accuracy is measured on the test set and on
- * the clean training part (no augmentation or noise), for each member and for the ensemble; the ensemble's training
- * accuracy needs every member to have the same training part (as with data.train_subset and no validation split),
- * otherwise it is null.
+ * members' (each member normalizes the inputs with its own normalizer). For each member and for the ensemble it
+ * measures test accuracy, test loss (the cross-entropy of the predicted probabilities) and accuracy on the clean
+ * training part (no augmentation or noise); the ensemble's training accuracy needs every member to have the same
+ * training part (as with data.train_subset and no validation split), otherwise it is null.
  */
 final class EnsembleRun {
     record Request(Path config, List<String> overrides, int members, Path out, Path workingDir, boolean interactive) {}
 
     /** One row of the result: a member (1-based) or, with member 0, the ensemble. */
-    record Row(int member, long seed, String run, double trainAccuracy, double testAccuracy) {}
+    record Row(int member, long seed, String run, double trainAccuracy, double testAccuracy, double testLoss) {}
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -102,10 +102,11 @@ final class EnsembleRun {
             trainMembers.add(fit);
             trainParts.add(train);
             rows.add(new Row(i + 1, m.config().seed(), runs.get(i).root().getFileName().toString(), fit.accuracy(train.labels()),
-                    test.accuracy(testLabels)));
+                    test.accuracy(testLabels), test.logLoss(testLabels)));
         }
         double ensembleTrain = sameSamples(trainParts) ? ClassProbabilities.mean(trainMembers).accuracy(trainParts.getFirst().labels()) : Double.NaN;
-        rows.add(new Row(0, base.seed(), null, ensembleTrain, ClassProbabilities.mean(testMembers).accuracy(testLabels)));
+        ClassProbabilities ensembleTest = ClassProbabilities.mean(testMembers);
+        rows.add(new Row(0, base.seed(), null, ensembleTrain, ensembleTest.accuracy(testLabels), ensembleTest.logLoss(testLabels)));
         return rows;
     }
 
@@ -124,6 +125,7 @@ final class EnsembleRun {
             m.put("seed", r.seed());
             m.put("train_accuracy", finite(r.trainAccuracy()));
             m.put("test_accuracy", finite(r.testAccuracy()));
+            m.put("test_loss", finite(r.testLoss()));
             members.add(m);
         }
         json.put("members", members);
@@ -132,6 +134,7 @@ final class EnsembleRun {
         ensemble.put("members", members.size());
         ensemble.put("train_accuracy", finite(e.trainAccuracy()));
         ensemble.put("test_accuracy", finite(e.testAccuracy()));
+        ensemble.put("test_loss", finite(e.testLoss()));
         json.put("ensemble", ensemble);
         try {
             AtomicFile.writeString(file, JSON.writeValueAsString(json) + "\n");
@@ -142,12 +145,13 @@ final class EnsembleRun {
 
     private static void print(PrintWriter out, List<Row> rows, String shown) {
         out.println();
-        out.println(String.format(Locale.ROOT, "%-10s %6s %10s %10s", "", "seed", "train acc", "test acc"));
+        out.println(String.format(Locale.ROOT, "%-10s %6s %10s %10s %10s", "", "seed", "train acc", "test acc", "test loss"));
         for (Row r : rows) {
             String name = r.member() == 0 ? "ensemble" : "member " + r.member();
             String seed = r.member() == 0 ? "" : Long.toString(r.seed());
             String train = Double.isNaN(r.trainAccuracy()) ? "-" : TextFormat.percent(r.trainAccuracy());
-            out.println(String.format(Locale.ROOT, "%-10s %6s %10s %10s", name, seed, train, TextFormat.percent(r.testAccuracy())));
+            out.println(String.format(Locale.ROOT, "%-10s %6s %10s %10s %10s", name, seed, train, TextFormat.percent(r.testAccuracy()),
+                    TextFormat.loss(r.testLoss())));
         }
         out.println("ensemble of " + (rows.size() - 1) + " written to " + shown + "/ensemble.json");
         out.flush();

@@ -93,6 +93,7 @@ class RegularizersEndToEndTest {
             assertEquals(summary.get("test_accuracy").asDouble(), m.get("test_accuracy").asDouble(), 1e-12,
                     "the member's own run scored the same test accuracy");
             assertTrue(m.get("train_accuracy").asDouble() > 0.5, m::toString);
+            assertEquals(summary.get("test_loss").asDouble(), m.get("test_loss").asDouble(), 1e-5, "the same cross-entropy");
         }
         double ensembleTest = json.get("ensemble").get("test_accuracy").asDouble();
         assertTrue(ensembleTest > 0.5 && json.get("ensemble").hasNonNull("train_accuracy"), json::toString);

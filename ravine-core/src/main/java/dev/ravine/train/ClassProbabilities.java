@@ -71,6 +71,18 @@ public record ClassProbabilities(float[] values, int samples, int classes) {
         return predicted;
     }
 
+    /**
+     * The mean negative log-probability of the labels (the cross-entropy of the predictions; for an ensemble, of the
+     * averaged probabilities). A label given probability 0 (underflow of a very confident mistake) makes it infinite,
+     * as it is: no floor is put under the probability.
+     */
+    public double logLoss(int[] labels) {
+        if (labels.length != samples) throw new IllegalArgumentException(labels.length + " labels for " + samples + " samples");
+        double sum = 0;
+        for (int s = 0; s < samples; s++) sum -= Math.log(values[s * classes + labels[s]]);
+        return sum / samples;
+    }
+
     /** The fraction of samples whose most probable class is their label. */
     public double accuracy(int[] labels) {
         if (labels.length != samples) throw new IllegalArgumentException(labels.length + " labels for " + samples + " samples");

@@ -44,6 +44,21 @@ class ClassProbabilitiesTest {
             if (predicted[s] == labels[s]) correct++;
         }
         assertEquals(correct / 37.0, ensemble.accuracy(labels));
+        double expectedLoss = new dev.ravine.nn.loss.CrossEntropyLoss().compute(members.get(0).call(x), Tensor.of(toFloats(labels), 37)).item();
+        assertEquals(expectedLoss, probabilities.get(0).logLoss(labels), 1e-5, "a member's log loss is its cross-entropy");
+    }
+
+    private static float[] toFloats(int[] labels) {
+        float[] f = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) f[i] = labels[i];
+        return f;
+    }
+
+    @Test
+    void logLossOfHandMadeProbabilities() {
+        ClassProbabilities p = new ClassProbabilities(new float[] {0.5f, 0.5f, 0.25f, 0.75f}, 2, 2);
+        assertEquals(-(Math.log(0.5) + Math.log(0.75)) / 2, p.logLoss(new int[] {0, 1}), 1e-7);
+        assertEquals(Double.POSITIVE_INFINITY, new ClassProbabilities(new float[] {1f, 0f}, 1, 2).logLoss(new int[] {1}));
     }
 
     @Test
