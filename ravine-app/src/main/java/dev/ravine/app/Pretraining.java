@@ -29,10 +29,17 @@ final class Pretraining {
                     + "e.g. [flatten, {linear: {out: 256}}, sigmoid, {linear: {out: 10}}], or remove pretrain");
         }
         for (GreedyPretraining.Block b : blocks) {
+            LayerConfig layer = model.resolvedLayers().get(b.index());
             if (b.linear().bias() == null) {
-                LayerConfig layer = model.resolvedLayers().get(b.index());
                 throw new ConfigException(layer.path() + " (linear): pretrain copies the RBM's hidden biases into this layer, "
                         + "but it has bias: false (" + layer.origin().describe() + "); remove 'bias: false' or pretrain");
+            }
+            for (String form : List.of("weight_norm", "spectral_norm")) {
+                if (layer.flag(form)) {
+                    throw new ConfigException(layer.path() + " (linear): pretrain copies the RBM's weights into this layer, but "
+                            + "with " + form + " its weight is computed from other parameters (" + layer.origin().describe()
+                            + "); remove '" + form + ": true' or pretrain");
+                }
             }
         }
     }

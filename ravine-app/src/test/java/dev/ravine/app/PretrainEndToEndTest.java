@@ -98,4 +98,12 @@ class PretrainEndToEndTest {
         assertTrue(r.err().contains("model.layers[3] (linear): pretrain copies the RBM's hidden biases into this layer, but it "
                 + "has bias: false (" + dir.resolve("nobias.yaml") + " line 13)"), r::toString);
     }
+
+    @Test
+    void aWeightNormalizedBlockIsAConfigError() throws Exception {
+        CommandResult r = train(CONFIG.replace("linear: {out: 24}", "linear: {out: 24, weight_norm: true}"), "wn");
+        assertEquals(ExitCode.BAD_INPUT, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("model.layers[1] (linear): pretrain copies the RBM's weights into this layer, but with "
+                + "weight_norm its weight is computed from other parameters (" + dir.resolve("wn.yaml") + " line 11)"), r::toString);
+    }
 }

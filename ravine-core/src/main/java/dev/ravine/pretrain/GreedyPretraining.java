@@ -62,7 +62,7 @@ public final class GreedyPretraining {
      *
      * @param heldOut held-out samples of the same shape for the free-energy comparison, or null
      * @throws IllegalArgumentException when the net has no linear -> sigmoid block, or a block's linear layer has no
-     *                                  bias
+     *                                  bias or a computed (weight- or spectral-normalized) weight
      */
     public static List<PretrainedBlock> pretrain(Sequential net, VisibleUnits firstUnits, float[] inputs, int n,
                                                  int[] sampleShape, float[] heldOut, int heldOutCount,
@@ -75,6 +75,12 @@ public final class GreedyPretraining {
             if (b.linear().bias() == null) {
                 throw new IllegalArgumentException("the linear layer " + b.index() + " has no bias to hold the RBM's hidden "
                         + "biases; give it one");
+            }
+            try {
+                b.linear().weight(); // refused when the weight is computed (weight or spectral normalization)
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException("the linear layer " + b.index() + " cannot take the RBM's weights: "
+                        + e.getMessage(), e);
             }
         }
         boolean wasTraining = net.isTraining();

@@ -85,4 +85,13 @@ class GreedyPretrainingTest {
         assertEquals("the model has no linear layer followed by a sigmoid to pre-train as an RBM", e.getMessage());
         assertEquals(1, GreedyPretraining.blocks(net, VisibleUnits.BERNOULLI).size());
     }
+
+    @Test void aWeightNormalizedLinearLayerIsRefusedBeforeAnyTraining() {
+        Rng rng = new Rng(4);
+        Sequential net = new Sequential(new Linear(8, 6, true, rng, null, dev.ravine.nn.WeightForm.WEIGHT_NORM), sigmoid(),
+                new Linear(6, 2, true, rng));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GreedyPretraining.pretrain(net,
+                VisibleUnits.BERNOULLI, new float[16], 2, new int[] {8}, null, 0, RbmOptions.defaults(), rng, null));
+        assertTrue(e.getMessage().startsWith("the linear layer 0 cannot take the RBM's weights: "), e.getMessage());
+    }
 }
