@@ -8,7 +8,8 @@ import dev.ravine.doctor.Doctor;
 import dev.ravine.doctor.curvature.CurvatureMonitor;
 
 /**
- * Turns on the doctor's curvature monitor for a run ({@code doctor.curvature_every} > 0): a fixed probe batch of up to
+ * Gives the doctor its fixed probe batch: for the plateau classifier (always) and the curvature monitor
+ * ({@code doctor.curvature_every} > 0). The batch holds up to
  * {@value #PROBE_SIZE} training samples drawn in shuffled order (so a data set sorted by label still gives a mixed
  * batch), readings stored in run.db's {@code curvature_readings}.
  */
@@ -19,8 +20,10 @@ final class CurvatureProbe {
     private CurvatureProbe() {}
 
     static void attach(Doctor doctor, DoctorConfig config, Dataset train, long seed, RunStore store) {
-        if (!config.enabled() || config.curvatureEvery() == 0) return;
+        if (!config.enabled()) return;
         Batch probe = new DataLoader(train, Math.min(PROBE_SIZE, train.size()), true, false, seed).epoch(0).iterator().next();
+        doctor.watchPlateaus(probe.inputs(), probe.targets());
+        if (config.curvatureEvery() == 0) return;
         doctor.watchCurvature(new CurvatureMonitor(CurvatureMonitor.Options.every(config.curvatureEvery()), probe.inputs(), probe.targets()));
         doctor.onCurvature(store::putCurvature);
     }

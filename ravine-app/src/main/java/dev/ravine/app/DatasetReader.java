@@ -19,6 +19,7 @@ public final class DatasetReader {
             case IDX -> IdxReader.read(source.path());
             case CSV -> regression ? CsvReader.readRegression(source.path(), label) : CsvReader.read(source.path(), label);
             case ADDING -> AddingProblem.generate(source.generator().samples(), source.generator().length(), source.generator().seed());
+            case SYNTHETIC -> source.synthetic().generate();
         };
     }
 }

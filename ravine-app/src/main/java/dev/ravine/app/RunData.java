@@ -8,7 +8,9 @@ import dev.ravine.data.Dataset;
 import dev.ravine.data.Normalizer;
 import dev.ravine.data.Split;
 import dev.ravine.tensor.Shape;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The data of a run, ready for training: read, checked for NaN/Inf, the validation part split off (with the run's
@@ -16,11 +18,34 @@ import java.util.Arrays;
  *
  * @param validation null when the run has no validation data
  * @param test       null when the config names no test set
+ * @param nonFiniteTrain with the check of the training set's values left to the doctor: the error a NaN or infinite
+ *                       training value would have raised at load time (null when every value is finite)
  */
-public record RunData(Dataset train, Dataset validation, Dataset test, Normalizer normalizer) {
+public record RunData(Dataset train, Dataset validation, Dataset test, Normalizer normalizer, DataFormatException nonFiniteTrain) {
+
+    public RunData(Dataset train, Dataset validation, Dataset test, Normalizer normalizer) {
+        this(train, validation, test, normalizer, null);
+    }
 
     public static RunData load(DataConfig config, boolean regression, long seed) {
-        Dataset all = TrainSubset.first(read(config.train(), "train", config.label(), regression), config.trainSubset(), config.train(), config.origin());
+        return load(config, regression, seed, false);
+    }
+
+    /**
+     * @param doctorChecksTrain leave NaN/Inf in the training set to the doctor (its data_nan finding, which a run
+     *                          records before it stops): the set is loaded, the error kept in {@link #nonFiniteTrain},
+     *                          and the normalizer fitted on the rows whose values are all finite
+     */
+    public static RunData load(DataConfig config, boolean regression, long seed, boolean doctorChecksTrain) {
+        Dataset raw = doctorChecksTrain ? readUnchecked(config.train(), "train", config.label(), regression)
+                : read(config.train(), "train", config.label(), regression);
+        Dataset all = TrainSubset.first(raw, config.trainSubset(), config.train(), config.origin());
+        DataFormatException nonFinite = null;
+        try {
+            DataChecks.requireFinite(all, "train data (" + config.train() + ")");
+        } catch (DataFormatException e) {
+            nonFinite = e;
+        }
         Dataset train = all;
         Dataset validation = null;
         if (config.validation() != null) {
@@ -33,9 +58,30 @@ public record RunData(Dataset train, Dataset validation, Dataset test, Normalize
         Dataset test = config.test() == null ? null : read(config.test(), "test", config.label(), regression);
         requireSameShape(train, validation, "validation", config.validation() != null ? config.validation() : config.train());
         requireSameShape(train, test, "test", config.test());
-        Normalizer normalizer = Normalizer.fit(config.normalize(), train, config.whitenEpsilon());
+        Normalizer normalizer = Normalizer.fit(config.normalize(), nonFinite == null ? train : finiteRows(train), config.whitenEpsilon());
         return new RunData(normalizer.apply(train), validation == null ? null : normalizer.apply(validation),
-                test == null ? null : normalizer.apply(test), normalizer);
+                test == null ? null : normalizer.apply(test), normalizer, nonFinite);
+    }
+
+    /** The samples whose features (and regression targets) are all finite. */
+    private static Dataset finiteRows(Dataset d) {
+        int f = d.sampleSize();
+        float[] x = d.features();
+        List<Integer> keep = new ArrayList<>();
+        for (int i = 0; i < d.size(); i++) {
+            boolean finite = true;
+            for (int j = 0; j < f && finite; j++) finite = Float.isFinite(x[i * f + j]);
+            if (finite && !d.isClassification()) for (int j = 0; j < d.targetSize() && finite; j++) finite = Float.isFinite(d.targets()[i * d.targetSize() + j]);
+            if (finite) keep.add(i);
+        }
+        if (keep.isEmpty()) throw new DataFormatException("every training sample holds a NaN or infinite value: nothing to fit the normalizer on");
+        return d.subset(keep.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static Dataset readUnchecked(DataSource source, String role, String label, boolean regression) {
+        Dataset d = DatasetReader.read(source, label, regression);
+        if (d.size() == 0) throw new DataFormatException(role + " data (" + source + ") has no samples");
+        return d;
     }
 
     /** Reads and checks one set, e.g. for {@code ravine eval}. */

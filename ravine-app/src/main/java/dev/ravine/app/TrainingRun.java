@@ -84,7 +84,7 @@ public final class TrainingRun {
         Rng rng = new Rng(config.seed());
         // With model.input given, a model that cannot be built fails before the (slow) data loading.
         BuiltModel model = config.model().input() == null ? null : ModelBuilder.build(config.model().layers(), config.model().input(), rng);
-        RunData data = RunData.load(config.data(), ModelDataCheck.isRegression(config.loss()), config.seed());
+        RunData data = RunData.load(config.data(), ModelDataCheck.isRegression(config.loss()), config.seed(), config.doctor().enabled());
         ModelDataCheck.requireInput(config, data.train());
         if (model == null) model = ModelBuilder.build(config.model().layers(), data.train().sampleShape(), rng);
         ModelDataCheck.requireFits(config, model, data.train(), data.numClasses());
@@ -136,6 +136,7 @@ public final class TrainingRun {
             trainer.addListener(store);
             if (config.doctor().enabled()) {
                 doctor.examineData(data.train(), trainLoader); // data_nan, data_scale, data_imbalance, data_unshuffled before step 1
+                NonFiniteTrainingData.stopIfPresent(data, doctor, store);
                 trainer.addListener(doctor);
                 if (repair != null) trainer.addListener(repairLosses).addListener(repair.onAction(repairLosses));
             }
@@ -147,6 +148,9 @@ public final class TrainingRun {
                 progress.clear();
                 recordFailure(run, store, config, trainer, model, threads, started, e);
                 throw e;
+            }
+            if (config.doctor().enabled() && result.status() == TrainingStatus.COMPLETED) {
+                TrainingLossCheck.run(config, model, data.train(), result, doctor); // model_bias or optimization_issue
             }
             if (result.status() == TrainingStatus.DIVERGED) setAsideDivergedCheckpoint(run, result.steps());
             Evaluation test = null;

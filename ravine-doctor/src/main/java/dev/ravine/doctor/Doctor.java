@@ -14,12 +14,14 @@ import dev.ravine.doctor.detect.LossStuckAtChanceDetector;
 import dev.ravine.doctor.detect.LrTooHighDetector;
 import dev.ravine.doctor.detect.LrTooLowDetector;
 import dev.ravine.doctor.detect.OverfittingDetector;
+import dev.ravine.doctor.detect.PlateauClassifier;
 import dev.ravine.doctor.detect.VanishingGradientsDetector;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.instrument.InstrumentOptions;
 import dev.ravine.doctor.instrument.InstrumentPanel;
 import dev.ravine.doctor.instrument.StepReading;
+import dev.ravine.tensor.Tensor;
 import dev.ravine.train.BatchEvent;
 import dev.ravine.train.EpochEvent;
 import dev.ravine.train.Trainer;
@@ -51,7 +53,7 @@ public final class Doctor implements TrainingListener {
     private final List<Detector> detectors;
     private final List<EpochDetector> epochDetectors;
     private final List<EpochEvent> epochs = new ArrayList<>();
-    private final RunFacts facts;
+    private RunFacts facts;
     private final int windowSteps;
     private final ArrayDeque<StepReading> window = new ArrayDeque<>();
     private final Map<String, Finding> open = new LinkedHashMap<>();
@@ -60,6 +62,7 @@ public final class Doctor implements TrainingListener {
     private CurvatureMonitor curvatureMonitor;
     private final ArrayDeque<CurvatureReading> curvature = new ArrayDeque<>();
     private final List<Consumer<CurvatureReading>> curvatureSinks = new ArrayList<>();
+    private PlateauWatch plateaus;
 
     /** A doctor with the given step detectors and the {@link #standardEpochDetectors() standard epoch detectors}. */
     public Doctor(InstrumentOptions options, List<Detector> detectors, RunFacts facts, int windowSteps) {
@@ -99,6 +102,14 @@ public final class Doctor implements TrainingListener {
         return found;
     }
 
+    /**
+     * Opens a finding from an analysis outside the detectors (an on-demand or end-of-run check such as
+     * model_bias / optimization_issue): listeners hear it and it stays among {@link #findings()}.
+     */
+    public void record(Finding finding) {
+        report(finding.id(), Optional.of(finding));
+    }
+
     public Doctor addFindingListener(FindingListener listener) {
         listeners.add(listener);
         return this;
@@ -110,6 +121,15 @@ public final class Doctor implements TrainingListener {
      */
     public Doctor watchCurvature(CurvatureMonitor monitor) {
         this.curvatureMonitor = monitor;
+        return this;
+    }
+
+    /**
+     * Classifies plateaus as they happen ({@link PlateauWatch}: saddle_point, local_minimum or ravine) on this fixed
+     * probe batch (inputs and targets as the loss takes them).
+     */
+    public Doctor watchPlateaus(Tensor inputs, Tensor targets) {
+        this.plateaus = new PlateauWatch(PlateauClassifier.defaults(), PlateauWatch.Options.defaults(), inputs, targets);
         return this;
     }
 
@@ -132,6 +152,7 @@ public final class Doctor implements TrainingListener {
     }
 
     private void onReading(StepReading reading) {
+        if (Double.isNaN(facts.firstLoss()) && Double.isFinite(reading.loss())) facts = facts.withFirstLoss(reading.loss());
         if (!window.isEmpty() && reading.step() <= window.getLast().step()) restartAfterRollback();
         window.addLast(reading);
         while (!window.isEmpty() && window.getFirst().step() <= reading.step() - windowSteps) window.removeFirst();
@@ -214,6 +235,7 @@ public final class Doctor implements TrainingListener {
     @Override
     public void onTrainingStart(Trainer trainer) {
         panel.onTrainingStart(trainer);
+        if (plateaus != null) plateaus.onTrainingStart(trainer);
     }
 
     @Override
@@ -228,6 +250,7 @@ public final class Doctor implements TrainingListener {
         if (curvatureMonitor != null && curvatureMonitor.isDue(event.step()) && Double.isFinite(event.loss())) {
             onCurvatureReading(curvatureMonitor.read(trainer, event.step()));
         }
+        if (plateaus != null) plateaus.onBatchEnd(trainer, event, facts).ifPresent(f -> report(f.id(), Optional.of(f)));
     }
 
     @Override

@@ -7,10 +7,15 @@ import java.util.Locale;
  * A data set named in a config: {@code idx:PREFIX} (MNIST-style image and label files {@code PREFIX-images-idx3-ubyte}
  * and {@code PREFIX-labels-idx1-ubyte}, optionally gzipped), {@code csv:FILE} (a header row, numeric columns, one of
  * them the label), or a generated one, {@code adding:length=50,samples=10000,seed=1} (the adding problem of
- * Hochreiter and Schmidhuber, for recurrent nets). The path is absolute once the config has been read; a generated
- * source has no path and keeps its parameters in {@code generator}.
+ * Hochreiter and Schmidhuber, for recurrent nets), or a small generated set of {@link SyntheticSpec} ({@code blobs:},
+ * {@code spirals:}, {@code linear:}). The path is absolute once the config has been read; a generated source has no
+ * path and keeps its parameters in {@code generator} or {@code synthetic}.
  */
-public record DataSource(Format format, Path path, AddingSpec generator) {
+public record DataSource(Format format, Path path, AddingSpec generator, SyntheticSpec synthetic) {
+
+    public DataSource(Format format, Path path, AddingSpec generator) {
+        this(format, path, generator, null);
+    }
 
     /** The adding problem's parameters: sequence length, number of samples, seed. */
     public record AddingSpec(int length, int samples, long seed) {
@@ -25,7 +30,7 @@ public record DataSource(Format format, Path path, AddingSpec generator) {
     }
 
     public enum Format {
-        IDX, CSV, ADDING;
+        IDX, CSV, ADDING, SYNTHETIC;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -44,11 +49,13 @@ public record DataSource(Format format, Path path, AddingSpec generator) {
             case "idx" -> Format.IDX;
             case "csv" -> Format.CSV;
             case "adding" -> Format.ADDING;
+            case "blobs", "spirals", "linear" -> Format.SYNTHETIC;
             default -> throw new IllegalArgumentException("'" + text + "' does not start with a data format; write "
-                    + "idx:PREFIX (e.g. idx:data/mnist-10k/train), csv:FILE (e.g. csv:data/houses.csv) or "
-                    + "adding:length=50,samples=10000,seed=1");
+                    + "idx:PREFIX (e.g. idx:data/mnist-10k/train), csv:FILE (e.g. csv:data/houses.csv), "
+                    + "adding:length=50,samples=10000,seed=1 or a generated set: blobs:, spirals:, linear: (examples/README.md)");
         };
         String rest = text.substring(colon + 1).trim();
+        if (format == Format.SYNTHETIC) return new DataSource(format, null, null, SyntheticSpec.parse(prefix, text, rest));
         if (format == Format.ADDING) return new DataSource(format, null, adding(text, rest));
         if (rest.isEmpty()) throw new IllegalArgumentException("'" + text + "' names no path after '" + prefix + ":'");
         return new DataSource(format, base.resolve(rest).toAbsolutePath().normalize());
@@ -80,6 +87,7 @@ public record DataSource(Format format, Path path, AddingSpec generator) {
 
     @Override
     public String toString() {
+        if (format == Format.SYNTHETIC) return synthetic.toString();
         return format == Format.ADDING ? "adding:" + generator : format.id() + ":" + path;
     }
 }

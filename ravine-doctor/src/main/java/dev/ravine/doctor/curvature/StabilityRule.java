@@ -23,7 +23,7 @@ import java.util.Map;
  *   <li>Adam, with its preconditioner P = diag(sqrt(v_hat) + eps) held fixed, when the largest eigenvalue of P^-1 H
  *       exceeds (2 + 2 beta1) / ((1 - beta1) lr), 38/lr at beta1 = 0.9 (Cohen et al. 2022, arXiv 2207.14484).</li>
  * </ul>
- * Any other optimizer (Adagrad, RMSprop, Nesterov momentum, parameter groups, ...) gets {@link Kind#NONE}: its raw
+ * Any other optimizer (Adagrad, RMSprop, Nesterov momentum, parameter groups, L-BFGS, ...) gets {@link Kind#NONE}: its raw
  * sharpness is still measured, but no threshold is claimed for it. Clipping and weight decay links do not change the
  * kind (they do not rescale the step per parameter).
  *
@@ -35,6 +35,8 @@ public record StabilityRule(Kind kind, double beta, double dampening, ScaleByAda
     public enum Kind { GRADIENT_DESCENT, HEAVY_BALL, ADAM, NONE }
 
     public static StabilityRule of(Optimizer optimizer) {
+        // a closure method (L-BFGS) chooses its own step lengths: no learning-rate threshold applies
+        if (optimizer.needsClosure()) return new StabilityRule(Kind.NONE, 0, 0, null, null);
         Scan scan = new Scan();
         scan.visit(optimizer.transform(), "");
         if (scan.unknown || scan.momentum != null && scan.adam != null) return new StabilityRule(Kind.NONE, 0, 0, null, null);

@@ -19,6 +19,7 @@ import java.util.Optional;
  * {@code minStable} earlier readings plus the last {@code recent}, and the median loss of the last {@code recent}
  * readings is more than {@code factor} times the median loss of the earlier part. Evidence adds the jump of the
  * largest layer update/weight ratio (latest full reading versus the earlier median) when full readings exist.
+ * The spike must also exceed {@link RunFacts#negligibleLoss()} (a jump from 1e-12 to 1e-10 at convergence is no spike).
  * Non-finite losses are left to exploding_gradients. With curvature readings, the newest one's preconditioned
  * sharpness against Adam's threshold joins the evidence (Cohen et al. 2022: the spike comes when it crosses it).
  */
@@ -30,6 +31,17 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
     @Override
     public String id() {
         return "adaptive_spike";
+    }
+
+    /**
+     * Whether a rise of the loss in this window belongs to this detector rather than to the generic lr_too_high or
+     * exploding_gradients rules: an adaptive optimizer whose loss had already fallen below a tenth of the run's first
+     * loss within the window, i.e. a run that was training well (note 000's pattern), not one that never trained.
+     */
+    static boolean ownsRise(List<StepReading> window, RunFacts facts) {
+        if (!isAdaptive(facts.optimizer()) || !Double.isFinite(facts.firstLoss())) return false;
+        double min = window.stream().mapToDouble(StepReading::loss).filter(Double::isFinite).min().orElse(Double.NaN);
+        return min < 0.1 * facts.firstLoss();
     }
 
     /** Adam and its relatives: adam, adamw, adamax, nadam, radam, amsgrad. */
@@ -52,7 +64,7 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
         double stable = Readings.median(before.stream().mapToDouble(StepReading::loss).toArray());
         double spike = Readings.median(last.stream().mapToDouble(StepReading::loss).toArray());
         if (last.stream().anyMatch(r -> !Double.isFinite(r.loss()))) return Optional.empty();
-        if (!(spike > factor * stable) || !(stable > 0)) return Optional.empty();
+        if (!(spike > factor * stable) || !(stable > 0) || !(spike > facts.negligibleLoss())) return Optional.empty();
         // onset: the start of the run of readings, ending at the newest, whose loss is above sqrt(factor) x the stable median
         long onset = window.getLast().step();
         for (int i = window.size() - 1; i >= 0 && window.get(i).loss() > Math.sqrt(factor) * stable; i--) onset = window.get(i).step();

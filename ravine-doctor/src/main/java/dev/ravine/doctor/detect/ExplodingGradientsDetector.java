@@ -14,9 +14,11 @@ import java.util.Optional;
 
 /**
  * Exploding gradients (note 003: the chain rule multiplies per-layer factors; above 1 they grow geometrically).
- * Two triggers: non-finite values (loss, weights or gradients become NaN/Inf: blocking, reported at the first step
- * and layer where they appear), or a global gradient norm that rose more than {@code growth}-fold over the
- * window's median. The layer where growth starts is the first layer, in network order, whose own gradient norm
+ * Three triggers: non-finite values (loss, weights or gradients become NaN/Inf: blocking, reported at the first step
+ * and layer where they appear); a global gradient norm above {@value #ABSOLUTE} (blocking: from the first step on,
+ * as after a too-large initialization, when there is no healthy median to grow from; TheDeepChecker flags exploding
+ * gradients at 1e6, see the diagnosis anchors); or a global gradient norm that rose more than {@code growth}-fold
+ * over the window's median. The layer where growth starts is the first layer, in network order, whose own gradient norm
  * rose by that factor.
  */
 public record ExplodingGradientsDetector(double growth) implements Detector {
@@ -32,7 +34,36 @@ public record ExplodingGradientsDetector(double growth) implements Detector {
     @Override
     public Optional<Finding> examine(List<StepReading> window, RunFacts facts) {
         Optional<Finding> nonFinite = nonFinite(window, facts);
-        return nonFinite.isPresent() ? nonFinite : growth(window, facts);
+        if (nonFinite.isPresent()) return nonFinite;
+        Optional<Finding> huge = huge(window, facts);
+        if (huge.isPresent()) return huge;
+        // Growth of a gradient near convergence (loss negligible), or the spike of a stable Adam run (the more specific
+        // adaptive_spike), is not reported as exploding.
+        if (!(window.getLast().loss() > facts.negligibleLoss())) return Optional.empty();
+        if (AdaptiveSpikeDetector.ownsRise(window, facts)) {
+            return Optional.empty();
+        }
+        return growth(window, facts);
+    }
+
+    /** A gradient norm no healthy run has: above this the step moves weights by orders of magnitude. */
+    static final double ABSOLUTE = 1e6;
+
+    private Optional<Finding> huge(List<StepReading> window, RunFacts facts) {
+        for (StepReading r : Readings.full(window)) {
+            if (!(r.globalGradNorm() > ABSOLUTE)) continue;
+            LayerReading largest = r.layers().stream().max(java.util.Comparator.comparingDouble(LayerReading::gradNorm)).orElseThrow();
+            LayerReading first = r.layers().getFirst(), last = r.layers().getLast();
+            List<String> evidence = List.of(
+                    "global gradient norm " + fmt(r.globalGradNorm()) + " at step " + r.step() + " (above " + fmt(ABSOLUTE) + "), loss " + fmt(r.loss()),
+                    "per layer: first layer " + first.layer() + " " + fmt(first.gradNorm()) + ", last layer " + last.layer() + " " + fmt(last.gradNorm())
+                            + ", largest in layer " + largest.layer() + " " + fmt(largest.gradNorm()));
+            return Optional.of(new Finding(id(), "Exploding gradients (norm " + fmt(r.globalGradNorm()) + ")", Severity.BLOCKING, r.step(),
+                    window.getLast().step(), List.of(largest.layer()), evidence,
+                    "The per-layer factors of backpropagation are far above 1 and multiply over depth: a gradient this large throws the"
+                            + " weights orders of magnitude away in one step (note 003).", remedies(facts, Double.NaN)));
+        }
+        return Optional.empty();
     }
 
     private Optional<Finding> nonFinite(List<StepReading> window, RunFacts facts) {

@@ -25,7 +25,9 @@ import java.util.Optional;
  *       (median of the last third at least {@code 1 - minProgress} times the median of the first third);</li>
  * </ul>
  * and, for either, the median over full readings of the largest layer update/weight ratio is above
- * {@code minRatio} (healthy: about 1e-3). Defaults: riseFactor 3, edge 3, flipFraction 0.8 (independent mini-batch
+ * {@code minRatio} (healthy: about 1e-3); a rise must end above {@link RunFacts#negligibleLoss()}, and under an
+ * adaptive optimizer a rise in a run that was training well is left to {@link AdaptiveSpikeDetector}
+ * ({@code ownsRise}). Defaults: riseFactor 3, edge 3, flipFraction 0.8 (independent mini-batch
  * noise flips about 2/3 of the time), amplitude 0.5, minProgress 0.1, minRatio 1e-2, minReadings 6.
  *
  * <p>With curvature readings ({@code doctor.curvature_every}) the stability test joins in: the newest reading's
@@ -51,6 +53,10 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
 
     @Override
     public Optional<Finding> examine(List<StepReading> window, List<CurvatureReading> curvature, RunFacts facts) {
+        // A rise in a run that was training well under Adam and its relatives is the more specific adaptive_spike.
+        if (AdaptiveSpikeDetector.ownsRise(window, facts)) {
+            return Optional.empty();
+        }
         Optional<CurvatureReading> latest = SharpnessEvidence.latest(curvature);
         Optional<Finding> byLoss = examine(window, facts);
         if (byLoss.isPresent() || latest.isEmpty()) {
@@ -90,13 +96,13 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
         for (int i = 1; i < n; i++) if (loss[i] > loss[peak]) peak = i;
         List<String> evidence = new ArrayList<>();
         String kind;
-        if (start > 0 && loss[peak] > SPIKE * start) {
+        if (start > 0 && loss[peak] > SPIKE * start && loss[peak] > facts.negligibleLoss()) {
             kind = "diverging";
             evidence.add("loss jumped to " + fmt(loss[peak]) + " at step " + finite.get(peak).step() + ", " + fmt(loss[peak] / start)
                     + "x its starting value " + fmt(start));
         } else if (!(ratio > minRatio)) {
             return Optional.empty();
-        } else if (tail > riseFactor * head && tail > 0) {
+        } else if (tail > riseFactor * head && tail > facts.negligibleLoss()) {
             kind = "diverging";
             evidence.add("loss rose " + fmt(tail / head) + "x over steps " + finite.getFirst().step() + "-" + finite.getLast().step()
                     + " (mean of the first " + edge + " readings " + fmt(head) + ", of the last " + edge + " " + fmt(tail) + ")");

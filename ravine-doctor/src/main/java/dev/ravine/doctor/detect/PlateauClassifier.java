@@ -31,19 +31,23 @@ import java.util.function.Supplier;
  *       falls along the eigenvector ({@link EscapeDirection}); otherwise a <b>local_minimum</b>.</li>
  *   <li>Not small: the top Hessian eigenvector v (power iteration) and the last updates u_1..u_k. If the projections
  *       u_i . v flip sign in more than {@code flipFraction} of successive pairs and carry on average at least
- *       {@code minShare} of each update's norm, the iterate bounces across the walls of a <b>ravine</b>; otherwise it
- *       is not a critical point ({@code not_critical}, no finding: the run is still moving).</li>
+ *       {@code minShare} of each update's norm, and the step overshoots along that direction (lr x lambda_max above
+ *       {@code overshoot}, 1 by default: the gradient-descent factor 1 - lr lambda is negative, so each step lands on
+ *       the far wall), the iterate bounces across the walls of a <b>ravine</b>; otherwise it is not a critical point
+ *       ({@code not_critical}, no finding: the run is still moving, and flips without overshoot are mini-batch
+ *       noise). The overshoot test uses the run's learning rate, so it speaks for fixed-step methods (SGD, with or
+ *       without momentum), the setting of note 001's ravine; an adaptive method's own step sizes are not lr.</li>
  * </ol>
  * The loss closure must be deterministic (a fixed batch, eval mode).
  */
 public record PlateauClassifier(double gradientTolerance, double curvatureTolerance, int lanczosSteps, double flipFraction, double minShare,
-                                long seed) {
+                                double overshoot, long seed) {
     /** What the analysis found; {@code finding} is empty for {@code not_critical}. */
     public record Classification(String kind, double gradientNorm, double smallestEigenvalue, double largestEigenvalue, double flipShare,
                                  Optional<Finding> finding) {}
 
     public static PlateauClassifier defaults() {
-        return new PlateauClassifier(1e-3, 1e-4, 20, 0.6, 0.1, 7);
+        return new PlateauClassifier(1e-3, 1e-4, 20, 0.6, 0.1, 1, 7);
     }
 
     /**
@@ -113,15 +117,17 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
             if (Math.signum(proj[i]) != Math.signum(proj[i - 1])) flips++;
         }
         double flipShare = pairs == 0 ? 0 : (double) flips / pairs;
-        if (pairs < 2 || !(flipShare > flipFraction) || !(share >= minShare)) {
+        double lr = facts == null ? Double.NaN : facts.learningRate();
+        boolean overshoots = lr * top.value() > overshoot;
+        if (pairs < 2 || !(flipShare > flipFraction) || !(share >= minShare) || !overshoots) {
             return new Classification("not_critical", gradNorm, Double.NaN, top.value(), flipShare, Optional.empty());
         }
         List<String> evidence = new ArrayList<>();
         evidence.add("gradient norm " + fmt(gradNorm) + " = " + fmt(gradNorm / reference) + "x the reference: not a critical point");
         evidence.add("the last " + updates.size() + " updates flip sign along the sharpest direction (top Hessian eigenvalue " + fmt(top.value()) + ") in "
                 + flips + " of " + pairs + " steps; that direction carries " + fmt(100 * share) + "% of each update");
-        double lr = facts == null ? Double.NaN : facts.learningRate();
-        if (Double.isFinite(lr)) evidence.add("lr x sharpness = " + fmt(lr * top.value()) + " (gradient descent is unstable above 2)");
+        evidence.add("lr x sharpness = " + fmt(lr * top.value()) + ": above " + fmt(overshoot) + " each step overshoots the valley floor along that"
+                + " direction (gradient descent diverges above 2)");
         List<Remedy> remedies = new ArrayList<>();
         remedies.add(new Remedy("optimizer.name: adam", "per-parameter learning rates take long steps along the flat floor and short ones across the walls"
                 + " (note 001)"));

@@ -4,11 +4,30 @@ import java.util.List;
 
 /**
  * What detectors need to know about the run besides its readings, so that remedies can name concrete changes:
- * the learning rate and optimizer name, the number of classes (for the chance-level loss), and each top-level
- * layer's config kind in order (so "add batchnorm after layer 2" can be said).
+ * the learning rate and optimizer name, the number of classes (for the chance-level loss), each top-level layer's
+ * config kind in order (so "add batchnorm after layer 2" can be said), and the run's first loss (NaN until known),
+ * the scale against which a change of the loss is judged significant.
  */
-public record RunFacts(double learningRate, String optimizer, int numClasses, List<String> layerKinds) {
+public record RunFacts(double learningRate, String optimizer, int numClasses, List<String> layerKinds, double firstLoss) {
     public RunFacts {
         layerKinds = List.copyOf(layerKinds);
     }
+
+    public RunFacts(double learningRate, String optimizer, int numClasses, List<String> layerKinds) {
+        this(learningRate, optimizer, numClasses, layerKinds, Double.NaN);
+    }
+
+    public RunFacts withFirstLoss(double loss) {
+        return new RunFacts(learningRate, optimizer, numClasses, layerKinds, loss);
+    }
+
+    /**
+     * A loss level too small to matter: {@value #NEGLIGIBLE} of the first loss. Near convergence the loss moves by
+     * large factors at tiny values (1e-12 to 1e-10), which is no spike or divergence; 0 while the first loss is unknown.
+     */
+    public double negligibleLoss() {
+        return Double.isFinite(firstLoss) ? NEGLIGIBLE * Math.abs(firstLoss) : 0;
+    }
+
+    public static final double NEGLIGIBLE = 1e-3;
 }

@@ -70,5 +70,9 @@ class PlateauClassifierTest {
         List<double[]> steady = new ArrayList<>();
         for (int t = 0; t < 10; t++) steady.add(new double[] {-0.01, -0.01});
         assertEquals("not_critical", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, steady, FACTS, 10).kind());
+
+        // the same flips with a step far below the overshoot point (lr x sharpness 0.1) are mini-batch noise, not a ravine
+        RunFacts small = new RunFacts(0.001, "sgd", 0, List.of());
+        assertEquals("not_critical", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, small, 10).kind());
     }
 }

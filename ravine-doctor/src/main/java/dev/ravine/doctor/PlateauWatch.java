@@ -1,0 +1,169 @@
+package dev.ravine.doctor;
+
+import dev.ravine.doctor.curvature.HessianVectorProduct;
+import dev.ravine.doctor.detect.PlateauClassifier;
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.nn.Module;
+import dev.ravine.optim.Optimizer;
+import dev.ravine.tensor.Tensor;
+import dev.ravine.train.BatchEvent;
+import dev.ravine.train.Trainer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Runs {@link PlateauClassifier} during training when the loss goes flat while still high (note 001: when training
+ * is stuck, ask whether the gradient is small, then what the curvature says). Per step it only keeps the loss. When
+ * the last {@code flatSteps} losses are flat (the median of their second half within {@code flatTolerance} of the
+ * median of their first half) and the loss is still above {@code highFraction} of the run's first loss, it copies
+ * the next {@code updates} parameter updates (the classifier's evidence for a ravine: do they flip sign along the
+ * sharpest direction?) and then classifies the plateau on the fixed probe batch in eval mode. One analysis per
+ * plateau: after it the watch waits another {@code flatSteps} steps. The finding's first step is where the flat
+ * stretch began.
+ */
+final class PlateauWatch {
+    /**
+     * @param flatSteps     losses a plateau must span (steps)
+     * @param flatTolerance relative change of the median loss that still counts as flat
+     * @param highFraction  a plateau below this fraction of the first loss is a finished run, not a stuck one
+     * @param updates       updates to collect before classifying
+     */
+    record Options(int flatSteps, double flatTolerance, double highFraction, int updates) {
+        static Options defaults() {
+            return new Options(60, 0.02, 0.2, 8);
+        }
+    }
+
+    private final PlateauClassifier classifier;
+    private final Options options;
+    private final Tensor inputs;
+    private final Tensor targets;
+    private final ArrayDeque<double[]> losses = new ArrayDeque<>(); // {step, loss}
+    private final List<double[]> collected = new ArrayList<>();
+    private double firstLoss = Double.NaN;
+    private double referenceGradNorm = Double.NaN;
+    private long collectingSince = -1;
+    private long quietUntil = -1;
+    private PlateauClassifier.Classification last;
+
+    PlateauWatch(PlateauClassifier classifier, Options options, Tensor inputs, Tensor targets) {
+        this.classifier = classifier;
+        this.options = options;
+        this.inputs = inputs;
+        this.targets = targets;
+    }
+
+    /** The gradient norm on the probe batch at the start: the scale a "small" gradient is judged against. */
+    void onTrainingStart(Trainer trainer) {
+        if (Double.isFinite(referenceGradNorm)) return; // a rollback restarts training, not the reference
+        referenceGradNorm = withEvalMode(trainer, () -> {
+            double[] g = new HessianVectorProduct(loss(trainer), parameters(trainer)).gradient();
+            double s = 0;
+            for (double x : g) s += x * x;
+            return Math.sqrt(s);
+        });
+    }
+
+    /** The last classification (for tests and the app), or null. */
+    PlateauClassifier.Classification last() {
+        return last;
+    }
+
+    /** Called after each step; returns a finding when an analysis just ran and found a saddle, a minimum or a ravine. */
+    Optional<Finding> onBatchEnd(Trainer trainer, BatchEvent event, RunFacts facts) {
+        if (!Double.isFinite(event.loss())) return Optional.empty();
+        if (!losses.isEmpty() && event.step() <= losses.getLast()[0]) restart();
+        if (Double.isNaN(firstLoss)) firstLoss = event.loss();
+        losses.addLast(new double[] {event.step(), event.loss()});
+        while (losses.size() > options.flatSteps()) losses.removeFirst();
+        if (collectingSince >= 0) return collect(trainer, event, facts);
+        if (event.step() >= quietUntil && isFlatAndHigh()) {
+            collectingSince = (long) losses.getFirst()[0];
+            collected.clear();
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Finding> collect(Trainer trainer, BatchEvent event, RunFacts facts) {
+        collected.add(flatUpdate(trainer.optimizer()));
+        if (collected.size() < options.updates()) return Optional.empty();
+        long since = collectingSince;
+        collectingSince = -1;
+        quietUntil = event.step() + options.flatSteps();
+        last = withEvalMode(trainer, () -> classifier.classify(loss(trainer), parameters(trainer), referenceGradNorm, List.copyOf(collected),
+                facts, event.step()));
+        collected.clear();
+        return last.finding().map(f -> new Finding(f.id(), f.title(), f.severity(), since, event.step(), f.layers(), withFlatness(f, since, event),
+                f.cause(), f.remedies()));
+    }
+
+    private List<String> withFlatness(Finding f, long since, BatchEvent event) {
+        List<String> evidence = new ArrayList<>();
+        evidence.add("the loss has been flat since step " + since + " (within " + Math.round(100 * options.flatTolerance()) + "% over "
+                + options.flatSteps() + " steps) at " + String.format("%.4g", event.loss()) + ", " + String.format("%.2g", event.loss() / firstLoss)
+                + "x the first loss");
+        evidence.addAll(f.evidence());
+        return evidence;
+    }
+
+    private boolean isFlatAndHigh() {
+        if (losses.size() < options.flatSteps()) return false;
+        double[] l = losses.stream().mapToDouble(x -> x[1]).toArray();
+        int half = l.length / 2;
+        double first = median(Arrays.copyOfRange(l, 0, half)), second = median(Arrays.copyOfRange(l, half, l.length));
+        boolean flat = Math.abs(second - first) <= options.flatTolerance() * Math.abs(first);
+        return flat && second > options.highFraction() * firstLoss;
+    }
+
+    /** After a rollback the losses describe an abandoned trajectory. */
+    private void restart() {
+        losses.clear();
+        collected.clear();
+        collectingSince = -1;
+    }
+
+    private Supplier<Tensor> loss(Trainer trainer) {
+        Module model = trainer.model();
+        return () -> trainer.loss().compute(model.call(inputs), targets);
+    }
+
+    private static List<Tensor> parameters(Trainer trainer) {
+        Map<String, Tensor> named = trainer.model().namedParameters();
+        List<Tensor> out = new ArrayList<>();
+        for (String name : trainer.optimizer().parameterNames()) out.add(named.get(name));
+        return out;
+    }
+
+    private static double[] flatUpdate(Optimizer optimizer) {
+        List<float[]> parts = new ArrayList<>(optimizer.lastUpdates().values());
+        int n = 0;
+        for (float[] p : parts) n += p.length;
+        double[] flat = new double[n];
+        int at = 0;
+        for (float[] p : parts) for (float x : p) flat[at++] = x;
+        return flat;
+    }
+
+    private static <T> T withEvalMode(Trainer trainer, Supplier<T> work) {
+        Module model = trainer.model();
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        try {
+            return work.get();
+        } finally {
+            model.train(wasTraining);
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

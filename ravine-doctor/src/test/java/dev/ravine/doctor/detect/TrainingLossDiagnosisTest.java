@@ -1,0 +1,61 @@
+package dev.ravine.doctor.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Findings;
+import dev.ravine.doctor.finding.Severity;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** model_bias versus optimization_issue from the reference losses (note 001), and the root-cause ranking of findings. */
+class TrainingLossDiagnosisTest {
+    private static final TrainingLossDiagnosis RULE = TrainingLossDiagnosis.defaults();
+    private static final double NA = Double.NaN;
+
+    private static TrainingLossDiagnosis.Measurements m(double run, double shallower, double wider, double subset) {
+        return new TrainingLossDiagnosis.Measurements(run, 0.69, shallower, wider, subset, 0.69, 64, 200, 300);
+    }
+
+    @Test
+    void aLossThatFellIsNotChecked() {
+        assertTrue(RULE.decide(m(0.2, 0.01, 0.01, 0.6)).isEmpty(), "0.2 is below half the first loss 0.69");
+        assertTrue(!RULE.isHigh(0.3, 0.69) && RULE.isHigh(0.5, 0.69));
+    }
+
+    @Test
+    void aShallowerNetThatTrainsBetterIsAnOptimizationProblem() {
+        Finding f = RULE.decide(m(0.68, 0.2, 0.1, 0.01)).orElseThrow();
+        assertEquals("optimization_issue", f.id());
+        assertTrue(f.evidence().get(1).contains("shallower network") && f.evidence().get(1).contains("0.2"), f.evidence()::toString);
+        assertEquals(300, f.firstStep());
+    }
+
+    @Test
+    void aWiderNetThatTrainsBetterIsModelBias() {
+        Finding f = RULE.decide(m(0.68, NA, 0.3, 0.6)).orElseThrow();
+        assertEquals("model_bias", f.id());
+        assertTrue(f.evidence().get(1).contains("wider network reaches training loss 0.3"), f.evidence()::toString);
+        assertEquals("model_bias", RULE.decide(m(0.68, 0.67, 0.3, 0.6)).orElseThrow().id(), "the shallower one is no better: depth is fine");
+    }
+
+    @Test
+    void aModelThatCannotOverfitASubsetHasAnOptimizationProblem() {
+        Finding f = RULE.decide(m(0.68, NA, 0.6, 0.5)).orElseThrow();
+        assertEquals("optimization_issue", f.id());
+        assertTrue(f.evidence().get(1).contains("cannot even overfit"), f.evidence()::toString);
+        assertTrue(RULE.decide(m(0.68, NA, 0.6, 0.05)).isEmpty(), "fits the subset, no reference helps: no verdict");
+    }
+
+    @Test
+    void findingsRankProblemsBeforeNotesCausesBeforeSymptomsThenEarliest() {
+        Finding chance = new Finding("loss_stuck_at_chance", "", Severity.WARNING, 10, 10, List.of(), List.of(), "", List.of());
+        Finding bias = new Finding("model_bias", "", Severity.WARNING, 200, 200, List.of(), List.of(), "", List.of());
+        Finding minimum = new Finding("local_minimum", "", Severity.INFO, 1, 1, List.of(), List.of(), "", List.of());
+        Finding blocking = new Finding("lr_too_high", "", Severity.BLOCKING, 200, 200, List.of(), List.of(), "", List.of());
+        assertEquals(List.of(blocking, bias, chance, minimum), Findings.ranked(List.of(minimum, chance, bias, blocking)));
+        assertEquals("lr_too_high", Findings.top(List.of(minimum, chance, bias, blocking)).orElseThrow().id());
+        assertTrue(Findings.top(List.of(minimum)).isEmpty(), "a note alone is no problem");
+    }
+}
