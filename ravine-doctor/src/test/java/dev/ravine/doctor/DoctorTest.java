@@ -78,7 +78,9 @@ class DoctorTest {
         assertEquals(TrainingStatus.DIVERGED, r.status());
         Finding f = doctor.findings().stream().filter(g -> g.id().equals("exploding_gradients")).findFirst().orElseThrow();
         assertEquals(Severity.BLOCKING, f.severity());
-        assertEquals(r.steps() + 1, f.firstStep(), "reported at the step whose loss was not finite");
+        // open since the gradient norm passed 1e6 (or, at the latest, the step whose loss was not finite), with the NaN as evidence
+        assertTrue(f.firstStep() <= r.steps() + 1, f::toString);
+        assertTrue(f.evidence().getFirst().startsWith("step " + (r.steps() + 1) + ": loss "), f.evidence()::toString);
         assertTrue(f.remedies().getFirst().change().startsWith("clip.global_norm"));
     }
 
