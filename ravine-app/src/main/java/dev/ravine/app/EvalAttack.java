@@ -36,13 +36,8 @@ record EvalAttack(String method, double epsilon, int steps, double stepSize) {
     }
 
     AdversarialAttack create(Dataset data) {
-        float low = Float.POSITIVE_INFINITY, high = Float.NEGATIVE_INFINITY;
-        for (float v : data.features()) {
-            low = Math.min(low, v);
-            high = Math.max(high, v);
-        }
-        if (!(low < high)) high = low + 1;
-        return method.equals("fgsm") ? new Fgsm(epsilon, low, high) : new Pgd(epsilon, stepSize, steps, true, low, high);
+        double[] range = AdversarialAttack.rangeOf(data.features());
+        return method.equals("fgsm") ? new Fgsm(epsilon, range[0], range[1]) : new Pgd(epsilon, stepSize, steps, true, range[0], range[1]);
     }
 
     String describe() {

@@ -7,6 +7,7 @@ import dev.ravine.app.config.RunConfig;
 import dev.ravine.data.Dataset;
 import dev.ravine.data.GaussianInputNoise;
 import dev.ravine.tensor.Shape;
+import dev.ravine.train.AdversarialAttack;
 import dev.ravine.train.StepHook;
 import dev.ravine.train.WeightNoise;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class StepHooks {
         }
         if (config.toolbox().inputNoise() > 0) hooks.add(StepHook.of(new GaussianInputNoise(config.toolbox().inputNoise(), seed)));
         if (config.adversarial() != null) {
-            float[] range = range(data.train().features());
+            double[] range = AdversarialAttack.rangeOf(data.train().features());
             hooks.add(config.adversarial().create(range[0], range[1], seed));
         }
         if (config.toolbox().weightNoise() > 0) hooks.add(new WeightNoise(config.toolbox().weightNoise(), seed));
@@ -76,16 +77,5 @@ final class StepHooks {
         float[] fill = new float[shape[0]];
         for (int c = 0; c < fill.length; c++) fill[c] = normalized[c * plane];
         return fill;
-    }
-
-    /** The smallest and largest normalized training value: adversarial examples are kept inside this range. */
-    private static float[] range(float[] features) {
-        float low = Float.POSITIVE_INFINITY, high = Float.NEGATIVE_INFINITY;
-        for (float v : features) {
-            low = Math.min(low, v);
-            high = Math.max(high, v);
-        }
-        if (!(low < high)) high = low + 1; // a constant data set: any range that contains it
-        return new float[] {low, high};
     }
 }

@@ -17,6 +17,19 @@ public interface AdversarialAttack {
     /** The largest change of any input value (the radius of the L-infinity ball). */
     double epsilon();
 
+    /**
+     * The data range adversarial examples are clipped to: the smallest and largest of {@code values} (e.g. [0, 1] for
+     * scaled pixels); for constant data, where that range is empty, [v, v + 1].
+     */
+    static double[] rangeOf(float[] values) {
+        float low = Float.POSITIVE_INFINITY, high = Float.NEGATIVE_INFINITY;
+        for (float v : values) {
+            low = Math.min(low, v);
+            high = Math.max(high, v);
+        }
+        return new double[] {low, low < high ? high : low + 1.0};
+    }
+
     /** Keeps each value of {@code x} in [low, high], the range of the data, so an example stays a possible input. */
     static void clip(float[] x, double low, double high) {
         for (int i = 0; i < x.length; i++) x[i] = (float) Math.min(high, Math.max(low, x[i]));

@@ -148,4 +148,10 @@ class AdversarialTest {
         assertEquals(correct / 200.0, robust.accuracy(), 0.0);
         assertTrue(model.isTraining());
     }
+
+    @Test
+    void theDataRangeIsTheSmallestAndLargestValue() {
+        assertArrayEquals(new double[] {-1, 3}, AdversarialAttack.rangeOf(new float[] {0.2f, -1f, 3f, 0f}));
+        assertArrayEquals(new double[] {2, 3}, AdversarialAttack.rangeOf(new float[] {2f, 2f}), "constant data: [v, v + 1]");
+    }
 }
