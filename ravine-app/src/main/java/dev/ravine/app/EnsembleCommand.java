@@ -13,9 +13,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code ravine ensemble CONFIG.yaml --members N [--set key.path=value]... [--out DIR]}. */
 @Command(name = "ensemble", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Trains N members of a config with seeds seed, seed+1, ..., seed+N-1, each into its own run",
-                "folder (DIR/member-1, ...), then averages their predicted class probabilities and writes",
-                "DIR/ensemble.json with each member's and the ensemble's train and test accuracy."},
+        description = {"Trains N seeds of a config and scores the mean of their predictions.",
+                "Member i (from 1) is the config with seed + i - 1, trained into",
+                "DIR/member-i; the members' predicted class probabilities are",
+                "averaged, and DIR/ensemble.json gets each member's and the",
+                "ensemble's test accuracy, test loss and clean training accuracy."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  every member completed", "  1  internal error (a bug: the stack trace is printed)",
                   "  2  bad config, data or model (the message says what to fix)",

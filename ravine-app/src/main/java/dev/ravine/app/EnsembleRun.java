@@ -74,7 +74,8 @@ final class EnsembleRun {
             if (Files.isDirectory(root)) {
                 try (Stream<Path> s = Files.list(root)) {
                     if (s.findAny().isPresent()) {
-                        throw new IllegalArgumentException("--out " + request.out() + " already exists and is not empty; choose a new folder");
+                        throw new IllegalArgumentException("--out " + request.out()
+                                + " already exists and is not empty; choose a new folder");
                     }
                 }
             }
@@ -104,7 +105,8 @@ final class EnsembleRun {
             rows.add(new Row(i + 1, m.config().seed(), runs.get(i).root().getFileName().toString(), fit.accuracy(train.labels()),
                     test.accuracy(testLabels), test.logLoss(testLabels)));
         }
-        double ensembleTrain = sameSamples(trainParts) ? ClassProbabilities.mean(trainMembers).accuracy(trainParts.getFirst().labels()) : Double.NaN;
+        double ensembleTrain = sameSamples(trainParts)
+                ? ClassProbabilities.mean(trainMembers).accuracy(trainParts.getFirst().labels()) : Double.NaN;
         ClassProbabilities ensembleTest = ClassProbabilities.mean(testMembers);
         rows.add(new Row(0, base.seed(), null, ensembleTrain, ensembleTest.accuracy(testLabels), ensembleTest.logLoss(testLabels)));
         return rows;

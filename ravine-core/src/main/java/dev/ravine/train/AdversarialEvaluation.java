@@ -41,7 +41,8 @@ public final class AdversarialEvaluation {
         } finally {
             model.train(wasTraining);
         }
-        return new Evaluation(lossSum / Math.max(samples, 1), loss.isClassification() ? correct / (double) Math.max(samples, 1) : Double.NaN, samples);
+        double accuracy = loss.isClassification() ? correct / (double) Math.max(samples, 1) : Double.NaN;
+        return new Evaluation(lossSum / Math.max(samples, 1), accuracy, samples);
     }
 
     private static int countCorrect(Tensor logits, int[] labels) {

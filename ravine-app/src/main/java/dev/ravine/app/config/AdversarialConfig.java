@@ -44,7 +44,8 @@ public record AdversarialConfig(String method, double epsilon, double mix, int s
     }
 
     String yaml() {
-        String common = "adversarial: {method: " + method + ", epsilon: " + ConfigWriter.number(epsilon) + ", mix: " + ConfigWriter.number(mix);
+        String common = "adversarial: {method: " + method + ", epsilon: " + ConfigWriter.number(epsilon)
+                + ", mix: " + ConfigWriter.number(mix);
         if (!method.equals("pgd")) return common + "}\n";
         return common + ", steps: " + steps + ", step_size: " + ConfigWriter.number(stepSize) + ", random_start: " + randomStart + "}\n";
     }
