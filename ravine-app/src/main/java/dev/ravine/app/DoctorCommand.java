@@ -55,7 +55,7 @@ final class DoctorCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private static void print(PrintWriter out, Finding f) {
+    static void print(PrintWriter out, Finding f) {
         out.println();
         out.println(f.title() + "  [" + f.id() + ", " + f.severity().name().toLowerCase() + "]  steps " + f.firstStep() + "-" + f.lastStep()
                 + (f.layers().isEmpty() ? "" : ", layer " + String.join(", ", f.layers())));

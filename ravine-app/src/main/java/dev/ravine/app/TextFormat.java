@@ -20,6 +20,11 @@ public final class TextFormat {
     }
 
     /** A fraction as a percentage "97.25%", or "-" when there is none. */
+    /** A factor such as an lr scale, to 4 significant digits: 0.3333, 0.1111, 1. */
+    public static String scale(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
     public static String percent(double fraction) {
         return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.2f%%", 100 * fraction) : "-";
     }

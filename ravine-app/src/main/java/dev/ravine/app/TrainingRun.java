@@ -211,7 +211,7 @@ public final class TrainingRun {
         repair.onAction(a -> {
             progress.clear();
             out.println("doctor: repaired " + a.findingId() + " at step " + a.step() + ": back to step " + a.rolledBackTo() + ", "
-                    + a.remedy() + " (lr scale " + a.lrScaleBefore() + " -> " + a.lrScaleAfter() + ")");
+                    + a.remedy() + " (lr scale " + TextFormat.scale(a.lrScaleBefore()) + " -> " + TextFormat.scale(a.lrScaleAfter()) + ")");
             out.flush();
         });
         return repair;
