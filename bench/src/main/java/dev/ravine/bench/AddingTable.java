@@ -27,7 +27,7 @@ import dev.ravine.train.TrainingOptions;
  *       step's, ||dL/dx_T||, at initialization and after training, with L the mean squared error over 100 test
  *       sequences: their ratio is how much of the error signal reaches the start of the sequence.</li>
  * </ul>
- * Usage: AddingTable [train samples (2000)] [epochs (5)] [lengths (50,200)]
+ * Usage: AddingTable [train samples (2000)] [epochs (5)] [lengths (50,200)] [cells (rnn,lstm,gru)]
  */
 public final class AddingTable {
     private static final int HIDDEN = 32, BATCH = 50, PROBE = 100;
@@ -37,6 +37,7 @@ public final class AddingTable {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         String lengths = args.length > 2 ? args[2] : "50,200";
+        String[] cells = (args.length > 3 ? args[3] : "rnn,lstm,gru").split(",");
         System.out.printf("adding problem: %d training sequences, %d epochs, batch %d, adam lr %s, hidden %d, test 1,000 sequences%n",
                 samples, epochs, BATCH, LR, HIDDEN);
         System.out.println("| cell | length | test MSE | vs 0.167 | init ||dL/dx_1|| | init ||dL/dx_T|| | init ratio "
@@ -46,7 +47,7 @@ public final class AddingTable {
             int length = Integer.parseInt(l.trim());
             Dataset train = AddingProblem.generate(samples, length, 1);
             Dataset test = AddingProblem.generate(1000, length, 2);
-            for (String cell : new String[] {"rnn", "lstm", "gru"}) row(cell, length, train, test, epochs);
+            for (String cell : cells) row(cell.trim(), length, train, test, epochs);
         }
     }
 
@@ -56,7 +57,8 @@ public final class AddingTable {
         Module recurrent = switch (cell) {
             case "rnn" -> new Rnn(2, HIDDEN, 1, false, true, rng);
             case "lstm" -> new Lstm(2, HIDDEN, 1, false, true, rng);
-            default -> new Gru(2, HIDDEN, 1, false, true, rng);
+            case "gru" -> new Gru(2, HIDDEN, 1, false, true, rng);
+            default -> throw new IllegalArgumentException("unknown cell '" + cell + "'; valid: rnn, lstm, gru");
         };
         Module model = new Sequential(recurrent, new Linear(HIDDEN, 1, true, rng));
         Batch probe = new DataLoader(test, PROBE, false, false, 1).epoch(0).iterator().next();

@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * Greedy layer-wise pre-training (Hinton, Osindero and Teh, 2006; Hinton and Salakhutdinov, 2006) of the
- * linear -> sigmoid blocks of a feed-forward net: block by block, in order, an RBM of the linear layer's sizes is
- * trained on what the net feeds that linear layer, then its weights and hidden biases are copied into it
+ * linear -> sigmoid blocks of a feed-forward net: block by block, in order, an RBM of the linear layer's sizes (small
+ * random weights, visible biases fitted to its inputs' marginals, {@link Rbm#fitVisibleBiases}) is trained on what
+ * the net feeds that linear layer, then its weights and hidden biases are copied into it
  * ({@link Rbm#copyTo}), so the block computes the RBM's hidden probabilities. The next block's input is computed by
  * the net itself from the updated layers; for two blocks in a row that is exactly the previous RBM's p(h | v).
  * Fine-tuning the whole net with backprop follows, by the ordinary trainer.
