@@ -13,9 +13,11 @@ import java.util.List;
 
 /**
  * Repairs a run that a blocking problem would otherwise end (a NaN/Inf loss, or a blocking finding such as a
- * diverging loss): it goes back to the newest rolling checkpoint taken before the trouble began and continues with
- * the learning rate lowered by {@code lrFactor} (the top remedy of exploding_gradients and lr_too_high that the
- * trainer can apply by itself). Bounded: after {@code maxTries} repairs it lets the run end. Acts only through the
+ * diverging loss), or that a finding whose top remedy is a lower learning rate says is going wrong
+ * ({@link #LR_FINDINGS}: lr_too_high, adaptive_spike, dead_relu, exploding_gradients, at any severity): it goes back
+ * to the newest rolling checkpoint taken before the trouble began and continues with the learning rate lowered by
+ * {@code lrFactor} (the top remedy those findings name that the trainer can apply by itself; ReLUs killed by a large
+ * step come back with the rollback and stay alive at the smaller one). Bounded: after {@code maxTries} repairs it lets the run end. Acts only through the
  * trainer's public controls (rollback, lr scale); every action is recorded.
  */
 public final class RepairPolicy implements TrainingListener, Doctor.FindingListener {
@@ -55,10 +57,13 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         initial = new Snapshot(trainer.optimizer().stepCount(), trainer.snapshot(), Double.NaN);
     }
 
+    /** Findings whose first remedy is a lower learning rate, which a repair applies whatever their severity. */
+    public static final java.util.Set<String> LR_FINDINGS = java.util.Set.of("lr_too_high", "adaptive_spike", "dead_relu", "exploding_gradients");
+
     @Override
     public void opened(Finding finding) {
         if (finding.severity() != Severity.INFO) troubleSince = Math.min(troubleSince, finding.firstStep());
-        if (finding.severity() == Severity.BLOCKING) pendingBlocking = finding;
+        if (finding.severity() == Severity.BLOCKING || LR_FINDINGS.contains(finding.id())) pendingBlocking = finding;
     }
 
     @Override
@@ -104,12 +109,22 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         troubleSince = Long.MAX_VALUE;
         double before = trainer.optimizer().lrScale();
         trainer.rollback(target.checkpoint());
+        // Gradients that explode from the very first steps come from the initialization, which no learning rate fixes:
+        // the exploding_gradients remedy "init: he_normal" is applied too (note 003).
+        boolean reinitialize = findingId.equals("exploding_gradients") && troubleBegan <= options.snapshotEvery() && target == initial;
+        if (reinitialize) HeInitialization.apply(trainer.model(), initialSeed(step));
         // The checkpoint carries its own lr scale; the repair lowers the one that was in force when things went wrong.
-        double after = before * options.lrFactor();
+        double after = reinitialize ? before : before * options.lrFactor(); // the lr was not what failed
         trainer.setLrScale(after);
-        RepairAction action = new RepairAction(step, findingId, "optimizer.lr x " + fmt(options.lrFactor()), target.step(), before, after);
+        String remedy = reinitialize ? "weights re-drawn with he_normal" : "optimizer.lr x " + fmt(options.lrFactor());
+        RepairAction action = new RepairAction(step, findingId, remedy, target.step(), before, after);
         actions.add(action);
         actionListeners.forEach(l -> l.accept(action));
+    }
+
+    /** A seed for a re-initialization, different for each repair so a second one does not redraw the same weights. */
+    private long initialSeed(long step) {
+        return 0x5eed0000L + 31L * actions.size() + step;
     }
 
     private static String fmt(double v) {
