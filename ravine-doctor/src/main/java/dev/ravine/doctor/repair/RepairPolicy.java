@@ -109,9 +109,9 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         troubleSince = Long.MAX_VALUE;
         double before = trainer.optimizer().lrScale();
         trainer.rollback(target.checkpoint());
-        // Gradients that explode from the very first steps come from the initialization, which no learning rate fixes:
-        // the exploding_gradients remedy "init: he_normal" is applied too (note 003).
-        boolean reinitialize = findingId.equals("exploding_gradients") && troubleBegan <= options.snapshotEvery() && target == initial;
+        // Gradients that explode at step 1 were computed at the initial weights, before any step: the initialization, which
+        // no learning rate fixes, is the cause, so the exploding_gradients remedy "init: he_normal" is applied instead (note 003).
+        boolean reinitialize = findingId.equals("exploding_gradients") && troubleBegan <= 1 && target == initial;
         if (reinitialize) HeInitialization.apply(trainer.model(), initialSeed(step));
         // The checkpoint carries its own lr scale; the repair lowers the one that was in force when things went wrong.
         double after = reinitialize ? before : before * options.lrFactor(); // the lr was not what failed
