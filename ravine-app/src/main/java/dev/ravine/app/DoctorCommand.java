@@ -43,7 +43,7 @@ final class DoctorCommand implements Callable<Integer> {
         List<String> kinds = config.model().layers().stream().map(l -> l.kind().id()).toList();
         RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), classes, kinds);
         Doctor doctor = new Doctor(config.doctor().instrumentOptions(), Doctor.standardDetectors(), facts, 200);
-        List<Finding> findings = doctor.replay(stored.readings(), stored.epochs(), stored.curvature());
+        List<Finding> findings = withRecordedOnly(doctor.replay(stored.readings(), stored.epochs(), stored.curvature()), run);
         long full = stored.readings().stream().filter(r -> r.full()).count();
         out.println("run " + run.display(main.workingDir()) + ": " + stored.readings().size() + " steps, " + full + " full readings, "
                 + stored.epochs().size() + " epochs, " + stored.curvature().size() + " curvature readings; status " + stored.meta().getOrDefault("status", "unknown"));
@@ -53,6 +53,19 @@ final class DoctorCommand implements Callable<Integer> {
         }
         for (Finding f : findings) print(out, f);
         return ExitCode.OK;
+    }
+
+    /**
+     * The replayed findings plus those the run recorded that no replay can reproduce, because they need the model and
+     * the data, not only the readings (the data checks, plateau analyses on the probe batch, the end-of-run
+     * model_bias / optimization_issue check), ranked root cause first.
+     */
+    private static List<Finding> withRecordedOnly(List<Finding> replayed, RunDirectory run) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Finding f : replayed) ids.add(f.id());
+        List<Finding> all = new java.util.ArrayList<>(replayed);
+        for (Finding f : RunFindings.read(run.database())) if (!ids.contains(f.id())) all.add(f);
+        return dev.ravine.doctor.finding.Findings.ranked(all);
     }
 
     static void print(PrintWriter out, Finding f) {

@@ -76,4 +76,15 @@ class PathologySuiteTest {
                 + " controls");
         assertTrue(misses.isEmpty(), String.join("\n", misses));
     }
+
+    @Test
+    void ravineDoctorShowsTheFindingsOnlyTheLiveRunCouldMake() throws Exception {
+        Path run = dir.resolve("saddle");
+        CommandResult train = CommandResult.run("train", suite().resolve("saddle-start.yaml").toString(), "--out", run.toString());
+        assertTrue(train.exitCode() == ExitCode.OK, train::toString);
+        CommandResult doctor = CommandResult.run("doctor", run.toString());
+        String out = doctor.out();
+        assertTrue(out.contains("[saddle_point, warning]") && out.contains("an escape direction"), doctor::toString);
+        assertTrue(out.indexOf("[saddle_point") < out.indexOf("[optimization_issue"), "root cause first:\n" + out);
+    }
 }
