@@ -23,8 +23,8 @@ import java.util.function.Supplier;
  * the last {@code flatSteps} losses are flat (the median of their second half within {@code flatTolerance} of the
  * median of their first half) and the loss is still above {@code highFraction} of the run's first loss, it copies
  * the next {@code updates} parameter updates (the classifier's evidence for a ravine: do they flip sign along the
- * sharpest direction?) and then classifies the plateau on the fixed probe batch in eval mode. One analysis per
- * plateau: after it the watch waits another {@code flatSteps} steps. The finding's first step is where the flat
+ * sharpest direction?) and then classifies the plateau on the fixed probe batch in eval mode. After an analysis the
+ * watch waits {@code flatSteps} steps, twice that after the second, and so on. The finding's first step is where the flat
  * stretch began.
  */
 final class PlateauWatch {
@@ -50,6 +50,7 @@ final class PlateauWatch {
     private double referenceGradNorm = Double.NaN;
     private long collectingSince = -1;
     private long quietUntil = -1;
+    private int analyses;
     private PlateauClassifier.Classification last;
 
     PlateauWatch(PlateauClassifier classifier, Options options, Tensor inputs, Tensor targets) {
@@ -95,7 +96,9 @@ final class PlateauWatch {
         if (collected.size() < options.updates()) return Optional.empty();
         long since = collectingSince;
         collectingSince = -1;
-        quietUntil = event.step() + options.flatSteps();
+        // Each analysis costs tens of Hessian-vector products: on a run that stays stuck, the waits double (60, 120, 240, ...
+        // steps), so the analyses of a long run are logarithmic in its length.
+        quietUntil = event.step() + ((long) options.flatSteps() << Math.min(analyses++, 20));
         last = withEvalMode(trainer, () -> classifier.classify(loss(trainer), parameters(trainer), referenceGradNorm, List.copyOf(collected),
                 facts, event.step()));
         collected.clear();
