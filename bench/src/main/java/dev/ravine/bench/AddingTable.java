@@ -27,7 +27,7 @@ import dev.ravine.train.TrainingOptions;
  *       step's, ||dL/dx_T||, at initialization and after training, with L the mean squared error over 100 test
  *       sequences: their ratio is how much of the error signal reaches the start of the sequence.</li>
  * </ul>
- * Usage: AddingTable [train samples (2000)] [epochs (5)] [lengths (50,200)] [cells (rnn,lstm,gru)]
+ * Usage: AddingTable [train samples (2000)] [epochs (5)] [lengths (50,200)] [cells (rnn,lstm,gru; also lstm_fb1: forget bias 1)]
  */
 public final class AddingTable {
     private static final int HIDDEN = 32, BATCH = 50, PROBE = 100;
@@ -57,8 +57,10 @@ public final class AddingTable {
         Module recurrent = switch (cell) {
             case "rnn" -> new Rnn(2, HIDDEN, 1, false, true, rng);
             case "lstm" -> new Lstm(2, HIDDEN, 1, false, true, rng);
+            // The same LSTM with its forget-gate bias at 1 (Jozefowicz et al. 2015) instead of PyTorch's random init.
+            case "lstm_fb1" -> new Lstm(2, HIDDEN, 1, false, true, rng).withForgetBias(1.0);
             case "gru" -> new Gru(2, HIDDEN, 1, false, true, rng);
-            default -> throw new IllegalArgumentException("unknown cell '" + cell + "'; valid: rnn, lstm, gru");
+            default -> throw new IllegalArgumentException("unknown cell '" + cell + "'; valid: rnn, lstm, lstm_fb1, gru");
         };
         Module model = new Sequential(recurrent, new Linear(HIDDEN, 1, true, rng));
         Batch probe = new DataLoader(test, PROBE, false, false, 1).epoch(0).iterator().next();

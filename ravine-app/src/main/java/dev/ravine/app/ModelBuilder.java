@@ -153,7 +153,12 @@ public final class ModelBuilder {
                     boolean sequences = c.flag("return_sequences"), bias = c.flag("bias");
                     yield switch (c.kind()) {
                         case RNN -> new Rnn(in[1], hidden, layers, sequences, bias, rng);
-                        case LSTM -> new Lstm(in[1], hidden, layers, sequences, bias, rng);
+                        case LSTM -> {
+                            Lstm lstm = new Lstm(in[1], hidden, layers, sequences, bias, rng);
+                            Object forgetBias = c.options().get("forget_bias");
+                            if (forgetBias != null && !bias) throw error(c, "forget_bias needs bias: true", null);
+                            yield forgetBias == null ? lstm : lstm.withForgetBias(((Number) forgetBias).doubleValue());
+                        }
                         default -> new Gru(in[1], hidden, layers, sequences, bias, rng);
                     };
                 }

@@ -45,6 +45,28 @@ class ModelBuilderTest {
     }
 
     @Test
+    void lstmForgetBiasSetsTheForgetGateSliceOfEveryLayer() throws IOException {
+        BuiltModel m = build("    - lstm: {hidden: 4, layers: 2, forget_bias: 1.0}\n", 10, 3);
+        for (int k = 0; k < 2; k++) {
+            float[] ih = m.network().namedParameters().get("0.bias_ih_l" + k).toArray();
+            float[] hh = m.network().namedParameters().get("0.bias_hh_l" + k).toArray();
+            for (int j = 0; j < 16; j++) {
+                boolean forget = j >= 4 && j < 8; // gates i, f, g, o
+                if (forget) {
+                    assertEquals(1f, ih[j]);
+                    assertEquals(0f, hh[j]);
+                } else {
+                    assertTrue(Math.abs(ih[j]) <= 0.5f && ih[j] != 0f, "PyTorch's uniform init elsewhere: " + ih[j]);
+                }
+            }
+        }
+        BuiltModel plain = build("    - lstm: {hidden: 4}\n", 10, 3);
+        assertTrue(plain.network().namedParameters().get("0.bias_ih_l0").toArray()[4] != 1f);
+        var e = assertThrows(ConfigException.class, () -> build("    - lstm: {hidden: 4, bias: false, forget_bias: 1}\n", 10, 3));
+        assertTrue(e.getMessage().contains("forget_bias needs bias: true"), e.getMessage());
+    }
+
+    @Test
     void infersSizesFromTheRunningShape() throws IOException {
         BuiltModel m = build("""
                     - conv2d: {out: 8, kernel: 3, padding: 1}

@@ -21,6 +21,26 @@ public final class Lstm extends Recurrent {
         super(inputSize, hiddenSize, numLayers, 4, returnSequences, bias, rng);
     }
 
+    /**
+     * Sets every layer's forget-gate bias so that b_if + b_hf = {@code value} (b_if = value, b_hf = 0), replacing
+     * PyTorch's random init of those two slices. A bias of 1 (Gers et al. 2000; Jozefowicz et al. 2015) starts the
+     * forget gate near sigmoid(1) = 0.73 instead of 0.5, so the cell state, and the gradient along it, survives many more
+     * steps at the start of training: what long sequences need.
+     */
+    public Lstm withForgetBias(double value) {
+        if (!Double.isFinite(value)) throw new IllegalArgumentException("forget_bias must be a finite number, got " + value);
+        for (int k = 0; k < numLayers(); k++) {
+            Tensor ih = namedParameters().get("bias_ih_l" + k), hh = namedParameters().get("bias_hh_l" + k);
+            if (ih == null || hh == null) throw new IllegalStateException("forget_bias needs the LSTM's biases (bias: true)");
+            float[] a = ih.storage(), b = hh.storage();
+            for (int j = hiddenSize(); j < 2 * hiddenSize(); j++) { // gate order i, f, g, o: f is the second block
+                a[j] = (float) value;
+                b[j] = 0f;
+            }
+        }
+        return this;
+    }
+
     @Override
     protected State initialState(int batch) {
         return new State(Tensor.zeros(batch, hiddenSize()), Tensor.zeros(batch, hiddenSize()));

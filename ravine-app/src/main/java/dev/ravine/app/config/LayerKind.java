@@ -44,7 +44,8 @@ public enum LayerKind {
     SOFTMAX,
     RESIDUAL(Option.layers()),
     RNN(Option.required("hidden"), Option.integer("layers", 1, 1), Option.bool("return_sequences", false), Option.bool("bias", true)),
-    LSTM(Option.required("hidden"), Option.integer("layers", 1, 1), Option.bool("return_sequences", false), Option.bool("bias", true)),
+    LSTM(Option.required("hidden"), Option.integer("layers", 1, 1), Option.bool("return_sequences", false), Option.bool("bias", true),
+            new Option("forget_bias", Type.NUMBER, null, false, 0, Double::isFinite, "a number")),
     GRU(Option.required("hidden"), Option.integer("layers", 1, 1), Option.bool("return_sequences", false), Option.bool("bias", true));
 
     /** How an option's value is written and checked. */
