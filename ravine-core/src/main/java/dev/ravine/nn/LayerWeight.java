@@ -27,6 +27,21 @@ abstract class LayerWeight {
 
     abstract WeightForm form();
 
+    /**
+     * The trained weight parameter itself, for a {@link WeightForm#PLAIN} weight; a reparametrized weight has no such
+     * parameter (writing into a computed weight would be silently lost), so this throws there.
+     *
+     * @param layer the layer kind for the message ("linear", "conv2d")
+     */
+    Tensor parameter(String layer, Module owner) {
+        if (form() != WeightForm.PLAIN) {
+            throw new IllegalStateException("this %s layer's weight is computed by %s from its parameters %s; read it with "
+                    .formatted(layer, form().id(), owner.namedParameters().keySet())
+                    + "effectiveWeight(), or change those parameters");
+        }
+        return compute(false);
+    }
+
     /** The plain form: the parameter itself. */
     private static final class Plain extends LayerWeight {
         private final Tensor weight;

@@ -53,12 +53,7 @@ public final class Linear extends Module {
      * {@link #effectiveWeight()} or change the parameters of the stored form.
      */
     public Tensor weight() {
-        if (weight.form() != WeightForm.PLAIN) {
-            throw new IllegalStateException("this %s layer's weight is computed by %s from its parameters %s; read it with "
-                    .formatted("linear", weight.form().id(), namedParameters().keySet())
-                    + "effectiveWeight(), or change those parameters");
-        }
-        return weight.compute(false);
+        return weight.parameter("linear", this);
     }
 
     /** The weight the layer applies in eval mode, for any {@link WeightForm} (computed, with autograd history). */
