@@ -1,7 +1,6 @@
 package dev.ravine.optim;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adadelta (Zeiler, 2012) in torch.optim.Adadelta's form: v = rho v + (1 - rho) g^2; delta = sqrt(u + eps) /
@@ -14,31 +13,20 @@ public record ScaleByAdadelta(double rho, double eps) implements GradientTransfo
         HyperParameters.requireNonNegative("eps", eps);
     }
 
-    public record State(float[][] squareAvg, float[][] accDelta, long[] count) implements TransformState {
-        @Override
-        public Map<String, float[][]> arrays() {
-            return StateArrays.named("square_avg", squareAvg, "acc_delta", accDelta);
-        }
-
-        @Override
-        public Map<String, long[]> counters() {
-            return Map.of("step", count);
-        }
-    }
 
     @Override
     public TransformState init(List<float[]> params) {
-        return new State(StateArrays.zerosLike(params), StateArrays.zerosLike(params), new long[params.size()]);
+        return TwoMoments.zeros("square_avg", "acc_delta", params);
     }
 
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
-        State s = (State) state;
+        TwoMoments s = (TwoMoments) state;
         float r = (float) rho, oneMinusR = (float) (1 - rho), e = (float) eps;
         for (int p = 0; p < updates.length; p++) {
             if (!context.isActive(p)) continue;
-            s.count[p]++;
-            float[] g = updates[p], v = s.squareAvg[p], u = s.accDelta[p];
+            s.count()[p]++;
+            float[] g = updates[p], v = s.first()[p], u = s.second()[p];
             for (int i = 0; i < g.length; i++) {
                 float gi = g[i];
                 v[i] = v[i] * r + oneMinusR * gi * gi;

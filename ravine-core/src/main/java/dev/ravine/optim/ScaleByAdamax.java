@@ -1,7 +1,6 @@
 package dev.ravine.optim;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * AdaMax (Kingma and Ba, 2015, section 7) in torch.optim.Adamax's form: m = beta1 m + (1 - beta1) g;
@@ -14,32 +13,21 @@ public record ScaleByAdamax(double beta1, double beta2, double eps) implements G
         HyperParameters.requireNonNegative("eps", eps);
     }
 
-    public record State(float[][] mu, float[][] inf, long[] count) implements TransformState {
-        @Override
-        public Map<String, float[][]> arrays() {
-            return StateArrays.named("exp_avg", mu, "exp_inf", inf);
-        }
-
-        @Override
-        public Map<String, long[]> counters() {
-            return Map.of("step", count);
-        }
-    }
 
     @Override
     public TransformState init(List<float[]> params) {
-        return new State(StateArrays.zerosLike(params), StateArrays.zerosLike(params), new long[params.size()]);
+        return TwoMoments.zeros("exp_avg", "exp_inf", params);
     }
 
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
-        State s = (State) state;
+        TwoMoments s = (TwoMoments) state;
         float b1 = (float) beta1, b2 = (float) beta2, oneMinusB1 = (float) (1 - beta1), e = (float) eps;
         for (int p = 0; p < updates.length; p++) {
             if (!context.isActive(p)) continue;
-            long t = ++s.count[p];
+            long t = ++s.count()[p];
             float invBc1 = (float) (1 / (1 - Math.pow(beta1, t)));
-            float[] g = updates[p], m = s.mu[p], u = s.inf[p];
+            float[] g = updates[p], m = s.first()[p], u = s.second()[p];
             for (int i = 0; i < g.length; i++) {
                 float gi = g[i];
                 m[i] = m[i] * b1 + oneMinusB1 * gi;

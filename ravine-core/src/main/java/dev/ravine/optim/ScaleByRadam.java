@@ -1,7 +1,6 @@
 package dev.ravine.optim;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * RAdam (Liu et al., 2020) in torch.optim.RAdam's form: m and v as in Adam (with add, not lerp); with
@@ -16,39 +15,28 @@ public record ScaleByRadam(double beta1, double beta2, double eps) implements Gr
         HyperParameters.requireNonNegative("eps", eps);
     }
 
-    public record State(float[][] mu, float[][] nu, long[] count) implements TransformState {
-        @Override
-        public Map<String, float[][]> arrays() {
-            return StateArrays.named("exp_avg", mu, "exp_avg_sq", nu);
-        }
-
-        @Override
-        public Map<String, long[]> counters() {
-            return Map.of("step", count);
-        }
-    }
 
     @Override
     public TransformState init(List<float[]> params) {
-        return new State(StateArrays.zerosLike(params), StateArrays.zerosLike(params), new long[params.size()]);
+        return TwoMoments.zeros("exp_avg", "exp_avg_sq", params);
     }
 
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
-        State s = (State) state;
+        TwoMoments s = (TwoMoments) state;
         float b1 = (float) beta1, b2 = (float) beta2, oneMinusB1 = (float) (1 - beta1), oneMinusB2 = (float) (1 - beta2);
         float e = (float) eps;
         double rhoInf = 2 / (1 - beta2) - 1;
         for (int p = 0; p < updates.length; p++) {
             if (!context.isActive(p)) continue;
-            long t = ++s.count[p];
+            long t = ++s.count()[p];
             double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
             double rhoT = rhoInf - 2 * t * Math.pow(beta2, t) / bc2;
             float fbc1 = (float) bc1;
             boolean rectified = rhoT > 5;
             float rect = rectified ? (float) Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 1f;
             float sqrtBc2 = (float) Math.sqrt(bc2);
-            float[] g = updates[p], m = s.mu[p], v = s.nu[p];
+            float[] g = updates[p], m = s.first()[p], v = s.second()[p];
             for (int i = 0; i < g.length; i++) {
                 float gi = g[i];
                 m[i] = m[i] * b1 + oneMinusB1 * gi;
