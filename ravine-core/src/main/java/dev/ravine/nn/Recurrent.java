@@ -1,5 +1,6 @@
 package dev.ravine.nn;
 
+import dev.ravine.autograd.GradMode;
 import dev.ravine.init.Init;
 import dev.ravine.tensor.Rng;
 import dev.ravine.tensor.Shape;
@@ -23,6 +24,9 @@ public abstract class Recurrent extends Module {
     private final int inputSize, hiddenSize, numLayers, gates;
     private final boolean returnSequences, withBias;
     private final Tensor[] weightIh, weightHh, biasIh, biasHh;
+    /** Whether training forwards keep the first layer's first and last hidden states for {@link #firstToLastStepGradientRatio}. */
+    private boolean traceTime;
+    private Tensor firstHidden, lastHidden;
 
     /**
      * @param gates the number of blocks stacked in the weights: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n)
@@ -94,6 +98,32 @@ public abstract class Recurrent extends Module {
         return t.slice(1, index * hiddenSize, (index + 1) * hiddenSize);
     }
 
+    /**
+     * Turns on (or off) tracing for the doctor: each training forward then keeps the first layer's hidden states at the
+     * first and the last time step, with their gradients retained, so that after backward
+     * {@link #firstToLastStepGradientRatio} tells how much of the error signal reaches the start of the sequence.
+     */
+    public void traceTimeGradients(boolean on) {
+        traceTime = on;
+        firstHidden = lastHidden = null;
+    }
+
+    /**
+     * ||dL/dh_1|| / ||dL/dh_T|| for the first layer's hidden states of the last traced forward, after its backward
+     * (note 003's vanishing gradient through time: the product of T - 1 step Jacobians); NaN when nothing was traced or
+     * no gradient reached them.
+     */
+    public double firstToLastStepGradientRatio() {
+        if (firstHidden == null || lastHidden == null || firstHidden.grad() == null || lastHidden.grad() == null) return Double.NaN;
+        return norm(firstHidden.grad().values()) / norm(lastHidden.grad().values());
+    }
+
+    private static double norm(float[] v) {
+        double s = 0;
+        for (float x : v) s += (double) x * x;
+        return Math.sqrt(s);
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
         if (x.dim() != 3 || x.size(2) != inputSize) {
@@ -111,12 +141,18 @@ public abstract class Recurrent extends Module {
             boolean keepSteps = k < numLayers - 1 || returnSequences;
             Tensor[] steps = keepSteps ? new Tensor[seq] : null;
             State state = initialState(batch);
+            boolean trace = k == 0 && traceTime && GradMode.isEnabled();
             for (int t = 0; t < seq; t++) {
                 Tensor inputPart = projected.slice(0, t * batch, (t + 1) * batch);
                 Tensor hiddenPart = state.h().matmul(whhT);
                 if (withBias) hiddenPart = hiddenPart.add(biasHh[k]);
                 state = step(inputPart, hiddenPart, state);
                 if (keepSteps) steps[t] = state.h();
+                if (trace && (t == 0 || t == seq - 1) && state.h().requiresGrad()) {
+                    state.h().retainGrad();
+                    if (t == 0) firstHidden = state.h();
+                    if (t == seq - 1) lastHidden = state.h();
+                }
             }
             last = state.h();
             if (keepSteps) layerInput = seq == 1 ? steps[0] : Tensor.concat(0, steps);

@@ -1,6 +1,7 @@
 package dev.ravine.doctor.instrument;
 
 import dev.ravine.nn.Module;
+import dev.ravine.nn.Recurrent;
 import dev.ravine.tensor.Tensor;
 import dev.ravine.train.BatchEvent;
 import dev.ravine.train.Trainer;
@@ -59,7 +60,13 @@ public final class InstrumentPanel implements TrainingListener {
             probedModules.put(name, m);
             hookRemovers.add(m.addForwardHook((module, in, out) -> capture(name, out)));
         }
-        readingStep = options.isReadingStep(trainer.optimizer().stepCount() + 1);
+        setReadingStep(options.isReadingStep(trainer.optimizer().stepCount() + 1));
+    }
+
+    /** Recurrent layers keep their first and last hidden states' gradients on reading steps only (a small cost). */
+    private void setReadingStep(boolean reading) {
+        readingStep = reading;
+        for (Module m : probedModules.values()) if (m instanceof Recurrent r) r.traceTimeGradients(reading);
     }
 
     /** Training forwards only: evaluation runs without grad and must not overwrite the step's outputs. */
@@ -94,7 +101,7 @@ public final class InstrumentPanel implements TrainingListener {
         StepReading reading = readingStep ? fullReading(trainer, event) : new StepReading(event.step(), event.epoch(), event.loss(),
                 false, Double.NaN, List.of(), List.of());
         outputs.clear();
-        readingStep = options.isReadingStep(event.step() + 1);
+        setReadingStep(options.isReadingStep(event.step() + 1));
         history.add(reading);
         for (Consumer<StepReading> sink : sinks) sink.accept(reading);
     }
@@ -144,8 +151,9 @@ public final class InstrumentPanel implements TrainingListener {
             }
             double gradNorm = out.grad() == null ? Double.NaN : Math.sqrt(Norms.sumOfSquares(out.grad().values()));
             double norm = Math.sqrt(Norms.sumOfSquares(v));
+            double timeRatio = m instanceof Recurrent r ? r.firstToLastStepGradientRatio() : Double.NaN;
             readings.add(new ActivationReading(e.getKey(), m.kind(), ms[0], ms[1], dead, ActivationProbe.saturatedFraction(m, v),
-                    Norms.countNonFinite(v), gradNorm, GradientScaleCoefficient.of(gradNorm, norm, topGrad, topNorm)));
+                    Norms.countNonFinite(v), gradNorm, GradientScaleCoefficient.of(gradNorm, norm, topGrad, topNorm), timeRatio));
         }
         return readings;
     }
@@ -160,5 +168,6 @@ public final class InstrumentPanel implements TrainingListener {
     public void onTrainingEnd(Trainer trainer, dev.ravine.train.TrainingResult result) {
         hookRemovers.forEach(Runnable::run);
         hookRemovers.clear();
+        for (Module m : probedModules.values()) if (m instanceof Recurrent r) r.traceTimeGradients(false);
     }
 }

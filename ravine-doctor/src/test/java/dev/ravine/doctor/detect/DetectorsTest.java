@@ -89,6 +89,34 @@ class DetectorsTest {
     }
 
     @Test
+    void vanishingThroughTimeNamesTheRecurrentLayerAndSuggestsAGatedCell() {
+        RunFacts rnnFacts = new RunFacts(0.01, "adam", 0, List.of("rnn", "linear"));
+        List<StepReading> w = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            // layer gradients balanced (no vanishing over depth); the recurrent layer's first step gets 1e-7 of the last's
+            w.add(full(10 * (i + 1), 0.17, 1, List.of(layer("0", 0.5, 10, 1e-3), layer("1", 0.5, 5, 1e-3)),
+                    List.of(new ActivationReading("0", "rnn", 0, 0.5, Double.NaN, Double.NaN, 0, 1, 1, 1e-7 * (i + 1)))));
+        }
+        Finding f = VanishingGradientsDetector.defaults().examine(w, rnnFacts).orElseThrow();
+        assertEquals("vanishing_gradients", f.id());
+        assertEquals("Vanishing gradients through time", f.title());
+        assertEquals(List.of("0"), f.layers());
+        assertEquals(10, f.firstStep());
+        assertTrue(f.evidence().getFirst().contains("3.00e-07x"), f.evidence().toString());
+        assertEquals("model.layers[0]: rnn -> gru (or lstm)", f.remedies().getFirst().change());
+        // a gated cell that carries the signal (ratio 0.8) is healthy
+        List<StepReading> gated = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            gated.add(full(10 * (i + 1), 0.01, 1, List.of(layer("0", 0.5, 10, 1e-3), layer("1", 0.5, 5, 1e-3)),
+                    List.of(new ActivationReading("0", "lstm", 0, 0.5, Double.NaN, Double.NaN, 0, 1, 1, 0.8))));
+        }
+        assertTrue(VanishingGradientsDetector.defaults().examine(gated, rnnFacts).isEmpty());
+        // one recovered reading in the window is enough to stay quiet
+        w.set(1, gated.get(1));
+        assertTrue(VanishingGradientsDetector.defaults().examine(w, rnnFacts).isEmpty());
+    }
+
+    @Test
     void deadReluReportsLayerFractionAndSinceWhen() {
         List<StepReading> w = healthy(4);
         for (int i = 0; i < 4; i++) {
