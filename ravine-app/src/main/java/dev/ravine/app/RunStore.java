@@ -2,6 +2,7 @@ package dev.ravine.app;
 
 import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.instrument.ActivationReading;
+import dev.ravine.doctor.instrument.AdaptiveStepReading;
 import dev.ravine.doctor.instrument.LayerReading;
 import dev.ravine.doctor.instrument.StepReading;
 import dev.ravine.train.BatchEvent;
@@ -29,6 +30,8 @@ import java.util.Map;
  *                                                          with {@code pretrain}: one row per RBM epoch
  * curvature_readings(step, sharpness, threshold, preconditioned_sharpness, preconditioned_threshold, hvps)
  *                                                          the doctor's curvature monitor (doctor.curvature_every)
+ * adaptive_readings(step, step_median, step_p99, step_max, v_median, v_min, sampled)
+ *                                                          Adam runs: the effective steps lr/(sqrt(v_hat)+eps) and v_hat
  * </pre>
  * Step rows are buffered and inserted in one transaction per {@value #FLUSH_ROWS} rows and at each epoch's end: a
  * commit forces the journal to disk, and one per step would cost more than a small model's step itself. NaN (no
@@ -51,6 +54,8 @@ public final class RunStore implements TrainingListener, AutoCloseable {
                 PRIMARY KEY(step, module));
             CREATE TABLE IF NOT EXISTS curvature_readings(step INTEGER PRIMARY KEY, sharpness REAL, threshold REAL,
                 preconditioned_sharpness REAL, preconditioned_threshold REAL, hvps INTEGER);
+            CREATE TABLE IF NOT EXISTS adaptive_readings(step INTEGER PRIMARY KEY, step_median REAL, step_p99 REAL, step_max REAL,
+                v_median REAL, v_min REAL, sampled INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS epochs(epoch INTEGER PRIMARY KEY, step INTEGER NOT NULL, train_loss REAL, train_accuracy REAL,
                 val_loss REAL, val_accuracy REAL, seconds REAL, samples_per_second REAL);
             """;
@@ -64,6 +69,7 @@ public final class RunStore implements TrainingListener, AutoCloseable {
     private final PreparedStatement insertActivation;
     private final List<StepReading> pendingReadings = new ArrayList<>();
     private final PreparedStatement insertCurvature;
+    private final PreparedStatement insertAdaptive;
     private final List<CurvatureReading> pendingCurvature = new ArrayList<>();
 
     private RunStore(Connection db) throws SQLException {
@@ -79,6 +85,7 @@ public final class RunStore implements TrainingListener, AutoCloseable {
         insertLayer = db.prepareStatement("INSERT OR REPLACE INTO layer_readings VALUES (?, ?, ?, ?, ?, ?, ?)");
         insertActivation = db.prepareStatement("INSERT OR REPLACE INTO activation_readings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insertCurvature = db.prepareStatement("INSERT OR REPLACE INTO curvature_readings VALUES (?, ?, ?, ?, ?, ?)");
+        insertAdaptive = db.prepareStatement("INSERT OR REPLACE INTO adaptive_readings VALUES (?, ?, ?, ?, ?, ?, ?)");
     }
 
     /** Keeps a curvature reading (NULL for a value that does not apply), written with the next flush. */
@@ -131,8 +138,21 @@ public final class RunStore implements TrainingListener, AutoCloseable {
                 insertActivation.addBatch();
             }
         }
+        for (StepReading r : pendingReadings) {
+            AdaptiveStepReading a = r.adaptive();
+            if (a == null) continue;
+            insertAdaptive.setLong(1, r.step());
+            real(insertAdaptive, 2, a.stepMedian());
+            real(insertAdaptive, 3, a.stepP99());
+            real(insertAdaptive, 4, a.stepMax());
+            real(insertAdaptive, 5, a.vMedian());
+            real(insertAdaptive, 6, a.vMin());
+            insertAdaptive.setInt(7, a.sampled());
+            insertAdaptive.addBatch();
+        }
         insertLayer.executeBatch();
         insertActivation.executeBatch();
+        insertAdaptive.executeBatch();
         pendingReadings.clear();
     }
 

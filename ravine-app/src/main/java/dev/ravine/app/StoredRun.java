@@ -2,6 +2,7 @@ package dev.ravine.app;
 
 import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.instrument.ActivationReading;
+import dev.ravine.doctor.instrument.AdaptiveStepReading;
 import dev.ravine.doctor.instrument.LayerReading;
 import dev.ravine.doctor.instrument.StepReading;
 import dev.ravine.train.EpochEvent;
@@ -29,6 +30,7 @@ record StoredRun(List<StepReading> readings, List<EpochEvent> epochs, Map<String
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath())) {
             Map<Long, List<LayerReading>> layers = layers(db);
             Map<Long, List<ActivationReading>> activations = activations(db);
+            Map<Long, AdaptiveStepReading> adaptive = adaptive(db);
             List<StepReading> readings = new ArrayList<>();
             try (ResultSet rs = db.createStatement().executeQuery("SELECT step, epoch, loss FROM steps ORDER BY step")) {
                 while (rs.next()) {
@@ -36,7 +38,8 @@ record StoredRun(List<StepReading> readings, List<EpochEvent> epochs, Map<String
                     List<LayerReading> l = layers.getOrDefault(step, List.of());
                     List<ActivationReading> a = activations.getOrDefault(step, List.of());
                     double global = Math.sqrt(l.stream().mapToDouble(x -> x.gradNorm() * x.gradNorm()).sum());
-                    readings.add(new StepReading(step, rs.getInt(2) - 1, real(rs, 3), !l.isEmpty(), l.isEmpty() ? Double.NaN : global, l, a));
+                    readings.add(new StepReading(step, rs.getInt(2) - 1, real(rs, 3), !l.isEmpty(), l.isEmpty() ? Double.NaN : global, l, a,
+                            adaptive.get(step)));
                 }
             }
             return new StoredRun(readings, epochs(db), meta(db), curvature(db));
@@ -65,6 +68,21 @@ record StoredRun(List<StepReading> readings, List<EpochEvent> epochs, Map<String
             while (rs.next()) {
                 out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new ActivationReading(rs.getString(2), rs.getString(3),
                         real(rs, 4), real(rs, 5), real(rs, 6), real(rs, 7), rs.getInt(8), real(rs, 9), real(rs, 10)));
+            }
+        }
+        return out;
+    }
+
+    /** Adam's step-size readings by step (none for other optimizers, or a run that predates the table). */
+    private static Map<Long, AdaptiveStepReading> adaptive(Connection db) throws SQLException {
+        Map<Long, AdaptiveStepReading> out = new LinkedHashMap<>();
+        try (ResultSet t = db.createStatement().executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'adaptive_readings'")) {
+            if (!t.next()) return out;
+        }
+        String sql = "SELECT step, step_median, step_p99, step_max, v_median, v_min, sampled FROM adaptive_readings ORDER BY step";
+        try (ResultSet rs = db.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                out.put(rs.getLong(1), new AdaptiveStepReading(real(rs, 2), real(rs, 3), real(rs, 4), real(rs, 5), real(rs, 6), rs.getInt(7)));
             }
         }
         return out;

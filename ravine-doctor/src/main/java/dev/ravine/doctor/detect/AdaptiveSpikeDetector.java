@@ -7,6 +7,7 @@ import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
+import dev.ravine.doctor.instrument.AdaptiveStepReading;
 import dev.ravine.doctor.instrument.StepReading;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,25 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
         return o.contains("adam") || o.equals("amsgrad");
     }
 
+    /**
+     * How Adam's effective steps lr/(sqrt(v_hat)+eps) grew over the window (note 000's mechanism: v decays on quiet
+     * directions, so their steps grow): the 99th percentile at the first reading that has them against its largest
+     * value, with the median v_hat at both; empty when there are no such readings or the steps did not grow.
+     */
+    static Optional<String> adaptiveStepEvidence(List<StepReading> window) {
+        StepReading first = null, peak = null;
+        for (StepReading r : window) {
+            if (r.adaptive() == null) continue;
+            if (first == null) first = r;
+            if (peak == null || r.adaptive().stepP99() > peak.adaptive().stepP99()) peak = r;
+        }
+        if (first == null || !(peak.adaptive().stepP99() > first.adaptive().stepP99())) return Optional.empty();
+        AdaptiveStepReading a = first.adaptive(), b = peak.adaptive();
+        return Optional.of("Adam's effective step lr/(sqrt(v)+eps), 99th percentile over coordinates: " + fmt(a.stepP99()) + " at step " + first.step()
+                + " -> " + fmt(b.stepP99()) + " at step " + peak.step() + " (" + fmt(b.stepP99() / a.stepP99()) + "x), while the median v fell "
+                + fmt(a.vMedian()) + " -> " + fmt(b.vMedian()));
+    }
+
     @Override
     public Optional<Finding> examine(List<StepReading> window, List<CurvatureReading> curvature, RunFacts facts) {
         return examine(window, facts).map(f -> SharpnessEvidence.latest(curvature)
@@ -78,6 +98,7 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
             evidence.add("largest update/weight ratio " + fmt(r1) + " at step " + fullLast.getLast().step() + " vs median " + fmt(r0) + " before ("
                     + fmt(r1 / r0) + "x)");
         }
+        adaptiveStepEvidence(window).ifPresent(evidence::add);
         double lr = facts.learningRate();
         List<Remedy> remedies = List.of(
                 new Remedy("optimizer.lr: " + fmt(lr) + " -> " + fmt(lr / 3), "note 000: lowering the learning rate stopped the blow-up"),

@@ -1,5 +1,6 @@
 package dev.ravine.doctor.instrument;
 
+import dev.ravine.doctor.curvature.StabilityRule;
 import dev.ravine.nn.Module;
 import dev.ravine.nn.Recurrent;
 import dev.ravine.tensor.Tensor;
@@ -30,6 +31,8 @@ public final class InstrumentPanel implements TrainingListener {
     private final Map<String, Tensor> outputs = new LinkedHashMap<>();
     private final List<Runnable> hookRemovers = new ArrayList<>();
     private boolean readingStep;
+    /** Where Adam's state lives in the optimizer (read once: the chain does not change during a run). */
+    private StabilityRule stability;
     private final Map<String, double[]> gradNorms = new LinkedHashMap<>();
 
     public InstrumentPanel(InstrumentOptions options) {
@@ -128,7 +131,9 @@ public final class InstrumentPanel implements TrainingListener {
             layers.add(new LayerReading(layer.getKey(), g[0], weightNorm, updateNorm, weightNorm > 0 ? updateNorm / weightNorm : Double.NaN,
                     nonFinite + (int) g[1]));
         }
-        return new StepReading(event.step(), event.epoch(), event.loss(), true, Math.sqrt(globalSq), layers, activationReadings());
+        if (stability == null) stability = StabilityRule.of(trainer.optimizer());
+        return new StepReading(event.step(), event.epoch(), event.loss(), true, Math.sqrt(globalSq), layers, activationReadings(),
+                AdaptiveSteps.read(trainer.optimizer(), stability));
     }
 
     private List<ActivationReading> activationReadings() {

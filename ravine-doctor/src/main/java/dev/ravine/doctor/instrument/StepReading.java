@@ -2,6 +2,15 @@ package dev.ravine.doctor.instrument;
 
 import java.util.List;
 
-/** Everything the instruments read at one step; {@code full} is false on loss-only steps (layers empty). */
+/**
+ * Everything the instruments read at one step; {@code full} is false on loss-only steps (layers empty). {@code adaptive}
+ * is Adam's step-size distribution on full readings of Adam runs, else null.
+ */
 public record StepReading(long step, int epoch, double loss, boolean full, double globalGradNorm, List<LayerReading> layers,
-                          List<ActivationReading> activations) {}
+                          List<ActivationReading> activations, AdaptiveStepReading adaptive) {
+    /** A reading without Adam's step sizes (another optimizer, a loss-only step, or a stored run). */
+    public StepReading(long step, int epoch, double loss, boolean full, double globalGradNorm, List<LayerReading> layers,
+                       List<ActivationReading> activations) {
+        this(step, epoch, loss, full, globalGradNorm, layers, activations, null);
+    }
+}
