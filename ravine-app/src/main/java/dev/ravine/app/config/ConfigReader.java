@@ -367,7 +367,9 @@ public final class ConfigReader {
         try {
             Optimizers.byName(name, options, Map.of());
         } catch (IllegalArgumentException ex) {
-            s.problem("name", ex.getMessage());
+            // a bad value of one option is reported at that option's line; anything else at the optimizer's name
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("option '(\\w+)'").matcher(ex.getMessage());
+            s.problem(m.find() && options.containsKey(m.group(1)) && s.has(m.group(1)) ? m.group(1) : "name", ex.getMessage());
         }
         return OptimizerConfig.of(name, options);
     }

@@ -89,7 +89,7 @@ class OptimizerConfigTest {
         assertEquals(c.optimizer().options(), again.optimizer().options());
 
         ConfigException e = assertThrows(ConfigException.class, () -> read("optimizer: {name: lbfgs, line_search_fn: backtracking}"));
-        assertTrue(e.getMessage().contains("none or strong_wolfe"), e.getMessage());
+        assertTrue(e.getMessage().contains("optimizer.line_search_fn:") && e.getMessage().contains("none or strong_wolfe"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> read("optimizer: {name: lbfgs}\nschedule: {name: exponential, gamma: 0.9}\nclip: {value: 1}"));
         assertTrue(e.getMessage().contains("remove the schedule") && e.getMessage().contains("remove clip"), e.getMessage());
     }
