@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ravine.data.Normalizer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,9 +42,7 @@ class ConfigReaderTest {
             """;
 
     private RunConfig read(String yaml, String... overrides) throws IOException {
-        Path file = dir.resolve("config.yaml");
-        Files.writeString(file, yaml);
-        return ConfigReader.read(file, List.of(overrides), dir);
+        return ConfigFiles.read(dir, yaml, overrides);
     }
 
     @Test

@@ -26,9 +26,7 @@ class PretrainConfigTest {
             """;
 
     private RunConfig read(String yaml, String... overrides) throws IOException {
-        Path file = dir.resolve("config.yaml");
-        Files.writeString(file, yaml);
-        return ConfigReader.read(file, List.of(overrides), dir);
+        return ConfigFiles.read(dir, yaml, overrides);
     }
 
     @Test

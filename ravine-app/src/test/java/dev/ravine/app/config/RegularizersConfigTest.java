@@ -2,11 +2,9 @@ package dev.ravine.app.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,21 +23,15 @@ class RegularizersConfigTest {
             """;
 
     private RunConfig read(String yaml) throws IOException {
-        Path file = dir.resolve("config.yaml");
-        Files.writeString(file, yaml);
-        return ConfigReader.read(file, List.of(), dir);
+        return ConfigFiles.read(dir, yaml);
     }
 
     private String error(String yaml) {
-        return assertThrows(ConfigException.class, () -> read(yaml)).getMessage();
+        return ConfigFiles.error(dir, yaml);
     }
 
     private RunConfig roundTrip(RunConfig c) throws IOException {
-        String written = ConfigWriter.write(c, List.of());
-        Files.writeString(dir.resolve("again.yaml"), written);
-        RunConfig again = ConfigReader.read(dir.resolve("again.yaml"), List.of(), dir);
-        assertEquals(written, ConfigWriter.write(again, List.of()));
-        return again;
+        return ConfigFiles.rewritten(dir, c);
     }
 
     @Test

@@ -28,9 +28,7 @@ class ScheduleConfigTest {
             """;
 
     private RunConfig read(String yaml) throws IOException {
-        Path file = dir.resolve("config.yaml");
-        Files.writeString(file, yaml);
-        return ConfigReader.read(file, List.of(), dir);
+        return ConfigFiles.read(dir, yaml);
     }
 
     @Test
@@ -51,9 +49,7 @@ class ScheduleConfigTest {
 
         String written = ConfigWriter.write(c, List.of());
         assertTrue(written.contains("schedule: {name: cosine, t_max: 10, eta_min: 0.0, interval: step}"), written);
-        Files.writeString(dir.resolve("again.yaml"), written);
-        RunConfig again = ConfigReader.read(dir.resolve("again.yaml"), List.of(), dir);
-        assertEquals(written, ConfigWriter.write(again, List.of()));
+        ConfigFiles.rewritten(dir, c);
     }
 
     @Test

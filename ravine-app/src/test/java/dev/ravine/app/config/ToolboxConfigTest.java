@@ -3,7 +3,6 @@ package dev.ravine.app.config;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ravine.nn.loss.MseLoss;
@@ -13,7 +12,6 @@ import dev.ravine.optim.Optimizer;
 import dev.ravine.tensor.Tensor;
 import dev.ravine.train.RegularizedLoss;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,20 +31,15 @@ class ToolboxConfigTest {
             """;
 
     private RunConfig read(String yaml) throws IOException {
-        Path file = dir.resolve("config.yaml");
-        Files.writeString(file, yaml);
-        return ConfigReader.read(file, List.of(), dir);
+        return ConfigFiles.read(dir, yaml);
     }
 
     private String error(String yaml) {
-        return assertThrows(ConfigException.class, () -> read(yaml)).getMessage();
+        return ConfigFiles.error(dir, yaml);
     }
 
     private void roundTrips(RunConfig c) throws IOException {
-        String written = ConfigWriter.write(c, List.of());
-        Files.writeString(dir.resolve("again.yaml"), written);
-        RunConfig again = ConfigReader.read(dir.resolve("again.yaml"), List.of(), dir);
-        assertEquals(written, ConfigWriter.write(again, List.of()));
+        RunConfig again = ConfigFiles.rewritten(dir, c);
         assertEquals(c.toolbox(), again.toolbox());
         assertEquals(c.training().earlyStopping(), again.training().earlyStopping());
     }
