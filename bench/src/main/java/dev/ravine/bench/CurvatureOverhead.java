@@ -28,13 +28,7 @@ import java.util.List;
 public final class CurvatureOverhead {
     public static void main(String[] args) {
         int[] shares = args.length == 0 ? new int[] {100, 500, 1000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        Rng data = new Rng(3);
-        int n = 128 * 200;
-        float[] x = new float[n * 784];
-        int[] y = new int[n];
-        for (int i = 0; i < x.length; i++) x[i] = (float) data.nextGaussian();
-        for (int i = 0; i < n; i++) y[i] = data.nextInt(10);
-        Dataset set = Dataset.classification(x, new int[] {1, 28, 28}, y, 10);
+        Dataset set = TrainingThroughput.syntheticDigits();
         Batch probe = new DataLoader(set, 128, true, false, 7).epoch(0).iterator().next();
         secondsPerStep(set, null); // warm-up
         double[] steps = new double[5];

@@ -21,13 +21,7 @@ public final class InstrumentOverhead {
     public static void main(String[] args) {
         int every = args.length > 0 ? Integer.parseInt(args[0]) : InstrumentOptions.defaults().every();
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
-        Rng data = new Rng(3);
-        int n = 128 * 200;
-        float[] x = new float[n * 784];
-        int[] y = new int[n];
-        for (int i = 0; i < x.length; i++) x[i] = (float) data.nextGaussian();
-        for (int i = 0; i < n; i++) y[i] = data.nextInt(10);
-        Dataset set = Dataset.classification(x, new int[] {1, 28, 28}, y, 10);
+        Dataset set = TrainingThroughput.syntheticDigits();
         for (int warmup = 0; warmup < 2; warmup++) {
             secondsPerStep(set, null);
             secondsPerStep(set, new InstrumentPanel(new InstrumentOptions(every, 20)));

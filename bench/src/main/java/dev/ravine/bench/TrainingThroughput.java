@@ -1,5 +1,6 @@
 package dev.ravine.bench;
 
+import dev.ravine.data.Dataset;
 import dev.ravine.kernel.ComputePool;
 import dev.ravine.kernel.Gemm;
 import dev.ravine.nn.Activation;
@@ -33,6 +34,17 @@ public final class TrainingThroughput {
         System.out.printf("ravine: GEMM %s, %d threads%n", Gemm.implementation(), ComputePool.threads());
         if (!which.equals("cnn")) report("mlp", mlp(new Rng(1)), 1, batches > 0 ? batches : 100);
         if (!which.equals("mlp")) report("cnn", cnn(new Rng(1)), 1, batches > 0 ? batches : 30);
+    }
+
+    /** 25,600 Gaussian 28x28 images with uniform labels over 10 classes (seed 3): 200 batches of 128 for the doctor's benches. */
+    static Dataset syntheticDigits() {
+        Rng data = new Rng(3);
+        int n = 128 * 200;
+        float[] x = new float[n * 784];
+        int[] y = new int[n];
+        for (int i = 0; i < x.length; i++) x[i] = (float) data.nextGaussian();
+        for (int i = 0; i < n; i++) y[i] = data.nextInt(10);
+        return Dataset.classification(x, new int[] {1, 28, 28}, y, 10);
     }
 
     static Module mlp(Rng rng) {
