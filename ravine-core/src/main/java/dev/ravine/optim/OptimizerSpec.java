@@ -29,25 +29,25 @@ public record OptimizerSpec(String name, String description, Map<String, Object>
         public double number(String key) {
             Object v = values.get(key);
             if (v instanceof Number n) return n.doubleValue();
-            throw new IllegalArgumentException(optimizer + " option '" + key + "' must be a number, got " + v);
+            throw new OptionException(optimizer, key, "must be a number, got " + v);
         }
 
         public long integer(String key) {
             double d = number(key);
-            if (d != Math.rint(d)) throw new IllegalArgumentException(optimizer + " option '" + key + "' must be a whole number, got " + d);
+            if (d != Math.rint(d)) throw new OptionException(optimizer, key, "must be a whole number, got " + d);
             return (long) d;
         }
 
         public String string(String key) {
             Object v = values.get(key);
             if (v instanceof String str) return str;
-            throw new IllegalArgumentException(optimizer + " option '" + key + "' must be a name, got " + v);
+            throw new OptionException(optimizer, key, "must be a name, got " + v);
         }
 
         public boolean bool(String key) {
             Object v = values.get(key);
             if (v instanceof Boolean b) return b;
-            throw new IllegalArgumentException(optimizer + " option '" + key + "' must be true or false, got " + v);
+            throw new OptionException(optimizer, key, "must be true or false, got " + v);
         }
 
         public double[] pair(String key) {
@@ -56,7 +56,7 @@ public record OptimizerSpec(String name, String description, Map<String, Object>
             if (v instanceof List<?> l && l.size() == 2 && l.get(0) instanceof Number a && l.get(1) instanceof Number b) {
                 return new double[] {a.doubleValue(), b.doubleValue()};
             }
-            throw new IllegalArgumentException(optimizer + " option '" + key + "' must be a pair of numbers like [0.9, 0.999], got " + v);
+            throw new OptionException(optimizer, key, "must be a pair of numbers like [0.9, 0.999], got " + v);
         }
     }
 }

@@ -182,7 +182,7 @@ public final class Optimizers {
         long maxEval = o.integer("max_eval");
         String lineSearch = o.string("line_search_fn");
         if (!lineSearch.equals("none") && !lineSearch.equals("strong_wolfe")) {
-            throw new IllegalArgumentException("lbfgs option 'line_search_fn' must be none or strong_wolfe, got " + lineSearch);
+            throw new OptionException("lbfgs", "line_search_fn", "must be none or strong_wolfe, got " + lineSearch);
         }
         Lbfgs method = new Lbfgs(List.copyOf(params.values()), o.number("lr"), Math.toIntExact(o.integer("max_iter")),
                 maxEval == 0 ? -1 : Math.toIntExact(maxEval), o.number("tolerance_grad"), o.number("tolerance_change"),

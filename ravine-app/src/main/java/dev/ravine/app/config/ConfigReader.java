@@ -3,6 +3,7 @@ package dev.ravine.app.config;
 import dev.ravine.data.Normalizer;
 import dev.ravine.init.Initializer;
 import dev.ravine.nn.loss.Loss;
+import dev.ravine.optim.OptionException;
 import dev.ravine.optim.Optimizers;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -366,10 +367,10 @@ public final class ConfigReader {
         if (options.containsValue(null)) return null;
         try {
             Optimizers.byName(name, options, Map.of());
+        } catch (OptionException ex) {
+            s.problem(s.has(ex.option()) ? ex.option() : "name", ex.getMessage()); // at the bad option's line when it was given
         } catch (IllegalArgumentException ex) {
-            // a bad value of one option is reported at that option's line; anything else at the optimizer's name
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("option '(\\w+)'").matcher(ex.getMessage());
-            s.problem(m.find() && options.containsKey(m.group(1)) && s.has(m.group(1)) ? m.group(1) : "name", ex.getMessage());
+            s.problem("name", ex.getMessage());
         }
         return OptimizerConfig.of(name, options);
     }
