@@ -1,12 +1,13 @@
 package dev.ravine.nn;
 
-import dev.ravine.autograd.GradMode;
 import dev.ravine.init.Init;
 import dev.ravine.tensor.Rng;
 import dev.ravine.tensor.Shape;
 import dev.ravine.tensor.Tensor;
 import dev.ravine.tensor.TensorShapeException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The shared part of {@link Rnn}, {@link Lstm} and {@link Gru}: PyTorch's parameter layout and initialization, the
@@ -18,15 +19,13 @@ import java.util.Arrays;
  * projection of all time steps is one matrix product: the sequence is laid out time-major, [seq * batch, in_k], so
  * step t is the contiguous row block [t * batch, (t + 1) * batch); the stacked outputs of a layer are already the
  * next layer's input in that layout. Everything is built from tensor operations, so autograd gives the gradients
- * (back-propagation through time).
+ * (back-propagation through time). {@link #addStepListener} lets a caller see every step's hidden state.
  */
 public abstract class Recurrent extends Module {
     private final int inputSize, hiddenSize, numLayers, gates;
     private final boolean returnSequences, withBias;
     private final Tensor[] weightIh, weightHh, biasIh, biasHh;
-    /** Whether training forwards keep the first layer's first and last hidden states for {@link #firstToLastStepGradientRatio}. */
-    private boolean traceTime;
-    private Tensor firstHidden, lastHidden;
+    private final List<RecurrentStepListener> stepListeners = new ArrayList<>();
 
     /**
      * @param gates the number of blocks stacked in the weights: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n)
@@ -98,30 +97,10 @@ public abstract class Recurrent extends Module {
         return t.slice(1, index * hiddenSize, (index + 1) * hiddenSize);
     }
 
-    /**
-     * Turns on (or off) tracing for the doctor: each training forward then keeps the first layer's hidden states at the
-     * first and the last time step, with their gradients retained, so that after backward
-     * {@link #firstToLastStepGradientRatio} tells how much of the error signal reaches the start of the sequence.
-     */
-    public void traceTimeGradients(boolean on) {
-        traceTime = on;
-        firstHidden = lastHidden = null;
-    }
-
-    /**
-     * ||dL/dh_1|| / ||dL/dh_T|| for the first layer's hidden states of the last traced forward, after its backward
-     * (note 003's vanishing gradient through time: the product of T - 1 step Jacobians); NaN when nothing was traced or
-     * no gradient reached them.
-     */
-    public double firstToLastStepGradientRatio() {
-        if (firstHidden == null || lastHidden == null || firstHidden.grad() == null || lastHidden.grad() == null) return Double.NaN;
-        return norm(firstHidden.grad().values()) / norm(lastHidden.grad().values());
-    }
-
-    private static double norm(float[] v) {
-        double s = 0;
-        for (float x : v) s += (double) x * x;
-        return Math.sqrt(s);
+    /** Adds a listener that sees every time step of every stacked layer; returns a handle that removes it. */
+    public final Runnable addStepListener(RecurrentStepListener listener) {
+        stepListeners.add(listener);
+        return () -> stepListeners.remove(listener);
     }
 
     @Override
@@ -141,18 +120,13 @@ public abstract class Recurrent extends Module {
             boolean keepSteps = k < numLayers - 1 || returnSequences;
             Tensor[] steps = keepSteps ? new Tensor[seq] : null;
             State state = initialState(batch);
-            boolean trace = k == 0 && traceTime && GradMode.isEnabled();
             for (int t = 0; t < seq; t++) {
                 Tensor inputPart = projected.slice(0, t * batch, (t + 1) * batch);
                 Tensor hiddenPart = state.h().matmul(whhT);
                 if (withBias) hiddenPart = hiddenPart.add(biasHh[k]);
                 state = step(inputPart, hiddenPart, state);
                 if (keepSteps) steps[t] = state.h();
-                if (trace && (t == 0 || t == seq - 1) && state.h().requiresGrad()) {
-                    state.h().retainGrad();
-                    if (t == 0) firstHidden = state.h();
-                    if (t == seq - 1) lastHidden = state.h();
-                }
+                for (RecurrentStepListener listener : stepListeners) listener.onStep(this, k, t, seq, state.h());
             }
             last = state.h();
             if (keepSteps) layerInput = seq == 1 ? steps[0] : Tensor.concat(0, steps);

@@ -118,30 +118,38 @@ class RecurrentLayersTest {
         assertThrows(TensorShapeException.class, () -> new Rnn(4, 6, 1, true, rng).call(Tensor.zeros(2, 5, 3)));
     }
 
-    /** Hidden size 1, two steps: h1 = tanh(a x1 + b), h2 = tanh(a x2 + w h1 + b), L = h2, so dL/dh1 = w (1 - h2^2). */
-    @Test void firstToLastStepGradientRatioIsTheBackwardFactorThroughTime() {
-        Rnn rnn = new Rnn(1, 1, 1, false, new Rng(3));
-        float a = 0.7f, w = 0.4f, b1 = 0.1f, b2 = -0.05f, x1 = 0.9f, x2 = -0.6f;
-        rnn.namedParameters().get("weight_ih_l0").storage()[0] = a;
-        rnn.namedParameters().get("weight_hh_l0").storage()[0] = w;
-        rnn.namedParameters().get("bias_ih_l0").storage()[0] = b1;
-        rnn.namedParameters().get("bias_hh_l0").storage()[0] = b2;
-        Tensor x = Tensor.of(new float[] {x1, x2}, 1, 2, 1);
-
-        rnn.call(x).sum().backward();
-        assertTrue(Double.isNaN(rnn.firstToLastStepGradientRatio()), "nothing traced when tracing is off");
-
-        rnn.traceTimeGradients(true);
-        rnn.call(x).sum().backward();
-        double h1 = Math.tanh(a * x1 + b1 + b2), h2 = Math.tanh(a * x2 + w * h1 + b1 + b2);
-        assertEquals(Math.abs(w * (1 - h2 * h2)), rnn.firstToLastStepGradientRatio(), 1e-6);
-
-        // A long sequence with weak recurrent weights: the signal from the first step all but vanishes.
-        Rnn long_ = new Rnn(2, 8, 1, false, new Rng(4));
-        float[] whh = long_.namedParameters().get("weight_hh_l0").storage();
-        for (int i = 0; i < whh.length; i++) whh[i] *= 0.2f;
-        long_.traceTimeGradients(true);
-        long_.call(Tensor.normal(new Rng(5), 0f, 1f, 4, 40, 2)).sum().backward();
-        assertTrue(long_.firstToLastStepGradientRatio() < 1e-10, "ratio " + long_.firstToLastStepGradientRatio());
+    /**
+     * The step listener sees every step of every stacked layer, in order, with the state the forward goes on with: the
+     * last layer's h_t is output[:, t, :]; a retained h_t gets dL/dh_t; a removed listener sees nothing more.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rnn", "lstm", "gru"})
+    void stepListenerSeesEveryHiddenState(String kind) {
+        Recurrent layer = make(kind, 3, 4, 2, true, new Rng(8));
+        List<String> seen = new ArrayList<>();
+        List<Tensor> lastLayer = new ArrayList<>();
+        Runnable remove = layer.addStepListener((module, k, t, steps, h) -> {
+            assertTrue(module == layer);
+            seen.add(k + ":" + t + "/" + steps);
+            if (k == 1) {
+                h.retainGrad();
+                lastLayer.add(h);
+            }
+        });
+        Tensor x = Tensor.normal(rng, 0f, 1f, 2, 3, 3);
+        Tensor out = layer.call(x);
+        assertEquals(List.of("0:0/3", "0:1/3", "0:2/3", "1:0/3", "1:1/3", "1:2/3"), seen);
+        Tensor weights = Tensor.normal(rng, 0f, 1f, 2, 3, 4);
+        out.mul(weights).sum().backward();
+        for (int t = 0; t < 3; t++) {
+            assertArrayEquals(out.slice(1, t, t + 1).reshape(2, 4).toArray(), lastLayer.get(t).toArray(), 0f);
+            // h_t of the last layer is output[:, t, :] and nothing after it reads it except h_{t+1}: at the last step
+            // dL/dh_T is exactly the loss weights of that step
+            if (t == 2) assertArrayEquals(weights.slice(1, 2, 3).reshape(2, 4).toArray(), lastLayer.get(t).grad().toArray(), 0f);
+        }
+        remove.run();
+        seen.clear();
+        layer.call(x);
+        assertTrue(seen.isEmpty(), "removed listener still called: " + seen);
     }
 }

@@ -7,7 +7,7 @@ package dev.ravine.doctor.instrument;
  * this output; {@code gsc}: the gradient scale coefficient relative to the network's output (see
  * {@link GradientScaleCoefficient}); {@code timeGradientRatio}: for a recurrent layer, ||dL/dh_1|| / ||dL/dh_T|| of its
  * first layer's hidden states (how much error signal reaches the start of the sequence; see
- * {@link dev.ravine.nn.Recurrent#firstToLastStepGradientRatio}). NaN where not applicable.
+ * {@link ThroughTimeTrace}). NaN where not applicable.
  */
 public record ActivationReading(String module, String kind, double mean, double std, double deadFraction, double saturatedFraction,
                                 int nonFinite, double gradNorm, double gsc, double timeGradientRatio) {

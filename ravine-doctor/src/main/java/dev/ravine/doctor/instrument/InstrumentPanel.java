@@ -27,6 +27,7 @@ public final class InstrumentPanel implements TrainingListener {
     private final Map<String, List<String>> parametersByLayer = new LinkedHashMap<>();
     private final Map<String, Module> probedModules = new LinkedHashMap<>();
     private final Map<String, DeadUnitTracker> deadTrackers = new LinkedHashMap<>();
+    private final Map<String, ThroughTimeTrace> timeTraces = new LinkedHashMap<>();
     /** Outputs captured on the current reading step, by module name; the root's output is under "". */
     private final Map<String, Tensor> outputs = new LinkedHashMap<>();
     private final List<Runnable> hookRemovers = new ArrayList<>();
@@ -62,6 +63,7 @@ public final class InstrumentPanel implements TrainingListener {
             String name = e.getKey();
             probedModules.put(name, m);
             hookRemovers.add(m.addForwardHook((module, in, out) -> capture(name, out)));
+            if (m instanceof Recurrent r) timeTraces.put(name, ThroughTimeTrace.attach(r));
         }
         setReadingStep(options.isReadingStep(trainer.optimizer().stepCount() + 1));
     }
@@ -69,7 +71,7 @@ public final class InstrumentPanel implements TrainingListener {
     /** Recurrent layers keep their first and last hidden states' gradients on reading steps only (a small cost). */
     private void setReadingStep(boolean reading) {
         readingStep = reading;
-        for (Module m : probedModules.values()) if (m instanceof Recurrent r) r.traceTimeGradients(reading);
+        for (ThroughTimeTrace trace : timeTraces.values()) trace.enable(reading);
     }
 
     /** Training forwards only: evaluation runs without grad and must not overwrite the step's outputs. */
@@ -156,7 +158,8 @@ public final class InstrumentPanel implements TrainingListener {
             }
             double gradNorm = out.grad() == null ? Double.NaN : Math.sqrt(Norms.sumOfSquares(out.grad().values()));
             double norm = Math.sqrt(Norms.sumOfSquares(v));
-            double timeRatio = m instanceof Recurrent r ? r.firstToLastStepGradientRatio() : Double.NaN;
+            ThroughTimeTrace trace = timeTraces.get(e.getKey());
+            double timeRatio = trace == null ? Double.NaN : trace.firstToLastRatio();
             readings.add(new ActivationReading(e.getKey(), m.kind(), ms[0], ms[1], dead, ActivationProbe.saturatedFraction(m, v),
                     Norms.countNonFinite(v), gradNorm, GradientScaleCoefficient.of(gradNorm, norm, topGrad, topNorm), timeRatio));
         }
@@ -173,6 +176,7 @@ public final class InstrumentPanel implements TrainingListener {
     public void onTrainingEnd(Trainer trainer, dev.ravine.train.TrainingResult result) {
         hookRemovers.forEach(Runnable::run);
         hookRemovers.clear();
-        for (Module m : probedModules.values()) if (m instanceof Recurrent r) r.traceTimeGradients(false);
+        timeTraces.values().forEach(ThroughTimeTrace::detach);
+        timeTraces.clear();
     }
 }
