@@ -8,13 +8,30 @@ import java.util.Locale;
  * and {@code PREFIX-labels-idx1-ubyte}, optionally gzipped), {@code csv:FILE} (a header row, numeric columns, one of
  * them the label), or a generated one, {@code adding:length=50,samples=10000,seed=1} (the adding problem of
  * Hochreiter and Schmidhuber, for recurrent nets), or a small generated set of {@link SyntheticSpec} ({@code blobs:},
- * {@code spirals:}, {@code linear:}). The path is absolute once the config has been read; a generated source has no
- * path and keeps its parameters in {@code generator} or {@code synthetic}.
+ * {@code spirals:}, {@code linear:}), {@code images:DIR} (one sub-folder of PNG/JPEG images per class; every image of
+ * one size, or resized with {@code images:DIR?size=HxW}) or {@code cifar:PATH} (the CIFAR-10 binary batches: the
+ * {@code cifar-10-batches-bin} folder for its training batches, or one batch file such as {@code test_batch.bin}).
+ * The path is absolute once the config has been read; a generated source has no path and keeps its parameters in
+ * {@code generator} or {@code synthetic}.
+ *
+ * @param imageSize the size an images: source is resized to; null to keep (and require) the files' one size
  */
-public record DataSource(Format format, Path path, AddingSpec generator, SyntheticSpec synthetic) {
+public record DataSource(Format format, Path path, AddingSpec generator, SyntheticSpec synthetic, ImageSize imageSize) {
+
+    public DataSource(Format format, Path path, AddingSpec generator, SyntheticSpec synthetic) {
+        this(format, path, generator, synthetic, null);
+    }
 
     public DataSource(Format format, Path path, AddingSpec generator) {
         this(format, path, generator, null);
+    }
+
+    /** The height and width every image of an images: source is resized to. */
+    public record ImageSize(int height, int width) {
+        @Override
+        public String toString() {
+            return height + "x" + width;
+        }
     }
 
     /** The adding problem's parameters: sequence length, number of samples, seed. */
@@ -30,7 +47,7 @@ public record DataSource(Format format, Path path, AddingSpec generator, Synthet
     }
 
     public enum Format {
-        IDX, CSV, ADDING, SYNTHETIC;
+        IDX, CSV, ADDING, SYNTHETIC, IMAGES, CIFAR;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -49,16 +66,39 @@ public record DataSource(Format format, Path path, AddingSpec generator, Synthet
             case "idx" -> Format.IDX;
             case "csv" -> Format.CSV;
             case "adding" -> Format.ADDING;
+            case "images" -> Format.IMAGES;
+            case "cifar" -> Format.CIFAR;
             case "blobs", "spirals", "linear" -> Format.SYNTHETIC;
             default -> throw new IllegalArgumentException("'" + text + "' does not start with a data format; write "
                     + "idx:PREFIX (e.g. idx:data/mnist-10k/train), csv:FILE (e.g. csv:data/houses.csv), "
+                    + "images:DIR (a sub-folder of images per class), cifar:DIR (CIFAR-10 binary batches), "
                     + "adding:length=50,samples=10000,seed=1 or a generated set: blobs:, spirals:, linear: (examples/README.md)");
         };
         String rest = text.substring(colon + 1).trim();
         if (format == Format.SYNTHETIC) return new DataSource(format, null, null, SyntheticSpec.parse(prefix, text, rest));
         if (format == Format.ADDING) return new DataSource(format, null, adding(text, rest));
+        ImageSize size = null;
+        int query = rest.lastIndexOf("?size=");
+        if (format == Format.IMAGES && query >= 0) {
+            size = imageSize(text, rest.substring(query + "?size=".length()).trim());
+            rest = rest.substring(0, query).trim();
+        }
         if (rest.isEmpty()) throw new IllegalArgumentException("'" + text + "' names no path after '" + prefix + ":'");
-        return new DataSource(format, base.resolve(rest).toAbsolutePath().normalize());
+        return new DataSource(format, base.resolve(rest).toAbsolutePath().normalize(), null, null, size);
+    }
+
+    private static ImageSize imageSize(String text, String size) {
+        String[] hw = size.toLowerCase(Locale.ROOT).split("x", -1);
+        try {
+            if (hw.length == 2) {
+                int h = Integer.parseInt(hw[0].trim()), w = Integer.parseInt(hw[1].trim());
+                if (h > 0 && w > 0) return new ImageSize(h, w);
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the form expected
+        }
+        throw new IllegalArgumentException("'" + text + "': size '" + size + "' is not HEIGHTxWIDTH with positive "
+                + "integers, e.g. images:photos/train?size=64x64");
     }
 
     private static AddingSpec adding(String text, String rest) {
@@ -88,6 +128,7 @@ public record DataSource(Format format, Path path, AddingSpec generator, Synthet
     @Override
     public String toString() {
         if (format == Format.SYNTHETIC) return synthetic.toString();
-        return format == Format.ADDING ? "adding:" + generator : format.id() + ":" + path;
+        if (format == Format.ADDING) return "adding:" + generator;
+        return format.id() + ":" + path + (imageSize == null ? "" : "?size=" + imageSize);
     }
 }

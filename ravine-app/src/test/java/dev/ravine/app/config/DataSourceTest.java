@@ -38,4 +38,21 @@ class DataSourceTest {
         var e2 = assertThrows(IllegalArgumentException.class, () -> DataSource.parse("adding:length=ten", BASE));
         assertTrue(e2.getMessage().contains("length must be an integer"), e2.getMessage());
     }
+
+    @Test
+    void imageFoldersTakeAnOptionalSizeAndCifarAPath() {
+        DataSource plain = DataSource.parse("images:photos/train", BASE);
+        assertEquals(DataSource.Format.IMAGES, plain.format());
+        assertEquals(Path.of("/tmp/configs/photos/train"), plain.path());
+        assertNull(plain.imageSize());
+        DataSource sized = DataSource.parse("images:photos/train?size=64x48", BASE);
+        assertEquals(new DataSource.ImageSize(64, 48), sized.imageSize());
+        assertEquals(Path.of("/tmp/configs/photos/train"), sized.path());
+        assertEquals("images:/tmp/configs/photos/train?size=64x48", sized.toString());
+        var e = assertThrows(IllegalArgumentException.class, () -> DataSource.parse("images:p?size=64", BASE));
+        assertTrue(e.getMessage().contains("HEIGHTxWIDTH"), e.getMessage());
+        DataSource cifar = DataSource.parse("cifar:cifar-10-batches-bin/test_batch.bin", BASE);
+        assertEquals(DataSource.Format.CIFAR, cifar.format());
+        assertEquals(Path.of("/tmp/configs/cifar-10-batches-bin/test_batch.bin"), cifar.path());
+    }
 }
