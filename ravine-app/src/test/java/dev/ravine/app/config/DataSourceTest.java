@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ravine.app.build.DatasetReader;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class DataSourceTest {
         assertEquals(new DataSource.AddingSpec(20, 300, 9), s.generator());
         assertEquals("adding:length=20,samples=300,seed=9", s.toString());
         assertEquals(new DataSource.AddingSpec(50, 10_000, 1), DataSource.parse("adding:", BASE).generator(), "defaults");
-        var data = dev.ravine.app.DatasetReader.read(s, null, true);
+        var data = DatasetReader.read(s, null, true);
         assertEquals(300, data.size());
         assertEquals(java.util.List.of(20, 2), java.util.Arrays.stream(data.sampleShape()).boxed().toList());
     }

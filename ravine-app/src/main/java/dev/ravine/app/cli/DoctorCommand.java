@@ -1,0 +1,87 @@
+package dev.ravine.app.cli;
+
+import dev.ravine.app.ExitCode;
+import dev.ravine.app.Version;
+import dev.ravine.app.config.ConfigReader;
+import dev.ravine.app.config.RunConfig;
+import dev.ravine.app.store.RunDirectory;
+import dev.ravine.app.store.RunFindings;
+import dev.ravine.app.store.StoredRun;
+import dev.ravine.doctor.Doctor;
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedy;
+import dev.ravine.doctor.finding.RunFacts;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ravine doctor RUN_DIR}: re-runs the doctor's detectors over a stored run (its run.db) and prints every
+ * finding with its evidence, cause and ranked remedies. Writes nothing.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Re-analyses a stored run: prints the doctor's findings with evidence, cause and remedies.",
+                "Reads RUN_DIR/run.db and RUN_DIR/config.yaml; writes nothing."})
+final class DoctorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    Main main;
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder written by ravine train")
+    Path target;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        RunDirectory run = RunDirectory.of(target);
+        RunConfig config = ConfigReader.read(run.config(), List.of(), main.workingDir());
+        StoredRun stored = StoredRun.read(run.database());
+        int classes = Integer.parseInt(stored.meta().getOrDefault("classes", "0"));
+        List<String> kinds = config.model().layers().stream().map(l -> l.kind().id()).toList();
+        RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), classes, kinds);
+        Doctor doctor = new Doctor(config.doctor().instrumentOptions(), Doctor.standardDetectors(), facts, 200);
+        List<Finding> findings = withRecordedOnly(doctor.replay(stored.readings(), stored.epochs(), stored.curvature()), run);
+        long full = stored.readings().stream().filter(r -> r.full()).count();
+        out.println("run " + run.display(main.workingDir()) + ": " + stored.readings().size() + " steps, " + full + " full readings, "
+                + stored.epochs().size() + " epochs, " + stored.curvature().size() + " curvature readings; status " + stored.meta().getOrDefault("status", "unknown"));
+        if (findings.isEmpty()) {
+            out.println("no findings: nothing in this run's readings matched a detector's rule");
+            return ExitCode.OK;
+        }
+        for (Finding f : findings) print(out, f);
+        return ExitCode.OK;
+    }
+
+    /**
+     * The replayed findings plus those the run recorded that no replay can reproduce, because they need the model and
+     * the data, not only the readings (the data checks, plateau analyses on the probe batch, the end-of-run
+     * model_bias / optimization_issue check), ranked root cause first.
+     */
+    private static List<Finding> withRecordedOnly(List<Finding> replayed, RunDirectory run) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Finding f : replayed) ids.add(f.id());
+        List<Finding> all = new java.util.ArrayList<>(replayed);
+        for (Finding f : RunFindings.read(run.database())) if (!ids.contains(f.id())) all.add(f);
+        return dev.ravine.doctor.finding.Findings.ranked(all);
+    }
+
+    static void print(PrintWriter out, Finding f) {
+        out.println();
+        out.println(f.title() + "  [" + f.id() + ", " + f.severity().name().toLowerCase() + "]  steps " + f.firstStep() + "-" + f.lastStep()
+                + (f.layers().isEmpty() ? "" : ", layer " + String.join(", ", f.layers())));
+        out.println("  evidence:");
+        for (String e : f.evidence()) out.println("    - " + e);
+        out.println("  cause: " + f.cause());
+        out.println("  remedies (best first):");
+        int i = 1;
+        for (Remedy r : f.remedies()) out.println("    " + i++ + ". " + r.change() + "  (" + r.why() + ")");
+    }
+}

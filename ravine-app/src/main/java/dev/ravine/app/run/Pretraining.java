@@ -1,0 +1,80 @@
+package dev.ravine.app.run;
+
+import dev.ravine.app.TextFormat;
+import dev.ravine.app.build.BuiltModel;
+import dev.ravine.app.build.RunData;
+import dev.ravine.app.config.ConfigException;
+import dev.ravine.app.config.LayerConfig;
+import dev.ravine.app.config.PretrainConfig;
+import dev.ravine.app.config.RunConfig;
+import dev.ravine.app.store.RunStore;
+import dev.ravine.data.Dataset;
+import dev.ravine.pretrain.GreedyPretraining;
+import dev.ravine.tensor.Rng;
+import java.io.PrintWriter;
+import java.util.List;
+
+/**
+ * The {@code pretrain} step of a run: greedy RBM pre-training of the model's linear -> sigmoid blocks
+ * ({@link GreedyPretraining}) before the trainer fine-tunes the whole net, with a progress line per RBM epoch and
+ * each epoch's figures in the run database.
+ */
+final class Pretraining {
+    private Pretraining() {}
+
+    /** Fails (before any run folder exists) when the config asks for pre-training that the model cannot take. */
+    static void requireBlocks(RunConfig config, BuiltModel model) {
+        PretrainConfig p = config.pretrain();
+        if (p == null) return;
+        List<GreedyPretraining.Block> blocks = GreedyPretraining.blocks(model.network(), p.visible());
+        if (blocks.isEmpty()) {
+            throw new ConfigException("pretrain: method " + p.method() + " pre-trains each linear layer followed by a sigmoid, "
+                    + "but model.layers has none (" + p.origin().describe() + "); put a sigmoid after the hidden linear layers, "
+                    + "e.g. [flatten, {linear: {out: 256}}, sigmoid, {linear: {out: 10}}], or remove pretrain");
+        }
+        for (GreedyPretraining.Block b : blocks) {
+            LayerConfig layer = model.resolvedLayers().get(b.index());
+            if (b.linear().bias() == null) {
+                throw new ConfigException(layer.path() + " (linear): pretrain copies the RBM's hidden biases into this layer, "
+                        + "but it has bias: false (" + layer.origin().describe() + "); remove 'bias: false' or pretrain");
+            }
+            for (String form : List.of("weight_norm", "spectral_norm")) {
+                if (layer.flag(form)) {
+                    throw new ConfigException(layer.path() + " (linear): pretrain copies the RBM's weights into this layer, but "
+                            + "with " + form + " its weight is computed from other parameters (" + layer.origin().describe()
+                            + "); remove '" + form + ": true' or pretrain");
+                }
+            }
+        }
+    }
+
+    /**
+     * Pre-trains the blocks on the training inputs (the validation inputs, if any, as the held-out set of the
+     * free-energy comparison). Its draws come from a generator of its own, seeded from the run's seed, so the
+     * model's initial weights and the training draws are those of the same config without {@code pretrain}.
+     */
+    static void run(RunConfig config, BuiltModel model, RunData data, RunStore store, PrintWriter out) {
+        PretrainConfig p = config.pretrain();
+        if (p == null) return;
+        Dataset train = data.train(), held = data.validation();
+        int blocks = GreedyPretraining.blocks(model.network(), p.visible()).size();
+        out.println("pretrain: " + blocks + " RBM" + (blocks == 1 ? "" : "s") + " by " + (p.persistent() ? "persistent " : "")
+                + "CD-" + p.cdK() + ", " + p.epochs() + " epoch" + (p.epochs() == 1 ? "" : "s") + " each, on "
+                + TextFormat.count(train.size()) + " samples");
+        out.flush();
+        GreedyPretraining.Listener listener = (number, block, e) -> {
+            String layer = Integer.toString(block.index());
+            int[] w = block.linear().weight().shape();
+            out.println("pretrain: rbm " + (number + 1) + "/" + blocks + " (layer " + layer + ", " + w[1] + "x" + w[0] + " "
+                    + block.units().configName() + ") epoch " + e.epoch() + "/" + p.epochs() + ": reconstruction error "
+                    + String.format("%.5f", e.reconstructionError()) + ", free energy train " + String.format("%.2f", e.trainFreeEnergy())
+                    + (Double.isNaN(e.heldOutFreeEnergy()) ? "" : " validation " + String.format("%.2f", e.heldOutFreeEnergy()))
+                    + " (" + TextFormat.duration(e.seconds()) + ")");
+            out.flush();
+            store.putPretrainEpoch(layer, e);
+        };
+        GreedyPretraining.pretrain(model.network(), p.visible(), train.features(), train.size(), train.sampleShape(),
+                held == null ? null : held.features(), held == null ? 0 : held.size(), p.options(),
+                new Rng(~config.seed()), listener);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.ravine.app.run;
+
+import dev.ravine.app.config.LayerConfig;
+import dev.ravine.app.config.LayerKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reference networks of the training-loss check (note 001), derived from a model's layer list. A hidden block is
+ * a {@code linear} layer with the layers after it up to the next {@code linear}; the last {@code linear} (and what
+ * follows it) is the output. Models with convolutional, recurrent or residual layers get no references (null).
+ */
+final class ReferenceModels {
+    private ReferenceModels() {}
+
+    /** The first hidden block and the output only; null unless the model has at least two hidden blocks. */
+    static List<LayerConfig> shallower(List<LayerConfig> layers) {
+        List<Integer> linears = linearIndices(layers);
+        if (linears == null || linears.size() < 3) return null;
+        List<LayerConfig> out = new ArrayList<>(layers.subList(0, linears.get(1)));
+        out.addAll(layers.subList(linears.getLast(), layers.size()));
+        return withoutInferred(out);
+    }
+
+    /** Every hidden linear layer 4x as wide; with no hidden layer, one of 64 ReLUs before the output. Null if not a plain MLP. */
+    static List<LayerConfig> wider(List<LayerConfig> layers) {
+        List<Integer> linears = linearIndices(layers);
+        if (linears == null || linears.isEmpty()) return null;
+        List<LayerConfig> out = new ArrayList<>();
+        int last = linears.getLast();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerConfig l = layers.get(i);
+            if (i == last && linears.size() == 1) {
+                out.add(l.with("out", 64));
+                out.add(new LayerConfig(LayerKind.RELU, Map.of(), List.of(), l.path(), l.origin()));
+            }
+            out.add(l.kind() == LayerKind.LINEAR && i != last ? l.with("out", 4 * l.integer("out")) : l);
+        }
+        return withoutInferred(out);
+    }
+
+    private static List<Integer> linearIndices(List<LayerConfig> layers) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerKind k = layers.get(i).kind();
+            if (k == LayerKind.LINEAR) out.add(i);
+            else if (k == LayerKind.CONV2D || k == LayerKind.RESIDUAL || k == LayerKind.RNN || k == LayerKind.LSTM || k == LayerKind.GRU) return null;
+        }
+        return out;
+    }
+
+    /** Sizes the builder infers (linear in) are cleared, since the layers feeding them changed. */
+    private static List<LayerConfig> withoutInferred(List<LayerConfig> layers) {
+        List<LayerConfig> out = new ArrayList<>();
+        for (LayerConfig l : layers) out.add(l.kind() == LayerKind.LINEAR && l.options().containsKey("in") ? l.with("in", null) : l);
+        return out;
+    }
+}

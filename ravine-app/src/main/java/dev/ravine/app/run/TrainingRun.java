@@ -1,0 +1,359 @@
+package dev.ravine.app.run;
+
+import dev.ravine.app.ExitCode;
+import dev.ravine.app.TextFormat;
+import dev.ravine.app.Version;
+import dev.ravine.app.build.BuiltModel;
+import dev.ravine.app.build.ModelBuilder;
+import dev.ravine.app.build.ModelDataCheck;
+import dev.ravine.app.build.RunData;
+import dev.ravine.app.cli.ReportCommand;
+import dev.ravine.app.config.ConfigException;
+import dev.ravine.app.config.ConfigReader;
+import dev.ravine.app.config.ConfigWriter;
+import dev.ravine.app.config.RunConfig;
+import dev.ravine.app.config.ScheduleConfig;
+import dev.ravine.app.config.TrainingConfig;
+import dev.ravine.app.report.RepairLosses;
+import dev.ravine.app.report.ReportData;
+import dev.ravine.app.report.RunReport;
+import dev.ravine.app.store.NormalizerFile;
+import dev.ravine.app.store.RunDirectory;
+import dev.ravine.app.store.RunStore;
+import dev.ravine.app.store.Summary;
+import dev.ravine.data.DataLoader;
+import dev.ravine.doctor.Doctor;
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.repair.RepairPolicy;
+import dev.ravine.io.AtomicFile;
+import dev.ravine.kernel.ComputePool;
+import dev.ravine.nn.loss.Loss;
+import dev.ravine.optim.Optimizer;
+import dev.ravine.tensor.Rng;
+import dev.ravine.train.EarlyStopping;
+import dev.ravine.train.Evaluation;
+import dev.ravine.train.StepHook;
+import dev.ravine.train.Trainer;
+import dev.ravine.train.TrainingOptions;
+import dev.ravine.train.TrainingResult;
+import dev.ravine.train.TrainingStatus;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code ravine train} (or {@code demo}) run, from config file to run folder: read and check the config, build
+ * the model, load and normalize the data, check that they fit, then (only then, so a mistake leaves no half-made run
+ * folder) create the folder, write the resolved config and the normalizer, train with checkpoints, metrics in SQLite
+ * and a progress display, evaluate the final model on the test set, and write the summary.
+ */
+public final class TrainingRun {
+
+    /**
+     * @param out         the run folder, or null for {@code runs/<name>-<timestamp>} under {@code workingDir}
+     * @param runName     the name of the default run folder, or null for the config's name
+     * @param interactive whether {@code out} is a terminal (progress redrawn in place)
+     */
+    public record Request(Path config, List<String> overrides, Path out, String runName, Path workingDir, boolean interactive) {}
+
+    private final Request request;
+    private final PrintWriter out;
+
+    private TrainingRun(Request request, PrintWriter out) {
+        this.request = request;
+        this.out = out;
+    }
+
+    /** How a run ended: the command's exit code and the run folder. */
+    public record Outcome(int exitCode, RunDirectory run) {}
+
+    /** Runs the request; bad input is thrown before any run folder is created (see {@link Main} for the exit codes). */
+    public static Outcome execute(Request request, PrintWriter out) {
+        RunConfig config = ConfigReader.read(request.config(), request.overrides(), request.workingDir());
+        TrainingRun run = new TrainingRun(request, out);
+        Integer threads = config.training().threads();
+        if (threads == null || threads == ComputePool.threads()) return run.train(config);
+        // A pool of this size for this run only: the engine's shared pool is sized once per process.
+        Outcome[] outcome = new Outcome[1];
+        ComputePool.runWithThreads(threads, () -> outcome[0] = run.train(config));
+        return outcome[0];
+    }
+
+    private Outcome train(RunConfig config) {
+        Instant started = Instant.now();
+        TrainingConfig t = config.training();
+        Rng rng = new Rng(config.seed());
+        // With model.input given, a model that cannot be built fails before the (slow) data loading.
+        BuiltModel model = config.model().input() == null ? null : ModelBuilder.build(config.model().layers(), config.model().input(), rng);
+        RunData data = RunData.load(config.data(), ModelDataCheck.isRegression(config.loss()), config.seed(), config.doctor().enabled());
+        ModelDataCheck.requireInput(config, data.train());
+        if (model == null) model = ModelBuilder.build(config.model().layers(), data.train().sampleShape(), rng);
+        ModelDataCheck.requireFits(config, model, data.train(), data.numClasses());
+        Pretraining.requireBlocks(config, model);
+
+        DataLoader trainLoader = new DataLoader(data.train(), t.batchSize(), config.data().shuffle(), t.dropLast(), config.seed());
+        requireBatches(trainLoader, t, model);
+        DataLoader validationLoader = data.validation() == null ? null
+                : new DataLoader(data.validation(), t.batchSize(), false, false, config.seed());
+        int threads = ComputePool.threads();
+        RunConfig resolved = config.withModel(config.model().with(model.inputShape(), model.resolvedLayers()))
+                .withTraining(t.withThreads(threads));
+        Loss loss = config.toolbox().loss(Loss.byName(config.loss()), model.network().namedParameters());
+        Optimizer unscheduled = config.toolbox().optimizer(config.optimizer(), model.network().namedParameters());
+        ScheduleConfig.Scheduled scheduled = config.schedule() == null
+                ? new ScheduleConfig.Scheduled(unscheduled, null)
+                : config.schedule().create(unscheduled, model.network().namedParameters(), trainLoader.batchesPerEpoch());
+        Optimizer optimizer = config.toolbox().withConstraints(scheduled.optimizer());
+        EarlyStopping earlyStopping = t.earlyStopping() == null ? null : t.earlyStopping().create();
+        List<StepHook> stepHooks = StepHooks.of(config, data);
+
+        RunDirectory run = RunDirectory.create(request.out(), request.workingDir(),
+                request.runName() != null ? request.runName() : config.name(), LocalDateTime.now());
+        String runShown = run.display(request.workingDir());
+        try {
+            AtomicFile.writeString(run.config(), ConfigWriter.write(resolved, configHeader(config)));
+            NormalizerFile.write(run.normalizer(), data.normalizer());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the run folder " + run.root() + ": " + e.getMessage(), e);
+        }
+
+        out.println("ravine " + Version.get() + ": training " + displayConfig() + " into " + runShown);
+        RunHeader.print(out, config, model, optimizer, data, trainLoader.batchesPerEpoch(), threads);
+
+        TrainingOptions options = new TrainingOptions(t.epochs(), run.checkpoints(), t.checkpointEvery(), t.keepCheckpoints());
+        Trainer trainer = new Trainer(model.network(), loss, optimizer, rng, options);
+        stepHooks.forEach(trainer::addStepHook);
+        ProgressBar progress = new ProgressBar(out, request.interactive(), t.epochs());
+        try (StopOnInterrupt stop = new StopOnInterrupt(); RunStore store = RunStore.create(run.database())) {
+            store.putMeta(startMeta(config, data, model, threads, started));
+            Pretraining.run(config, model, data, store, out);
+            if (scheduled.listener() != null) trainer.addListener(scheduled.listener());
+            if (earlyStopping != null) trainer.addListener(earlyStopping);
+            Doctor doctor = newDoctor(config, model, data.numClasses(), progress);
+            doctor.instruments().onReading(store::putReading);
+            CurvatureProbe.attach(doctor, config.doctor(), data.train(), config.seed(), store);
+            RepairPolicy repair = config.doctor().enabled() && config.doctor().repair() ? newRepair(config, doctor, progress) : null;
+            RepairLosses repairLosses = new RepairLosses();
+            trainer.addListener(store);
+            if (config.doctor().enabled()) {
+                doctor.examineData(data.train(), trainLoader); // data_nan, data_scale, data_imbalance, data_unshuffled before step 1
+                NonFiniteTrainingData.stopIfPresent(data, doctor, store);
+                trainer.addListener(doctor);
+                if (repair != null) trainer.addListener(repairLosses).addListener(repair.onAction(repairLosses));
+            }
+            trainer.addListener(progress).addListener(stop);
+            TrainingResult result;
+            try {
+                result = trainer.fit(trainLoader, validationLoader);
+            } catch (RuntimeException e) {
+                progress.clear();
+                recordFailure(run, store, config, trainer, model, threads, started, e);
+                throw e;
+            }
+            if (config.doctor().enabled() && result.status() == TrainingStatus.COMPLETED) {
+                TrainingLossCheck.run(config, model, data.train(), result, doctor); // model_bias or optimization_issue
+            }
+            if (result.status() == TrainingStatus.DIVERGED) setAsideDivergedCheckpoint(run, result.steps());
+            Evaluation test = null;
+            boolean finished = result.status() == TrainingStatus.COMPLETED || earlyStopping != null && earlyStopping.stoppedEarly();
+            if (finished && data.test() != null) {
+                test = trainer.evaluate(new DataLoader(data.test(), t.batchSize(), false, false, config.seed()));
+            }
+            Path checkpoint = Trainer.latestCheckpoint(run.checkpoints());
+            Summary summary = Summary.of(config.file().toString(), result, test, model.parameterCount(), config.seed(), threads,
+                    checkpoint == null ? null : run.root().relativize(checkpoint).toString(), started, doctor.findings());
+            if (earlyStopping != null) summary = summary.withBestEpoch(earlyStopping.bestEpoch());
+            if (repair != null) summary = summary.withRepairs(repair.actions());
+            store.putFindings(doctor.findings());
+            writeSummary(run, summary);
+            store.putMeta(endMeta(summary));
+            if (!repairLosses.isEmpty()) store.putMeta(Map.of(ReportData.REPAIR_LOSS_META, repairLosses.metaValue()));
+            store.flush(); // everything committed before the report reads run.db through its own connection
+            printOutcome(result, test, runShown, checkpoint != null);
+            writeReport(run);
+            int code = result.status() == TrainingStatus.DIVERGED ? ExitCode.DIVERGED
+                    : stop.interrupted() ? ExitCode.INTERRUPTED : ExitCode.OK;
+            return new Outcome(code, run);
+        }
+    }
+
+    /**
+     * The training doctor, on for every run: its instruments read the run, its detectors name problems, and each
+     * finding that opens prints one line (with the top remedy) above the progress bar.
+     */
+    private Doctor newDoctor(RunConfig config, BuiltModel model, int numClasses, ProgressBar progress) {
+        List<String> kinds = config.model().layers().stream().map(l -> l.kind().id()).toList();
+        RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), numClasses, kinds);
+        Doctor doctor = new Doctor(config.doctor().instrumentOptions(), Doctor.standardDetectors(), facts, 200);
+        doctor.addFindingListener(new Doctor.FindingListener() {
+            @Override
+            public void opened(Finding f) {
+                progress.clear();
+                String remedy = f.remedies().isEmpty() ? "" : "; try " + f.remedies().getFirst().change();
+                out.println("doctor: " + f.title() + " (" + f.id() + ") from step " + f.firstStep()
+                        + (f.layers().isEmpty() ? "" : ", layer " + String.join(", ", f.layers())) + remedy);
+                out.flush();
+            }
+
+            @Override
+            public void closed(Finding f) {
+                progress.clear();
+                out.println("doctor: " + f.id() + " no longer seen after step " + f.lastStep());
+                out.flush();
+            }
+        });
+        return doctor;
+    }
+
+    /** With doctor.repair: rolls a run back and lowers its learning rate when a blocking problem would end it. */
+    private RepairPolicy newRepair(RunConfig config, Doctor doctor, ProgressBar progress) {
+        RepairPolicy repair = new RepairPolicy(config.doctor().repairOptions());
+        doctor.addFindingListener(repair);
+        repair.onAction(a -> {
+            progress.clear();
+            out.println("doctor: repaired " + a.findingId() + " at step " + a.step() + ": back to step " + a.rolledBackTo() + ", "
+                    + a.remedy() + " (lr scale " + TextFormat.scale(a.lrScaleBefore()) + " -> " + TextFormat.scale(a.lrScaleAfter()) + ")");
+            out.flush();
+        });
+        return repair;
+    }
+
+    /** An epoch with no batch, or a last batch of one sample under batchnorm1d, fails only at training time: check now. */
+    private static void requireBatches(DataLoader loader, TrainingConfig t, BuiltModel model) {
+        int n = loader.dataset().size();
+        if (loader.batchesPerEpoch() == 0) {
+            throw new ConfigException("training.batch_size: " + t.batchSize() + " with drop_last: true leaves no batch from the "
+                    + n + " training samples; lower batch_size or set drop_last: false (" + t.origin().describe() + ")");
+        }
+        boolean vectorBatchNorm = model.summary().stream()
+                .anyMatch(r -> r.kind().equals("batchnorm1d") && r.outputShape().length == 1);
+        if (vectorBatchNorm && !t.dropLast() && n % t.batchSize() == 1) {
+            throw new ConfigException("training.batch_size: " + t.batchSize() + " leaves a last batch of 1 sample (of " + n
+                    + " training samples), which batchnorm cannot normalize in training (as in PyTorch); set training.drop_last: "
+                    + "true or change batch_size (" + t.origin().describe() + ")");
+        }
+    }
+
+    /**
+     * The loss of step k+1 is computed from the weights after step k, so when it is NaN/Inf the checkpoint of step k
+     * (written if k was a checkpoint step or an epoch's end) holds exactly the weights that diverged. It is renamed
+     * {@code diverged-step-N.ckpt}: kept for diagnosis, but no longer the newest checkpoint that eval picks, which is
+     * then the last one whose next loss was finite.
+     */
+    private void setAsideDivergedCheckpoint(RunDirectory run, long lastStep) {
+        String name = String.format("step-%09d.ckpt", lastStep);
+        Path file = run.checkpoints().resolve(name);
+        if (!Files.isRegularFile(file)) return;
+        try {
+            Files.move(file, run.checkpoints().resolve("diverged-" + name));
+            out.println("checkpoints/" + name + " holds the weights that gave the non-finite loss: renamed diverged-" + name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rename " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String displayConfig() {
+        return TextFormat.path(request.config(), request.workingDir());
+    }
+
+    private List<String> configHeader(RunConfig config) {
+        List<String> h = new ArrayList<>();
+        h.add("Resolved by ravine " + Version.get() + " from " + config.file()
+                + (request.overrides().isEmpty() ? "" : " with --set " + String.join(" --set ", request.overrides())) + ".");
+        h.add("Every default is filled in and data paths are absolute; 'ravine eval' rebuilds the model from this file.");
+        return h;
+    }
+
+    private static Map<String, String> startMeta(RunConfig config, RunData data, BuiltModel model, int threads, Instant started) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("ravine_version", Version.get());
+        m.put("java_version", Runtime.version().toString());
+        m.put("config_file", config.file().toString());
+        m.put("config_name", config.name());
+        m.put("seed", Long.toString(config.seed()));
+        m.put("threads", Integer.toString(threads));
+        m.put("parameters", Long.toString(model.parameterCount()));
+        m.put("train_samples", Integer.toString(data.train().size()));
+        m.put("validation_samples", Integer.toString(data.validation() == null ? 0 : data.validation().size()));
+        m.put("test_samples", Integer.toString(data.test() == null ? 0 : data.test().size()));
+        m.put("classes", Integer.toString(data.numClasses()));
+        m.put("started_at", started.toString());
+        m.put("status", "running");
+        return m;
+    }
+
+    private static Map<String, String> endMeta(Summary s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("status", s.status());
+        m.put("reason", s.reason());
+        m.put("finished_at", s.finishedAt().toString());
+        m.put("wall_seconds", Double.toString(s.wallSeconds()));
+        if (s.test() != null) {
+            m.put("test_loss", Double.toString(s.test().loss()));
+            m.put("test_accuracy", Double.toString(s.test().accuracy()));
+        }
+        return m;
+    }
+
+    /**
+     * The run's report.html. The run itself is done and recorded by now, so a report that cannot be written is said
+     * on the terminal and leaves the exit code alone ({@code ravine report RUN_DIR} can write it again).
+     */
+    private void writeReport(RunDirectory run) {
+        try {
+            out.println("report: " + ReportCommand.describe(RunReport.write(run.root(), run.report()), request.workingDir()));
+            out.flush();
+        } catch (RuntimeException e) {
+            out.println("report.html not written: " + e.getMessage() + " (try again with: ravine report " + run.display(request.workingDir()) + ")");
+        }
+    }
+
+    private static void writeSummary(RunDirectory run, Summary summary) {
+        try {
+            summary.write(run.summary());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + run.summary() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An error during training still leaves a summary (status failed) and the meta status, then propagates. */
+    private static void recordFailure(RunDirectory run, RunStore store, RunConfig config, Trainer trainer, BuiltModel model,
+                                      int threads, Instant started, RuntimeException error) {
+        Path checkpoint = Trainer.latestCheckpoint(run.checkpoints());
+        Summary s = new Summary("failed", error.getClass().getSimpleName() + ": " + error.getMessage(), config.file().toString(),
+                trainer.epoch(), trainer.optimizer().stepCount(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, Double.NaN,
+                (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, model.parameterCount(), config.seed(), threads,
+                checkpoint == null ? null : run.root().relativize(checkpoint).toString(), started, Instant.now(), List.of());
+        try {
+            s.write(run.summary());
+            store.putMeta(Map.of("status", "failed", "reason", s.reason()));
+        } catch (IOException | RuntimeException suppressed) {
+            error.addSuppressed(suppressed);
+        }
+    }
+
+    private void printOutcome(TrainingResult r, Evaluation test, String runShown, boolean hasCheckpoint) {
+        if (test != null) {
+            out.println("test: loss " + TextFormat.loss(test.loss()) + "  accuracy " + TextFormat.percent(test.accuracy())
+                    + " (" + TextFormat.count(test.samples()) + " samples)");
+        }
+        String status = r.status().configName();
+        String line = switch (r.status()) {
+            case COMPLETED -> status + ": " + r.reason() + " in " + TextFormat.duration(r.wallSeconds());
+            case DIVERGED -> status + ": " + r.reason() + (hasCheckpoint ? "" : " (none was written before it)")
+                    + "; lower the learning rate (exit code " + ExitCode.DIVERGED + ")";
+            case STOPPED -> status + ": " + r.reason();
+        };
+        out.println(line + "; run directory: " + runShown);
+        out.flush();
+    }
+}
