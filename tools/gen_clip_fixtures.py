@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Reference fixtures for Ravine's gradient clipping: torch.nn.utils.clip_grad_norm_ with p = 2, 1, 3 and inf, and
-clip_grad_value_.
+clip_grad_value_, plus gradients holding a NaN or an infinity (torch scales by max_norm / (total + 1e-6) clamped to 1
+whatever the total, so a NaN total makes every gradient NaN, an infinite one zeroes the finite entries and makes the
+infinite ones NaN).
 
 Run with the system Python that has PyTorch:  /usr/bin/python3 tools/gen_clip_fixtures.py
 
 Each case is ravine-core/src/test/resources/fixtures/clip/<name>.json (the format of tools/gen_fixtures.py):
 param_names, grad.<p> (the gradient before clipping), clipped.<p> (after), max_norm or clip_value, norm_type
-(a number, or the string "inf"), total_norm (clip_grad_norm_'s return value, the norm before clipping).
+(a number, or the string "inf"), total_norm (clip_grad_norm_'s return value, the norm before clipping). JSON has no
+NaN or infinity: such values are written as the strings "NaN", "Infinity" and "-Infinity".
 ClipFixturesTest feeds grad.<p> to ClipByGlobalNorm / ClipByValue and compares.
 """
 import json
@@ -21,9 +24,18 @@ OUT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
                                     "resources", "fixtures", "clip"))
 
 
+def num(v):
+    v = float(v)
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    return v
+
+
 def enc(t):
     t = t.detach().to(torch.float32).contiguous()
-    return {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
+    return {"shape": list(t.shape), "data": [num(v) for v in t.reshape(-1).tolist()]}
 
 
 def write(name, entries):
@@ -44,13 +56,17 @@ def params(name):
     return ps
 
 
-def norm_case(name, max_norm, norm_type):
+def norm_case(name, max_norm, norm_type, poison=None):
+    """poison: (parameter, flat index, value) written into that gradient before clipping."""
     ps = params(name)
+    if poison is not None:
+        n, i, v = poison
+        ps[n].grad.view(-1)[i] = v
     entries = {"param_names": list(ps), "max_norm": max_norm, "norm_type": "inf" if math.isinf(norm_type) else norm_type}
     for n, p in ps.items():
         entries["grad." + n] = enc(p.grad.clone())
     total = torch.nn.utils.clip_grad_norm_(list(ps.values()), max_norm, norm_type=norm_type)
-    entries["total_norm"] = float(total)
+    entries["total_norm"] = num(total)
     for n, p in ps.items():
         entries["clipped." + n] = enc(p.grad)
     write(name, entries)
@@ -72,5 +88,10 @@ norm_case("norm_p2_unclipped", 1000.0, 2.0)
 norm_case("norm_inf", 0.5, float("inf"))
 norm_case("norm_p1", 3.0, 1.0)
 norm_case("norm_p3", 2.0, 3.0)
+norm_case("norm_p2_nan", 1.0, 2.0, ("w2", 5, float("nan")))
+norm_case("norm_p2_nan_unclipped", 1000.0, 2.0, ("b1", 2, float("nan")))
+norm_case("norm_inf_nan", 0.5, float("inf"), ("w1", 7, float("nan")))
+norm_case("norm_p1_nan", 3.0, 1.0, ("b2", 0, float("nan")))
+norm_case("norm_p2_infinite", 1.0, 2.0, ("w1", 3, float("inf")))
 value_case("value", 0.7)
 print("wrote", OUT)

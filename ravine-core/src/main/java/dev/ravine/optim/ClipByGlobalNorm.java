@@ -8,14 +8,23 @@ import java.util.Map;
  * {@code total = (sum |g|^p)^(1/p)} (max |g| for p = infinity), and when {@code scale = maxNorm / (total + 1e-6)} is
  * below 1 every gradient is multiplied by it. Put it first in the chain.
  *
+ * <p>A non-finite total is torch's case too: a NaN total makes the scale NaN and every gradient NaN (so the NaN reaches
+ * every weight and the loss, where the trainer and the doctor see it, instead of hiding in one entry), and an infinite
+ * total makes the scale 0, so finite entries become 0 and infinite ones NaN. With {@code errorIfNonfinite} (torch's
+ * {@code error_if_nonfinite}) it throws {@link NonFiniteGradientsException} instead, before touching any gradient.
+ *
  * <p>The norm before clipping is exposed for the doctor and logs: {@link #lastNorm(TransformState)} reads it from
  * the link's state, and the state's counters hold {@code clipped} (steps on which clipping applied) and
  * {@code last_norm_bits} (the last norm as {@link Double#doubleToRawLongBits}, so checkpoints carry it too).
  */
-public record ClipByGlobalNorm(double maxNorm, double p) implements GradientTransform {
+public record ClipByGlobalNorm(double maxNorm, double p, boolean errorIfNonfinite) implements GradientTransform {
     public ClipByGlobalNorm {
         if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) throw new IllegalArgumentException("max_norm must be a positive finite number, got " + maxNorm);
         if (!(p > 0)) throw new IllegalArgumentException("norm type p must be > 0 (or infinity), got " + p);
+    }
+
+    public ClipByGlobalNorm(double maxNorm, double p) {
+        this(maxNorm, p, false);
     }
 
     public ClipByGlobalNorm(double maxNorm) {
@@ -73,8 +82,10 @@ public record ClipByGlobalNorm(double maxNorm, double p) implements GradientTran
         NormState s = (NormState) state;
         double total = totalNorm(updates, context, p);
         s.lastNormBits()[0] = Double.doubleToRawLongBits(total);
+        if (errorIfNonfinite && !Double.isFinite(total)) throw new NonFiniteGradientsException(total, normType());
         double scale = maxNorm / (total + 1e-6);
-        if (!(scale < 1)) return;
+        // torch multiplies by min(scale, 1) always; a scale of 1 changes nothing, a NaN one (NaN total) must still apply
+        if (!(scale < 1) && !Double.isNaN(scale)) return;
         s.clipped()[0]++;
         float f = (float) scale;
         for (int q = 0; q < updates.length; q++) {
@@ -86,7 +97,11 @@ public record ClipByGlobalNorm(double maxNorm, double p) implements GradientTran
 
     @Override
     public String describe() {
-        return "clip_global_norm(" + maxNorm + ", p=" + (Double.isInfinite(p) ? "inf" : p) + ")";
+        return "clip_global_norm(" + maxNorm + ", p=" + normType() + (errorIfNonfinite ? ", error_if_nonfinite" : "") + ")";
+    }
+
+    private String normType() {
+        return Double.isInfinite(p) ? "inf" : Double.toString(p);
     }
 
     record NormState(long[] clipped, long[] lastNormBits) implements TransformState {

@@ -7,6 +7,7 @@ import dev.ravine.io.Checkpoint;
 import dev.ravine.io.CheckpointFile;
 import dev.ravine.nn.Module;
 import dev.ravine.nn.loss.Loss;
+import dev.ravine.optim.NonFiniteGradientsException;
 import dev.ravine.optim.Optimizer;
 import dev.ravine.tensor.Rng;
 import dev.ravine.tensor.Tensor;
@@ -140,6 +141,7 @@ public final class Trainer {
             while (batches.hasNext()) {
                 Batch batch = batches.next();
                 long t0 = System.nanoTime();
+                long attempted = optimizer.stepCount() + 1;
                 StepOutcome out = step(batch);
                 double seconds = (System.nanoTime() - t0) * 1e-9;
                 trainSeconds += seconds;
@@ -153,6 +155,17 @@ public final class Trainer {
                     status = TrainingStatus.DIVERGED;
                     reason = "the loss became " + out.loss + " at step " + (optimizer.stepCount() + 1) + " (epoch " + (epoch + 1)
                             + ", batch " + (batch.index() + 1) + "); the last good checkpoint is kept";
+                    break outer;
+                }
+                if (out.refused != null) {
+                    for (TrainingListener l : listeners) l.onNonFiniteGradients(this, attempted, epoch, out.loss, out.refused.totalNorm());
+                    if (rolledBack) {
+                        rolledBack = false;
+                        continue outer;
+                    }
+                    status = TrainingStatus.DIVERGED;
+                    reason = "the optimizer refused step " + attempted + " (epoch " + (epoch + 1) + ", batch " + (batch.index() + 1)
+                            + "): " + out.refused.getMessage() + "; the weights are those before it and the last good checkpoint is kept";
                     break outer;
                 }
                 batchInEpoch = batch.index() + 1;
@@ -208,7 +221,12 @@ public final class Trainer {
         return result;
     }
 
-    private record StepOutcome(double loss, int correct) {}
+    /** {@code refused}: the optimizer's refusal of non-finite gradients, else null. */
+    private record StepOutcome(double loss, int correct, NonFiniteGradientsException refused) {
+        StepOutcome(double loss, int correct) {
+            this(loss, correct, null);
+        }
+    }
 
     private StepOutcome step(Batch loaded) {
         Batch batch = loaded;
@@ -227,7 +245,11 @@ public final class Trainer {
             for (StepHook hook : stepHooks) hook.afterBackward(this);
         }
         for (TrainingListener listener : listeners) listener.onGradients(this, optimizer.stepCount() + 1);
-        optimizer.step();
+        try {
+            optimizer.step();
+        } catch (NonFiniteGradientsException e) {
+            return new StepOutcome(value, 0, e);
+        }
         return new StepOutcome(value, loss.isClassification() ? countCorrect(output, batch.labels()) : 0);
     }
 

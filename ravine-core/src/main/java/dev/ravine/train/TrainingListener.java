@@ -18,6 +18,13 @@ public interface TrainingListener {
      */
     default void onNonFiniteLoss(Trainer trainer, long step, int epoch, double loss) {}
 
+    /**
+     * The gradients of a batch had a NaN or infinite total norm and the optimizer refused the step (clipping with
+     * error_if_nonfinite); the loss was finite, the gradients are still in place and the weights are unchanged. As
+     * after a non-finite loss, unless a listener calls {@link Trainer#rollback} now the run ends as diverged.
+     */
+    default void onNonFiniteGradients(Trainer trainer, long step, int epoch, double loss, double gradientNorm) {}
+
     default void onEpochEnd(Trainer trainer, EpochEvent event) {}
 
     default void onCheckpoint(Trainer trainer, java.nio.file.Path file) {}

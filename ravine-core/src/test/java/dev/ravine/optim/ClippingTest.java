@@ -2,6 +2,7 @@ package dev.ravine.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ravine.tensor.Tensor;
@@ -41,6 +42,26 @@ class ClippingTest {
         assertEquals(13.0, ClipByGlobalNorm.lastNorm(s), 1e-6);
         assertEquals(1, ClipByGlobalNorm.clippedSteps(s));
         assertEquals(1, s.counters().get("clipped")[0]);
+    }
+
+    /** torch's error_if_nonfinite: the norm is refused before any gradient changes, with a message that names the fix. */
+    @Test
+    void byGlobalNormWithErrorIfNonfiniteRefusesANaNOrInfiniteNormAndLeavesTheGradients() {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            ClipByGlobalNorm clip = new ClipByGlobalNorm(6.5, 2, true);
+            TransformState s = clip.init(List.of(new float[2], new float[1]));
+            float[][] g = {{3f, bad}, {12f}};
+            NonFiniteGradientsException e = assertThrows(NonFiniteGradientsException.class,
+                    () -> clip.update(g, s, null, new StepContext(1, 1, null)));
+            assertEquals(bad, e.totalNorm(), 0);
+            assertTrue(e.getMessage().contains("error_if_nonfinite: false") && e.getMessage().contains("order 2.0"), e.getMessage());
+            assertArrayEquals(new float[] {3f, bad}, g[0]);
+            assertArrayEquals(new float[] {12f}, g[1]);
+        }
+        // finite gradients clip as without the option
+        float[][] g = apply(new ClipByGlobalNorm(6.5, 2, true), grads());
+        assertArrayEquals(apply(new ClipByGlobalNorm(6.5, 2), grads())[0], g[0], 0f);
+        assertTrue(new ClipByGlobalNorm(1, 2, true).describe().contains("error_if_nonfinite"));
     }
 
     @Test

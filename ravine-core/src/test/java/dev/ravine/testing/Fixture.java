@@ -71,8 +71,13 @@ public final class Fixture {
     public float[] data(String key) {
         List<Object> d = (List<Object>) tensorEntry(key).get("data");
         float[] out = new float[d.size()];
-        for (int i = 0; i < out.length; i++) out[i] = (float) (double) (Double) d.get(i);
+        for (int i = 0; i < out.length; i++) out[i] = (float) value(d.get(i));
         return out;
+    }
+
+    /** A JSON number, or one of the strings "NaN", "Infinity", "-Infinity" that stand for what JSON cannot write. */
+    private static double value(Object o) {
+        return o instanceof String s ? Double.parseDouble(s) : (Double) o;
     }
 
     /** A new leaf tensor holding the field's values. */
@@ -81,7 +86,7 @@ public final class Fixture {
     }
 
     public double number(String key) {
-        return (Double) raw(key);
+        return value(raw(key));
     }
 
     public int integer(String key) {

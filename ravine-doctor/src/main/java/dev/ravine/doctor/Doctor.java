@@ -156,7 +156,7 @@ public final class Doctor implements TrainingListener {
         if (!window.isEmpty() && reading.step() <= window.getLast().step()) restartAfterRollback();
         window.addLast(reading);
         while (!window.isEmpty() && window.getFirst().step() <= reading.step() - windowSteps) window.removeFirst();
-        if (reading.full() || !Double.isFinite(reading.loss())) examine();
+        if (reading.full() || !Double.isFinite(reading.loss()) || !reading.layers().isEmpty()) examine();
     }
 
     /**
@@ -257,6 +257,12 @@ public final class Doctor implements TrainingListener {
     public void onNonFiniteLoss(Trainer trainer, long step, int epoch, double loss) {
         // No step was taken, so no instrument reading: record the loss so the detectors see the NaN.
         onReading(new StepReading(step, epoch, loss, false, Double.NaN, List.of(), List.of()));
+    }
+
+    @Override
+    public void onNonFiniteGradients(Trainer trainer, long step, int epoch, double loss, double gradientNorm) {
+        // The step was refused: the panel reads the gradients still in place so the detectors see where the NaN is.
+        panel.refusedStepReading(trainer, step, epoch, loss);
     }
 
     @Override

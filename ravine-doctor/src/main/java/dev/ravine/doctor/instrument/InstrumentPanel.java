@@ -111,6 +111,40 @@ public final class InstrumentPanel implements TrainingListener {
         for (Consumer<StepReading> sink : sinks) sink.accept(reading);
     }
 
+    /**
+     * The reading of a step the optimizer refused for non-finite gradients (read on any step, reading step or not): no
+     * update was made, so it holds each layer's gradient and weight norms and non-finite counts, with update norms 0,
+     * and is not a full reading (detectors that need activations or updates skip it).
+     */
+    public StepReading refusedStepReading(Trainer trainer, long step, int epoch, double loss) {
+        Map<String, Tensor> params = trainer.model().namedParameters();
+        List<LayerReading> layers = new ArrayList<>();
+        double globalSq = 0;
+        for (Map.Entry<String, List<String>> layer : parametersByLayer.entrySet()) {
+            double gradSq = 0, weightSq = 0;
+            int nonFinite = 0;
+            for (String p : layer.getValue()) {
+                Tensor g = params.get(p).grad();
+                if (g != null) {
+                    gradSq += Norms.sumOfSquares(g.values());
+                    nonFinite += Norms.countNonFinite(g.values());
+                }
+                float[] w = params.get(p).values();
+                weightSq += Norms.sumOfSquares(w);
+                nonFinite += Norms.countNonFinite(w);
+            }
+            globalSq += gradSq;
+            double weightNorm = Math.sqrt(weightSq);
+            layers.add(new LayerReading(layer.getKey(), Math.sqrt(gradSq), weightNorm, 0, 0, nonFinite));
+        }
+        outputs.clear();
+        setReadingStep(options.isReadingStep(step + 1));
+        StepReading reading = new StepReading(step, epoch, loss, false, Math.sqrt(globalSq), layers, List.of());
+        history.add(reading);
+        for (Consumer<StepReading> sink : sinks) sink.accept(reading);
+        return reading;
+    }
+
     private StepReading fullReading(Trainer trainer, BatchEvent event) {
         Map<String, Tensor> params = trainer.model().namedParameters();
         Map<String, float[]> updates = trainer.optimizer().lastUpdates();

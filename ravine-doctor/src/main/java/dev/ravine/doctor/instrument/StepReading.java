@@ -3,7 +3,8 @@ package dev.ravine.doctor.instrument;
 import java.util.List;
 
 /**
- * Everything the instruments read at one step; {@code full} is false on loss-only steps (layers empty). {@code adaptive}
+ * Everything the instruments read at one step; {@code full} is false on loss-only steps (layers empty) and on a step the
+ * optimizer refused for non-finite gradients (layers hold gradient and weight norms only). {@code adaptive}
  * is Adam's step-size distribution on full readings of Adam runs, else null.
  */
 public record StepReading(long step, int epoch, double loss, boolean full, double globalGradNorm, List<LayerReading> layers,

@@ -84,6 +84,12 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         repair(trainer, step, "exploding_gradients", step);
     }
 
+    @Override
+    public void onNonFiniteGradients(Trainer trainer, long step, int epoch, double loss, double gradientNorm) {
+        pendingBlocking = null;
+        repair(trainer, step, "exploding_gradients", step);
+    }
+
     private void remember(Trainer trainer, long step, double loss) {
         snapshots.addLast(new Snapshot(step, trainer.snapshot(), loss));
         while (snapshots.size() > options.keep()) snapshots.removeFirst();
