@@ -1,8 +1,11 @@
 package dev.ravine.data;
 
+import dev.ravine.io.InvalidUtf8;
+import dev.ravine.io.IoProblem;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -79,13 +82,28 @@ public final class CsvReader {
                 }
             } catch (NoSuchFileException e) {
                 throw new DataFormatException("CSV file " + file + " does not exist; check the path");
+            } catch (CharacterCodingException e) {
+                throw notUtf8();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read CSV file " + file + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot read CSV file " + file + ": " + IoProblem.describe(e), e);
             }
             if (labelTexts.isEmpty()) {
                 throw new DataFormatException("CSV file " + file + " has a header but no data rows; add rows below the header");
             }
             return build(forceRegression);
+        }
+
+        /** The decoder stops somewhere in the buffer ahead of the line read last; the file is scanned again to say where. */
+        private DataFormatException notUtf8() {
+            String where;
+            try {
+                InvalidUtf8 bad = InvalidUtf8.locate(file);
+                where = bad == null ? "" : " at " + bad.describe();
+            } catch (IOException e) {
+                where = "";
+            }
+            return new DataFormatException("CSV file " + file + " is not UTF-8 text" + where + "; save it as UTF-8 (in a "
+                    + "spreadsheet: CSV UTF-8), or convert it, e.g. iconv -f latin1 -t utf-8");
         }
 
         private void readHeader(BufferedReader in) throws IOException {

@@ -1,10 +1,15 @@
 package dev.ravine.data;
 
+import dev.ravine.io.HeapBudget;
+import dev.ravine.io.IoProblem;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +32,7 @@ public final class IdxReader {
     static final int LABELS_MAGIC = 0x00000801;
     private static final int UNSIGNED_BYTE = 0x08;
     private static final int BUFFER = 1 << 16;
+    private static final int CHUNK = 1 << 22;
 
     private IdxReader() {}
 
@@ -84,9 +90,10 @@ public final class IdxReader {
     private record Images(int count, int rows, int cols, float[] pixels) {}
 
     private static Images readImages(Path file) {
-        try (InputStream in = open(file)) {
+        try (IdxStream in = open(file)) {
             int[] dims = readHeader(in, file, IMAGES_MAGIC, "images");
-            byte[] bytes = readData(in, file, dims);
+            String what = "IDX file " + file + " (" + dims[0] + " images of " + dims[1] + "x" + dims[2] + ", read as floats)";
+            byte[] bytes = readBudgeted(in, file, dims, Float.BYTES, what);
             float[] pixels = new float[bytes.length];
             for (int i = 0; i < bytes.length; i++) pixels[i] = bytes[i] & 0xFF;
             return new Images(dims[0], dims[1], dims[2], pixels);
@@ -96,9 +103,9 @@ public final class IdxReader {
     }
 
     private static int[] readLabels(Path file) {
-        try (InputStream in = open(file)) {
+        try (IdxStream in = open(file)) {
             int[] dims = readHeader(in, file, LABELS_MAGIC, "labels");
-            byte[] bytes = readData(in, file, dims);
+            byte[] bytes = readBudgeted(in, file, dims, Integer.BYTES, "IDX file " + file + " (" + dims[0] + " labels)");
             int[] labels = new int[bytes.length];
             for (int i = 0; i < bytes.length; i++) labels[i] = bytes[i] & 0xFF;
             return labels;
@@ -107,25 +114,69 @@ public final class IdxReader {
         }
     }
 
+    /**
+     * Reads the data after checking that it and the {@code elementBytes}-wide array it becomes fit in the heap. The
+     * check comes first when the file confirms the header's size (a raw file by its size, a gzipped one by the length
+     * in its trailer), so a real but huge data set is refused before it is read; a header the file does not confirm
+     * is read first (in chunks, allocating only what is there), so a damaged one is reported as damaged.
+     */
+    private static byte[] readBudgeted(IdxStream in, Path file, int[] dims, int elementBytes, String what) throws IOException {
+        long count = dataBytes(file, dims);
+        long header = 4L + 4L * dims.length;
+        if (!in.gzip() && in.fileSize() - header < count) throw truncated(file, dims, count, in.fileSize() - header);
+        boolean confirmed = !in.gzip() || in.gzipLength() == ((header + count) & 0xFFFFFFFFL);
+        if (confirmed) HeapBudget.require(count * (1 + elementBytes), what);
+        byte[] bytes = readData(in, file, dims, count);
+        if (!confirmed) HeapBudget.require((long) bytes.length * elementBytes, what);
+        return bytes;
+    }
+
+    /**
+     * An open IDX file: its bytes (decoded when gzipped), whether it is gzipped, and for a raw file its size, which
+     * bounds what its header may announce.
+     */
+    private record IdxStream(InputStream in, boolean gzip, long fileSize, long gzipLength) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
     /** Opens the file, through a gzip decoder when it starts with the gzip magic bytes 1f 8b. */
-    private static InputStream open(Path file) throws IOException {
+    private static IdxStream open(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException("IDX file " + file + " does not exist; check the path");
         }
+        long size = Files.size(file);
         BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER);
         in.mark(2);
         boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
         in.reset();
-        return gzip ? new GZIPInputStream(in, BUFFER) : in;
+        return new IdxStream(gzip ? new GZIPInputStream(in, BUFFER) : in, gzip, size, gzip ? gzipTrailerLength(file) : -1);
+    }
+
+    /**
+     * The uncompressed length (mod 2^32) in the last 4 bytes of a gzip file, little-endian; for a file of several
+     * gzip members it is the last member's only, which is why it only ever confirms a size, never refuses one.
+     */
+    private static long gzipTrailerLength(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file)) {
+            if (ch.size() < 4) return -1;
+            ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            while (tail.hasRemaining() && ch.read(tail, ch.size() - 4 + tail.position()) > 0) {
+                // reads the 4 bytes, in more than one call only on unusual file systems
+            }
+            return tail.hasRemaining() ? -1 : tail.getInt(0) & 0xFFFFFFFFL;
+        }
     }
 
     /** Reads and checks the magic number, then the dimension sizes it announces. */
-    private static int[] readHeader(InputStream in, Path file, int expectedMagic, String kind) throws IOException {
-        int magic = readInt(in, file, "the magic number");
+    private static int[] readHeader(IdxStream in, Path file, int expectedMagic, String kind) throws IOException {
+        int magic = readInt(in.in(), file, "the magic number");
         if (magic != expectedMagic) throw badMagic(file, expectedMagic, magic, kind);
         int[] dims = new int[expectedMagic & 0xFF];
         for (int d = 0; d < dims.length; d++) {
-            dims[d] = readInt(in, file, "dimension " + d + " of the header");
+            dims[d] = readInt(in.in(), file, "dimension " + d + " of the header");
             if (dims[d] < 0) {
                 throw new DataFormatException("IDX file " + file + ": dimension " + d + " is " + dims[d]
                         + ", which is negative; the header is corrupt, download the file again");
@@ -160,18 +211,72 @@ public final class IdxReader {
         };
     }
 
-    private static byte[] readData(InputStream in, Path file, int[] dims) throws IOException {
+    /** The data size the header announces; dimensions whose product a Java array cannot hold are refused here. */
+    private static long dataBytes(Path file, int[] dims) {
         long expected = 1;
-        for (int d : dims) expected *= d;
-        if (expected > Integer.MAX_VALUE - 16) {
-            throw new DataFormatException("IDX file " + file + " announces " + expected + " bytes of data, more than a "
-                    + "Java array holds; split the file");
+        for (int d : dims) {
+            expected *= d; // at most (2^31)^k over the loop, but refused as soon as it passes the array limit
+            if (expected > Integer.MAX_VALUE - 16) {
+                throw new DataFormatException("IDX file " + file + " announces dimensions " + Arrays.toString(dims)
+                        + ", more data than a Java array holds (over " + (Integer.MAX_VALUE - 16) + " bytes); the header "
+                        + "is corrupt, or the file must be split");
+            }
         }
-        byte[] data = readFully(in, (int) expected);
-        if (data.length < expected) {
-            throw new DataFormatException("IDX file " + file + " is truncated: expected " + expected + " bytes of data "
-                    + "(dimensions " + Arrays.toString(dims) + "), found " + data.length
-                    + "; download the file again");
+        return expected;
+    }
+
+    /**
+     * Reads the announced data and then the rest of the stream, which must be empty: for a gzipped file only reading
+     * to the end makes the decoder check the gzip trailer (CRC-32 and length), so a damaged file cannot pass as
+     * data. A gzipped file is read in chunks, so a header that lies allocates no more than the bytes really there.
+     */
+    private static byte[] readData(IdxStream in, Path file, int[] dims, long expected) throws IOException {
+        byte[] data = in.gzip() ? readChunked(in.in(), (int) expected) : readFully(in.in(), (int) expected);
+        if (data.length < expected) throw truncated(file, dims, expected, data.length);
+        long extra = drain(in.in(), file);
+        if (extra > 0) {
+            throw new DataFormatException("IDX file " + file + " holds " + extra + " bytes more than the " + expected
+                    + " its header announces (dimensions " + Arrays.toString(dims) + "); the header or the file is "
+                    + "damaged, download the file again");
+        }
+        return data;
+    }
+
+    private static DataFormatException truncated(Path file, int[] dims, long expected, long found) {
+        return new DataFormatException("IDX file " + file + " is truncated: expected " + expected + " bytes of data "
+                + "(dimensions " + Arrays.toString(dims) + "), found " + found + "; download the file again");
+    }
+
+    /** Reads to the end of the stream, counting the bytes; a gzip stream cut before its trailer is truncated. */
+    private static long drain(InputStream in, Path file) throws IOException {
+        byte[] sink = new byte[BUFFER];
+        long extra = 0;
+        try {
+            for (int r; (r = in.read(sink)) >= 0; ) extra += r;
+        } catch (EOFException e) {
+            throw new DataFormatException("IDX file " + file + " is truncated: its gzip stream ends before the gzip "
+                    + "trailer (the checksum of its content); download the file again", e);
+        }
+        return extra;
+    }
+
+    /** Reads up to {@code n} bytes in chunks of at most 4 MB, so only bytes actually present are allocated. */
+    private static byte[] readChunked(InputStream in, int n) throws IOException {
+        List<byte[]> chunks = new ArrayList<>();
+        long read = 0;
+        while (read < n) {
+            int wanted = (int) Math.min(CHUNK, n - read);
+            byte[] chunk = readFully(in, wanted);
+            chunks.add(chunk);
+            read += chunk.length;
+            if (chunk.length < wanted) break;
+        }
+        if (chunks.size() == 1) return chunks.getFirst();
+        byte[] data = new byte[(int) read];
+        int at = 0;
+        for (byte[] chunk : chunks) {
+            System.arraycopy(chunk, 0, data, at, chunk.length);
+            at += chunk.length;
         }
         return data;
     }
@@ -202,11 +307,15 @@ public final class IdxReader {
     }
 
     private static RuntimeException ioFailure(Path file, IOException e) {
+        if (e instanceof ZipException && String.valueOf(e.getMessage()).contains("trailer")) {
+            return new DataFormatException("IDX file " + file + " is damaged: its content does not match the checksum "
+                    + "or length in its gzip trailer (" + e.getMessage() + "); download the file again", e);
+        }
         if (e instanceof ZipException) {
             return new DataFormatException("IDX file " + file + " starts like a gzip file but is not valid gzip ("
                     + e.getMessage() + "); download the file again", e);
         }
-        return new UncheckedIOException("cannot read IDX file " + file + ": " + e.getMessage(), e);
+        return new UncheckedIOException("cannot read IDX file " + file + ": " + IoProblem.describe(e), e);
     }
 
     private static String hex8(int v) {

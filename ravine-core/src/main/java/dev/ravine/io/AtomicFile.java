@@ -7,6 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -50,6 +51,21 @@ public final class AtomicFile {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Deletes the temporary files a killed writer left in {@code dir} (a kill -9 skips the cleanup above); call it
+     * when a run starts, before anything writes there. Returns how many were removed.
+     */
+    public static int removeStale(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        int removed = 0;
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path p : stale) {
+                if (Files.isRegularFile(p) && Files.deleteIfExists(p)) removed++;
+            }
+        }
+        return removed;
     }
 
     public static void writeString(Path target, String text) throws IOException {

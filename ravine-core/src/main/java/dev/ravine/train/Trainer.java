@@ -3,8 +3,10 @@ package dev.ravine.train;
 import dev.ravine.autograd.GradMode;
 import dev.ravine.data.Batch;
 import dev.ravine.data.DataLoader;
+import dev.ravine.io.AtomicFile;
 import dev.ravine.io.Checkpoint;
 import dev.ravine.io.CheckpointFile;
+import dev.ravine.io.IoProblem;
 import dev.ravine.nn.Module;
 import dev.ravine.nn.loss.Loss;
 import dev.ravine.optim.NonFiniteGradientsException;
@@ -130,6 +132,7 @@ public final class Trainer {
         String reason = options.epochs() == 1 ? "the epoch is done" : "all " + options.epochs() + " epochs done";
         double trainSeconds = 0;
         long trainSamples = 0;
+        removeStaleCheckpointWrites();
         listeners.forEach(l -> l.onTrainingStart(this));
         Evaluation lastVal = new Evaluation(Double.NaN, Double.NaN, 0);
         double lastTrainLoss = Double.NaN;
@@ -336,7 +339,7 @@ public final class Trainer {
         try {
             CheckpointFile.write(file, snapshot());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + IoProblem.describe(e), e);
         }
         if (!writtenCheckpoints.contains(file)) writtenCheckpoints.add(file);
         while (writtenCheckpoints.size() > options.keepCheckpoints()) {
@@ -347,6 +350,17 @@ public final class Trainer {
             }
         }
         for (TrainingListener l : listeners) l.onCheckpoint(this, file);
+    }
+
+    /** A write killed half-way (kill -9, power loss) leaves its temporary file; the checkpoint itself is intact. */
+    private void removeStaleCheckpointWrites() {
+        if (options.checkpointDir() == null) return;
+        try {
+            AtomicFile.removeStale(options.checkpointDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean the checkpoint folder " + options.checkpointDir() + ": "
+                    + IoProblem.describe(e), e);
+        }
     }
 
     /** The newest checkpoint file in a folder, by step number in its name, or null. */

@@ -121,4 +121,26 @@ class CsvReaderTest {
         Path file = csv("a,a,y\n1,2,0\n");
         assertContains(assertThrows(DataFormatException.class, () -> CsvReader.read(file, "y")), "'a' appears twice");
     }
+
+    @Test
+    void nonUtf8TextIsNamedWithFileAndLine() throws IOException {
+        StringBuilder rows = new StringBuilder("a,y\n");
+        for (int i = 0; i < 3000; i++) rows.append(i).append(",0\n"); // past the reader's first buffer
+        byte[] head = rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] latin1 = "7,1 caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + latin1.length);
+        System.arraycopy(latin1, 0, all, head.length, latin1.length);
+        Path file = Files.write(dir.resolve("latin1.csv"), all);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(file, "y"));
+        assertContains(e, "latin1.csv", "is not UTF-8 text at line 3002 (byte 0xE9", "save it as UTF-8");
+    }
+
+    @Test
+    void unreadableFileSaysWhyOnce() throws IOException {
+        Path file = csv("a,y\n1,0\n");
+        org.junit.jupiter.api.Assumptions.assumeTrue(file.toFile().setReadable(false) && !Files.isReadable(file),
+                "running as a user who can read any file");
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, () -> CsvReader.read(file, "y"));
+        assertContains(e, "cannot read CSV file " + file + ": permission denied");
+    }
 }

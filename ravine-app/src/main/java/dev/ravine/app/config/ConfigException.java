@@ -28,9 +28,9 @@ public final class ConfigException extends RuntimeException {
     }
 
     private static String format(List<String> problems) {
-        if (problems.size() == 1) return problems.getFirst();
+        if (problems.size() == 1) return QuotedValues.inMessage(problems.getFirst());
         StringBuilder sb = new StringBuilder(problems.size() + " problems in the configuration:");
-        for (String p : problems) sb.append("\n  - ").append(p);
+        for (String p : problems) sb.append("\n  - ").append(QuotedValues.inMessage(p));
         return sb.toString();
     }
 }

@@ -2,9 +2,11 @@ package dev.ravine.app.config;
 
 import dev.ravine.data.Normalizer;
 import dev.ravine.init.Initializer;
+import dev.ravine.io.InvalidUtf8;
+import dev.ravine.io.IoProblem;
 import dev.ravine.nn.loss.Loss;
-import dev.ravine.optim.OptionException;
 import dev.ravine.optim.Optimizers;
+import dev.ravine.optim.OptionException;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,9 @@ public final class ConfigReader {
             "early_stopping");
     static final List<String> NORMALIZE_NAMES = List.of("none", "scale01", "standardize", "pca", "pca_whiten", "zca_whiten");
 
+    /** ForkJoinPool's limit on parallelism. */
+    static final int MAX_THREADS = 0x7fff;
+
     private final Path configDir;
     private final Path workingDir;
     private final Problems problems = new Problems();
@@ -55,6 +60,15 @@ public final class ConfigReader {
     private ConfigReader(Path configDir, Path workingDir) {
         this.configDir = configDir;
         this.workingDir = workingDir;
+    }
+
+    private static String whereNotUtf8(Path file) {
+        try {
+            InvalidUtf8 bad = InvalidUtf8.locate(file);
+            return bad == null ? "" : " at " + bad.describe();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /**
@@ -66,13 +80,14 @@ public final class ConfigReader {
         String shown = displayName(file, workingDir);
         String text;
         try {
+            YamlLimits.requireFileSize(file, shown);
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new ConfigException("config file " + shown + " does not exist; check the path (see examples/ for configs)");
         } catch (MalformedInputException e) {
-            throw new ConfigException("config file " + shown + " is not UTF-8 text; is it a YAML file?");
+            throw new ConfigException("config file " + shown + " is not UTF-8 text" + whereNotUtf8(file) + "; is it a YAML file?");
         } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + shown + ": " + e.getMessage());
+            throw new ConfigException("cannot read config file " + shown + ": " + IoProblem.describe(e));
         }
         ConfigNode root = YamlTree.parseDocument(text, shown);
         if (!(root instanceof ConfigNode.Mapping mapping)) {
@@ -382,6 +397,11 @@ public final class ConfigReader {
         int checkpointEvery = s.integer("checkpoint_every", 0, 0);
         boolean dropLast = s.bool("drop_last", false);
         Integer threads = s.integer("threads", null, 1);
+        if (threads != null && threads > MAX_THREADS) {
+            s.problem("threads", "must be at most " + MAX_THREADS + " (the most a Java thread pool runs), got " + threads
+                    + "; this machine has " + Runtime.getRuntime().availableProcessors() + " processors");
+            threads = null;
+        }
         int keep = s.integer("keep_checkpoints", 2, 1);
         Section es = s.section("early_stopping");
         EarlyStoppingConfig earlyStopping = es == null ? null : EarlyStoppingConfig.read(es);

@@ -86,6 +86,15 @@ public final class Overrides {
         }
     }
 
+    private static int index(String digits, String argument) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) { // only digits reach here: the number is too large for any list
+            throw new ConfigException("--set " + argument + ": list index " + QuotedValues.shorten(digits)
+                    + " is too large; a list index counts items from 0");
+        }
+    }
+
     private static List<Segment> parsePath(String text, String argument) {
         List<Segment> out = new ArrayList<>();
         Matcher m = SEGMENT.matcher(text);
@@ -96,7 +105,7 @@ public final class Overrides {
                 throw new ConfigException("--set " + argument + ": cannot read the key path '" + text + "' at position "
                         + (pos + 1) + "; write dotted keys with [i] for list items, e.g. model.layers[1].linear.out");
             }
-            out.add(m.group(1) != null ? new Segment(m.group(1), -1) : new Segment(null, Integer.parseInt(m.group(2))));
+            out.add(m.group(1) != null ? new Segment(m.group(1), -1) : new Segment(null, index(m.group(2), argument)));
             pos = m.end();
         }
         if (out.isEmpty() || out.getFirst().isIndex()) {
