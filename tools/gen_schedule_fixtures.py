@@ -5,6 +5,8 @@ Writes ravine-core/src/test/resources/fixtures/schedules/<name>.json: {"schedule
 "base_lr": x, "lr": [...]}]} where options use Ravine's config names (torch's, snake_case) and lr[t] is the optimizer's
 lr after t calls of scheduler.step() (t = 0..499), i.e. the lr used by the (t+1)-th optimizer step when stepping per
 batch. reduce_on_plateau cases hold "metrics" (one per epoch) and lr[i] = the lr after i calls of step(metrics[i-1]).
+one_cycle_end.json holds OneCycleLR cases with total_steps below 500 and lr[t] for t = 0..total_steps: torch computes
+tick total_steps too (extrapolating the last phase past its end) and raises only after it.
 Run with /usr/bin/python3 (torch 1.13).
 """
 import json
@@ -96,6 +98,33 @@ CASES = {
 }
 
 
+ONE_CYCLE_END = [
+    (0.1, {"max_lr": 0.1, "total_steps": 100, "pct_start": 0.3, "anneal_strategy": "cos", "div_factor": 25.0, "final_div_factor": 1e4, "three_phase": False}),
+    (0.1, {"max_lr": 1.0, "total_steps": 60, "pct_start": 0.25, "anneal_strategy": "linear", "div_factor": 10.0, "final_div_factor": 100.0, "three_phase": True}),
+    (0.1, {"max_lr": 0.5, "total_steps": 7, "pct_start": 0.4, "anneal_strategy": "cos", "div_factor": 5.0, "final_div_factor": 10.0, "three_phase": True}),
+    (0.1, {"max_lr": 0.2, "total_steps": 13, "pct_start": 0.5, "anneal_strategy": "linear", "div_factor": 25.0, "final_div_factor": 1e4, "three_phase": False}),
+]
+
+
+def one_cycle_end():
+    cases = []
+    for b, o in ONE_CYCLE_END:
+        opt = optimizer(b)
+        sched = build(opt, "one_cycle", o)
+        lrs = [opt.param_groups[0]["lr"]]
+        for t in range(o["total_steps"]):
+            opt.step()
+            sched.step()
+            lrs.append(opt.param_groups[0]["lr"])
+        try:  # one more step is torch's error: the fixture ends where torch does
+            sched.step()
+            raise AssertionError("OneCycleLR stepped past total_steps without an error")
+        except ValueError:
+            pass
+        cases.append({"options": o, "base_lr": b, "lr": lrs})
+    return {"schedule": "one_cycle", "cases": cases}
+
+
 def val_curve():
     """60 epochs of a made-up validation loss with plateaus, noise and a late rise."""
     out = []
@@ -138,6 +167,8 @@ def main():
         data = {"schedule": name, "cases": [{"options": o, "base_lr": b, "lr": trajectory(name, o, b)} for b, o in cases]}
         with open(os.path.join(OUT, name + ".json"), "w") as f:
             json.dump(data, f)
+    with open(os.path.join(OUT, "one_cycle_end.json"), "w") as f:
+        json.dump(one_cycle_end(), f)
     loss = val_curve()
     accuracy = [round(1 - v / 2.5, 6) for v in loss]
     cases = []

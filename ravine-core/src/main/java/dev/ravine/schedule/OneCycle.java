@@ -4,7 +4,9 @@ package dev.ravine.schedule;
  * torch OneCycleLR (the lr part; cycle_momentum is not supported): from max_lr / div_factor up to max_lr over
  * pct_start * total_steps ticks, then down to initial_lr / final_div_factor at tick total_steps - 1 (three_phase: down
  * to initial_lr first, then to the minimum), annealed by cosine or linearly. The optimizer's own lr is ignored, as
- * in torch. Past total_steps torch raises an error; here the last value is kept.
+ * in torch. Tick total_steps is torch's too: it extrapolates the last phase one tick past its end (with cos back up
+ * from the minimum, with linear below it, possibly negative) and raises only from tick total_steps + 1 on; here the
+ * value at total_steps is kept from then on.
  */
 public record OneCycle(double maxLr, long totalSteps, double pctStart, String annealStrategy, double divFactor, double finalDivFactor,
                        boolean threePhase) implements LrSchedule {
@@ -22,7 +24,7 @@ public record OneCycle(double maxLr, long totalSteps, double pctStart, String an
                 ? new double[][] {{pctStart * totalSteps - 1, initial, maxLr}, {2 * pctStart * totalSteps - 2, maxLr, initial},
                         {totalSteps - 1, initial, min}}
                 : new double[][] {{pctStart * totalSteps - 1, initial, maxLr}, {totalSteps - 1, maxLr, min}};
-        double step = Math.min(t, totalSteps - 1), start = 0;
+        double step = Math.min(t, totalSteps), start = 0;
         for (int i = 0; i < phases.length; i++) {
             double end = phases[i][0];
             if (step <= end || i == phases.length - 1) {

@@ -95,6 +95,28 @@ class ScheduleFixturesTest {
         System.out.printf("schedule %s: %d cases, max relative deviation from torch %.3g%n", name, cases.size(), worst);
     }
 
+    /**
+     * Issue 14's mismatch 4: torch computes OneCycleLR's tick total_steps too, extrapolating the last phase past its end
+     * (tools/gen_schedule_fixtures.py, one_cycle_end.json: lr[t] for t = 0..total_steps), and raises only after it; past
+     * it Ravine keeps that last value.
+     */
+    @Test
+    void oneCycleAtTotalStepsIsTorchsExtrapolatedValue() throws IOException {
+        List<Map<String, Object>> cases = cases("one_cycle_end");
+        assertTrue(cases.size() >= 4);
+        for (Map<String, Object> c : cases) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> options = (Map<String, Object>) c.get("options");
+            LrSchedule schedule = setting("one_cycle", options).build((Double) c.get("base_lr"));
+            double[] lr = doubles(c.get("lr"));
+            int total = ((Double) options.get("total_steps")).intValue();
+            assertEquals(total + 1, lr.length);
+            for (int t = 0; t <= total; t++) check("one_cycle " + options + " tick " + t, lr[t], schedule.lrAt(t));
+            assertTrue(lr[total] != lr[total - 1], "the case must tell tick total_steps from total_steps - 1");
+            for (long t = total + 1; t < total + 5; t++) assertEquals(lr[total], schedule.lrAt(t), "past total_steps: the last value");
+        }
+    }
+
     @Test
     void reduceOnPlateauMatchesTorchInBothModes() throws IOException {
         List<Map<String, Object>> cases = cases("reduce_on_plateau");
