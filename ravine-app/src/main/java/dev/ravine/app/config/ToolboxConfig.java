@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * The optional optimization-toolbox sections (see examples/README.md):
  * <pre>
- * clip: {value: 1.0} | {global_norm: 1.0, p: 2} | {layer_norm: 1.0}      (p: a number or inf; default 2)
+ * clip: {value: 1.0} | {global_norm: 1.0, p: 2, error_if_nonfinite: false} | {layer_norm: 1.0}      (p: a number or inf; default 2)
  * regularization: {l1: 0, l1_proximal: 0, l2: 0, max_norm: null, input_noise: 0, weight_noise: 0}
  * param_groups: [{match: bias | norm | REGEX, lr: ..., weight_decay: ...}]
  * </pre>
@@ -32,11 +32,12 @@ import java.util.Map;
  * forward and backward pass, to the weights ({@code GaussianInputNoise}, {@code WeightNoise}).
  *
  * @param clipKind null (no clipping), value, global_norm or layer_norm
+ * @param clipErrorIfNonfinite global_norm only: refuse a step whose gradient norm is NaN/Inf (torch's error_if_nonfinite)
  */
-public record ToolboxConfig(String clipKind, double clip, double clipP, double l1, double l1Proximal, double l2, Double maxNorm,
+public record ToolboxConfig(String clipKind, double clip, double clipP, boolean clipErrorIfNonfinite, double l1, double l1Proximal, double l2, Double maxNorm,
                             List<Group> groups, double inputNoise, double weightNoise) {
     public static final ToolboxConfig NONE = new ToolboxConfig(null, 0, 2, 0, 0, 0, null, List.of());
-    static final List<String> CLIP_KEYS = List.of("value", "global_norm", "layer_norm", "p");
+    static final List<String> CLIP_KEYS = List.of("value", "global_norm", "layer_norm", "p", "error_if_nonfinite");
     static final List<String> REGULARIZATION_KEYS = List.of("l1", "l1_proximal", "l2", "max_norm", "input_noise", "weight_noise");
     static final List<String> GROUP_KEYS = List.of("match", "lr", "weight_decay");
 
@@ -49,7 +50,7 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, double l
 
     public ToolboxConfig(String clipKind, double clip, double clipP, double l1, double l1Proximal, double l2, Double maxNorm,
                          List<Group> groups) {
-        this(clipKind, clip, clipP, l1, l1Proximal, l2, maxNorm, groups, 0, 0);
+        this(clipKind, clip, clipP, false, l1, l1Proximal, l2, maxNorm, groups, 0, 0);
     }
 
     public boolean isEmpty() {
@@ -65,7 +66,7 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, double l
         List<GradientTransform> shared = new ArrayList<>();
         if (clipKind != null) shared.add(switch (clipKind) {
             case "value" -> new ClipByValue(clip);
-            case "global_norm" -> new ClipByGlobalNorm(clip, clipP);
+            case "global_norm" -> new ClipByGlobalNorm(clip, clipP, clipErrorIfNonfinite);
             default -> new ClipByLayerNorm(clip);
         });
         Optimizer built;
@@ -114,6 +115,7 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, double l
     static ToolboxConfig read(Section top, OptimizerConfig optimizer) {
         String clipKind = null;
         double clip = 0, p = 2;
+        boolean errorIfNonfinite = false;
         Section c = top.section("clip");
         if (c != null) {
             c.allowOnly(CLIP_KEYS);
@@ -131,6 +133,10 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, double l
                 String text = c.string("p", "2");
                 if (text != null && (text.equals("inf") || text.equals(".inf"))) p = Double.POSITIVE_INFINITY;
                 else p = c.number("p", 2.0, v -> v > 0, "a number > 0 or inf");
+            }
+            if (c.has("error_if_nonfinite")) {
+                if (!"global_norm".equals(clipKind)) c.problem("error_if_nonfinite", "applies to global_norm only");
+                errorIfNonfinite = c.bool("error_if_nonfinite", false);
             }
         }
         double l1 = 0, l1p = 0, l2 = 0, inputNoise = 0, weightNoise = 0;
@@ -176,7 +182,7 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, double l
                 groups.add(new Group(match, lr, wd));
             }
         }
-        return new ToolboxConfig(clipKind, clip, p, l1, l1p, l2, maxNorm, groups, inputNoise, weightNoise);
+        return new ToolboxConfig(clipKind, clip, p, errorIfNonfinite, l1, l1p, l2, maxNorm, groups, inputNoise, weightNoise);
     }
 
     /** The sections as YAML lines (nothing for NONE); reads back to an equal configuration. */
@@ -185,6 +191,7 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, double l
         if (clipKind != null) {
             y.append("clip: {").append(clipKind).append(": ").append(ConfigWriter.number(clip));
             if (clipKind.equals("global_norm")) y.append(", p: ").append(Double.isInfinite(clipP) ? "inf" : ConfigWriter.number(clipP));
+            if (clipErrorIfNonfinite) y.append(", error_if_nonfinite: true");
             y.append("}\n");
         }
         if (l1 != 0 || l1Proximal != 0 || l2 != 0 || maxNorm != null || inputNoise != 0 || weightNoise != 0) {

@@ -2,6 +2,7 @@ package dev.ravine.app.config;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,18 @@ class ToolboxConfigTest {
         assertTrue(e.contains("unknown key 'globl_norm'") && e.contains("global_norm"), e);
         assertTrue(error(BASE + "clip: {value: 1, layer_norm: 2}\n").contains("exactly one of"));
         assertTrue(error(BASE + "clip: {value: 1, p: 2}\n").contains("global_norm only"));
+    }
+
+    /** torch's error_if_nonfinite, on global_norm only; it reaches the clipping link and survives a write-back. */
+    @Test
+    void clipErrorIfNonfinite() throws IOException {
+        RunConfig c = read(BASE + "clip: {global_norm: 1.5, error_if_nonfinite: true}\n");
+        assertTrue(c.toolbox().clipErrorIfNonfinite());
+        Optimizer o = c.toolbox().optimizer(c.optimizer(), params());
+        assertTrue(((Chain) o.transform()).links().getFirst() instanceof ClipByGlobalNorm clip && clip.errorIfNonfinite(), o.describe());
+        roundTrips(c);
+        assertFalse(read(BASE + "clip: {global_norm: 1.5}\n").toolbox().clipErrorIfNonfinite());
+        assertTrue(error(BASE + "clip: {value: 1, error_if_nonfinite: true}\n").contains("global_norm only"));
     }
 
     @Test
