@@ -6,7 +6,7 @@ import dev.ravine.app.TextFormat;
 import dev.ravine.app.Version;
 import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.run.TrainingRun;
-import dev.ravine.app.store.RunFindings;
+import dev.ravine.app.store.RunRecords;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.Severity;
 import java.io.IOException;
@@ -69,7 +69,10 @@ final class DemoCommand implements Callable<Integer> {
         var failing = train(config, overrides, base.resolve("failing"), o);
 
         heading(o, "2/3  The doctor's diagnosis of that run");
-        List<Finding> findings = RunFindings.read(failing.run().database());
+        List<Finding> findings;
+        try (RunRecords records = RunRecords.open(failing.run().database())) {
+            findings = records.findings();
+        }
         printDiagnosis(o, findings);
 
         heading(o, "3/3  The same run with doctor.repair: true (roll back, apply the remedy, continue)");

@@ -5,15 +5,18 @@ import dev.ravine.app.Version;
 import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.RunConfig;
 import dev.ravine.app.store.RunDirectory;
-import dev.ravine.app.store.RunFindings;
-import dev.ravine.app.store.StoredRun;
+import dev.ravine.app.store.RunRecords;
 import dev.ravine.doctor.Doctor;
+import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.instrument.StepReading;
+import dev.ravine.train.EpochEvent;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,15 +46,26 @@ final class DoctorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RunDirectory run = RunDirectory.of(target);
         RunConfig config = ConfigReader.read(run.config(), List.of(), main.workingDir());
-        StoredRun stored = StoredRun.read(run.database());
-        int classes = Integer.parseInt(stored.meta().getOrDefault("classes", "0"));
+        List<StepReading> readings;
+        List<EpochEvent> epochs;
+        List<CurvatureReading> curvature;
+        Map<String, String> meta;
+        List<Finding> recorded;
+        try (RunRecords records = RunRecords.open(run.database())) {
+            readings = records.readings();
+            epochs = records.epochs();
+            curvature = records.curvature();
+            meta = records.meta();
+            recorded = records.findings();
+        }
+        int classes = Integer.parseInt(meta.getOrDefault("classes", "0"));
         List<String> kinds = config.model().layers().stream().map(l -> l.kind().id()).toList();
         RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), classes, kinds);
         Doctor doctor = new Doctor(config.doctor().instrumentOptions(), Doctor.standardDetectors(), facts, 200);
-        List<Finding> findings = withRecordedOnly(doctor.replay(stored.readings(), stored.epochs(), stored.curvature()), run);
-        long full = stored.readings().stream().filter(r -> r.full()).count();
-        out.println("run " + run.display(main.workingDir()) + ": " + stored.readings().size() + " steps, " + full + " full readings, "
-                + stored.epochs().size() + " epochs, " + stored.curvature().size() + " curvature readings; status " + stored.meta().getOrDefault("status", "unknown"));
+        List<Finding> findings = withRecordedOnly(doctor.replay(readings, epochs, curvature), recorded);
+        long full = readings.stream().filter(r -> r.full()).count();
+        out.println("run " + run.display(main.workingDir()) + ": " + readings.size() + " steps, " + full + " full readings, "
+                + epochs.size() + " epochs, " + curvature.size() + " curvature readings; status " + meta.getOrDefault("status", "unknown"));
         if (findings.isEmpty()) {
             out.println("no findings: nothing in this run's readings matched a detector's rule");
             return ExitCode.OK;
@@ -65,11 +79,11 @@ final class DoctorCommand implements Callable<Integer> {
      * the data, not only the readings (the data checks, plateau analyses on the probe batch, the end-of-run
      * model_bias / optimization_issue check), ranked root cause first.
      */
-    private static List<Finding> withRecordedOnly(List<Finding> replayed, RunDirectory run) {
+    private static List<Finding> withRecordedOnly(List<Finding> replayed, List<Finding> recorded) {
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (Finding f : replayed) ids.add(f.id());
         List<Finding> all = new java.util.ArrayList<>(replayed);
-        for (Finding f : RunFindings.read(run.database())) if (!ids.contains(f.id())) all.add(f);
+        for (Finding f : recorded) if (!ids.contains(f.id())) all.add(f);
         return dev.ravine.doctor.finding.Findings.ranked(all);
     }
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Trains the model a YAML config describes, into a run folder.",
                 "The folder holds config.yaml (resolved), normalizer.json, run.db (SQLite:",
-                "steps, epochs, meta), checkpoints/ and summary.json."},
+                "steps, epochs, meta, findings, repairs, events), checkpoints/ and summary.json."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  completed", "  1  internal error (a bug: the stack trace is printed)",
                   "  2  bad config, data or model (the message says what to fix)",

@@ -5,20 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ravine.app.store.RepairRecord;
+import dev.ravine.app.store.RunRecords;
+import dev.ravine.app.store.RunStoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Everything a run's report shows, gathered from its folder into one JSON tree: the page renders the header,
- * findings and repairs from it and embeds it for the charts. Sources: {@code run.db} (meta, steps, epochs, the
- * doctor's readings and findings, curvature readings when the run has them), {@code summary.json} (final metrics,
- * best epoch, repairs; absent while a run is still going or when it crashed) and {@code config.yaml}.
+ * findings and repairs from it and embeds it for the charts. Sources: {@code run.db} through {@link RunRecords} (meta,
+ * steps, epochs, the doctor's readings, findings and repairs, curvature readings when the run has them),
+ * {@code summary.json} (final metrics, best epoch; absent while a run is still going or when it crashed) and
+ * {@code config.yaml}.
  *
  * <pre>
  * run          {name, folder, status, reason, started_at, finished_at, wall_seconds, seed, parameters, ...}
@@ -39,8 +40,6 @@ public final class ReportData {
     static final int MAX_READING_COLUMNS = 800;
     /** A repair's "after" loss: the mean over this many steps after the step the run went back to. */
     static final int AFTER_REPAIR_STEPS = 50;
-    /** Meta key where a training run records the batch loss at each repair (comma-separated, in repair order). */
-    public static final String REPAIR_LOSS_META = "repair_loss_before";
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,8 +53,8 @@ public final class ReportData {
         }
         JsonNode summary = summary(runFolder.resolve("summary.json"));
         ConfigFacts config = ConfigFacts.read(runFolder.resolve("config.yaml"));
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath())) {
-            RunTables tables = new RunTables(db);
+        try (RunRecords records = RunRecords.open(database)) {
+            RunTables tables = new RunTables(records);
             Map<String, String> meta = tables.meta();
             ObjectNode out = F.objectNode();
             out.set("run", run(runFolder, meta, summary));
@@ -68,10 +67,10 @@ public final class ReportData {
             out.set("activations", withLabels(tables.activations(MAX_READING_COLUMNS), config.layerKinds()));
             out.set("curvature", tables.curvature(MAX_STEP_POINTS));
             out.set("findings", tables.findings());
-            out.set("repairs", repairs(summary, meta, tables));
+            out.set("repairs", repairs(records));
             return out;
-        } catch (SQLException e) {
-            throw new ReportException("cannot read the run database " + database + ": " + e.getMessage(), e);
+        } catch (RunStoreException e) {
+            throw new ReportException(e.getMessage(), e);
         }
     }
 
@@ -154,31 +153,24 @@ public final class ReportData {
     }
 
     /**
-     * summary.json's repairs with the loss around each: before, the batch loss that triggered the repair (recorded by
-     * the training run, NaN for a non-finite loss); after, the mean loss of the steps after the rollback point, as the
-     * run finally recorded them.
+     * The run's repairs with the loss around each: before, the batch loss that triggered the repair (recorded as it
+     * happened, NaN for a non-finite loss); after, the mean loss of the steps after the rollback point, as the run
+     * finally recorded them.
      */
-    private static ArrayNode repairs(JsonNode summary, Map<String, String> meta, RunTables tables) throws SQLException {
+    private static ArrayNode repairs(RunRecords records) {
         ArrayNode out = F.arrayNode();
-        JsonNode repairs = summary.get("repairs");
-        if (repairs == null || !repairs.isArray()) return out;
-        String[] before = meta.getOrDefault(REPAIR_LOSS_META, "").split(",");
-        for (int i = 0; i < repairs.size(); i++) {
-            JsonNode r = repairs.get(i);
+        for (RepairRecord r : records.repairs()) {
             ObjectNode row = out.addObject();
-            long step = r.path("step").asLong();
-            long back = r.path("rolled_back_to").asLong();
-            row.put("step", step);
-            row.put("finding", r.path("finding").asText());
-            row.put("remedy", r.path("remedy").asText());
-            row.put("rolled_back_to", back);
-            row.put("lr_scale", r.path("lr_scale").asDouble());
-            if (i < before.length && !before[i].isBlank()) {
-                double loss = Double.parseDouble(before[i]);
-                if (Double.isFinite(loss)) row.put("loss_before", loss);
+            row.put("step", r.step());
+            row.put("finding", r.finding());
+            row.put("remedy", r.remedy());
+            row.put("rolled_back_to", r.rolledBackTo());
+            row.put("lr_scale", r.lrScaleAfter());
+            if (r.lossBefore() != null) {
+                if (Double.isFinite(r.lossBefore())) row.put("loss_before", r.lossBefore());
                 else row.put("loss_before", "non-finite");
             }
-            double after = tables.meanLoss(back, back + AFTER_REPAIR_STEPS);
+            double after = records.meanLoss(r.rolledBackTo(), r.rolledBackTo() + AFTER_REPAIR_STEPS);
             if (Double.isFinite(after)) row.put("loss_after", after);
         }
         return out;

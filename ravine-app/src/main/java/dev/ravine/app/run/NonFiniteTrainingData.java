@@ -1,6 +1,7 @@
 package dev.ravine.app.run;
 
 import dev.ravine.app.build.RunData;
+import dev.ravine.app.store.RunEvent;
 import dev.ravine.app.store.RunStore;
 import dev.ravine.doctor.Doctor;
 import java.util.Map;
@@ -18,6 +19,7 @@ final class NonFiniteTrainingData {
         if (data.nonFiniteTrain() == null) return;
         store.putFindings(doctor.findings());
         store.putMeta(Map.of("status", "failed", "reason", data.nonFiniteTrain().getMessage()));
+        store.putEvent(0L, RunEvent.RUN_ENDED, "failed", data.nonFiniteTrain().getMessage());
         throw data.nonFiniteTrain();
     }
 }

@@ -14,11 +14,10 @@ import dev.ravine.app.config.ConfigWriter;
 import dev.ravine.app.config.RunConfig;
 import dev.ravine.app.config.ScheduleConfig;
 import dev.ravine.app.config.TrainingConfig;
-import dev.ravine.app.report.RepairLosses;
-import dev.ravine.app.report.ReportData;
 import dev.ravine.app.report.RunReport;
 import dev.ravine.app.store.NormalizerFile;
 import dev.ravine.app.store.RunDirectory;
+import dev.ravine.app.store.RunEvent;
 import dev.ravine.app.store.RunStore;
 import dev.ravine.app.store.Summary;
 import dev.ravine.data.DataLoader;
@@ -135,20 +134,22 @@ public final class TrainingRun {
         ProgressBar progress = new ProgressBar(out, request.interactive(), t.epochs());
         try (StopOnInterrupt stop = new StopOnInterrupt(); RunStore store = RunStore.create(run.database())) {
             store.putMeta(startMeta(config, data, model, threads, started));
+            store.putEvent(null, RunEvent.RUN_STARTED, "running", null);
             Pretraining.run(config, model, data, store, out);
             if (scheduled.listener() != null) trainer.addListener(scheduled.listener());
             if (earlyStopping != null) trainer.addListener(earlyStopping);
             Doctor doctor = newDoctor(config, model, data.numClasses(), progress);
+            doctor.addFindingListener(store); // each finding is in run.db from the moment it opens
             doctor.instruments().onReading(store::putReading);
             CurvatureProbe.attach(doctor, config.doctor(), data.train(), config.seed(), store);
             RepairPolicy repair = config.doctor().enabled() && config.doctor().repair() ? newRepair(config, doctor, progress) : null;
-            RepairLosses repairLosses = new RepairLosses();
+            RepairRecorder repairRecorder = new RepairRecorder(store);
             trainer.addListener(store);
             if (config.doctor().enabled()) {
                 doctor.examineData(data.train(), trainLoader); // data_nan, data_scale, data_imbalance, data_unshuffled before step 1
                 NonFiniteTrainingData.stopIfPresent(data, doctor, store);
                 trainer.addListener(doctor);
-                if (repair != null) trainer.addListener(repairLosses).addListener(repair.onAction(repairLosses));
+                if (repair != null) trainer.addListener(repairRecorder).addListener(repair.onAction(repairRecorder));
             }
             trainer.addListener(progress).addListener(stop);
             TrainingResult result;
@@ -176,7 +177,7 @@ public final class TrainingRun {
             store.putFindings(doctor.findings());
             writeSummary(run, summary);
             store.putMeta(endMeta(summary));
-            if (!repairLosses.isEmpty()) store.putMeta(Map.of(ReportData.REPAIR_LOSS_META, repairLosses.metaValue()));
+            store.putEvent(result.steps(), RunEvent.RUN_ENDED, summary.status(), summary.reason());
             store.flush(); // everything committed before the report reads run.db through its own connection
             printOutcome(result, test, runShown, checkpoint != null);
             writeReport(run);
@@ -336,6 +337,7 @@ public final class TrainingRun {
         try {
             s.write(run.summary());
             store.putMeta(Map.of("status", "failed", "reason", s.reason()));
+            store.putEvent(s.steps(), RunEvent.RUN_ENDED, "failed", s.reason());
         } catch (IOException | RuntimeException suppressed) {
             error.addSuppressed(suppressed);
         }

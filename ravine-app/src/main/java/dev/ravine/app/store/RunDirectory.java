@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * <pre>
  * config.yaml       the resolved configuration (defaults filled in, --set applied, absolute data paths)
  * normalizer.json   the fitted feature transform, replayed by eval
- * run.db            SQLite: steps, epochs, meta
+ * run.db            SQLite: steps, epochs, meta, the doctor's readings, findings, repairs and events (see RunSchema)
  * checkpoints/      step-NNNNNNNNN.ckpt, the newest few
  * summary.json      the outcome, written when the run ends
  * report.html       charts, findings and repairs in one self-contained page, written when the run ends

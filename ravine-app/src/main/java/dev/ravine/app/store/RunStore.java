@@ -1,10 +1,14 @@
 package dev.ravine.app.store;
 
+import dev.ravine.doctor.Doctor;
 import dev.ravine.doctor.curvature.CurvatureReading;
+import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.instrument.ActivationReading;
 import dev.ravine.doctor.instrument.AdaptiveStepReading;
 import dev.ravine.doctor.instrument.LayerReading;
 import dev.ravine.doctor.instrument.StepReading;
+import dev.ravine.doctor.repair.RepairAction;
+import dev.ravine.pretrain.RbmEpoch;
 import dev.ravine.train.BatchEvent;
 import dev.ravine.train.EpochEvent;
 import dev.ravine.train.Trainer;
@@ -12,53 +16,27 @@ import dev.ravine.train.TrainingListener;
 import dev.ravine.train.TrainingResult;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * A run's metrics in SQLite ({@code run.db}), written as the trainer reports them:
- * <pre>
- * steps(step, epoch, batch, loss, accuracy, lr_scale)      one row per optimizer step; epoch and batch count from 1
- * epochs(epoch, step, train_loss, train_accuracy, val_loss, val_accuracy, seconds, samples_per_second)
- * meta(key, value)                                         the run's facts: config, seed, status, ...
- * pretrain(layer, epoch, reconstruction_error, train_free_energy, held_out_free_energy, seconds)
- *                                                          with {@code pretrain}: one row per RBM epoch
- * curvature_readings(step, sharpness, threshold, preconditioned_sharpness, preconditioned_threshold, hvps)
- *                                                          the doctor's curvature monitor (doctor.curvature_every)
- * adaptive_readings(step, step_median, step_p99, step_max, v_median, v_min, sampled)
- *                                                          Adam runs: the effective steps lr/(sqrt(v_hat)+eps) and v_hat
- * </pre>
- * Step rows are buffered and inserted in one transaction per {@value #FLUSH_ROWS} rows and at each epoch's end: a
- * commit forces the journal to disk, and one per step would cost more than a small model's step itself. NaN (no
- * validation set, no accuracy for regression) is stored as NULL.
+ * The one writer of a run's {@code run.db} (tables: {@link RunSchema}), fed as the run goes: the trainer's steps and
+ * epochs (it is a {@link TrainingListener}), the doctor's readings, findings as they open and close (it is a
+ * {@link Doctor.FindingListener}), repairs as they are applied, and the run's events and facts.
+ *
+ * <p>Step rows and readings are buffered and inserted in one transaction per {@value #FLUSH_ROWS} rows and at each
+ * epoch's end: one transaction per step would cost more than a small model's step itself. Findings, repairs, events and
+ * meta are few and are committed as they happen, so a reader sees them while the run goes on.
  */
-public final class RunStore implements TrainingListener, AutoCloseable {
+public final class RunStore implements TrainingListener, Doctor.FindingListener, AutoCloseable {
     static final int FLUSH_ROWS = 500;
-
-    private static final String SCHEMA = """
-            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
-            CREATE TABLE IF NOT EXISTS findings(id TEXT PRIMARY KEY, severity TEXT NOT NULL, first_step INTEGER NOT NULL,
-                last_step INTEGER NOT NULL, layers TEXT NOT NULL, title TEXT NOT NULL, cause TEXT NOT NULL, evidence TEXT NOT NULL,
-                remedies TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS steps(step INTEGER PRIMARY KEY, epoch INTEGER NOT NULL, batch INTEGER NOT NULL,
-                loss REAL, accuracy REAL, lr_scale REAL);
-            CREATE TABLE IF NOT EXISTS layer_readings(step INTEGER NOT NULL, layer TEXT NOT NULL, grad_norm REAL, weight_norm REAL,
-                update_norm REAL, update_ratio REAL, non_finite INTEGER NOT NULL, PRIMARY KEY(step, layer));
-            CREATE TABLE IF NOT EXISTS activation_readings(step INTEGER NOT NULL, module TEXT NOT NULL, kind TEXT NOT NULL, mean REAL,
-                std REAL, dead_fraction REAL, saturated_fraction REAL, non_finite INTEGER NOT NULL, grad_norm REAL, gsc REAL,
-                PRIMARY KEY(step, module));
-            CREATE TABLE IF NOT EXISTS curvature_readings(step INTEGER PRIMARY KEY, sharpness REAL, threshold REAL,
-                preconditioned_sharpness REAL, preconditioned_threshold REAL, hvps INTEGER);
-            CREATE TABLE IF NOT EXISTS adaptive_readings(step INTEGER PRIMARY KEY, step_median REAL, step_p99 REAL, step_max REAL,
-                v_median REAL, v_min REAL, sampled INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS epochs(epoch INTEGER PRIMARY KEY, step INTEGER NOT NULL, train_loss REAL, train_accuracy REAL,
-                val_loss REAL, val_accuracy REAL, seconds REAL, samples_per_second REAL);
-            """;
 
     private final Connection db;
     private final PreparedStatement insertStep;
@@ -71,12 +49,13 @@ public final class RunStore implements TrainingListener, AutoCloseable {
     private final PreparedStatement insertCurvature;
     private final PreparedStatement insertAdaptive;
     private final List<CurvatureReading> pendingCurvature = new ArrayList<>();
+    private final PreparedStatement insertFinding;
+    private final PreparedStatement insertRepair;
+    private final PreparedStatement insertEvent;
 
     private RunStore(Connection db) throws SQLException {
         this.db = db;
-        try (Statement s = db.createStatement()) {
-            for (String sql : SCHEMA.split(";")) if (!sql.isBlank()) s.execute(sql);
-        }
+        RunSchema.create(db);
         db.setAutoCommit(false);
         // A rollback to a checkpoint replays steps: the newer row replaces the older.
         insertStep = db.prepareStatement("INSERT OR REPLACE INTO steps VALUES (?, ?, ?, ?, ?, ?)");
@@ -86,6 +65,10 @@ public final class RunStore implements TrainingListener, AutoCloseable {
         insertActivation = db.prepareStatement("INSERT OR REPLACE INTO activation_readings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insertCurvature = db.prepareStatement("INSERT OR REPLACE INTO curvature_readings VALUES (?, ?, ?, ?, ?, ?)");
         insertAdaptive = db.prepareStatement("INSERT OR REPLACE INTO adaptive_readings VALUES (?, ?, ?, ?, ?, ?, ?)");
+        insertFinding = db.prepareStatement("INSERT OR REPLACE INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insertRepair = db.prepareStatement("INSERT INTO repairs(step, finding, remedy, rolled_back_to, lr_scale_before, lr_scale_after, "
+                + "loss_before) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        insertEvent = db.prepareStatement("INSERT INTO events(at, step, kind, subject, detail) VALUES (?, ?, ?, ?, ?)");
     }
 
     /** Keeps a curvature reading (NULL for a value that does not apply), written with the next flush. */
@@ -158,7 +141,7 @@ public final class RunStore implements TrainingListener, AutoCloseable {
 
     public static RunStore create(Path file) {
         try {
-            return new RunStore(DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath()));
+            return new RunStore(RunSchema.connect(file));
         } catch (SQLException e) {
             throw new RunStoreException("cannot create the run database " + file + ": " + e.getMessage(), e);
         }
@@ -216,34 +199,97 @@ public final class RunStore implements TrainingListener, AutoCloseable {
         flush();
     }
 
-    /** The doctor's findings as they stand at the end of the run, one row per finding id (evidence and remedies one per line). */
-    public void putFindings(java.util.List<dev.ravine.doctor.finding.Finding> findings) {
-        try (PreparedStatement s = db.prepareStatement("INSERT OR REPLACE INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (dev.ravine.doctor.finding.Finding f : findings) {
-                s.setString(1, f.id());
-                s.setString(2, f.severity().name().toLowerCase());
-                s.setLong(3, f.firstStep());
-                s.setLong(4, f.lastStep());
-                s.setString(5, String.join(",", f.layers()));
-                s.setString(6, f.title());
-                s.setString(7, f.cause());
-                s.setString(8, String.join("\n", f.evidence()));
-                s.setString(9, String.join("\n", f.remedies().stream().map(r -> r.change() + " | " + r.why()).toList()));
-                s.addBatch();
+    /** A finding that just opened: its row (replacing an earlier one of the same id) and a finding_opened event. */
+    @Override
+    public void opened(Finding f) {
+        commit("finding " + f.id(), () -> {
+            bindFinding(f);
+            insertFinding.executeUpdate();
+            bindEvent(f.firstStep(), RunEvent.FINDING_OPENED, f.id(), f.title());
+        });
+    }
+
+    /** A finding that stopped firing: its row as it last stood (last step, evidence) and a finding_closed event. */
+    @Override
+    public void closed(Finding f) {
+        commit("finding " + f.id(), () -> {
+            bindFinding(f);
+            insertFinding.executeUpdate();
+            bindEvent(f.lastStep(), RunEvent.FINDING_CLOSED, f.id(), null);
+        });
+    }
+
+    /** The doctor's findings as they stand at the end of the run (or of a check), one row per finding id. */
+    public void putFindings(List<Finding> findings) {
+        commit("findings", () -> {
+            for (Finding f : findings) {
+                bindFinding(f);
+                insertFinding.addBatch();
             }
-            s.executeBatch();
+            insertFinding.executeBatch();
+        });
+    }
+
+    private void bindFinding(Finding f) throws SQLException {
+        insertFinding.setString(1, f.id());
+        insertFinding.setString(2, f.severity().name().toLowerCase(Locale.ROOT));
+        insertFinding.setLong(3, f.firstStep());
+        insertFinding.setLong(4, f.lastStep());
+        insertFinding.setString(5, String.join(",", f.layers()));
+        insertFinding.setString(6, f.title());
+        insertFinding.setString(7, f.cause());
+        insertFinding.setString(8, String.join("\n", f.evidence()));
+        insertFinding.setString(9, String.join("\n", f.remedies().stream().map(r -> r.change() + " | " + r.why()).toList()));
+    }
+
+    /** A repair as the doctor applied it, with the batch loss that triggered it (NaN: non-finite), and a repair event. */
+    public void putRepair(RepairAction a, double lossBefore) {
+        commit("repair at step " + a.step(), () -> {
+            insertRepair.setLong(1, a.step());
+            insertRepair.setString(2, a.findingId());
+            insertRepair.setString(3, a.remedy());
+            insertRepair.setLong(4, a.rolledBackTo());
+            real(insertRepair, 5, a.lrScaleBefore());
+            real(insertRepair, 6, a.lrScaleAfter());
+            real(insertRepair, 7, lossBefore);
+            insertRepair.executeUpdate();
+            bindEvent(a.step(), RunEvent.REPAIR, a.findingId(), a.remedy());
+        });
+    }
+
+    /** Something that happened at {@code step} (null: not at a step), e.g. {@link RunEvent#RUN_ENDED} with its status. */
+    public void putEvent(Long step, String kind, String subject, String detail) {
+        commit(kind + " event", () -> bindEvent(step, kind, subject, detail));
+    }
+
+    private void bindEvent(Long step, String kind, String subject, String detail) throws SQLException {
+        insertEvent.setString(1, Instant.now().toString());
+        if (step == null) insertEvent.setNull(2, Types.INTEGER);
+        else insertEvent.setLong(2, step);
+        insertEvent.setString(3, kind);
+        insertEvent.setString(4, subject);
+        insertEvent.setString(5, detail);
+        insertEvent.executeUpdate();
+    }
+
+    private interface Write {
+        void run() throws SQLException;
+    }
+
+    /** One small write in its own transaction, committed at once so that readers see it while the run goes on. */
+    private void commit(String what, Write write) {
+        try {
+            write.run();
             db.commit();
         } catch (SQLException e) {
-            throw new RunStoreException("cannot write findings to the run database: " + e.getMessage(), e);
+            throw new RunStoreException("cannot write " + what + " to the run database: " + e.getMessage(), e);
         }
     }
 
     /** One epoch of RBM pre-training of the linear layer {@code layer} (its module name, e.g. "1"). */
-    public void putPretrainEpoch(String layer, dev.ravine.pretrain.RbmEpoch e) {
+    public void putPretrainEpoch(String layer, RbmEpoch e) {
         try (Statement create = db.createStatement()) {
-            // made on first use, so runs without pretrain have no empty table
-            create.execute("CREATE TABLE IF NOT EXISTS pretrain(layer TEXT NOT NULL, epoch INTEGER NOT NULL, reconstruction_error REAL, "
-                    + "train_free_energy REAL, held_out_free_energy REAL, seconds REAL, PRIMARY KEY(layer, epoch))");
+            create.execute(RunSchema.PRETRAIN_TABLE);
         } catch (SQLException ex) {
             throw new RunStoreException("cannot create the pretrain table in the run database: " + ex.getMessage(), ex);
         }
@@ -287,7 +333,7 @@ public final class RunStore implements TrainingListener, AutoCloseable {
 
     private static void real(PreparedStatement s, int index, double v) throws SQLException {
         if (Double.isFinite(v)) s.setDouble(index, v);
-        else s.setNull(index, java.sql.Types.REAL);
+        else s.setNull(index, Types.REAL);
     }
 
     @Override

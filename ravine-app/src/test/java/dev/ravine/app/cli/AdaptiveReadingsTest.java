@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ravine.app.ExitCode;
-import dev.ravine.app.store.StoredRun;
+import dev.ravine.app.store.RunRecords;
 import dev.ravine.doctor.instrument.StepReading;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ class AdaptiveReadingsTest {
     @TempDir
     Path dir;
 
-    private StoredRun train(String optimizer) throws Exception {
+    private List<StepReading> train(String optimizer) throws Exception {
         TestData.writeSubset(dir, "train", "train", 200);
         TestData.writeSubset(dir, "t10k", "test", 50);
         Path config = dir.resolve(optimizer.contains("adam") ? "adam.yaml" : "sgd.yaml");
@@ -26,12 +26,14 @@ class AdaptiveReadingsTest {
         Path run = dir.resolve(config.getFileName().toString().replace(".yaml", ""));
         CommandResult r = CommandResult.run("train", config.toString(), "--out", run.toString());
         assertEquals(ExitCode.OK, r.exitCode(), r::toString);
-        return StoredRun.read(run.resolve("run.db"));
+        try (RunRecords records = RunRecords.open(run.resolve("run.db"))) {
+            return records.readings();
+        }
     }
 
     @Test
     void adamRunsKeepTheirStepSizeDistribution() throws Exception {
-        List<StepReading> full = train("{name: adam, lr: 0.002}").readings().stream().filter(StepReading::full).toList();
+        List<StepReading> full = train("{name: adam, lr: 0.002}").stream().filter(StepReading::full).toList();
         assertTrue(full.size() >= 2, "full readings: " + full.size());
         for (StepReading r : full) {
             var a = r.adaptive();
@@ -40,7 +42,7 @@ class AdaptiveReadingsTest {
             assertTrue(a.stepMedian() > 0 && a.stepMedian() <= a.stepP99() && a.stepP99() <= a.stepMax() && a.stepMax() <= 0.002 / 1e-8, a.toString());
             assertTrue(a.vMin() <= a.vMedian(), a.toString());
         }
-        List<StepReading> sgd = train("{name: sgd, lr: 0.05}").readings().stream().filter(StepReading::full).toList();
+        List<StepReading> sgd = train("{name: sgd, lr: 0.05}").stream().filter(StepReading::full).toList();
         assertTrue(!sgd.isEmpty());
         for (StepReading r : sgd) assertNull(r.adaptive());
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ravine.app.ExitCode;
 import dev.ravine.app.cli.Main;
+import dev.ravine.app.store.RunRecords;
 import dev.ravine.app.store.RunStore;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.Remedy;
@@ -61,7 +62,7 @@ class ReportDataTest {
         Files.writeString(run.resolve("config.yaml"), CONFIG);
         try (RunStore store = RunStore.create(run.resolve("run.db"))) {
             store.putMeta(Map.of("config_name", "tiny <b>run</b>", "status", "completed", "parameters", "67", "train_samples", "100",
-                    "started_at", "2026-01-01T00:00:00Z", ReportData.REPAIR_LOSS_META, "NaN"));
+                    "started_at", "2026-01-01T00:00:00Z", RunRecords.LEGACY_REPAIR_LOSS_META, "NaN"));
             for (int step = 1; step <= 20; step++) {
                 int epoch = step <= 10 ? 0 : 1;
                 double loss = step == 7 ? Double.NaN : 2.0 / step;
