@@ -111,21 +111,6 @@ public final class Lbfgs implements ClosureMethod {
         else throw new IllegalArgumentException("only 'strong_wolfe' is supported as line_search_fn, got " + lineSearchFn);
     }
 
-    /** Builds from torch's option names (lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn). */
-    public static Lbfgs fromOptions(List<Tensor> params, Map<String, ?> options) {
-        double lr = num(options, "lr", 1);
-        int maxIter = (int) num(options, "max_iter", 20);
-        int maxEval = (int) num(options, "max_eval", -1);
-        Object ls = options.get("line_search_fn");
-        return new Lbfgs(params, lr, maxIter, maxEval, num(options, "tolerance_grad", 1e-7), num(options, "tolerance_change", 1e-9),
-                (int) num(options, "history_size", 100), ls == null ? null : ls.toString());
-    }
-
-    private static double num(Map<String, ?> options, String key, double dflt) {
-        Object o = options.get(key);
-        return o == null ? dflt : ((Number) o).doubleValue();
-    }
-
     // ---------------------------------------------------------------- float32 vector helpers
 
     static float dot(float[] a, float[] b) {

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * Per-parameter-group settings (torch.optim's param_groups): each group is a predicate over parameter names and
  * shapes with its own chain (its own lr, weight decay, ...). A parameter belongs to the first group that selects it;
- * the rest use the default chain. The optimizer's transform is {@code shared -> masked(group 1) -> ... ->
+ * the rest use the default chain. The optimizer's transform ({@link #transform}) is {@code shared -> masked(group 1) -> ... ->
  * masked(default)}: {@code shared} links (gradient clipping) see all parameters, each group's chain only its own
  * ({@link Masked}). State arrays stay indexed by parameter and are namespaced per group by the chain ("1.0.exp_avg"),
  * so checkpoints save and restore them as for any optimizer.
@@ -51,7 +51,8 @@ public final class ParamGroups {
         return out;
     }
 
-    public static Optimizer optimizer(Map<String, Tensor> params, List<GradientTransform> shared, List<Group> groups, GradientTransform rest) {
+    /** {@code shared -> masked(group 1) -> ... -> masked(rest)} for {@code params}. */
+    public static GradientTransform transform(Map<String, Tensor> params, List<GradientTransform> shared, List<Group> groups, GradientTransform rest) {
         int[] assigned = assign(params, groups);
         List<GradientTransform> links = new ArrayList<>(shared);
         for (int g = 0; g <= groups.size(); g++) {
@@ -59,6 +60,6 @@ public final class ParamGroups {
             for (int i = 0; i < mask.length; i++) mask[i] = assigned[i] == g;
             links.add(new Masked(g < groups.size() ? groups.get(g).transform() : rest, mask));
         }
-        return new Optimizer(params, new Chain(links));
+        return new Chain(links);
     }
 }

@@ -1,19 +1,12 @@
 package dev.ravine.schedule;
 
-import dev.ravine.optim.Chain;
-import dev.ravine.optim.GradientTransform;
-import dev.ravine.optim.Optimizer;
-import dev.ravine.optim.ScaleByLearningRate;
 import dev.ravine.optim.Schedule;
 import dev.ravine.schedule.ScheduleSpec.Option;
 import dev.ravine.schedule.ScheduleSpec.Type;
-import dev.ravine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.DoubleFunction;
 
-/** The registry of schedules by name (torch.optim.lr_scheduler's, plus inverse_sqrt), and how to put one into an optimizer. */
+/** The registry of schedules by name (torch.optim.lr_scheduler's, plus inverse_sqrt), built on a base lr; {@link dev.ravine.optim.OptimizerAssembly} puts one into an optimizer. */
 public final class Schedules {
     private Schedules() {}
 
@@ -85,41 +78,6 @@ public final class Schedules {
             }
             default -> throw new IllegalArgumentException("unknown schedule '" + s.name() + "'; valid: " + String.join(", ", names()));
         };
-    }
-
-    /**
-     * The same optimizer (a fresh one, state at its initial values) with every learning-rate link
-     * ({@link ScaleByLearningRate} with lr = its schedule's value at step 1) replaced by a {@link ScaleByLearningRate}
-     * of {@code scheduleFor.apply(lr)}: how a config's schedule reaches an optimizer built by name without changing
-     * how optimizers are built. The schedule's state then travels in the optimizer state (checkpoints, rollback).
-     */
-    public static Optimizer withSchedule(Optimizer built, Map<String, Tensor> params, DoubleFunction<Schedule> scheduleFor) {
-        GradientTransform t = built.transform();
-        GradientTransform replaced;
-        if (t instanceof Chain chain) {
-            List<GradientTransform> links = new ArrayList<>();
-            for (GradientTransform l : chain.links()) links.add(replace(l, scheduleFor));
-            replaced = new Chain(links);
-        } else {
-            replaced = replace(t, scheduleFor);
-        }
-        if (replaced.equals(t)) throw new IllegalArgumentException("optimizer " + built.describe() + " has no learning-rate link to schedule");
-        return new Optimizer(params, replaced);
-    }
-
-    private static GradientTransform replace(GradientTransform link, DoubleFunction<Schedule> scheduleFor) {
-        if (link instanceof ScaleByLearningRate s) return new ScaleByLearningRate(scheduleFor.apply(s.schedule().learningRate(1)));
-        // Parameter groups: the learning-rate links inside each group's chain get the schedule, on that group's base lr.
-        if (link instanceof dev.ravine.optim.Masked m) {
-            GradientTransform inner = replace(m.inner(), scheduleFor);
-            return inner.equals(m.inner()) ? m : new dev.ravine.optim.Masked(inner, m.mask());
-        }
-        if (link instanceof Chain c) {
-            List<GradientTransform> links = new ArrayList<>();
-            for (GradientTransform l : c.links()) links.add(replace(l, scheduleFor));
-            return new Chain(links);
-        }
-        return link;
     }
 
     /** The ReduceOnPlateau a schedule is (directly or inside {@link Stepped}), or null. */

@@ -113,7 +113,7 @@ class ClippingTest {
         Map<String, Tensor> p = new LinkedHashMap<>();
         p.put("a", Tensor.of(new float[] {1f, 1f}, 2).requiresGrad(true));
         p.put("b", Tensor.of(new float[] {1f}, 1).requiresGrad(true));
-        Optimizer opt = new Optimizer(p, Chain.of(new ClipByGlobalNorm(1.3), new ScaleByLearningRate(Schedule.constant(0.5))));
+        Optimizer opt = Optimizer.of(p, Chain.of(new ClipByGlobalNorm(1.3), new ScaleByLearningRate(Schedule.constant(0.5))));
         p.get("a").setGrad(Tensor.of(new float[] {3f, -4f}, 2));
         p.get("b").setGrad(Tensor.of(new float[] {12f}, 1));
         opt.step();

@@ -95,7 +95,7 @@ class LbfgsTest {
         StringBuilder deviations = new StringBuilder();
         for (String problemName : List.of("quadratic", "rosenbrock")) {
             Problem problem = problem(problemName, root);
-            Lbfgs opt = Lbfgs.fromOptions(problem.list(), options);
+            Optimizer opt = Optimizers.byName("lbfgs", options, problem.params());
             float[] losses = data(root, problemName + ".losses");
             double maxDev = 0;
             for (int step = 0; step < steps; step++) {
@@ -118,7 +118,7 @@ class LbfgsTest {
                     }
                 }
             }
-            Map<String, Double> counters = opt.counters();
+            Map<String, Double> counters = ((ClosureOptimizer) opt).method().counters();
             long wantEvals = ((Double) root.get(problemName + ".func_evals")).longValue();
             long wantIter = ((Double) root.get(problemName + ".n_iter")).longValue();
             if (counters.get("func_evals").longValue() != wantEvals || counters.get("n_iter").longValue() != wantIter) {

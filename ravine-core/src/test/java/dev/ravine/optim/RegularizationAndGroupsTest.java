@@ -71,9 +71,9 @@ class RegularizationAndGroupsTest {
         Tensor l = loss.compute(a.call(data[0]), data[1]);
         l.backward();
         oa.step();
-        Optimizer ob = ParamGroups.optimizer(b.namedParameters(), List.of(),
+        Optimizer ob = Optimizer.of(b.namedParameters(), ParamGroups.transform(b.namedParameters(), List.of(),
                 List.of(new ParamGroups.Group("bias", ParamGroups.BIAS, Chain.of(new ScaleByLearningRate(Schedule.constant(0.1))))),
-                Chain.of(new AddDecayedWeights(0.5), new ScaleByLearningRate(Schedule.constant(0.1))));
+                Chain.of(new AddDecayedWeights(0.5), new ScaleByLearningRate(Schedule.constant(0.1)))));
         new MseLoss().compute(b.call(data[0]), data[1]).backward();
         ob.step();
         assertArrayEquals(b.namedParameters().get("weight").values(), a.namedParameters().get("weight").values(), 1e-6f);
@@ -130,9 +130,9 @@ class RegularizationAndGroupsTest {
     void biasesAndNormGainsAreNotDecayedWhileWeightsAre() {
         Map<String, Tensor> grouped = params(), plain = params(), decayed = params();
         GradientTransform noDecay = Chain.of(new TraceMomentum(0.9, 0, false), new ScaleByLearningRate(Schedule.constant(0.1)));
-        Optimizer g = ParamGroups.optimizer(grouped, List.of(new ClipByGlobalNorm(100)),
+        Optimizer g = Optimizer.of(grouped, ParamGroups.transform(grouped, List.of(new ClipByGlobalNorm(100)),
                 List.of(new ParamGroups.Group("no_decay", (n, s) -> ParamGroups.BIAS.test(n, s) || ParamGroups.NORM.test(n, s), noDecay)),
-                Chain.of(new AddDecayedWeights(0.3), new TraceMomentum(0.9, 0, false), new ScaleByLearningRate(Schedule.constant(0.1))));
+                Chain.of(new AddDecayedWeights(0.3), new TraceMomentum(0.9, 0, false), new ScaleByLearningRate(Schedule.constant(0.1)))));
         Optimizer p = Optimizers.sgd(plain, 0.1, 0.9, 0, false, 0);
         Optimizer d = Optimizers.sgd(decayed, 0.1, 0.9, 0, false, 0.3);
         for (int step = 1; step <= 20; step++) {
@@ -154,9 +154,9 @@ class RegularizationAndGroupsTest {
     void groupedAdamStateRestoresFromACheckpoint() {
         Linear model = new Linear(2, 2, true, new Rng(9));
         Map<String, Tensor> params = model.namedParameters();
-        Optimizer opt = ParamGroups.optimizer(params, List.of(),
+        Optimizer opt = Optimizer.of(params, ParamGroups.transform(params, List.of(),
                 List.of(new ParamGroups.Group("bias", ParamGroups.BIAS, Chain.of(new ScaleByAdam(0.9, 0.999, 1e-8, false), new ScaleByLearningRate(Schedule.constant(0.01))))),
-                Chain.of(new AddDecayedWeights(0.1), new ScaleByAdam(0.9, 0.999, 1e-8, false), new ScaleByLearningRate(Schedule.constant(0.001))));
+                Chain.of(new AddDecayedWeights(0.1), new ScaleByAdam(0.9, 0.999, 1e-8, false), new ScaleByLearningRate(Schedule.constant(0.001)))));
         for (int s = 1; s <= 3; s++) { feed(params, s); opt.step(); }
         Rng rng = new Rng(1);
         Checkpoint c = Checkpoint.capture(model, opt, rng, 0, 0, new double[4]);

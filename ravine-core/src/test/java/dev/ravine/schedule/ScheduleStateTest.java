@@ -10,6 +10,7 @@ import dev.ravine.io.Checkpoint;
 import dev.ravine.io.CheckpointFile;
 import dev.ravine.nn.Linear;
 import dev.ravine.optim.Optimizer;
+import dev.ravine.optim.OptimizerAssembly;
 import dev.ravine.optim.Optimizers;
 import dev.ravine.tensor.Rng;
 import dev.ravine.tensor.Tensor;
@@ -76,7 +77,7 @@ class ScheduleStateTest {
         Rng rng = new Rng(3);
         Linear model = new Linear(3, 2, true, rng);
         Map<String, Tensor> params = model.namedParameters();
-        Optimizer opt = Schedules.withSchedule(Optimizers.sgd(params, 0.1, 0.9, 0, false, 0), params, lr -> plateau());
+        Optimizer opt = OptimizerAssembly.of("sgd", Map.of("lr", 0.1, "momentum", 0.9)).withSchedule(lr -> plateau()).build(params);
         ReduceOnPlateau p = Schedules.plateau(((dev.ravine.optim.ScaleByLearningRate) ((dev.ravine.optim.Chain) opt.transform()).links().getLast()).schedule());
         for (int i = 0; i < 7; i++) p.observe(METRICS[i]);
         assertTrue(opt.state().counters().keySet().stream().anyMatch(k -> k.endsWith("schedule.plateau")), opt.state().counters().keySet().toString());
@@ -96,7 +97,7 @@ class ScheduleStateTest {
         Rng rng = new Rng(1);
         Tensor w = Tensor.zeros(2).requiresGrad(true);
         Map<String, Tensor> params = Map.of("w", w);
-        Optimizer opt = Schedules.withSchedule(Optimizers.sgd(params, 0.5, 0, 0, false, 0), params, lr -> new Stepped(new Step(lr, 1, 0.1), Interval.STEP, 1));
+        Optimizer opt = OptimizerAssembly.of("sgd", Map.of("lr", 0.5)).withSchedule(lr -> new Stepped(new Step(lr, 1, 0.1), Interval.STEP, 1)).build(params);
         for (int i = 0; i < 2; i++) {
             w.setGrad(Tensor.ones(2));
             opt.step();

@@ -16,6 +16,7 @@ import dev.ravine.nn.Module;
 import dev.ravine.nn.Sequential;
 import dev.ravine.nn.loss.CrossEntropyLoss;
 import dev.ravine.optim.Optimizer;
+import dev.ravine.optim.OptimizerAssembly;
 import dev.ravine.optim.Optimizers;
 import dev.ravine.schedule.Interval;
 import dev.ravine.schedule.LrSchedule;
@@ -80,11 +81,11 @@ class ResumeEveryOptimizerTest {
             ScheduleSetting setting = new ScheduleSetting(e.getKey(), e.getValue());
             for (Interval interval : List.of(Interval.STEP, Interval.EPOCH)) {
                 ReduceOnPlateau[] plateau = new ReduceOnPlateau[1];
-                Build build = p -> Schedules.withSchedule(Optimizers.sgd(p, 0.1, 0.9, 0, false, 0), p, lr -> {
+                Build build = p -> OptimizerAssembly.of("sgd", Map.of("lr", 0.1, "momentum", 0.9)).withSchedule(lr -> {
                     LrSchedule s = setting.build(lr);
                     if (s instanceof ReduceOnPlateau r) plateau[0] = r;
                     return new Stepped(s, interval, 3);
-                });
+                }).build(p);
                 out.add(Arguments.of(new Case("schedule " + e.getKey() + " per " + interval.id(), build, plateau)));
             }
         }

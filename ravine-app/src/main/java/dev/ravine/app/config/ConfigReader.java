@@ -5,7 +5,8 @@ import dev.ravine.init.Initializer;
 import dev.ravine.io.InvalidUtf8;
 import dev.ravine.io.IoProblem;
 import dev.ravine.nn.loss.Loss;
-import dev.ravine.optim.Optimizers;
+import dev.ravine.optim.OptimizerOption;
+import dev.ravine.optim.OptimizerSchema;
 import dev.ravine.optim.OptionException;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -333,8 +334,7 @@ public final class ConfigReader {
         if (node instanceof ConfigNode.Scalar) {
             // "optimizer: adam" is short for {name: adam} with all defaults
             String name = top.choice("optimizer", null, OptimizerConfig.NAMES, "optimizer");
-            if (name != null && !OptimizerConfig.typed(name)) return OptimizerConfig.of(name, OptimizerConfig.spec(name).defaults());
-            return name == null ? null : new OptimizerConfig(name, 0.001, 0, 0, false, 0, 0.9, 0.999, 1e-8, false);
+            return name == null ? null : OptimizerConfig.of(name, OptimizerConfig.schema(name).validate(Map.of()).values());
         }
         Section s = top.section("optimizer");
         if (s == null) return null;
@@ -345,49 +345,33 @@ public final class ConfigReader {
         String name = s.choice("name", null, OptimizerConfig.NAMES, "optimizer");
         if (name == null) return null;
         s.allowOnly(OptimizerConfig.keys(name), " for " + name);
-        if (!OptimizerConfig.typed(name)) return registryOptimizer(s, name);
-        double lr = s.number("lr", 0.001, v -> v >= 0, "a learning rate >= 0");
-        double weightDecay = s.number("weight_decay", 0.0, v -> v >= 0, "a number >= 0");
-        if (name.equals("sgd")) {
-            double momentum = s.number("momentum", 0.0, v -> v >= 0, "a number >= 0");
-            double dampening = s.number("dampening", 0.0, v -> true, "a number");
-            boolean nesterov = s.bool("nesterov", false);
-            if (nesterov && (momentum <= 0 || dampening != 0)) {
-                s.problem("nesterov", "Nesterov momentum needs momentum > 0 and dampening 0 (as torch.optim.SGD), got momentum "
-                        + momentum + " and dampening " + dampening);
-            }
-            return new OptimizerConfig(name, lr, momentum, dampening, nesterov, weightDecay, 0.9, 0.999, 1e-8, false);
-        }
-        double[] betas = s.numbers("betas", new double[] {0.9, 0.999}, 2, v -> v >= 0 && v < 1, "a number in [0, 1)");
-        double eps = s.number("eps", 1e-8, v -> v >= 0, "a number >= 0");
-        boolean amsgrad = s.bool("amsgrad", false);
-        return new OptimizerConfig(name, lr, 0, 0, false, weightDecay, betas[0], betas[1], eps, amsgrad);
+        return optimizerOptions(s, OptimizerConfig.schema(name));
     }
 
-    /** A registry optimizer: each option read with its default's type, then validated by building the chain. */
-    private static OptimizerConfig registryOptimizer(Section s, String name) {
-        Map<String, Object> options = new LinkedHashMap<>();
-        for (var e : OptimizerConfig.spec(name).defaults().entrySet()) {
-            String key = e.getKey();
-            Object d = e.getValue();
-            if (d instanceof Boolean b) options.put(key, s.bool(key, b));
-            else if (d instanceof String str) options.put(key, s.string(key, str));
-            else if (d instanceof Integer i) options.put(key, s.integer(key, i, 0));
-            else if (d instanceof List<?> l) {
-                double[] pair = s.numbers(key, new double[] {((Number) l.get(0)).doubleValue(), ((Number) l.get(1)).doubleValue()}, 2,
-                        v -> v >= 0, "a number >= 0");
-                options.put(key, pair == null ? l : List.of(pair[0], pair[1]));
-            } else options.put(key, s.number(key, ((Number) d).doubleValue(), v -> v >= 0, "a number >= 0"));
+    /**
+     * Each option read with its kind from the optimizer's schema (a wrong type is reported here), then checked by the
+     * schema, the same check the Java API makes; a problem is reported at the option's line when it was given.
+     */
+    private static OptimizerConfig optimizerOptions(Section s, OptimizerSchema schema) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (OptimizerOption o : schema.options()) {
+            String key = o.name();
+            Object fallback = o.fallback();
+            values.put(key, switch (o.kind()) {
+                case NUMBER -> s.number(key, (Double) fallback, v -> true, "a number");
+                case INTEGER -> s.longValue(key, ((Integer) fallback).longValue());
+                case BOOL -> s.bool(key, (Boolean) fallback);
+                case CHOICE -> s.string(key, (String) fallback);
+                case PAIR -> {
+                    List<?> pair = (List<?>) fallback;
+                    double[] read = s.numbers(key, null, 2, v -> true, "a number");
+                    yield read == null ? pair : List.of(read[0], read[1]);
+                }
+            });
         }
-        if (options.containsValue(null)) return null;
-        try {
-            Optimizers.byName(name, options, Map.of());
-        } catch (OptionException ex) {
-            s.problem(s.has(ex.option()) ? ex.option() : "name", ex.getMessage()); // at the bad option's line when it was given
-        } catch (IllegalArgumentException ex) {
-            s.problem("name", ex.getMessage());
-        }
-        return OptimizerConfig.of(name, options);
+        List<OptionException> problems = schema.problems(values);
+        for (OptionException ex : problems) s.problem(s.has(ex.option()) ? ex.option() : "name", ex.problem());
+        return OptimizerConfig.of(schema.name(), problems.isEmpty() ? schema.validate(values).values() : values);
     }
 
     private TrainingConfig training(Section s) {

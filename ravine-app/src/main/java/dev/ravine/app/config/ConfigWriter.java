@@ -45,25 +45,13 @@ public final class ConfigWriter {
         OptimizerConfig o = c.optimizer();
         List<String> opt = new ArrayList<>();
         opt.add("name: " + o.name());
-        if (!OptimizerConfig.typed(o.name())) {
-            for (var e : o.options().entrySet()) {
-                Object v = e.getValue();
-                String text = v instanceof List<?> l ? "[" + number(((Number) l.get(0)).doubleValue()) + ", " + number(((Number) l.get(1)).doubleValue()) + "]"
-                        : v instanceof Integer || v instanceof Long ? v.toString()
-                        : v instanceof Number n ? number(n.doubleValue()) : String.valueOf(v);
-                opt.add(e.getKey() + ": " + text);
-            }
-        } else opt.add("lr: " + number(o.lr()));
-        if (o.name().equals("sgd")) {
-            opt.add("momentum: " + number(o.momentum()));
-            opt.add("dampening: " + number(o.dampening()));
-            opt.add("nesterov: " + o.nesterov());
-        } else if (o.name().equals("adam")) {
-            opt.add("betas: [" + number(o.beta1()) + ", " + number(o.beta2()) + "]");
-            opt.add("eps: " + number(o.eps()));
+        for (var e : o.options().entrySet()) {
+            Object v = e.getValue();
+            String text = v instanceof List<?> l ? "[" + number(((Number) l.get(0)).doubleValue()) + ", " + number(((Number) l.get(1)).doubleValue()) + "]"
+                    : v instanceof Integer || v instanceof Long ? v.toString()
+                    : v instanceof Number n ? number(n.doubleValue()) : String.valueOf(v);
+            opt.add(e.getKey() + ": " + text);
         }
-        if (OptimizerConfig.typed(o.name())) opt.add("weight_decay: " + number(o.weightDecay()));
-        if (o.name().equals("adam")) opt.add("amsgrad: " + o.amsgrad());
         y.append("optimizer: {").append(String.join(", ", opt)).append("}\n");
 
         if (c.schedule() != null) y.append(c.schedule().yaml());

@@ -8,12 +8,15 @@ import dev.ravine.schedule.ReduceOnPlateau;
 import dev.ravine.schedule.ScheduleSetting;
 import dev.ravine.schedule.ScheduleSpec;
 import dev.ravine.schedule.Schedules;
+import dev.ravine.optim.Schedule;
 import dev.ravine.schedule.Stepped;
 import dev.ravine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.DoubleFunction;
 
 /**
  * The optional {@code schedule} section: a learning-rate schedule by torch.optim.lr_scheduler's name with its options
@@ -32,18 +35,16 @@ public record ScheduleConfig(ScheduleSetting setting, Interval interval) {
     public record Scheduled(Optimizer optimizer, PlateauListener listener) {}
 
     public Scheduled create(OptimizerConfig optimizer, Map<String, Tensor> parameters, long stepsPerEpoch) {
-        return create(optimizer.create(parameters), parameters, stepsPerEpoch);
+        return RunOptimizer.build(optimizer, ToolboxConfig.NONE, this, parameters, stepsPerEpoch);
     }
 
-    /** As above, for an optimizer already built (with clipping or parameter groups): its learning-rate links get the schedule. */
-    public Scheduled create(Optimizer unscheduled, Map<String, Tensor> parameters, long stepsPerEpoch) {
-        LrSchedule[] made = new LrSchedule[1];
-        Optimizer built = Schedules.withSchedule(unscheduled, parameters, lr -> {
-            made[0] = setting.build(lr);
-            return new Stepped(made[0], interval, Math.max(1, stepsPerEpoch));
-        });
-        PlateauListener listener = made[0] instanceof ReduceOnPlateau p ? new PlateauListener(p, setting.string("monitor")) : null;
-        return new Scheduled(built, listener);
+    /** The learning rate at each step for a base lr (torch's initial_lr); {@code made} sees each schedule made. */
+    public DoubleFunction<Schedule> scheduleFor(long stepsPerEpoch, Consumer<LrSchedule> made) {
+        return lr -> {
+            LrSchedule s = setting.build(lr);
+            made.accept(s);
+            return new Stepped(s, interval, Math.max(1, stepsPerEpoch));
+        };
     }
 
     // ------------------------------------------------------------------ reading and writing

@@ -1,13 +1,14 @@
 package dev.ravine.app.config;
 
 import dev.ravine.nn.loss.Loss;
-import dev.ravine.optim.Chain;
 import dev.ravine.optim.ClipByGlobalNorm;
 import dev.ravine.optim.ClipByLayerNorm;
 import dev.ravine.optim.ClipByValue;
 import dev.ravine.optim.GradientTransform;
 import dev.ravine.optim.MaxNorm;
 import dev.ravine.optim.Optimizer;
+import dev.ravine.optim.OptimizerAssembly;
+import dev.ravine.optim.ParamConstraint;
 import dev.ravine.optim.ParamGroups;
 import dev.ravine.optim.ProximalL1;
 import dev.ravine.tensor.Tensor;
@@ -61,53 +62,33 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, boolean 
 
     /** The optimizer of {@code optimizer} with clipping first, parameter groups, and the post-update constraints. */
     public Optimizer optimizer(OptimizerConfig optimizer, Map<String, Tensor> params) {
-        Optimizer base = optimizer.create(params);
-        if (clipKind == null && groups.isEmpty() && l1Proximal == 0 && maxNorm == null) return base;
+        return RunOptimizer.build(optimizer, this, null, params, 1).optimizer();
+    }
+
+    /** {@code assembly} with this section's clipping (first link), parameter groups and post-update constraints. */
+    OptimizerAssembly applyTo(OptimizerAssembly assembly) {
         List<GradientTransform> shared = new ArrayList<>();
         if (clipKind != null) shared.add(switch (clipKind) {
             case "value" -> new ClipByValue(clip);
             case "global_norm" -> new ClipByGlobalNorm(clip, clipP, clipErrorIfNonfinite);
             default -> new ClipByLayerNorm(clip);
         });
-        Optimizer built;
-        if (groups.isEmpty()) {
-            List<GradientTransform> links = new ArrayList<>(shared);
-            if (base.transform() instanceof Chain c) links.addAll(c.links());
-            else links.add(base.transform());
-            built = new Optimizer(params, new Chain(links));
-        } else {
-            List<ParamGroups.Group> gs = new ArrayList<>();
-            for (Group g : groups) {
-                GradientTransform t = withLrAndDecay(optimizer, g.lr(), g.weightDecay()).create(Map.of()).transform();
-                gs.add(new ParamGroups.Group(g.match(), ParamGroups.matcher(g.match()), t));
-            }
-            built = ParamGroups.optimizer(params, shared, gs, base.transform());
+        List<OptimizerAssembly.Group> made = new ArrayList<>();
+        for (Group g : groups) {
+            Map<String, Object> overrides = new LinkedHashMap<>();
+            if (g.lr() != null) overrides.put("lr", g.lr());
+            if (g.weightDecay() != null) overrides.put("weight_decay", g.weightDecay());
+            made.add(new OptimizerAssembly.Group(g.match(), ParamGroups.matcher(g.match()), overrides));
         }
-        return withConstraints(built);
-    }
-
-    /** Adds l1_proximal and max_norm to an optimizer (after a schedule rebuilt it). */
-    public Optimizer withConstraints(Optimizer o) {
-        if (!o.constraints().isEmpty()) return o;
-        if (l1Proximal > 0) o.addConstraint(new ProximalL1(l1Proximal));
-        if (maxNorm != null) o.addConstraint(new MaxNorm(maxNorm));
-        return o;
+        List<ParamConstraint> constraints = new ArrayList<>();
+        if (l1Proximal > 0) constraints.add(new ProximalL1(l1Proximal));
+        if (maxNorm != null) constraints.add(new MaxNorm(maxNorm));
+        return assembly.withShared(shared).withGroups(made).withConstraints(constraints);
     }
 
     /** The loss with the l1 and l2 terms on the weights, or {@code loss} itself when both are 0. */
     public Loss loss(Loss loss, Map<String, Tensor> params) {
         return l1 == 0 && l2 == 0 ? loss : new RegularizedLoss(loss, params, l1, l2);
-    }
-
-    static OptimizerConfig withLrAndDecay(OptimizerConfig o, Double lr, Double wd) {
-        if (OptimizerConfig.typed(o.name())) {
-            return new OptimizerConfig(o.name(), lr == null ? o.lr() : lr, o.momentum(), o.dampening(), o.nesterov(),
-                    wd == null ? o.weightDecay() : wd, o.beta1(), o.beta2(), o.eps(), o.amsgrad());
-        }
-        Map<String, Object> options = new LinkedHashMap<>(o.options());
-        if (lr != null) options.put("lr", lr);
-        if (wd != null) options.put("weight_decay", wd);
-        return OptimizerConfig.of(o.name(), options);
     }
 
     // ------------------------------------------------------------------ reading and writing

@@ -12,6 +12,7 @@ import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.ConfigWriter;
 import dev.ravine.app.config.RunConfig;
+import dev.ravine.app.config.RunOptimizer;
 import dev.ravine.app.config.ScheduleConfig;
 import dev.ravine.app.config.TrainingConfig;
 import dev.ravine.app.report.RunReport;
@@ -107,11 +108,8 @@ public final class TrainingRun {
         RunConfig resolved = config.withModel(config.model().with(model.inputShape(), model.resolvedLayers()))
                 .withTraining(t.withThreads(threads));
         Loss loss = config.toolbox().loss(Loss.byName(config.loss()), model.network().namedParameters());
-        Optimizer unscheduled = config.toolbox().optimizer(config.optimizer(), model.network().namedParameters());
-        ScheduleConfig.Scheduled scheduled = config.schedule() == null
-                ? new ScheduleConfig.Scheduled(unscheduled, null)
-                : config.schedule().create(unscheduled, model.network().namedParameters(), trainLoader.batchesPerEpoch());
-        Optimizer optimizer = config.toolbox().withConstraints(scheduled.optimizer());
+        ScheduleConfig.Scheduled scheduled = RunOptimizer.build(config, model.network().namedParameters(), trainLoader.batchesPerEpoch());
+        Optimizer optimizer = scheduled.optimizer();
         EarlyStopping earlyStopping = t.earlyStopping() == null ? null : t.earlyStopping().create();
         List<StepHook> stepHooks = StepHooks.of(config, data);
 
