@@ -44,7 +44,7 @@ class NonFiniteGradientClippingTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
         for (int i = 0; i < y.length; i++) y[i] = (float) rng.nextGaussian();
         Module model = new Sequential(new Linear(6, 4, true, rng), new Linear(4, 1, true, rng));
-        Optimizer sgd = new Optimizer(model.namedParameters(),
+        Optimizer sgd = Optimizer.of(model.namedParameters(),
                 Chain.of(new ClipByGlobalNorm(1.0, 2, errorIfNonfinite), new ScaleByLearningRate(Schedule.constant(0.05))));
         Trainer trainer = new Trainer(model, new MseLoss(), sgd, rng, TrainingOptions.epochs(3));
         float[][] before = new float[1][];
