@@ -1,5 +1,7 @@
 package dev.ravine.doctor.curvature;
 
+import dev.ravine.linalg.SymmetricTridiagonalEigen;
+
 /**
  * The Hessian's smallest (most negative) eigenvalue and its eigenvector: at a critical point a negative value means
  * a saddle, and the eigenvector is the direction of escape (note 001: mixed-sign eigenvalues = saddle point).
@@ -17,13 +19,14 @@ public final class HessianSmallestEigen {
     /** Smallest Ritz value of {@code options.steps()} Lanczos steps, its Ritz vector, and the true residual. */
     public static CurvatureReport lanczos(SymmetricOperator hessian, LanczosOptions options) {
         LanczosIteration krylov = new LanczosIteration(hessian, options.steps(), options.seed());
-        SymmetricTridiagonalEigen ritz = new SymmetricTridiagonalEigen(krylov.alpha, krylov.beta);
-        double theta = ritz.values[0];
-        double[] y = krylov.ritzVector(ritz.vectors, 0);
+        SymmetricTridiagonalEigen ritz = SymmetricTridiagonalEigen.of(krylov.alpha, krylov.beta);
+        int smallest = ritz.n() - 1; // largest first
+        double theta = ritz.values()[smallest];
+        double[] y = krylov.ritzVector(ritz.vector(smallest));
         // One more product measures the residual honestly, instead of the beta_k |s_k| estimate that assumes exact
         // orthogonality of the basis.
         double residual = DenseVectors.residual(hessian.apply(y), theta, y);
-        double scale = Math.max(Math.abs(ritz.values[0]), Math.abs(ritz.values[ritz.values.length - 1]));
+        double scale = Math.max(Math.abs(ritz.values()[smallest]), Math.abs(ritz.values()[0]));
         boolean converged = residual <= options.residualTolerance() * scale;
         return new CurvatureReport(theta, y, krylov.steps, krylov.steps + 1L, converged, residual);
     }

@@ -1,5 +1,7 @@
 package dev.ravine.doctor.curvature;
 
+import dev.ravine.linalg.SymmetricTridiagonalEigen;
+
 /**
  * The Hessian's largest eigenvalue ("sharpness", Cohen et al. ICLR 2021; Cockpit's HessMaxEV) and its eigenvector,
  * by power iteration on Hessian-vector products.
@@ -41,13 +43,13 @@ public final class HessianTopEigen {
      */
     public static CurvatureReport lanczos(SymmetricOperator hessian, LanczosOptions options, double[] start) {
         LanczosIteration krylov = new LanczosIteration(hessian, options.steps(), options.seed(), start, false);
-        SymmetricTridiagonalEigen ritz = new SymmetricTridiagonalEigen(krylov.alpha, krylov.beta);
-        int top = ritz.values.length - 1;
-        double theta = ritz.values[top];
-        double[] y = krylov.ritzVector(ritz.vectors, top);
+        SymmetricTridiagonalEigen ritz = SymmetricTridiagonalEigen.of(krylov.alpha, krylov.beta);
+        double theta = ritz.values()[0]; // largest first
+        double[] s = ritz.vector(0);
+        double[] y = krylov.ritzVector(s);
         double lastBeta = krylov.lastBeta;
-        double residual = Math.abs(lastBeta * ritz.vectors[krylov.steps - 1][top]);
-        boolean converged = residual <= options.residualTolerance() * Math.max(Math.abs(theta), Math.abs(ritz.values[0]));
+        double residual = Math.abs(lastBeta * s[krylov.steps - 1]);
+        boolean converged = residual <= options.residualTolerance() * Math.max(Math.abs(theta), Math.abs(ritz.values()[ritz.n() - 1]));
         return new CurvatureReport(theta, y, krylov.steps, krylov.steps, converged, residual);
     }
 }

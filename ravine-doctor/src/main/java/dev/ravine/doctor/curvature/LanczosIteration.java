@@ -67,9 +67,9 @@ final class LanczosIteration {
     }
 
     /** Q s: the Ritz vector of T's eigenvector s. */
-    double[] ritzVector(double[][] tVectors, int column) {
+    double[] ritzVector(double[] tVector) {
         double[] y = new double[basis.get(0).length];
-        for (int j = 0; j < steps; j++) DenseVectors.addScaled(y, tVectors[j][column], basis.get(j));
+        for (int j = 0; j < steps; j++) DenseVectors.addScaled(y, tVector[j], basis.get(j));
         return DenseVectors.normalized(y);
     }
 }
