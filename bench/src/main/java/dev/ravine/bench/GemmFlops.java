@@ -2,11 +2,17 @@ package dev.ravine.bench;
 
 import dev.ravine.kernel.ComputePool;
 import dev.ravine.kernel.Gemm;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 
 /**
  * A quick GEMM throughput check without JMH: warms up, then times repeated products and prints the best of several
  * one-second rounds. Usage: GemmFlops [m k n [NN|NT|TN|TT]] (default 1024 1024 1024 NN).
+ *
+ * <p>Also prints GFLOP per second of the process's CPU time, times the thread count: on a machine shared with other
+ * jobs the wall-clock rate falls with the load, while the rate per CPU-second only falls with what the neighbours
+ * do to the caches, so it estimates the quiet-machine figure.
  */
 public final class GemmFlops {
     private static final int ROUNDS = 5;
@@ -25,16 +31,24 @@ public final class GemmFlops {
         Runnable product = () -> Gemm.gemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n,
                 0f, c, 0, n);
         timeRound(product); // warm-up: lets C2 compile the kernel before anything is measured
-        double best = 0;
-        for (int round = 0; round < ROUNDS; round++) best = Math.max(best, timeRound(product));
+        double best = 0, bestPerCpu = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            double[] rates = timeRound(product);
+            best = Math.max(best, rates[0]);
+            bestPerCpu = Math.max(bestPerCpu, rates[1]);
+        }
         String name = m == n && n == k ? m + "^3" : m + "x" + k + "x" + n + " " + transposes;
-        System.out.printf("GEMM %s: %.1f GFLOP/s (%s, %d threads)%n", name, best * 2.0 * m * n * k / 1e9,
-                Gemm.implementation(), ComputePool.threads());
+        double flops = 2.0 * m * n * k / 1e9;
+        int threads = ComputePool.threads();
+        System.out.printf("GEMM %s: %.1f GFLOP/s (%s, %d threads); %.1f per CPU-second x %d threads%n", name,
+                best * flops, Gemm.implementation(), threads, bestPerCpu * flops * threads, threads);
     }
 
-    /** Products per second over one round. */
-    private static double timeRound(Runnable product) {
+    /** Products per second over one round: of wall-clock time, and of the process's CPU time. */
+    private static double[] timeRound(Runnable product) {
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long start = System.nanoTime();
+        long cpuStart = os.getProcessCpuTime();
         long calls = 0;
         long elapsed;
         do {
@@ -42,7 +56,8 @@ public final class GemmFlops {
             calls++;
             elapsed = System.nanoTime() - start;
         } while (elapsed < ROUND_NANOS);
-        return calls * 1e9 / elapsed;
+        long cpu = os.getProcessCpuTime() - cpuStart;
+        return new double[] {calls * 1e9 / elapsed, calls * 1e9 / cpu};
     }
 
     private static float[] random(SplittableRandom random, int size) {

@@ -49,7 +49,7 @@ public final class Gemm {
                 beta, c, cOff, ldc, strideC);
     }
 
-    /** The kernel in use, e.g. {@code vector(512-bit)} or {@code scalar}, for logs and benchmarks. */
+    /** The kernel in use, e.g. {@code vector(512-bit, 8x2)} (micro-kernel rows x vectors) or {@code scalar}. */
     public static String implementation() {
         return KERNEL.name();
     }
@@ -144,7 +144,7 @@ public final class Gemm {
             throw new IllegalArgumentException("system property ravine.kernel must be 'vector' or 'scalar', got '" + choice + "'");
         }
         try {
-            if (VectorGemm.isUseful()) return new VectorGemm();
+            if (VectorGemm.isUseful()) return new VectorGemm(MicroKernelChoice.forThisMachine());
         } catch (LinkageError e) {
             // jdk.incubator.vector is not in the module graph (the JVM ran without --add-modules jdk.incubator.vector)
         }

@@ -24,6 +24,6 @@ sealed interface GemmKernel permits VectorGemm, ScalarGemm {
     /** The column counterpart of {@link #rowGranule()}. */
     int colGranule();
 
-    /** For logs and benchmarks, e.g. {@code vector(512-bit)}. */
+    /** For logs and benchmarks, e.g. {@code vector(512-bit, 8x2)}. */
     String name();
 }

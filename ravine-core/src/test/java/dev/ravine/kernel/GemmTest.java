@@ -16,14 +16,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Both GEMM kernels against a double-precision triple loop, through the public dispatch (tiling, threads). */
+/**
+ * The scalar GEMM and the vector GEMM with every micro-kernel shape (whatever this host would pick) against a
+ * double-precision triple loop, through the public dispatch (tiling, threads).
+ */
 class GemmTest {
     /** Fills the array outside the matrices, to catch writes (and reads, via NaN) beyond them. */
     private static final float SENTINEL = 12345f;
 
     /**
-     * m, n, k: degenerate, prime, and either side of the vector kernel's register block (8 x 32 at 512 bits) and
-     * cache blocks (MC 64, KC 512, NC 512).
+     * m, n, k: degenerate, prime, and either side of the vector kernels' register blocks (8 x 32 and 4 x 32 at 512
+     * bits) and cache blocks (MC about 64, KC 512, NC 512).
      */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {7, 13, 17}, {1, 100, 1}, {100, 1, 1}, {1, 1, 100}, {1, 37, 300}, {40, 1, 70},
@@ -36,7 +39,9 @@ class GemmTest {
 
     static List<GemmKernel> kernels() {
         List<GemmKernel> kernels = new ArrayList<>(List.of(new ScalarGemm()));
-        if (VectorGemm.isUseful()) kernels.add(new VectorGemm());
+        if (VectorGemm.isUseful()) {
+            for (MicroKernel micro : MicroKernelChoice.all()) kernels.add(new VectorGemm(micro));
+        }
         return kernels;
     }
 
@@ -153,6 +158,40 @@ class GemmTest {
         for (int i = 1; i < results.length; i++) assertArrayEquals(results[0], results[i], threadCounts[i] + " threads");
     }
 
+    /**
+     * The shapes differ only in how C is cut into register blocks; each element's FMA chain is the same, so the
+     * machine's choice of shape can never change a result (or a fixture).
+     */
+    @Test
+    void everyMicroKernelShapeGivesTheSameBits() {
+        if (!VectorGemm.isUseful()) return;
+        List<MicroKernel> shapes = MicroKernelChoice.all();
+        for (int[] shape : new int[][] {{129, 200, 700}, {37, 61, 1030}, {128, 512, 784}}) {
+            for (int t = 0; t < 4; t++) {
+                Problem problem = Problem.random(shape[0], shape[1], shape[2], (t & 2) != 0, (t & 1) != 0, 0, 1);
+                float[] first = runWithThreads(2, new VectorGemm(shapes.get(0)), problem);
+                for (MicroKernel micro : shapes.subList(1, shapes.size())) {
+                    assertArrayEquals(first, runWithThreads(2, new VectorGemm(micro), problem),
+                            micro.shape() + " against " + shapes.get(0).shape() + ", shape " + Arrays.toString(shape)
+                                    + ", transposes " + t);
+                }
+            }
+        }
+    }
+
+    @Test
+    void picksAShapeThatFitsTheRegisterFile() {
+        MicroKernel wide = MicroKernelChoice.forRegisters(32);
+        MicroKernel narrow = MicroKernelChoice.forRegisters(16);
+        assertEquals("8x2", wide.shape());
+        assertEquals("4x2", narrow.shape());
+        // Accumulators + B vectors + one broadcast must fit, or the kernel spills on every k step.
+        assertTrue(wide.rows * wide.vectors + wide.vectors + 1 <= 32, wide.shape());
+        assertTrue(narrow.rows * narrow.vectors + narrow.vectors + 1 <= 16, narrow.shape());
+        int registers = MicroKernelChoice.vectorRegisters();
+        assertTrue(registers == 16 || registers == 32, "registers " + registers);
+    }
+
     @Test
     void rejectsOperandsOutsideTheirArrays() {
         float[] small = new float[5];
@@ -172,7 +211,8 @@ class GemmTest {
     @Test
     void reportsItsImplementation() {
         String implementation = Gemm.implementation();
-        assertTrue(implementation.equals("scalar") || implementation.matches("vector\\(\\d+-bit\\)"), implementation);
+        assertTrue(implementation.equals("scalar") || implementation.matches("vector\\(\\d+-bit, \\d+x\\d+\\)"),
+                implementation);
     }
 
     static Stream<Arguments> namedKernels() {
