@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +35,11 @@ class GemmTest {
             {63, 64, 65}, {64, 65, 63}, {65, 63, 64}, {8, 32, 512}, {9, 33, 513}, {129, 40, 511},
             {17, 513, 20}, {23, 70, 1025}, {257, 129, 300}, {300, 200, 500},
     };
+
+    /** Reference results and error bounds by {@link Problem#key}, shared by the kernels' cases. */
+    private static final Map<String, Expectation> EXPECTATIONS = new ConcurrentHashMap<>();
+
+    private record Expectation(double[] values, double[] tolerances) {}
 
     /** alpha, beta: overwrite (C starts as NaN), accumulate, and general. */
     private static final float[][] SCALES = {{1f, 0f}, {1f, 1f}, {-0.75f, 0.5f}};
@@ -229,12 +236,14 @@ class GemmTest {
 
     private static void check(GemmKernel kernel, Problem problem, float alpha, float beta) {
         if (beta == 0f) problem.fillC(Float.NaN);
-        double[] expected = problem.reference(alpha, beta);
+        // The reference and the bounds depend only on the problem, so each kernel's case reuses them.
+        Expectation expectation = EXPECTATIONS.computeIfAbsent(problem.key(alpha, beta),
+                key -> new Expectation(problem.reference(alpha, beta), problem.tolerances(alpha, beta)));
         float[] c = problem.c.clone();
         Gemm.gemm(kernel, problem.transA, problem.transB, problem.m, problem.n, problem.k, alpha,
                 problem.a, problem.aOff, problem.lda, problem.b, problem.bOff, problem.ldb,
                 beta, c, problem.cOff, problem.ldc);
-        problem.assertClose(expected, c, problem.cOff, alpha, beta);
+        problem.assertClose(expectation.values, expectation.tolerances, c, problem.cOff);
         problem.assertPaddingUntouched(c);
     }
 
@@ -293,15 +302,34 @@ class GemmTest {
             return expected;
         }
 
+        /** Identifies a problem made by {@link #random} and the scales applied to it. */
+        String key(float alpha, float beta) {
+            return m + "," + n + "," + k + "," + transA + "," + transB + "," + aOff + "," + lda + "," + alpha + "," + beta;
+        }
+
         /** Error bound: 1e-5 * sqrt(k) relative to the magnitude of the terms, which survives cancellation. */
-        void assertClose(double[] expected, float[] actual, int off, float alpha, float beta) {
+        double[] tolerances(float alpha, float beta) {
+            double[] tolerances = new double[m * n];
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     double magnitude = 0;
                     for (int p = 0; p < k; p++) magnitude += Math.abs((double) opA(i, p) * opB(p, j));
                     magnitude = Math.abs(alpha) * magnitude + Math.abs(beta == 0f ? 0 : beta * c[cOff + i * ldc + j]);
+                    tolerances[i * n + j] = 1e-5 * Math.sqrt(Math.max(k, 1)) * magnitude + 1e-30;
+                }
+            }
+            return tolerances;
+        }
+
+        void assertClose(double[] expected, float[] actual, int off, float alpha, float beta) {
+            assertClose(expected, tolerances(alpha, beta), actual, off);
+        }
+
+        void assertClose(double[] expected, double[] tolerances, float[] actual, int off) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
                     float got = actual[off + i * ldc + j];
-                    double tolerance = 1e-5 * Math.sqrt(Math.max(k, 1)) * magnitude + 1e-30;
+                    double tolerance = tolerances[i * n + j];
                     if (!(Math.abs(got - expected[i * n + j]) <= tolerance)) {
                         fail("C[" + i + "][" + j + "] = " + got + ", expected " + expected[i * n + j] + " +- " + tolerance);
                     }
