@@ -23,7 +23,10 @@ import dev.ravine.io.CheckpointFile;
 import dev.ravine.kernel.ComputePool;
 import dev.ravine.nn.loss.Loss;
 import dev.ravine.tensor.Rng;
+import dev.ravine.app.store.RunCheckpoint;
 import dev.ravine.train.AdversarialEvaluation;
+import dev.ravine.train.ClassProbabilities;
+import dev.ravine.train.ConfusionMatrix;
 import dev.ravine.train.Evaluation;
 import dev.ravine.train.Trainer;
 import dev.ravine.train.TrainingOptions;
@@ -41,11 +44,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ravine eval RUN_DIR|CHECKPOINT --data idx:PREFIX|csv:FILE [--label COL]}: rebuilds the model from the run's
- * config.yaml, loads the weights of the newest checkpoint (or of the one given), applies the run's normalizer to
- * the data and prints loss and accuracy. It writes nothing.
+ * config.yaml, loads the weights of checkpoints/best.ckpt (else the newest checkpoint, or the one given; it says
+ * which), applies the run's normalizer to the data and prints loss and accuracy, and for a classifier each class's
+ * precision, recall and F1 and the confusion matrix. It writes nothing.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Evaluates a run's newest checkpoint (or a given one) on a data set.",
+        description = {"Evaluates a run's best checkpoint (else its newest, or a given one) on a data set:",
+                "loss, accuracy, per-class precision, recall and F1, and the confusion matrix.",
                 "Applies the normalizer the run was trained with; writes nothing."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
@@ -55,7 +60,7 @@ final class EvalCommand implements Callable<Integer> {
     Main main;
 
     @Parameters(index = "0", paramLabel = "RUN_DIR|CHECKPOINT",
-            description = "a run folder (its newest checkpoint is used) or a checkpoint file in RUN/checkpoints/")
+            description = "a run folder (its best.ckpt is used, else its newest checkpoint) or a checkpoint file in RUN/checkpoints/")
     Path target;
 
     @Option(names = "--data", paramLabel = "idx:PREFIX|csv:FILE",
@@ -69,6 +74,9 @@ final class EvalCommand implements Callable<Integer> {
             description = "evaluate on a part of the run's own data, read, subset and split as in training (train: the clean "
                     + "training samples, without augmentation or noise); instead of --data")
     String split;
+
+    @Option(names = "--newest", description = "use the newest rolling checkpoint instead of checkpoints/best.ckpt")
+    boolean newest;
 
     @Option(names = "--attack", paramLabel = "fgsm|pgd",
             description = "also evaluate on adversarial examples of the data (robust accuracy), with --epsilon")
@@ -96,11 +104,10 @@ final class EvalCommand implements Callable<Integer> {
 
     private int evaluate(RunDirectory run, RunConfig config) {
         EvalAttack.parse(attack, epsilon, steps, stepSize); // bad attack options fail before the (slow) data loading
-        Path checkpointFile = Files.isRegularFile(target) ? target : Trainer.latestCheckpoint(run.checkpoints());
-        if (checkpointFile == null) {
-            throw new CheckpointException("run " + run.display(main.workingDir()) + " has no checkpoint in checkpoints/ (did its "
-                    + "training end before the first epoch?); nothing to evaluate");
-        }
+        RunCheckpoint chosen = RunCheckpoint.choose(run, target, newest, main.workingDir());
+        Path checkpointFile = chosen.file();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("weights:    " + chosen.describe(main.workingDir()));
         if (split != null) return evaluate(run, config, checkpointFile, RunSplit.of(config, split, data != null), "the run's " + split + " data");
         DataSource source = data != null ? parseSource(data) : config.data().test();
         if (source == null) {
@@ -142,6 +149,10 @@ final class EvalCommand implements Callable<Integer> {
                 : "  accuracy " + TextFormat.percent(e.accuracy()) + " (" + Math.round(e.accuracy() * e.samples()) + "/" + e.samples()
                 + " correct)";
         out.println(loss.name() + " loss " + String.format(java.util.Locale.ROOT, "%.6f", e.loss()) + accuracy);
+        if (dataset.isClassification()) {
+            ClassProbabilities probabilities = ClassProbabilities.of(model.network(), dataset, config.training().batchSize());
+            ConfusionTable.print(out, ConfusionMatrix.of(probabilities, dataset.labels()));
+        }
         EvalAttack adversary = EvalAttack.parse(attack, epsilon, steps, stepSize);
         if (adversary != null) {
             Evaluation r = AdversarialEvaluation.evaluate(model.network(), loss, adversary.create(dataset),

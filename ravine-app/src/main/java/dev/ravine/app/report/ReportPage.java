@@ -58,6 +58,7 @@ final class ReportPage {
         ReportSections.summary(h, data);
         ReportSections.findings(h, data.get("findings"));
         ReportSections.repairs(h, data.get("repairs"));
+        ConfusionSection.render(h, data.get("confusion"));
         for (Chart c : CHARTS) {
             h.append("<section id=\"").append(c.anchor()).append("\">\n<h2>").append(escape(c.title())).append("</h2>\n");
             h.append("<p class=\"note\">").append(escape(c.description())).append("</p>\n");
@@ -101,6 +102,7 @@ final class ReportPage {
         h.append("<li><a href=\"#summary\">Summary and configuration</a></li>\n");
         h.append("<li><a href=\"#findings\">Findings</a></li>\n");
         h.append("<li><a href=\"#repairs\">Repairs</a></li>\n");
+        h.append("<li><a href=\"#").append(ConfusionSection.ANCHOR).append("\">Per-class metrics and confusion matrix</a></li>\n");
         for (Chart c : CHARTS) {
             h.append("<li><a href=\"#").append(c.anchor()).append("\">").append(escape(c.title())).append("</a></li>\n");
         }

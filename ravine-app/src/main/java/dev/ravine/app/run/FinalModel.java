@@ -5,26 +5,29 @@ import dev.ravine.app.build.ModelBuilder;
 import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.RunConfig;
 import dev.ravine.app.store.NormalizerFile;
+import dev.ravine.app.store.RunCheckpoint;
 import dev.ravine.app.store.RunDirectory;
 import dev.ravine.data.Normalizer;
-import dev.ravine.io.CheckpointException;
 import dev.ravine.io.CheckpointFile;
 import dev.ravine.tensor.Rng;
-import dev.ravine.train.Trainer;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A finished run's model with the weights of its newest checkpoint, its resolved config and its normalizer. */
-record FinalModel(RunDirectory run, RunConfig config, BuiltModel model, Normalizer normalizer) {
+/**
+ * A finished run's model with the weights of a chosen checkpoint (by default best.ckpt, else the newest: {@link
+ * RunCheckpoint}), its resolved config and its normalizer.
+ */
+public record FinalModel(RunDirectory run, RunConfig config, BuiltModel model, Normalizer normalizer, RunCheckpoint checkpoint) {
 
-    static FinalModel load(RunDirectory run, Path workingDir) {
+    /** With the run's default weights: best.ckpt, else the newest checkpoint. */
+    public static FinalModel load(RunDirectory run, Path workingDir) {
+        return load(run, workingDir, RunCheckpoint.choose(run, null, false, workingDir));
+    }
+
+    public static FinalModel load(RunDirectory run, Path workingDir, RunCheckpoint checkpoint) {
         RunConfig config = ConfigReader.read(run.config(), List.of(), workingDir);
-        Path checkpoint = Trainer.latestCheckpoint(run.checkpoints());
-        if (checkpoint == null) {
-            throw new CheckpointException("run " + run.display(workingDir) + " has no checkpoint in checkpoints/; nothing to evaluate");
-        }
         BuiltModel model = ModelBuilder.build(config.model().layers(), config.model().input(), new Rng(config.seed()));
-        CheckpointFile.read(checkpoint).restoreModel(model.network());
-        return new FinalModel(run, config, model, NormalizerFile.read(run.normalizer()));
+        CheckpointFile.read(checkpoint.file()).restoreModel(model.network());
+        return new FinalModel(run, config, model, NormalizerFile.read(run.normalizer()), checkpoint);
     }
 }

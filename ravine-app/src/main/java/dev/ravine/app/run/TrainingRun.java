@@ -14,6 +14,7 @@ import dev.ravine.app.config.ConfigWriter;
 import dev.ravine.app.config.RunConfig;
 import dev.ravine.app.config.RunOptimizer;
 import dev.ravine.app.config.ScheduleConfig;
+import dev.ravine.app.config.EarlyStoppingConfig;
 import dev.ravine.app.config.TrainingConfig;
 import dev.ravine.app.report.RunReport;
 import dev.ravine.app.store.NormalizerFile;
@@ -31,6 +32,8 @@ import dev.ravine.kernel.ComputePool;
 import dev.ravine.nn.loss.Loss;
 import dev.ravine.optim.Optimizer;
 import dev.ravine.tensor.Rng;
+import dev.ravine.io.CheckpointFile;
+import dev.ravine.train.BestCheckpoint;
 import dev.ravine.train.EarlyStopping;
 import dev.ravine.train.Evaluation;
 import dev.ravine.train.StepHook;
@@ -136,6 +139,8 @@ public final class TrainingRun {
             Pretraining.run(config, model, data, store, out);
             if (scheduled.listener() != null) trainer.addListener(scheduled.listener());
             if (earlyStopping != null) trainer.addListener(earlyStopping);
+            BestCheckpoint best = bestCheckpoint(t, run);
+            trainer.addListener(best);
             Doctor doctor = newDoctor(config, model, data.numClasses(), progress);
             doctor.addFindingListener(store); // each finding is in run.db from the moment it opens
             doctor.instruments().onReading(store::putReading);
@@ -164,13 +169,22 @@ public final class TrainingRun {
             if (result.status() == TrainingStatus.DIVERGED) setAsideDivergedCheckpoint(run, result.steps());
             Evaluation test = null;
             boolean finished = result.status() == TrainingStatus.COMPLETED || earlyStopping != null && earlyStopping.stoppedEarly();
+            if (finished && best.written()) CheckpointFile.read(best.file()).restoreModel(model.network()); // what eval uses
             if (finished && data.test() != null) {
                 test = trainer.evaluate(new DataLoader(data.test(), t.batchSize(), false, false, config.seed()));
             }
             Path checkpoint = Trainer.latestCheckpoint(run.checkpoints());
+            if (finished && loss.isClassification()) {
+                Path weights = best.written() ? best.file() : checkpoint;
+                HeldOutConfusion.record(store, data, t.batchSize(), model.network(), weights == null ? "the final weights" : run.root().relativize(weights).toString());
+            }
             Summary summary = Summary.of(config.file().toString(), result, test, model.parameterCount(), config.seed(), threads,
                     checkpoint == null ? null : run.root().relativize(checkpoint).toString(), started, doctor.findings());
             if (earlyStopping != null) summary = summary.withBestEpoch(earlyStopping.bestEpoch());
+            if (best.written()) {
+                summary = summary.withBest(new Summary.BestWeights(run.root().relativize(best.file()).toString(), best.metric(),
+                        best.bestValue(), best.bestEpoch(), best.bestStep()));
+            }
             if (repair != null) summary = summary.withRepairs(repair.actions());
             store.putFindings(doctor.findings());
             writeSummary(run, summary);
@@ -183,6 +197,17 @@ public final class TrainingRun {
                     : stop.interrupted() ? ExitCode.INTERRUPTED : ExitCode.OK;
             return new Outcome(code, run);
         }
+    }
+
+    /**
+     * best.ckpt by validation loss, or by early stopping's monitor when it restores the best weights, so that the
+     * file holds the weights the run ends with.
+     */
+    private static BestCheckpoint bestCheckpoint(TrainingConfig t, RunDirectory run) {
+        EarlyStoppingConfig stopping = t.earlyStopping();
+        if (stopping == null || !stopping.restoreBest()) return BestCheckpoint.byValidationLoss(run.checkpoints());
+        return new BestCheckpoint(run.checkpoints(), stopping.monitor(),
+                stopping.mode().equals("max") ? EarlyStopping.Mode.MAX : EarlyStopping.Mode.MIN, stopping.minDelta());
     }
 
     /**

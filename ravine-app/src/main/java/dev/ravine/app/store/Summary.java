@@ -23,14 +23,27 @@ import java.util.Map;
  * @param test        the final model on the test set, or null when there is none or the run did not complete
  * @param checkpoint  the newest checkpoint file, relative to the run folder, or null
  * @param bestEpoch   with early stopping, the epoch with the best monitored metric (best_epoch), else null
+ * @param best        checkpoints/best.ckpt and what made it the best (best_checkpoint), or null when none was written;
+ *                    the test figures are of these weights when there are, else of the final ones (test_checkpoint)
  */
 public record Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
                       double valLoss, double valAccuracy, Evaluation test, double samplesPerSecond, double wallSeconds,
                       long parameters, long seed, int threads, String checkpoint, Instant startedAt, Instant finishedAt,
-                      List<Finding> findings, Integer bestEpoch, List<RepairAction> repairs) {
+                      List<Finding> findings, Integer bestEpoch, List<RepairAction> repairs, BestWeights best) {
+
+    /** best.ckpt: its file relative to the run folder, the metric it is best by, its value, epoch and step. */
+    public record BestWeights(String file, String metric, double value, int epoch, long step) {}
 
     public Summary {
         if (repairs == null) repairs = List.of();
+    }
+
+    public Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
+                   double valLoss, double valAccuracy, Evaluation test, double samplesPerSecond, double wallSeconds,
+                   long parameters, long seed, int threads, String checkpoint, Instant startedAt, Instant finishedAt,
+                   List<Finding> findings, Integer bestEpoch, List<RepairAction> repairs) {
+        this(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond, wallSeconds,
+                parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, bestEpoch, repairs, null);
     }
 
     public Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
@@ -44,7 +57,13 @@ public record Summary(String status, String reason, String config, int epochs, l
     /** With the doctor's repairs, written as repairs: [{step, finding, remedy, rolled_back_to, lr_scale}]. */
     public Summary withRepairs(List<RepairAction> actions) {
         return new Summary(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond,
-                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, bestEpoch, actions);
+                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, bestEpoch, actions, best);
+    }
+
+    /** With best.ckpt's facts, written as best_checkpoint; the test figures are then of its weights. */
+    public Summary withBest(BestWeights weights) {
+        return new Summary(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond,
+                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, bestEpoch, repairs, weights);
     }
 
     public Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
@@ -58,7 +77,7 @@ public record Summary(String status, String reason, String config, int epochs, l
     /** With the early-stopping best epoch (1-based), written as best_epoch. */
     public Summary withBestEpoch(int epoch) {
         return new Summary(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond,
-                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, epoch, repairs);
+                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, epoch, repairs, best);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -86,6 +105,7 @@ public record Summary(String status, String reason, String config, int epochs, l
         m.put("test_loss", test == null ? null : finite(test.loss()));
         m.put("test_accuracy", test == null ? null : finite(test.accuracy()));
         m.put("test_samples", test == null ? null : test.samples());
+        if (test != null) m.put("test_checkpoint", best != null ? best.file() : checkpoint);
         m.put("samples_per_second", finite(samplesPerSecond));
         m.put("wall_seconds", finite(wallSeconds));
         m.put("parameters", parameters);
@@ -95,6 +115,15 @@ public record Summary(String status, String reason, String config, int epochs, l
         m.put("started_at", startedAt == null ? null : startedAt.toString());
         m.put("finished_at", finishedAt == null ? null : finishedAt.toString());
         if (bestEpoch != null) m.put("best_epoch", bestEpoch);
+        if (best != null) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("file", best.file());
+            b.put("metric", best.metric());
+            b.put("value", finite(best.value()));
+            b.put("epoch", best.epoch());
+            b.put("step", best.step());
+            m.put("best_checkpoint", b);
+        }
         m.put("findings", findings == null ? List.of() : findings.stream().map(Summary::findingJson).toList());
         if (!repairs.isEmpty()) m.put("repairs", repairs.stream().map(Summary::repairJson).toList());
         return m;

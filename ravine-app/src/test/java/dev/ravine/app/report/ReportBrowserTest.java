@@ -166,6 +166,7 @@ class ReportBrowserTest {
         String dom = chromium.dumpDom(reportWithEverything(), dir.resolve("profile-everything"));
         assertTrue(dom.contains("Learning rate too high &lt;em&gt;(test)&lt;/em&gt;"), "the finding, its title escaped");
         assertTrue(dom.contains("<td>optimizer.lr x 0.333</td>"), "the repair");
+        assertTrue(dom.contains("id=\"confusion-matrix\""), "the validation set's confusion matrix, recorded by the run");
         Check check = Check.of(HeadlessChromium.reportStatus(dom));
         assertTrue(check.errors().isEmpty() && check.text().contains("errors: 0"), check.text());
         assertEquals(CHARTS, List.copyOf(check.charts().keySet()), check.text());

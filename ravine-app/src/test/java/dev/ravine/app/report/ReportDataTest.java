@@ -211,6 +211,25 @@ class ReportDataTest {
     }
 
     @Test
+    void theConfusionMatrixIsDrawnAsAShadedTableWithPerClassMetrics() throws Exception {
+        Path run = run(false, 0);
+        try (RunStore store = RunStore.create(run.resolve("run.db"))) {
+            store.putMeta(Map.of(ReportData.CONFUSION_META,
+                    "{\"data\": \"test\", \"checkpoint\": \"checkpoints/best.ckpt\", \"counts\": [[8, 2, 0], [1, 9, 0], [0, 0, 0]]}"));
+        }
+        String html = ReportPage.render(ReportData.read(run), "test", Instant.EPOCH);
+        assertTrue(html.contains("On the test set (20 samples) with checkpoints/best.ckpt"), html);
+        // class 0: precision 8/9, recall 8/10, F1 2*8/(9+10); class 2 has no sample and is never predicted
+        assertTrue(html.contains("<tr><td>0</td><td>0.8889</td><td>0.8000</td><td>0.8421</td><td>10</td></tr>"), html);
+        assertTrue(html.contains("<tr><td>2</td><td>-</td><td>-</td><td>-</td><td>0</td></tr>"), html);
+        assertTrue(html.contains("title=\"true 0, predicted 1: 2\">2</td>"), "an error cell");
+        assertTrue(html.contains("<td style=\"background: rgba(34,139,34,0.800)\" title=\"true 1, predicted 1: 9\">9</td>"),
+                "the diagonal cell's shade is its share of the row (9/10)");
+        String none = ReportPage.render(ReportData.read(run(true, 0)), "test", Instant.EPOCH);
+        assertTrue(none.contains("No confusion matrix"), "a run without one says so");
+    }
+
+    @Test
     void aFolderWithoutRunDbIsAClearError() throws Exception {
         ReportException e = assertThrows(ReportException.class, () -> ReportData.read(dir));
         assertTrue(e.getMessage().contains("no run database"), e.getMessage());
