@@ -1,5 +1,6 @@
 package dev.ravine.init;
 
+import dev.ravine.linalg.DenseVectors;
 import dev.ravine.tensor.Rng;
 import dev.ravine.tensor.Tensor;
 
@@ -82,16 +83,9 @@ public final class Init {
         }
         for (int j = 0; j < n; j++) {
             for (int pass = 0; pass < 2; pass++) {
-                for (int k = 0; k < j; k++) {
-                    double dot = 0;
-                    for (int i = 0; i < m; i++) dot += q[k][i] * q[j][i];
-                    for (int i = 0; i < m; i++) q[j][i] -= dot * q[k][i];
-                }
+                for (int k = 0; k < j; k++) DenseVectors.addScaled(q[j], -DenseVectors.dot(q[k], q[j]), q[k]);
             }
-            double norm = 0;
-            for (int i = 0; i < m; i++) norm += q[j][i] * q[j][i];
-            norm = Math.sqrt(norm);
-            for (int i = 0; i < m; i++) q[j][i] /= norm;
+            q[j] = DenseVectors.normalized(q[j]);
         }
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) d[r * cols + c] = (float) (gain * (wide ? q[r][c] : q[c][r]));

@@ -1,5 +1,6 @@
 package dev.ravine.nn;
 
+import dev.ravine.linalg.DenseVectors;
 import dev.ravine.tensor.Rng;
 import dev.ravine.tensor.Tensor;
 
@@ -68,9 +69,7 @@ final class SpectralNorm extends LayerWeight {
 
     /** x / max(||x||, eps), torch.nn.functional.normalize's rule. */
     private static void normalize(float[] x) {
-        double sq = 0;
-        for (float value : x) sq += (double) value * value;
-        double norm = Math.max(Math.sqrt(sq), EPS);
+        double norm = Math.max(DenseVectors.norm(x), EPS);
         for (int i = 0; i < x.length; i++) x[i] = (float) (x[i] / norm);
     }
 

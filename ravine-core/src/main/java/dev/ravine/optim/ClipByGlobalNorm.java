@@ -1,5 +1,6 @@
 package dev.ravine.optim;
 
+import dev.ravine.linalg.DenseVectors;
 import java.util.List;
 import java.util.Map;
 
@@ -72,7 +73,8 @@ public record ClipByGlobalNorm(double maxNorm, double p, boolean errorIfNonfinit
         double sum = 0;
         for (int q = 0; q < updates.length; q++) {
             if (!context.isActive(q)) continue;
-            for (float v : updates[q]) sum += p == 2 ? (double) v * v : Math.pow(Math.abs(v), p);
+            if (p == 2) sum += DenseVectors.sumOfSquares(updates[q]);
+            else for (float v : updates[q]) sum += Math.pow(Math.abs(v), p);
         }
         return p == 2 ? Math.sqrt(sum) : Math.pow(sum, 1 / p);
     }

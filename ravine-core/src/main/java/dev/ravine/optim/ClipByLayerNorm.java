@@ -1,5 +1,6 @@
 package dev.ravine.optim;
 
+import dev.ravine.linalg.DenseVectors;
 import java.util.List;
 
 /**
@@ -22,9 +23,7 @@ public record ClipByLayerNorm(double maxNorm) implements GradientTransform {
         for (int p = 0; p < updates.length; p++) {
             if (!context.isActive(p)) continue;
             float[] u = updates[p];
-            double sum = 0;
-            for (float v : u) sum += (double) v * v;
-            double scale = maxNorm / (Math.sqrt(sum) + 1e-6);
+            double scale = maxNorm / (DenseVectors.norm(u) + 1e-6);
             if (!(scale < 1)) continue;
             float f = (float) scale;
             for (int i = 0; i < u.length; i++) u[i] *= f;

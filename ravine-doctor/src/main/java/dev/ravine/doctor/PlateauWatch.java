@@ -4,6 +4,7 @@ import dev.ravine.doctor.curvature.HessianVectorProduct;
 import dev.ravine.doctor.detect.PlateauClassifier;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.linalg.DenseVectors;
 import dev.ravine.nn.Module;
 import dev.ravine.optim.Optimizer;
 import dev.ravine.tensor.Tensor;
@@ -63,12 +64,8 @@ final class PlateauWatch {
     /** The gradient norm on the probe batch at the start: the scale a "small" gradient is judged against. */
     void onTrainingStart(Trainer trainer) {
         if (Double.isFinite(referenceGradNorm)) return; // a rollback restarts training, not the reference
-        referenceGradNorm = withEvalMode(trainer, () -> {
-            double[] g = new HessianVectorProduct(loss(trainer), parameters(trainer)).gradient();
-            double s = 0;
-            for (double x : g) s += x * x;
-            return Math.sqrt(s);
-        });
+        referenceGradNorm = withEvalMode(trainer,
+                () -> DenseVectors.norm(new HessianVectorProduct(loss(trainer), parameters(trainer)).gradient()));
     }
 
     /** The last classification (for tests and the app), or null. */

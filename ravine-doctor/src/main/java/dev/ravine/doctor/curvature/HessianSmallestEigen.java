@@ -1,5 +1,6 @@
 package dev.ravine.doctor.curvature;
 
+import dev.ravine.linalg.DenseVectors;
 import dev.ravine.linalg.SymmetricTridiagonalEigen;
 
 /**

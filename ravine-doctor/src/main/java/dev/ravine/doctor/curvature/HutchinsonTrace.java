@@ -1,5 +1,6 @@
 package dev.ravine.doctor.curvature;
 
+import dev.ravine.linalg.DenseVectors;
 import dev.ravine.tensor.Rng;
 
 /**
@@ -17,7 +18,7 @@ public final class HutchinsonTrace {
         double mean = 0;
         double sumSquares = 0; // Welford's running sum of squared deviations
         for (int i = 1; i <= samples; i++) {
-            double[] z = DenseVectors.rademacher(hessian.dimension(), rng);
+            double[] z = RandomVectors.rademacher(hessian.dimension(), rng);
             double quadratic = DenseVectors.dot(z, hessian.apply(z));
             double delta = quadratic - mean;
             mean += delta / i;

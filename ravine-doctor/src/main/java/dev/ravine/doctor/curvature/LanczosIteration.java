@@ -1,5 +1,6 @@
 package dev.ravine.doctor.curvature;
 
+import dev.ravine.linalg.DenseVectors;
 import dev.ravine.tensor.Rng;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ final class LanczosIteration {
         double[] alphas = new double[k];
         double[] betas = new double[k];
         boolean usable = start != null && start.length == a.dimension() && DenseVectors.norm(start) > 0;
-        double[] q = usable ? DenseVectors.normalized(start) : DenseVectors.randomUnit(a.dimension(), new Rng(seed));
+        double[] q = usable ? DenseVectors.normalized(start) : RandomVectors.unit(a.dimension(), new Rng(seed));
         double scale = 0;
         double b = 0;
         int taken = 0;

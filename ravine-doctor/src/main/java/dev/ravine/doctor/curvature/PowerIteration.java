@@ -1,5 +1,6 @@
 package dev.ravine.doctor.curvature;
 
+import dev.ravine.linalg.DenseVectors;
 import dev.ravine.tensor.Rng;
 
 /**
@@ -21,7 +22,7 @@ final class PowerIteration {
      */
     static CurvatureReport run(SymmetricOperator a, double shift, PowerIterationOptions options, double[] start) {
         boolean usable = start != null && start.length == a.dimension() && DenseVectors.norm(start) > 0;
-        double[] v = usable ? DenseVectors.normalized(start) : DenseVectors.randomUnit(a.dimension(), new Rng(options.seed()));
+        double[] v = usable ? DenseVectors.normalized(start) : RandomVectors.unit(a.dimension(), new Rng(options.seed()));
         double lambda = Double.NaN;
         double residual = Double.NaN;
         boolean converged = false;

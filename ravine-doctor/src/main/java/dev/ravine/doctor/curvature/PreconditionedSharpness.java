@@ -1,5 +1,7 @@
 package dev.ravine.doctor.curvature;
 
+import dev.ravine.linalg.DenseVectors;
+
 /**
  * The largest eigenvalue of the preconditioned Hessian P^{-1} H for a diagonal, positive preconditioner P: the
  * quantity that sits at the stability threshold when an adaptive method trains at the "adaptive edge of stability"

@@ -14,6 +14,7 @@ import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
+import dev.ravine.linalg.DenseVectors;
 import dev.ravine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +60,7 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
     public Classification classify(Supplier<Tensor> loss, List<Tensor> parameters, double referenceGradNorm, List<double[]> recentUpdates,
                                    RunFacts facts, long step) {
         HessianVectorProduct h = new HessianVectorProduct(loss, parameters);
-        double gradNorm = norm(h.gradient());
+        double gradNorm = DenseVectors.norm(h.gradient());
         double reference = referenceGradNorm > 0 && Double.isFinite(referenceGradNorm) ? referenceGradNorm : 1;
         if (gradNorm <= gradientTolerance * reference) return critical(loss, parameters, h, gradNorm, reference, facts, step);
         return moving(h, gradNorm, reference, recentUpdates, facts, step);
@@ -75,7 +76,7 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         String spectrum = "Hessian eigenvalues from " + fmt(lmin) + " (Lanczos, " + smallest.iterations() + " steps, residual " + fmt(smallest.residual())
                 + ") to " + fmt(lmax);
         if (lmin < -curvatureTolerance * Math.max(1, Math.abs(lmax))) {
-            double scale = Math.max(1, norm(flat(parameters)));
+            double scale = Math.max(1, DenseVectors.norm(flat(parameters)));
             LossAlongDirection walk = EscapeDirection.probe(loss, parameters, smallest.vector(), -0.1 * scale, -0.01 * scale, -1e-3 * scale,
                     1e-3 * scale, 0.01 * scale, 0.1 * scale);
             String escape = walk.descends()
@@ -105,8 +106,8 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         double[] proj = new double[updates.size()];
         double share = 0;
         for (int i = 0; i < proj.length; i++) {
-            proj[i] = dot(updates.get(i), v);
-            double n = norm(updates.get(i));
+            proj[i] = DenseVectors.dot(updates.get(i), v);
+            double n = DenseVectors.norm(updates.get(i));
             share += n > 0 ? Math.abs(proj[i]) / n : 0;
         }
         share = proj.length == 0 ? 0 : share / proj.length;
@@ -149,14 +150,4 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         return out;
     }
 
-    private static double dot(double[] a, double[] b) {
-        if (a.length != b.length) throw new IllegalArgumentException("update of length " + a.length + " for " + b.length + " parameters");
-        double s = 0;
-        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
-        return s;
-    }
-
-    private static double norm(double[] a) {
-        return Math.sqrt(dot(a, a));
-    }
 }

@@ -1,21 +1,14 @@
 package dev.ravine.doctor.instrument;
 
-/** Sums of squares and finiteness over raw arrays, accumulated in double. */
+import dev.ravine.linalg.DenseVectors;
+
+/** The doctor's policy on sums of squares (trouble is never averaged away) and finiteness counts over raw arrays. */
 final class Norms {
     private Norms() {}
 
     /** Sum of squares; NaN when any value is NaN or infinite, so trouble is never averaged away. */
     static double sumOfSquares(float[] a) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        for (; i + 3 < a.length; i += 4) {
-            s0 += (double) a[i] * a[i];
-            s1 += (double) a[i + 1] * a[i + 1];
-            s2 += (double) a[i + 2] * a[i + 2];
-            s3 += (double) a[i + 3] * a[i + 3];
-        }
-        for (; i < a.length; i++) s0 += (double) a[i] * a[i];
-        double s = (s0 + s1) + (s2 + s3);
+        double s = DenseVectors.sumOfSquares(a);
         return Double.isInfinite(s) && allFinite(a) ? Double.MAX_VALUE : (Double.isFinite(s) ? s : Double.NaN);
     }
 

@@ -70,7 +70,7 @@ class MlpCurvatureTest {
     @Test
     void reusedGraphGivesTheSameProductsAsAFreshOne() {
         HessianVectorProduct reused = hvp();
-        double[] v = DenseVectors.randomUnit(reused.dimension(), new Rng(1));
+        double[] v = RandomVectors.unit(reused.dimension(), new Rng(1));
         double[] first = reused.apply(v);
         double[] again = reused.apply(v);
         assertArrayEquals(first, again, 0);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ravine.linalg.DenseVectors;
 import dev.ravine.tensor.Tensor;
 import java.util.List;
 import java.util.function.Supplier;
