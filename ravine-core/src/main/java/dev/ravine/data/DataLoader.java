@@ -18,6 +18,7 @@ public final class DataLoader {
     private final boolean shuffle;
     private final boolean dropLast;
     private final long seed;
+    private final boolean balanced;
 
     /**
      * @param batchSize samples per batch
@@ -26,6 +27,17 @@ public final class DataLoader {
      * @param seed      the seed the per-epoch orders are derived from
      */
     public DataLoader(Dataset data, int batchSize, boolean shuffle, boolean dropLast, long seed) {
+        this(data, batchSize, shuffle, dropLast, seed, false);
+    }
+
+    /**
+     * @param balanced draw each epoch's samples class-balanced, with replacement ({@link BalancedSampling}); the
+     *     order is then random whatever {@code shuffle} says
+     */
+    public DataLoader(Dataset data, int batchSize, boolean shuffle, boolean dropLast, long seed, boolean balanced) {
+        if (balanced && !data.isClassification()) {
+            throw new IllegalArgumentException("a balanced sampler draws by class, but this data set has regression targets");
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -34,6 +46,7 @@ public final class DataLoader {
         this.shuffle = shuffle;
         this.dropLast = dropLast;
         this.seed = seed;
+        this.balanced = balanced;
     }
 
     public Dataset dataset() {
@@ -65,9 +78,13 @@ public final class DataLoader {
         return () -> new BatchIterator(order, startBatch, batches);
     }
 
-    /** The order in which epoch {@code epoch} visits the samples: a permutation of 0..size-1 (identity without shuffle). */
+    /**
+     * The order in which epoch {@code epoch} visits the samples: a permutation of 0..size-1 (identity without shuffle),
+     * or, balanced, size draws by class.
+     */
     public int[] epochOrder(int epoch) {
         if (epoch < 0) throw new IllegalArgumentException("epochs count from 0, got " + epoch);
+        if (balanced) return BalancedSampling.order(data, new Rng(epochSeed(seed, epoch)));
         int[] order = new int[data.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         if (shuffle) new Rng(epochSeed(seed, epoch)).shuffle(order);

@@ -109,6 +109,15 @@ public final class Fixture {
         return out;
     }
 
+    /** A list of numbers (a hyper-parameter such as class weights). */
+    @SuppressWarnings("unchecked")
+    public double[] numbers(String key) {
+        List<Object> l = (List<Object>) raw(key);
+        double[] out = new double[l.size()];
+        for (int i = 0; i < out.length; i++) out[i] = (Double) l.get(i);
+        return out;
+    }
+
     @SuppressWarnings("unchecked")
     public List<String> strings(String key) {
         List<String> out = new ArrayList<>();

@@ -134,7 +134,7 @@ final class EvalCommand implements Callable<Integer> {
         ModelDataCheck.requireFits(config, model, dataset, dataset.isClassification() ? dataset.numClasses() : 0);
         Checkpoint checkpoint = CheckpointFile.read(checkpointFile);
         checkpoint.restoreModel(model.network());
-        Loss loss = Loss.byName(config.loss());
+        Loss loss = config.lossOptions().resolved(dataset).create();
         Trainer trainer = new Trainer(model.network(), loss, config.optimizer().create(model.network().namedParameters()), rng,
                 TrainingOptions.epochs(1));
         Evaluation e = trainer.evaluate(new DataLoader(dataset, config.training().batchSize(), false, false, config.seed()));

@@ -28,9 +28,9 @@ import java.util.Map;
  * <pre>
  * seed (0)
  * data: train (required), validation, test, validation_split (0), label (csv only), normalize (none), shuffle (true),
- *       train_subset (all), augment (none; see {@link AugmentConfig})
+ *       train_subset (all), augment (none; see {@link AugmentConfig}), sampler (random | balanced)
  * model: input (from the data), layers (required; see {@link LayerKind})
- * loss (cross_entropy)
+ * loss (cross_entropy): a name, or a mapping with torch's options (see {@link LossConfig})
  * optimizer: name (required: one of OptimizerConfig.NAMES), and torch.optim's options and defaults for it
  * training: epochs (10), batch_size (64), checkpoint_every (0), drop_last (false), threads (all processors),
  *           keep_checkpoints (2), early_stopping (off; see {@link EarlyStoppingConfig})
@@ -45,7 +45,7 @@ public final class ConfigReader {
     static final List<String> TOP_KEYS = List.of("seed", "data", "model", "loss", "optimizer", "training", "schedule", "clip",
             "regularization", "param_groups", "doctor", "adversarial", "pretrain");
     static final List<String> DATA_KEYS = List.of("train", "validation", "test", "validation_split", "label", "normalize", "shuffle",
-            "train_subset", "augment", "whiten_epsilon");
+            "train_subset", "augment", "whiten_epsilon", "sampler");
     static final List<String> MODEL_KEYS = List.of("input", "layers");
     static final List<String> TRAINING_KEYS = List.of("epochs", "batch_size", "checkpoint_every", "drop_last", "threads", "keep_checkpoints",
             "early_stopping");
@@ -121,7 +121,8 @@ public final class ConfigReader {
         if (modelSection != null) model = model(modelSection);
         else if (!top.has("model")) top.missing("model", "the network, e.g. 'model: {layers: [flatten, {linear: {out: 10}}]}'");
 
-        String loss = top.choice("loss", "cross_entropy", Loss.NAMES, "loss");
+        LossConfig lossOptions = LossConfig.read(top);
+        String loss = lossOptions == null ? null : lossOptions.name();
         OptimizerConfig optimizer = optimizer(top);
         Section trainingSection = top.section("training");
         TrainingConfig training = trainingSection != null ? training(trainingSection)
@@ -145,7 +146,7 @@ public final class ConfigReader {
         String fileName = file.getFileName().toString();
         String name = fileName.replaceFirst("\\.(ya?ml)$", "");
         return new RunConfig(name, file.toAbsolutePath(), seed, data, model, loss, optimizer, training, schedule, toolbox, doctor,
-                adversarial, pretrain);
+                adversarial, pretrain, lossOptions);
     }
 
     /**
@@ -193,6 +194,7 @@ public final class ConfigReader {
                     + "; remove it or choose a whitening");
         }
         boolean shuffle = s.bool("shuffle", true);
+        String sampler = s.choice("sampler", "random", DataConfig.SAMPLERS, "sampler");
         Integer subset = s.integer("train_subset", null, 1);
         Section augment = s.section("augment");
         if (augment != null && normalize != null && Normalizer.Kind.parse(normalize).usesMatrix()) {
@@ -202,7 +204,7 @@ public final class ConfigReader {
                     + "scale01 with augment");
         }
         return new DataConfig(train, validation, test, split, label, Normalizer.Kind.parse(normalize), shuffle, s.origin(), subset,
-                augment == null ? null : AugmentConfig.read(augment), whitenEpsilon);
+                augment == null ? null : AugmentConfig.read(augment), whitenEpsilon, sampler);
     }
 
     private DataSource source(Section s, String key) {

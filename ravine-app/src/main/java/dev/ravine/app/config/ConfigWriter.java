@@ -31,6 +31,7 @@ public final class ConfigWriter {
         y.append("  normalize: ").append(d.normalize().id()).append('\n');
         if (d.normalize().id().endsWith("_whiten")) y.append("  whiten_epsilon: ").append(number(d.whitenEpsilon())).append('\n');
         y.append("  shuffle: ").append(d.shuffle()).append('\n');
+        if (d.balanced()) y.append("  sampler: balanced\n");
         if (d.trainSubset() != null) y.append("  train_subset: ").append(d.trainSubset()).append('\n');
         if (d.augment() != null) y.append("  augment: ").append(d.augment().yaml()).append('\n');
 
@@ -40,7 +41,7 @@ public final class ConfigWriter {
         y.append("  layers:\n");
         layers(y, m.layers(), "    ");
 
-        y.append("loss: ").append(c.loss()).append('\n');
+        y.append("loss: ").append(c.lossOptions().yaml()).append('\n');
 
         OptimizerConfig o = c.optimizer();
         List<String> opt = new ArrayList<>();

@@ -12,14 +12,22 @@ import java.nio.file.Path;
  * @param toolbox gradient clipping, regularization and parameter groups ({@link ToolboxConfig#NONE} when absent)
  * @param adversarial adversarial training, or null
  * @param pretrain RBM pre-training of the model's linear -> sigmoid blocks before training, or null for none
+ * @param lossOptions the loss with its options ({@code loss} is its name); null means the named loss with torch's defaults
  */
 public record RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
                         OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule, ToolboxConfig toolbox,
-                        DoctorConfig doctor, AdversarialConfig adversarial, PretrainConfig pretrain) {
+                        DoctorConfig doctor, AdversarialConfig adversarial, PretrainConfig pretrain, LossConfig lossOptions) {
 
     public RunConfig {
         if (toolbox == null) toolbox = ToolboxConfig.NONE;
         if (doctor == null) doctor = DoctorConfig.DEFAULT;
+        if (lossOptions == null && loss != null) lossOptions = LossConfig.named(loss);
+    }
+
+    public RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
+                     OptimizerConfig optimizer, TrainingConfig training, ScheduleConfig schedule, ToolboxConfig toolbox,
+                     DoctorConfig doctor, AdversarialConfig adversarial, PretrainConfig pretrain) {
+        this(name, file, seed, data, model, loss, optimizer, training, schedule, toolbox, doctor, adversarial, pretrain, null);
     }
 
     public RunConfig(String name, Path file, long seed, DataConfig data, ModelConfig model, String loss,
@@ -46,11 +54,17 @@ public record RunConfig(String name, Path file, long seed, DataConfig data, Mode
 
     public RunConfig withModel(ModelConfig resolved) {
         return new RunConfig(name, file, seed, data, resolved, loss, optimizer, training, schedule, toolbox, doctor, adversarial,
-                pretrain);
+                pretrain, lossOptions);
     }
 
     public RunConfig withTraining(TrainingConfig resolved) {
         return new RunConfig(name, file, seed, data, model, loss, optimizer, resolved, schedule, toolbox, doctor, adversarial,
-                pretrain);
+                pretrain, lossOptions);
+    }
+
+    /** This config with its loss replaced (weight: balanced resolved into numbers, for the run directory). */
+    public RunConfig withLoss(LossConfig resolved) {
+        return new RunConfig(name, file, seed, data, model, loss, optimizer, training, schedule, toolbox, doctor, adversarial,
+                pretrain, resolved);
     }
 }

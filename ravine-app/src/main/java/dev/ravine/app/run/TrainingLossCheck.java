@@ -52,7 +52,7 @@ final class TrainingLossCheck {
         if (layers == null) return new double[] {Double.NaN, Double.NaN};
         Rng rng = new Rng(config.seed());
         BuiltModel net = ModelBuilder.build(layers, model.inputShape(), rng);
-        Trainer trainer = new Trainer(net.network(), Loss.byName(config.loss()), config.optimizer().create(net.network().namedParameters()), rng,
+        Trainer trainer = new Trainer(net.network(), config.lossOptions().resolved(data).create(), config.optimizer().create(net.network().namedParameters()), rng,
                 TrainingOptions.epochs(Integer.MAX_VALUE));
         List<Double> losses = new ArrayList<>();
         trainer.addListener(new TrainingListener() {

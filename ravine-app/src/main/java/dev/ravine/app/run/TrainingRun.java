@@ -9,6 +9,7 @@ import dev.ravine.app.build.ModelDataCheck;
 import dev.ravine.app.build.RunData;
 import dev.ravine.app.cli.ReportCommand;
 import dev.ravine.app.config.ConfigException;
+import dev.ravine.app.config.LossConfig;
 import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.ConfigWriter;
 import dev.ravine.app.config.RunConfig;
@@ -103,14 +104,20 @@ public final class TrainingRun {
         ModelDataCheck.requireFits(config, model, data.train(), data.numClasses());
         Pretraining.requireBlocks(config, model);
 
-        DataLoader trainLoader = new DataLoader(data.train(), t.batchSize(), config.data().shuffle(), t.dropLast(), config.seed());
+        if (config.data().balanced() && !data.train().isClassification()) {
+            throw new ConfigException("data.sampler: balanced draws samples by class, but the training data has regression targets; "
+                    + "use sampler: random (" + config.data().origin().describe() + ")");
+        }
+        DataLoader trainLoader = new DataLoader(data.train(), t.batchSize(), config.data().shuffle(), t.dropLast(), config.seed(),
+                config.data().balanced());
         requireBatches(trainLoader, t, model);
         DataLoader validationLoader = data.validation() == null ? null
                 : new DataLoader(data.validation(), t.batchSize(), false, false, config.seed());
         int threads = ComputePool.threads();
+        LossConfig lossConfig = config.lossOptions().resolved(data.train());
         RunConfig resolved = config.withModel(config.model().with(model.inputShape(), model.resolvedLayers()))
-                .withTraining(t.withThreads(threads));
-        Loss loss = config.toolbox().loss(Loss.byName(config.loss()), model.network().namedParameters());
+                .withTraining(t.withThreads(threads)).withLoss(lossConfig);
+        Loss loss = config.toolbox().loss(lossConfig.create(), model.network().namedParameters());
         ScheduleConfig.Scheduled scheduled = RunOptimizer.build(config, model.network().namedParameters(), trainLoader.batchesPerEpoch());
         Optimizer optimizer = scheduled.optimizer();
         EarlyStopping earlyStopping = t.earlyStopping() == null ? null : t.earlyStopping().create();

@@ -10,11 +10,27 @@ import dev.ravine.tensor.TensorShapeException;
 import java.util.List;
 
 /**
- * -mean_i log softmax(logits_i)[y_i], from raw logits [n, classes] and class indices [n]. The forward and the plain
- * backward use the fused kernel (one pass: softmax, loss, and gradient (softmax - onehot) / n); a recorded backward
- * (gradients of gradients) differentiates the composite {@link #reference} instead.
+ * -mean_i log softmax(logits_i)[y_i], from raw logits [n, classes] and class indices [n], with torch's options
+ * ({@link ClassWeighting}: class weights, ignore_index, label_smoothing, reduction). With torch's defaults the forward
+ * and the plain backward use the fused kernel (one pass: softmax, loss, and gradient (softmax - onehot) / n); a
+ * recorded backward (gradients of gradients) differentiates the composite {@link #reference} instead, and any other
+ * option is computed as that composite throughout.
  */
 public final class CrossEntropyLoss implements Loss {
+    private final ClassWeighting weighting;
+
+    public CrossEntropyLoss() {
+        this(ClassWeighting.NONE);
+    }
+
+    public CrossEntropyLoss(ClassWeighting weighting) {
+        this.weighting = weighting;
+    }
+
+    public ClassWeighting weighting() {
+        return weighting;
+    }
+
     @Override
     public Tensor compute(Tensor logits, Tensor target) {
         if (logits.dim() != 2) {
@@ -23,6 +39,9 @@ public final class CrossEntropyLoss implements Loss {
         int rows = logits.size(0), cols = logits.size(1);
         int[] targets = Loss.classIndices(target);
         if (targets.length != rows) throw new TensorShapeException("got " + targets.length + " targets for a batch of " + rows);
+        if (!weighting.isDefault(targets)) {
+            return weighting.negativeLogLikelihood(Functional.logSoftmax(logits), targets, weighting.labelSmoothing());
+        }
         float[] probs = new float[rows * cols];
         double total = CrossEntropyKernel.forward(logits.values(), 0, rows, cols, targets, 0, new float[rows], 0, probs, 0);
         float[] loss = {(float) (total / rows)};
@@ -34,7 +53,7 @@ public final class CrossEntropyLoss implements Loss {
         });
     }
 
-    /** The same loss as a composite of differentiable operations. */
+    /** The same loss (torch's defaults) as a composite of differentiable operations. */
     public static Tensor reference(Tensor logits, int[] targets) {
         return Functional.pickPerRow(Functional.logSoftmax(logits), targets).mean().neg();
     }

@@ -5,10 +5,16 @@ import dev.ravine.tensor.Tensor;
 /** Quadratic within delta of the target, linear beyond (torch.nn.HuberLoss): robust to outliers. */
 public final class HuberLoss implements Loss {
     private final float delta;
+    private final Reduction reduction;
 
     public HuberLoss(double delta) {
+        this(delta, Reduction.MEAN);
+    }
+
+    public HuberLoss(double delta, Reduction reduction) {
         if (!(delta > 0)) throw new IllegalArgumentException("huber delta must be positive, got " + delta);
         this.delta = (float) delta;
+        this.reduction = reduction;
     }
 
     @Override
@@ -17,7 +23,7 @@ public final class HuberLoss implements Loss {
         Tensor a = d.abs();
         Tensor quadratic = d.square().mul(0.5f);
         Tensor linear = a.sub(0.5f * delta).mul(delta);
-        return Tensor.where(Tensor.scalar(delta).gt(a), quadratic, linear).mean();
+        return reduction.apply(Tensor.where(Tensor.scalar(delta).gt(a), quadratic, linear));
     }
 
     @Override

@@ -2,11 +2,21 @@ package dev.ravine.nn.loss;
 
 import dev.ravine.tensor.Tensor;
 
-/** mean((output - target)^2). */
+/** (output - target)^2, reduced by the mean (default), the sum or not at all. */
 public final class MseLoss implements Loss {
+    private final Reduction reduction;
+
+    public MseLoss() {
+        this(Reduction.MEAN);
+    }
+
+    public MseLoss(Reduction reduction) {
+        this.reduction = reduction;
+    }
+
     @Override
     public Tensor compute(Tensor output, Tensor target) {
-        return output.sub(target.reshape(output.shape())).square().mean();
+        return reduction.apply(output.sub(target.reshape(output.shape())).square());
     }
 
     @Override
