@@ -5,13 +5,16 @@ import java.util.Map;
 
 /**
  * torch ReduceLROnPlateau: driven by a metric, not by the step. {@link #observe} is torch's {@code step(metric)}, called
- * once per epoch ({@link PlateauListener} does it for a Trainer); {@link #lrAt} is the current lr whatever the tick.
+ * once per epoch (dev.ravine.train.PlateauListener does it for a Trainer); {@link #lrAt} is the current lr whatever the tick.
  *
  * <p>Its state (current lr, best metric, bad-epoch counter, cooldown counter, epochs observed) is one live long[]
  * (doubles as their raw bits) returned by {@link #counters()}: the optimizer's state exposes it through
  * {@link dev.ravine.optim.ScaleByLearningRate}, so checkpoints save and restore it bit-exactly with the rest of the optimizer.
  */
 public final class ReduceOnPlateau implements LrSchedule {
+    /** The metrics a plateau can be watched on, at each epoch end. */
+    public static final java.util.List<String> MONITORS = java.util.List.of("val_loss", "train_loss", "val_accuracy");
+
     private static final int LR = 0, BEST = 1, BAD = 2, COOLDOWN = 3, EPOCHS = 4;
     private final String mode;
     private final double factor;

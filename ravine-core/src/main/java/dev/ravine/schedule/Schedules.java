@@ -43,7 +43,7 @@ public final class Schedules {
             new ScheduleSpec("reduce_on_plateau", "torch ReduceLROnPlateau: lr * factor when the monitored metric stops improving for patience epochs",
                     List.of(choice("mode", "min", "min", "max"), num("factor", 0.1), integer("patience", 10L), num("threshold", 1e-4),
                             choice("threshold_mode", "rel", "rel", "abs"), integer("cooldown", 0L), num("min_lr", 0.0), num("eps", 1e-8),
-                            choice("monitor", "val_loss", PlateauListener.MONITORS.toArray(String[]::new)))),
+                            choice("monitor", "val_loss", ReduceOnPlateau.MONITORS.toArray(String[]::new)))),
             new ScheduleSpec("sequential", "torch SequentialLR: schedules one after another, switching at the milestones",
                     List.of(new Option("schedules", Type.SCHEDULES, null, List.of()), new Option("milestones", Type.INTEGERS, null, List.of()))));
 

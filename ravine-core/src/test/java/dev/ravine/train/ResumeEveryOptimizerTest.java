@@ -20,7 +20,6 @@ import dev.ravine.optim.OptimizerAssembly;
 import dev.ravine.optim.Optimizers;
 import dev.ravine.schedule.Interval;
 import dev.ravine.schedule.LrSchedule;
-import dev.ravine.schedule.PlateauListener;
 import dev.ravine.schedule.ReduceOnPlateau;
 import dev.ravine.schedule.ScheduleSetting;
 import dev.ravine.schedule.Schedules;

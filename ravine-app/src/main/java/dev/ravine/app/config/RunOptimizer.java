@@ -3,7 +3,7 @@ package dev.ravine.app.config;
 import dev.ravine.optim.Optimizer;
 import dev.ravine.optim.OptimizerAssembly;
 import dev.ravine.schedule.LrSchedule;
-import dev.ravine.schedule.PlateauListener;
+import dev.ravine.train.PlateauListener;
 import dev.ravine.schedule.ReduceOnPlateau;
 import dev.ravine.tensor.Tensor;
 import java.util.Map;
