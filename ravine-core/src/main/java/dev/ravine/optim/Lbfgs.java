@@ -1,5 +1,11 @@
 package dev.ravine.optim;
 
+import static dev.ravine.optim.TorchScalar.div;
+import static dev.ravine.optim.TorchScalar.f32;
+import static dev.ravine.optim.TorchScalar.mul;
+import static dev.ravine.optim.TorchScalar.pmin;
+import static dev.ravine.optim.TorchScalar.py;
+
 import dev.ravine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,49 +19,16 @@ import java.util.function.Supplier;
  * the gradients, computes the loss, calls backward and returns the loss.
  *
  * <p>The arithmetic mirrors torch's: vectors (directions, gradients, history) are float32 arrays; scalars are tracked
- * as {@link Num}, a value that is either a Python float (double) or a 0-dim float32 tensor, exactly as they are typed in
+ * as {@link TorchScalar}, a value that is either a Python float (double) or a 0-dim float32 tensor, exactly as they are typed in
  * torch's lbfgs.py (for example ys, ro and H_diag are float32 tensors, the loss is a Python float, and t is a Python
  * float or a float32 tensor depending on where it came from), so that every rounding happens where torch's does.
+ *
+ * <p>With {@code line_search_fn: strong_wolfe} each iteration's step length comes from {@link StrongWolfe}.
  *
  * <p>The state (history, d, t, H_diag, previous gradient and loss, counters) can be read with {@link #arrays()} and
  * {@link #counters()} and put back with {@link #restore}; a restored optimizer continues bit-identically.
  */
 public final class Lbfgs implements ClosureMethod {
-    /** A scalar as torch's code holds it: a Python float ({@code tensor == false}) or a 0-dim float32 tensor. */
-    record Num(double v, boolean tensor) {
-        static Num py(double v) { return new Num(v, false); }
-        static Num f32(float v) { return new Num(v, true); }
-        float f() { return (float) v; }
-    }
-
-    static Num add(Num a, Num b) { return a.tensor || b.tensor ? Num.f32(a.f() + b.f()) : Num.py(a.v + b.v); }
-    static Num sub(Num a, Num b) { return a.tensor || b.tensor ? Num.f32(a.f() - b.f()) : Num.py(a.v - b.v); }
-    static Num mul(Num a, Num b) { return a.tensor || b.tensor ? Num.f32(a.f() * b.f()) : Num.py(a.v * b.v); }
-
-    /** a / b; a Python float over a tensor is torch's __rtruediv__: reciprocal(b) * a. */
-    static Num div(Num a, Num b) {
-        if (a.tensor && b.tensor) return Num.f32(a.f() / b.f());
-        if (b.tensor) return Num.f32((1f / b.f()) * a.f());
-        if (a.tensor) return Num.f32(a.f() / b.f());
-        return Num.py(a.v / b.v);
-    }
-
-    static Num abs(Num a) { return a.tensor ? Num.f32(Math.abs(a.f())) : Num.py(Math.abs(a.v)); }
-    static Num neg(Num a) { return a.tensor ? Num.f32(-a.f()) : Num.py(-a.v); }
-
-    /** a < b; with a tensor on either side the comparison is in float32. */
-    static boolean lt(Num a, Num b) { return a.tensor || b.tensor ? a.f() < b.f() : a.v < b.v; }
-    static boolean le(Num a, Num b) { return a.tensor || b.tensor ? a.f() <= b.f() : a.v <= b.v; }
-    static boolean gt(Num a, Num b) { return lt(b, a); }
-    static boolean ge(Num a, Num b) { return le(b, a); }
-
-    /** Python's max(a, b): a unless b > a. */
-    static Num pmax(Num a, Num b) { return gt(b, a) ? b : a; }
-    /** Python's min(a, b): a unless b < a. */
-    static Num pmin(Num a, Num b) { return lt(b, a) ? b : a; }
-
-    static Num py(double v) { return Num.py(v); }
-
     private final List<Tensor> params;
     private final int numel;
     private final double lr;
@@ -70,11 +43,11 @@ public final class Lbfgs implements ClosureMethod {
     private long funcEvals;
     private long nIter;
     private float[] d;
-    private Num t;
+    private TorchScalar t;
     private List<float[]> oldDirs;
     private List<float[]> oldStps;
     private List<Float> ro;
-    private Num hDiag;
+    private TorchScalar hDiag;
     private float[] prevFlatGrad;
     private double prevLoss = Double.NaN;
     private boolean hasState;
@@ -159,7 +132,7 @@ public final class Lbfgs implements ClosureMethod {
         return flat;
     }
 
-    private void addGrad(Num step, float[] update) {
+    private void addGrad(TorchScalar step, float[] update) {
         float alpha = step.f();
         int off = 0;
         for (Tensor p : params) {
@@ -183,17 +156,33 @@ public final class Lbfgs implements ClosureMethod {
         return closure.get().item();
     }
 
-    private record Eval(double loss, float[] grad) {}
-
-    private Eval directionalEvaluate(Supplier<Tensor> closure, float[][] x, Num step, float[] dir) {
+    /** The loss and flat gradient at x + step * dir; the parameters are x again afterwards. */
+    private StrongWolfe.Evaluation directionalEvaluate(Supplier<Tensor> closure, float[][] x, TorchScalar step, float[] dir) {
         addGrad(step, dir);
         double loss = evalLoss(closure);
         float[] g = gatherFlatGrad();
         setParams(x);
-        return new Eval(loss, g);
+        return new StrongWolfe.Evaluation(loss, g);
     }
 
     // ---------------------------------------------------------------- the step
+
+    /** The two-loop recursion: -H g for the inverse Hessian H the history of pairs (y, s) and the scale hDiag define. */
+    static float[] twoLoop(float[] flatGrad, List<float[]> oldDirs, List<float[]> oldStps, List<Float> ro, float hDiag) {
+        int numOld = oldDirs.size();
+        float[] al = new float[numOld];
+        float[] q = scaled(flatGrad, -1f);
+        for (int i = numOld - 1; i >= 0; i--) {
+            al[i] = dot(oldStps.get(i), q) * ro.get(i);
+            addScaled(q, oldDirs.get(i), -al[i]);
+        }
+        float[] r = scaled(q, hDiag);
+        for (int i = 0; i < numOld; i++) {
+            float be = dot(oldDirs.get(i), r) * ro.get(i);
+            addScaled(r, oldStps.get(i), al[i] - be);
+        }
+        return r;
+    }
 
     /** One optimization step (up to max_iter L-BFGS iterations); returns the loss of the first closure evaluation. */
     public double step(Supplier<Tensor> closure) {
@@ -215,11 +204,11 @@ public final class Lbfgs implements ClosureMethod {
         if (optCond) return origLoss;
 
         float[] d = this.d;
-        Num t = this.t;
+        TorchScalar t = this.t;
         List<float[]> oldDirs = this.oldDirs;
         List<float[]> oldStps = this.oldStps;
         List<Float> ro = this.ro;
-        Num hDiag = this.hDiag;
+        TorchScalar hDiag = this.hDiag;
         float[] prevFlatGrad = this.prevFlatGrad;
         double prevLoss = this.prevLoss;
 
@@ -248,43 +237,33 @@ public final class Lbfgs implements ClosureMethod {
                     oldDirs.add(y);
                     oldStps.add(s);
                     ro.add((1f / ys) * 1f);
-                    hDiag = Num.f32(ys / dot(y, y));
+                    hDiag = f32(ys / dot(y, y));
                 }
-                int numOld = oldDirs.size();
-                float[] al = new float[numOld];
-                float[] q = scaled(flatGrad, -1f);
-                for (int i = numOld - 1; i >= 0; i--) {
-                    al[i] = dot(oldStps.get(i), q) * ro.get(i);
-                    addScaled(q, oldDirs.get(i), -al[i]);
-                }
-                float[] r = scaled(q, hDiag.f());
-                for (int i = 0; i < numOld; i++) {
-                    float be = dot(oldDirs.get(i), r) * ro.get(i);
-                    addScaled(r, oldStps.get(i), al[i] - be);
-                }
-                d = r;
+                d = twoLoop(flatGrad, oldDirs, oldStps, ro, hDiag.f());
             }
 
             prevFlatGrad = flatGrad.clone();
             prevLoss = loss;
 
             if (nIter == 1) {
-                t = mul(pmin(py(1.0), div(py(1.0), Num.f32(absSum(flatGrad)))), py(lr));
+                t = mul(pmin(py(1.0), div(py(1.0), f32(absSum(flatGrad)))), py(lr));
             } else {
                 t = py(lr);
             }
 
-            Num gtd = Num.f32(dot(flatGrad, d));
+            TorchScalar gtd = f32(dot(flatGrad, d));
             if (gtd.f() > (float) -toleranceChange) break;
 
             int lsFuncEvals = 0;
             if (strongWolfe) {
                 float[][] xInit = cloneParams();
-                WolfeResult w = strongWolfe(closure, xInit, t, d, loss, flatGrad, gtd);
-                loss = w.loss;
-                flatGrad = w.grad;
-                t = w.t;
-                lsFuncEvals = w.evals;
+                float[] dir = d;
+                StrongWolfe.Result w = StrongWolfe.search(step -> directionalEvaluate(closure, xInit, step, dir), t, d, loss, flatGrad, gtd,
+                        toleranceChange);
+                loss = w.loss();
+                flatGrad = w.grad();
+                t = w.t();
+                lsFuncEvals = w.evals();
                 addGrad(t, d);
                 optCond = absMax(flatGrad) <= (float) toleranceGrad;
             } else {
@@ -316,166 +295,6 @@ public final class Lbfgs implements ClosureMethod {
         this.prevLoss = prevLoss;
         this.hasState = true;
         return origLoss;
-    }
-
-    // ---------------------------------------------------------------- strong Wolfe line search (torch's _strong_wolfe)
-
-    private record WolfeResult(double loss, float[] grad, Num t, int evals) {}
-
-    /** torch's _cubic_interpolate, with the same mix of Python floats and float32 tensors. */
-    static Num cubicInterpolate(Num x1, Num f1, Num g1, Num x2, Num f2, Num g2, Num minBound, Num maxBound) {
-        Num xmin, xmax;
-        if (minBound != null) {
-            xmin = minBound;
-            xmax = maxBound;
-        } else if (le(x1, x2)) {
-            xmin = x1;
-            xmax = x2;
-        } else {
-            xmin = x2;
-            xmax = x1;
-        }
-        Num d1 = sub(add(g1, g2), div(mul(py(3), sub(f1, f2)), sub(x1, x2)));
-        Num d2Square = sub(mul(d1, d1), mul(g1, g2));
-        if (ge(d2Square, py(0))) {
-            Num d2 = d2Square.tensor ? Num.f32((float) Math.sqrt(d2Square.f())) : py(Math.sqrt(d2Square.v));
-            Num minPos;
-            if (le(x1, x2)) {
-                minPos = sub(x2, mul(sub(x2, x1), div(sub(add(g2, d2), d1), add(sub(g2, g1), mul(py(2), d2)))));
-            } else {
-                minPos = sub(x1, mul(sub(x1, x2), div(sub(add(g1, d2), d1), add(sub(g1, g2), mul(py(2), d2)))));
-            }
-            return pmin(pmax(minPos, xmin), xmax);
-        }
-        return div(add(xmin, xmax), py(2.0));
-    }
-
-    private WolfeResult strongWolfe(Supplier<Tensor> closure, float[][] x, Num t, float[] d, double fIn, float[] g, Num gtd) {
-        final Num c1 = py(1e-4), c2 = py(0.9);
-        final Num tolChange = py(toleranceChange);
-        final int maxLs = 25;
-        Num f = py(fIn);
-        Num dNorm = Num.f32(absMax(d));
-        g = g.clone();
-        Eval e = directionalEvaluate(closure, x, t, d);
-        Num fNew = py(e.loss);
-        float[] gNew = e.grad;
-        int lsFuncEvals = 1;
-        Num gtdNew = Num.f32(dot(gNew, d));
-
-        Num tPrev = py(0), fPrev = f, gtdPrev = gtd;
-        float[] gPrev = g;
-        boolean done = false;
-        int lsIter = 0;
-        Num[] bracket = null, bracketF = null, bracketGtd = null;
-        float[][] bracketG = null;
-        while (lsIter < maxLs) {
-            if (gt(fNew, add(f, mul(mul(c1, t), gtd))) || (lsIter > 1 && ge(fNew, fPrev))) {
-                bracket = new Num[] {tPrev, t};
-                bracketF = new Num[] {fPrev, fNew};
-                bracketG = new float[][] {gPrev, gNew.clone()};
-                bracketGtd = new Num[] {gtdPrev, gtdNew};
-                break;
-            }
-            if (le(abs(gtdNew), mul(neg(c2), gtd))) {
-                bracket = new Num[] {t};
-                bracketF = new Num[] {fNew};
-                bracketG = new float[][] {gNew};
-                done = true;
-                break;
-            }
-            if (ge(gtdNew, py(0))) {
-                bracket = new Num[] {tPrev, t};
-                bracketF = new Num[] {fPrev, fNew};
-                bracketG = new float[][] {gPrev, gNew.clone()};
-                bracketGtd = new Num[] {gtdPrev, gtdNew};
-                break;
-            }
-            Num minStep = add(t, mul(py(0.01), sub(t, tPrev)));
-            Num maxStep = mul(t, py(10));
-            Num tmp = t;
-            t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, minStep, maxStep);
-            tPrev = tmp;
-            fPrev = fNew;
-            gPrev = gNew.clone();
-            gtdPrev = gtdNew;
-            e = directionalEvaluate(closure, x, t, d);
-            fNew = py(e.loss);
-            gNew = e.grad;
-            lsFuncEvals++;
-            gtdNew = Num.f32(dot(gNew, d));
-            lsIter++;
-        }
-        if (lsIter == maxLs) {
-            bracket = new Num[] {py(0), t};
-            bracketF = new Num[] {f, fNew};
-            bracketG = new float[][] {g, gNew};
-            // torch keeps bracket_gtd from an earlier assignment if any; with none it would fail in the zoom below
-        }
-
-        boolean insufProgress = false;
-        int lowPos, highPos;
-        if (le(bracketF[0], bracketF[bracketF.length - 1])) {
-            lowPos = 0;
-            highPos = 1;
-        } else {
-            lowPos = 1;
-            highPos = 0;
-        }
-        while (!done && lsIter < maxLs) {
-            if (lt(mul(abs(sub(bracket[1], bracket[0])), dNorm), tolChange)) break;
-
-            t = cubicInterpolate(bracket[0], bracketF[0], bracketGtd[0], bracket[1], bracketF[1], bracketGtd[1], null, null);
-
-            Num bMax = pmax(bracket[0], bracket[1]), bMin = pmin(bracket[0], bracket[1]);
-            Num eps = mul(py(0.1), sub(bMax, bMin));
-            if (lt(pmin(sub(bMax, t), sub(t, bMin)), eps)) {
-                if (insufProgress || ge(t, bMax) || le(t, bMin)) {
-                    if (lt(abs(sub(t, bMax)), abs(sub(t, bMin)))) t = sub(bMax, eps);
-                    else t = add(bMin, eps);
-                    insufProgress = false;
-                } else {
-                    insufProgress = true;
-                }
-            } else {
-                insufProgress = false;
-            }
-
-            e = directionalEvaluate(closure, x, t, d);
-            fNew = py(e.loss);
-            gNew = e.grad;
-            lsFuncEvals++;
-            gtdNew = Num.f32(dot(gNew, d));
-            lsIter++;
-
-            if (gt(fNew, add(f, mul(mul(c1, t), gtd))) || ge(fNew, bracketF[lowPos])) {
-                bracket[highPos] = t;
-                bracketF[highPos] = fNew;
-                bracketG[highPos] = gNew.clone();
-                bracketGtd[highPos] = gtdNew;
-                if (le(bracketF[0], bracketF[1])) {
-                    lowPos = 0;
-                    highPos = 1;
-                } else {
-                    lowPos = 1;
-                    highPos = 0;
-                }
-            } else {
-                if (le(abs(gtdNew), mul(neg(c2), gtd))) {
-                    done = true;
-                } else if (ge(mul(gtdNew, sub(bracket[highPos], bracket[lowPos])), py(0))) {
-                    bracket[highPos] = bracket[lowPos];
-                    bracketF[highPos] = bracketF[lowPos];
-                    bracketG[highPos] = bracketG[lowPos];
-                    bracketGtd[highPos] = bracketGtd[lowPos];
-                }
-                bracket[lowPos] = t;
-                bracketF[lowPos] = fNew;
-                bracketG[lowPos] = gNew.clone();
-                bracketGtd[lowPos] = gtdNew;
-            }
-        }
-        return new WolfeResult(bracketF[lowPos].v, bracketG[lowPos], bracket[lowPos], lsFuncEvals);
     }
 
     // ---------------------------------------------------------------- state
@@ -521,10 +340,10 @@ public final class Lbfgs implements ClosureMethod {
         out.put("func_evals", (double) funcEvals);
         out.put("n_iter", (double) nIter);
         if (!hasState) return out;
-        out.put("t", t.v);
-        out.put("t_is_tensor", t.tensor ? 1.0 : 0.0);
-        out.put("H_diag", hDiag.v);
-        out.put("H_diag_is_tensor", hDiag.tensor ? 1.0 : 0.0);
+        out.put("t", t.v());
+        out.put("t_is_tensor", t.tensor() ? 1.0 : 0.0);
+        out.put("H_diag", hDiag.v());
+        out.put("H_diag_is_tensor", hDiag.tensor() ? 1.0 : 0.0);
         out.put("prev_loss", prevLoss);
         out.put("history", (double) oldDirs.size());
         return out;
@@ -546,8 +365,8 @@ public final class Lbfgs implements ClosureMethod {
             prevLoss = Double.NaN;
             return;
         }
-        t = new Num(counters.get("t"), counters.get("t_is_tensor") != 0);
-        hDiag = new Num(counters.get("H_diag"), counters.get("H_diag_is_tensor") != 0);
+        t = new TorchScalar(counters.get("t"), counters.get("t_is_tensor") != 0);
+        hDiag = new TorchScalar(counters.get("H_diag"), counters.get("H_diag_is_tensor") != 0);
         prevLoss = counters.get("prev_loss");
         int k = counters.get("history").intValue();
         d = arrays.get("d").clone();
