@@ -73,7 +73,7 @@ public record OptimizerAssembly(String name, Map<String, Object> options, List<G
     }
 
     /**
-     * The named optimizer's own chain (the default group's options and schedule), a value needing no parameters:
+     * The named optimizer's own chain (the default group's options, a constant lr), a value needing no parameters:
      * what the doctor reads to know how the run's steps are scaled. Null for a closure method.
      */
     public GradientTransform core() {

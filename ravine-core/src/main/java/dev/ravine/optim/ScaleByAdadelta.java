@@ -7,7 +7,7 @@ import java.util.List;
  * sqrt(v + eps) * g; u = rho u + (1 - rho) delta^2; the update is delta (the learning rate, 1.0 by default, is a
  * later link).
  */
-public record ScaleByAdadelta(double rho, double eps) implements GradientTransform {
+public record ScaleByAdadelta(double rho, double eps) implements DiagonalPreconditioner {
     public ScaleByAdadelta {
         if (!(rho >= 0 && rho <= 1)) throw new IllegalArgumentException("rho must be in [0, 1], got " + rho);
         HyperParameters.requireNonNegative("eps", eps);
@@ -36,6 +36,15 @@ public record ScaleByAdadelta(double rho, double eps) implements GradientTransfo
                 g[i] = delta;
             }
         }
+    }
+
+    /** P = sqrt(v + eps) / sqrt(u + eps): the running squared gradients over the running squared updates. */
+    @Override
+    public Diagonal diagonal(TransformState state, int param) {
+        TwoMoments s = (TwoMoments) state;
+        if (s.count()[param] == 0) return null;
+        float[] v = s.first()[param], u = s.second()[param];
+        return new DiagonalView(v.length, i -> Math.sqrt(v[i] + eps) / Math.sqrt(u[i] + eps), i -> v[i]);
     }
 
     @Override

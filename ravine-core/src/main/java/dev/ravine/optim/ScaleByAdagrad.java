@@ -8,7 +8,7 @@ import java.util.Map;
  * eps) / (1 + (t - 1) lr_decay), t the parameter's own step count. The sum starts at initial_accumulator_value. The
  * learning rate is a later link.
  */
-public record ScaleByAdagrad(double lrDecay, double initialAccumulatorValue, double eps) implements GradientTransform {
+public record ScaleByAdagrad(double lrDecay, double initialAccumulatorValue, double eps) implements DiagonalPreconditioner {
     public ScaleByAdagrad {
         HyperParameters.requireNonNegative("lr_decay", lrDecay);
         HyperParameters.requireNonNegative("initial_accumulator_value", initialAccumulatorValue);
@@ -48,6 +48,17 @@ public record ScaleByAdagrad(double lrDecay, double initialAccumulatorValue, dou
                 g[i] = g[i] / ((float) Math.sqrt(acc[i]) + e) * decay;
             }
         }
+    }
+
+    /** P = (sqrt(sum) + eps) (1 + (t - 1) lr_decay) at the parameter's last step t: the accumulated squares and the decay. */
+    @Override
+    public Diagonal diagonal(TransformState state, int param) {
+        State s = (State) state;
+        long t = s.count[param];
+        if (t == 0) return null;
+        float[] sum = s.sum[param];
+        double decay = 1 + (t - 1) * lrDecay;
+        return new DiagonalView(sum.length, i -> (Math.sqrt(sum[i]) + eps) * decay, i -> sum[i]);
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.Map;
  * m = lerp(m, g, 1 - beta1); v = beta2 v + (1 - beta2) g^2; update = (m / (1 - beta1^t)) / (sqrt(v) / sqrt(1 - beta2^t) + eps).
  * With AMSGrad the running maximum of v is used in the denominator. The learning rate is a later link.
  */
-public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgrad) implements GradientTransform {
+public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgrad) implements DiagonalPreconditioner {
     public ScaleByAdam {
         HyperParameters.requireDecay("beta1", beta1);
         HyperParameters.requireDecay("beta2", beta2);
@@ -63,6 +63,17 @@ public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgra
     /** torch.lerp(start, end, w) as computed for float tensors, so the first moment matches bit for bit. */
     static float lerp(float start, float end, float weight, float oneMinusWeight) {
         return weight < 0.5f ? start + weight * (end - start) : end - (end - start) * oneMinusWeight;
+    }
+
+    /** P = sqrt(v_hat) + eps with v_hat = v / (1 - beta2^t) (AMSGrad: the running maximum of v), t the parameter's steps. */
+    @Override
+    public Diagonal diagonal(TransformState state, int param) {
+        State s = (State) state;
+        long t = s.count[param];
+        if (t == 0) return null;
+        float[] v = amsgrad ? s.nuMax[param] : s.nu[param];
+        double correction = 1 - Math.pow(beta2, t);
+        return new DiagonalView(v.length, i -> Math.sqrt(v[i] / correction) + eps, i -> v[i] / correction);
     }
 
     @Override

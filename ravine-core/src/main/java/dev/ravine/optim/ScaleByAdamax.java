@@ -6,7 +6,7 @@ import java.util.List;
  * AdaMax (Kingma and Ba, 2015, section 7) in torch.optim.Adamax's form: m = beta1 m + (1 - beta1) g;
  * u = max(beta2 u, |g| + eps); update = m / u / (1 - beta1^t), t the parameter's own step count.
  */
-public record ScaleByAdamax(double beta1, double beta2, double eps) implements GradientTransform {
+public record ScaleByAdamax(double beta1, double beta2, double eps) implements DiagonalPreconditioner {
     public ScaleByAdamax {
         HyperParameters.requireDecay("beta1", beta1);
         HyperParameters.requireDecay("beta2", beta2);
@@ -35,6 +35,15 @@ public record ScaleByAdamax(double beta1, double beta2, double eps) implements G
                 g[i] = m[i] / u[i] * invBc1;
             }
         }
+    }
+
+    /** P = u, the running infinity norm (eps included); its square stands for the second moment. */
+    @Override
+    public Diagonal diagonal(TransformState state, int param) {
+        TwoMoments s = (TwoMoments) state;
+        if (s.count()[param] == 0) return null;
+        float[] u = s.second()[param];
+        return new DiagonalView(u.length, i -> u[i], i -> (double) u[i] * u[i]);
     }
 
     @Override

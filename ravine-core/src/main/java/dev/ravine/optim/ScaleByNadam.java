@@ -10,7 +10,7 @@ import java.util.Map;
  * mu_{t+1} / (1 - prod_next) m / denom. As torch 1.13 computes it, prod_next = prod * mu_t * mu_{t+1} (mu_t counted
  * twice); kept for exact agreement.
  */
-public record ScaleByNadam(double beta1, double beta2, double eps, double momentumDecay) implements GradientTransform {
+public record ScaleByNadam(double beta1, double beta2, double eps, double momentumDecay) implements DiagonalPreconditioner {
     public ScaleByNadam {
         HyperParameters.requireDecay("beta1", beta1);
         HyperParameters.requireDecay("beta2", beta2);
@@ -63,6 +63,17 @@ public record ScaleByNadam(double beta1, double beta2, double eps, double moment
                 g[i] = cGrad * (gi / denom) + cAvg * (m[i] / denom);
             }
         }
+    }
+
+    /** P = sqrt(v / (1 - beta2^t)) + eps, as Adam's (the Nesterov weighting acts on the numerator). */
+    @Override
+    public Diagonal diagonal(TransformState state, int param) {
+        State s = (State) state;
+        long t = s.count[param];
+        if (t == 0) return null;
+        float[] v = s.nu[param];
+        double correction = 1 - Math.pow(beta2, t);
+        return new DiagonalView(v.length, i -> Math.sqrt(v[i] / correction) + eps, i -> v[i] / correction);
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.List;
  * m / (1 - beta1^t) * r_t * sqrt(1 - beta2^t) / (sqrt(v) + eps) when rho_t > 5 (r_t the variance rectification),
  * else the bias-corrected m alone (SGD with momentum). t is the parameter's own step count.
  */
-public record ScaleByRadam(double beta1, double beta2, double eps) implements GradientTransform {
+public record ScaleByRadam(double beta1, double beta2, double eps) implements DiagonalPreconditioner {
     public ScaleByRadam {
         HyperParameters.requireDecay("beta1", beta1);
         HyperParameters.requireDecay("beta2", beta2);
@@ -45,6 +45,22 @@ public record ScaleByRadam(double beta1, double beta2, double eps) implements Gr
                 g[i] = rectified ? corrected * (sqrtBc2 / ((float) Math.sqrt(v[i]) + e)) * rect : corrected;
             }
         }
+    }
+
+    /**
+     * Rectified (rho_t > 5): P = (sqrt(v) + eps) / (sqrt(1 - beta2^t) r_t); before that the step is momentum SGD, P = 1.
+     */
+    @Override
+    public Diagonal diagonal(TransformState state, int param) {
+        TwoMoments s = (TwoMoments) state;
+        long t = s.count()[param];
+        if (t == 0) return null;
+        float[] v = s.second()[param];
+        double bc2 = 1 - Math.pow(beta2, t), rhoInf = 2 / (1 - beta2) - 1;
+        double rhoT = rhoInf - 2 * t * Math.pow(beta2, t) / bc2;
+        if (!(rhoT > 5)) return new DiagonalView(v.length, i -> 1.0, i -> v[i] / bc2);
+        double scale = Math.sqrt(bc2) * Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+        return new DiagonalView(v.length, i -> (Math.sqrt(v[i]) + eps) / scale, i -> v[i] / bc2);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.Map;
  * by sqrt(v - a^2) + eps instead. RMSprop's momentum is a later {@link TraceMomentum} link (its buffer rule is the
  * same), and the learning rate after that.
  */
-public record ScaleByRms(double alpha, double eps, boolean centered) implements GradientTransform {
+public record ScaleByRms(double alpha, double eps, boolean centered) implements DiagonalPreconditioner {
     public ScaleByRms {
         HyperParameters.requireNonNegative("alpha", alpha);
         HyperParameters.requireNonNegative("eps", eps);
@@ -53,6 +53,16 @@ public record ScaleByRms(double alpha, double eps, boolean centered) implements 
                 g[i] = gi / (avg + e);
             }
         }
+    }
+
+    /** P = sqrt(v) + eps, or sqrt(v - a^2) + eps centered; v is not bias-corrected (torch's RMSprop). */
+    @Override
+    public Diagonal diagonal(TransformState state, int param) {
+        State s = (State) state;
+        if (s.count[param] == 0) return null;
+        float[] v = s.squareAvg[param], a = centered ? s.gradAvg[param] : null;
+        if (a == null) return new DiagonalView(v.length, i -> Math.sqrt(v[i]) + eps, i -> v[i]);
+        return new DiagonalView(v.length, i -> Math.sqrt(v[i] - (double) a[i] * a[i]) + eps, i -> v[i] - (double) a[i] * a[i]);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.ravine.app.ExitCode;
 import dev.ravine.app.Version;
 import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.RunConfig;
+import dev.ravine.app.config.RunOptimizer;
 import dev.ravine.app.store.RunDirectory;
 import dev.ravine.app.store.RunRecords;
 import dev.ravine.doctor.Doctor;
@@ -60,7 +61,9 @@ final class DoctorCommand implements Callable<Integer> {
         }
         int classes = Integer.parseInt(meta.getOrDefault("classes", "0"));
         List<String> kinds = config.model().layers().stream().map(l -> l.kind().id()).toList();
-        RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), classes, kinds);
+        // adaptivity from the run's own chain (its optimizer, clipping and parameter groups), made again as a value
+        RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(),
+                RunOptimizer.assembly(config.optimizer(), config.toolbox()).core(), classes, kinds);
         Doctor doctor = new Doctor(config.doctor().instrumentOptions(), Doctor.standardDetectors(), facts, 200);
         List<Finding> findings = withRecordedOnly(doctor.replay(readings, epochs, curvature), recorded);
         long full = readings.stream().filter(r -> r.full()).count();

@@ -148,7 +148,7 @@ public final class TrainingRun {
             if (earlyStopping != null) trainer.addListener(earlyStopping);
             BestCheckpoint best = bestCheckpoint(t, run);
             trainer.addListener(best);
-            Doctor doctor = newDoctor(config, model, data.numClasses(), progress);
+            Doctor doctor = newDoctor(config, model, optimizer, data.numClasses(), progress);
             doctor.addFindingListener(store); // each finding is in run.db from the moment it opens
             doctor.instruments().onReading(store::putReading);
             CurvatureProbe.attach(doctor, config.doctor(), data.train(), config.seed(), store);
@@ -221,9 +221,9 @@ public final class TrainingRun {
      * The training doctor, on for every run: its instruments read the run, its detectors name problems, and each
      * finding that opens prints one line (with the top remedy) above the progress bar.
      */
-    private Doctor newDoctor(RunConfig config, BuiltModel model, int numClasses, ProgressBar progress) {
+    private Doctor newDoctor(RunConfig config, BuiltModel model, Optimizer optimizer, int numClasses, ProgressBar progress) {
         List<String> kinds = config.model().layers().stream().map(l -> l.kind().id()).toList();
-        RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), numClasses, kinds);
+        RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), optimizer.transform(), numClasses, kinds);
         Doctor doctor = new Doctor(config.doctor().instrumentOptions(), Doctor.standardDetectors(), facts, 200);
         doctor.addFindingListener(new Doctor.FindingListener() {
             @Override

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Measures curvature during training, every {@code every} steps, on one fixed probe batch: the top Hessian eigenvalue
- * on exact Hessian-vector products and, for Adam, the top eigenvalue of P^-1 H with the optimizer's current
+ * on exact Hessian-vector products and, for an adaptive optimizer (Adam, RMSprop, Adagrad, ...), the top eigenvalue of
+ * P^-1 H with the optimizer's current
  * preconditioner, each next to its stability threshold at the current learning rate ({@link StabilityRule}).
  *
  * <p>Each eigenvalue is the top Ritz value of {@code steps} Lanczos steps, i.e. power iteration with its Krylov

@@ -2,7 +2,7 @@ package dev.ravine.doctor.curvature;
 
 /**
  * One curvature reading taken during training on the fixed probe batch: the Hessian's top eigenvalue (sharpness) and
- * the edge-of-stability threshold it is compared with at the current learning rate, and for Adam the top eigenvalue
+ * the edge-of-stability threshold it is compared with at the current learning rate, and for an adaptive optimizer the top eigenvalue
  * of the preconditioned Hessian P^-1 H with its own threshold (see {@link StabilityRule}). NaN where a value does not
  * apply (no threshold for this optimizer, no preconditioner) or could not be computed (non-finite weights).
  *

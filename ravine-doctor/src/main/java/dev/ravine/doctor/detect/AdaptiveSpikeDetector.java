@@ -5,6 +5,7 @@ import static dev.ravine.doctor.detect.Readings.fmt;
 import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.Remedy;
+import dev.ravine.doctor.finding.OptimizerKind;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
 import dev.ravine.doctor.instrument.AdaptiveStepReading;
@@ -16,7 +17,8 @@ import java.util.Optional;
 
 /**
  * A loss spike in an adaptive-optimizer run that had been stable (note 000: Adam trained well for 30k steps, then
- * blew up). Fires when the optimizer is Adam-family ({@link #isAdaptive}), the window holds at least
+ * blew up). Fires when the run's optimizer is adaptive ({@link RunFacts#adaptive}: its steps are scaled per coordinate,
+ * Adam, AdamW, AMSGrad, NAdam, RAdam, AdaMax, RMSprop, Adagrad, Adadelta), the window holds at least
  * {@code minStable} earlier readings plus the last {@code recent}, and the median loss of the last {@code recent}
  * readings is more than {@code factor} times the median loss of the earlier part. Evidence adds the jump of the
  * largest layer update/weight ratio (latest full reading versus the earlier median) when full readings exist.
@@ -40,20 +42,24 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
      * loss within the window, i.e. a run that was training well (note 000's pattern), not one that never trained.
      */
     static boolean ownsRise(List<StepReading> window, RunFacts facts) {
-        if (!isAdaptive(facts.optimizer()) || !Double.isFinite(facts.firstLoss())) return false;
+        if (!facts.adaptive() || !Double.isFinite(facts.firstLoss())) return false;
         double min = window.stream().mapToDouble(StepReading::loss).filter(Double::isFinite).min().orElse(Double.NaN);
         return min < 0.1 * facts.firstLoss();
     }
 
-    /** Adam and its relatives: adam, adamw, adamax, nadam, radam, amsgrad. */
+    /** Whether the named optimizer (registry name, any case) is adaptive: its default chain has a diagonal preconditioner. */
     public static boolean isAdaptive(String optimizer) {
-        if (optimizer == null) return false;
-        String o = optimizer.toLowerCase(Locale.ROOT);
-        return o.contains("adam") || o.equals("amsgrad");
+        return OptimizerKind.adaptive(optimizer);
+    }
+
+    /** A hundred times the optimizer's default eps (Adam's 1e-8 -> 1e-6), written as the remedy says it. */
+    private static String epsChange(String optimizer) {
+        double eps = (Double) dev.ravine.optim.Optimizers.schema(optimizer.toLowerCase(Locale.ROOT)).option("eps").fallback();
+        return eps == 1e-8 ? "1e-8 -> 1e-6" : fmt(eps) + " -> " + fmt(eps * 100);
     }
 
     /**
-     * How Adam's effective steps lr/(sqrt(v_hat)+eps) grew over the window (note 000's mechanism: v decays on quiet
+     * How the effective steps lr/(sqrt(v_hat)+eps) grew over the window (note 000's mechanism: v decays on quiet
      * directions, so their steps grow): the 99th percentile at the first reading that has them against its largest
      * value, with the median v_hat at both; empty when there are no such readings or the steps did not grow.
      */
@@ -66,7 +72,7 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
         }
         if (first == null || !(peak.adaptive().stepP99() > first.adaptive().stepP99())) return Optional.empty();
         AdaptiveStepReading a = first.adaptive(), b = peak.adaptive();
-        return Optional.of("Adam's effective step lr/(sqrt(v)+eps), 99th percentile over coordinates: " + fmt(a.stepP99()) + " at step " + first.step()
+        return Optional.of("the effective step lr/(sqrt(v)+eps), 99th percentile over coordinates: " + fmt(a.stepP99()) + " at step " + first.step()
                 + " -> " + fmt(b.stepP99()) + " at step " + peak.step() + " (" + fmt(b.stepP99() / a.stepP99()) + "x), while the median v fell "
                 + fmt(a.vMedian()) + " -> " + fmt(b.vMedian()));
     }
@@ -79,7 +85,7 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
 
     @Override
     public Optional<Finding> examine(List<StepReading> window, RunFacts facts) {
-        if (!isAdaptive(facts.optimizer()) || window.size() < minStable + recent) return Optional.empty();
+        if (!facts.adaptive() || window.size() < minStable + recent) return Optional.empty();
         List<StepReading> before = window.subList(0, window.size() - recent), last = window.subList(window.size() - recent, window.size());
         double stable = Readings.median(before.stream().mapToDouble(StepReading::loss).toArray());
         double spike = Readings.median(last.stream().mapToDouble(StepReading::loss).toArray());
@@ -100,16 +106,20 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
         }
         adaptiveStepEvidence(window).ifPresent(evidence::add);
         double lr = facts.learningRate();
-        List<Remedy> remedies = List.of(
-                new Remedy("optimizer.lr: " + fmt(lr) + " -> " + fmt(lr / 3), "note 000: lowering the learning rate stopped the blow-up"),
-                new Remedy("optimizer.eps: 1e-8 -> 1e-6", "when the second-moment estimate v decays toward 0 on a quiet direction, m/(sqrt(v)+eps) becomes"
-                        + " a huge step the moment the gradient returns; a larger eps bounds it"),
-                new Remedy("schedule.warmup_steps: 1000", "a warm-up (and decay) keeps the effective step small while v is poorly estimated"),
-                new Remedy("clip.global_norm: 1.0", "clipping caps the step the spike would take"),
-                new Remedy("optimizer.amsgrad: true", "AMSGrad keeps the largest v seen, so the adaptive step cannot grow back after v decayed"));
+        List<Remedy> remedies = new ArrayList<>();
+        remedies.add(new Remedy("optimizer.lr: " + fmt(lr) + " -> " + fmt(lr / 3), "note 000: lowering the learning rate stopped the blow-up"));
+        if (OptimizerKind.hasOption(facts.optimizer(), "eps")) {
+            remedies.add(new Remedy("optimizer.eps: " + epsChange(facts.optimizer()), "when the second-moment estimate v decays toward 0 on a quiet"
+                    + " direction, m/(sqrt(v)+eps) becomes a huge step the moment the gradient returns; a larger eps bounds it"));
+        }
+        remedies.add(new Remedy("schedule.warmup_steps: 1000", "a warm-up (and decay) keeps the effective step small while v is poorly estimated"));
+        remedies.add(new Remedy("clip.global_norm: 1.0", "clipping caps the step the spike would take"));
+        if (OptimizerKind.hasOption(facts.optimizer(), "amsgrad")) {
+            remedies.add(new Remedy("optimizer.amsgrad: true", "AMSGrad keeps the largest v seen, so the adaptive step cannot grow back after v decayed"));
+        }
         return Optional.of(new Finding(id(), "Loss spike in a stable adaptive-optimizer run", Severity.WARNING, onset, window.getLast().step(), List.of(),
-                evidence, "The run was stable, then the loss jumped: with Adam-family optimizers the per-parameter step lr*m/sqrt(v) can grow large"
+                evidence, "The run was stable, then the loss jumped: with adaptive optimizers (Adam, RMSprop, Adagrad, ...) the per-parameter step lr*m/sqrt(v) can grow large"
                         + " when v has decayed on directions whose gradient was small, and products of per-layer factors (ReLU + BatchNorm)"
-                        + " can grow beyond what the adaptive rate holds (note 000).", remedies));
+                        + " can grow beyond what the adaptive rate holds (note 000).", List.copyOf(remedies)));
     }
 }

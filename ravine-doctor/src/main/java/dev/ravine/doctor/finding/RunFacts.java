@@ -4,21 +4,29 @@ import java.util.List;
 
 /**
  * What detectors need to know about the run besides its readings, so that remedies can name concrete changes:
- * the learning rate and optimizer name, the number of classes (for the chance-level loss), each top-level layer's
+ * the learning rate and optimizer name, whether the optimizer's steps are adaptive (scaled per coordinate by a
+ * {@link dev.ravine.optim.DiagonalPreconditioner}: Adam, RMSprop, Adagrad, ...), the number of classes (for the chance-level loss), each top-level layer's
  * config kind in order (so "add batchnorm after layer 2" can be said), and the run's first loss (NaN until known),
  * the scale against which a change of the loss is judged significant.
  */
-public record RunFacts(double learningRate, String optimizer, int numClasses, List<String> layerKinds, double firstLoss) {
+public record RunFacts(double learningRate, String optimizer, boolean adaptive, int numClasses, List<String> layerKinds, double firstLoss) {
     public RunFacts {
         layerKinds = List.copyOf(layerKinds);
     }
 
+    /** The facts of a run whose optimizer's chain is {@code transform} (the run's own, so its adaptivity is read, not guessed). */
+    public RunFacts(double learningRate, String optimizer, dev.ravine.optim.GradientTransform transform, int numClasses, List<String> layerKinds) {
+        this(learningRate, optimizer, transform != null && dev.ravine.optim.DiagonalPreconditioner.presentIn(transform), numClasses, layerKinds,
+                Double.NaN);
+    }
+
+    /** The facts of a run of the named optimizer with its default options (adaptivity from that optimizer's chain). */
     public RunFacts(double learningRate, String optimizer, int numClasses, List<String> layerKinds) {
-        this(learningRate, optimizer, numClasses, layerKinds, Double.NaN);
+        this(learningRate, optimizer, OptimizerKind.adaptive(optimizer), numClasses, layerKinds, Double.NaN);
     }
 
     public RunFacts withFirstLoss(double loss) {
-        return new RunFacts(learningRate, optimizer, numClasses, layerKinds, loss);
+        return new RunFacts(learningRate, optimizer, adaptive, numClasses, layerKinds, loss);
     }
 
     /**

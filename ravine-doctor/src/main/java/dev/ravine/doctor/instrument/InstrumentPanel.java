@@ -32,7 +32,7 @@ public final class InstrumentPanel implements TrainingListener {
     private final Map<String, Tensor> outputs = new LinkedHashMap<>();
     private final List<Runnable> hookRemovers = new ArrayList<>();
     private boolean readingStep;
-    /** Where Adam's state lives in the optimizer (read once: the chain does not change during a run). */
+    /** Which link preconditions the optimizer's steps (read once: the chain does not change during a run). */
     private StabilityRule stability;
     private final Map<String, double[]> gradNorms = new LinkedHashMap<>();
 

@@ -1,0 +1,57 @@
+package dev.ravine.doctor.detect;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.instrument.LayerReading;
+import dev.ravine.doctor.instrument.StepReading;
+import dev.ravine.optim.Chain;
+import dev.ravine.optim.Masked;
+import dev.ravine.optim.Optimizers;
+import dev.ravine.optim.ScaleByLearningRate;
+import dev.ravine.optim.Schedule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** adaptive_spike knows an adaptive run by its optimizer's chain: RMSprop, Adagrad, Adadelta and NAdam runs are adaptive too. */
+class AdaptiveSpikeOptimizersTest {
+    /** A stable loss for 17 readings, then a jump. */
+    private static List<StepReading> spike() {
+        List<StepReading> out = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            double r = i < 17 ? 1e-3 : 2e-2;
+            out.add(new StepReading(i * 10L, 0, i < 17 ? 0.5 + 0.01 * (i % 3) : 4.0, true, 1, List.of(new LayerReading("0", 1, 10, 10 * r, r, 0)),
+                    List.of()));
+        }
+        return out;
+    }
+
+    @Test
+    void everyPreconditionedOptimizerIsAdaptiveAndNoOtherIs() {
+        for (String name : List.of("adam", "adamw", "nadam", "radam", "adamax", "rmsprop", "adagrad", "adadelta")) {
+            assertTrue(AdaptiveSpikeDetector.isAdaptive(name), name);
+            Finding f = AdaptiveSpikeDetector.defaults().examine(spike(), new RunFacts(1e-3, name, 0, List.of("linear"))).orElse(null);
+            assertTrue(f != null && f.id().equals("adaptive_spike"), name);
+            boolean amsgrad = f.remedies().stream().anyMatch(r -> r.change().startsWith("optimizer.amsgrad"));
+            assertTrue(amsgrad == Optimizers.schema(name).optionNames().contains("amsgrad"), name + ": amsgrad only where the optimizer has it");
+            assertTrue(f.remedies().stream().anyMatch(r -> r.change().startsWith("optimizer.eps: ")), name);
+        }
+        for (String name : List.of("sgd", "rprop", "lbfgs", "adaptive_gains", "momentum_ramp", "no_such_optimizer")) {
+            assertFalse(AdaptiveSpikeDetector.isAdaptive(name), name);
+            assertTrue(AdaptiveSpikeDetector.defaults().examine(spike(), new RunFacts(1e-3, name, 0, List.of("linear"))).isEmpty(), name);
+        }
+    }
+
+    @Test
+    void theRunsOwnChainDecidesEvenInParameterGroups() {
+        var grouped = new Chain(List.of(new Masked(Optimizers.transform("rmsprop", Map.of()), new boolean[] {true}),
+                new Masked(Chain.of(new ScaleByLearningRate(Schedule.constant(0.1))), new boolean[] {false})));
+        assertTrue(new RunFacts(0.01, "rmsprop", grouped, 0, List.of("linear")).adaptive());
+        assertFalse(new RunFacts(0.01, "sgd", Optimizers.transform("sgd", Map.of("momentum", 0.9)), 0, List.of("linear")).adaptive());
+        assertFalse(new RunFacts(0.01, "lbfgs", (dev.ravine.optim.GradientTransform) null, 0, List.of("linear")).adaptive());
+    }
+}
