@@ -4,6 +4,7 @@ import dev.ravine.io.CheckpointFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Keeps {@code best.ckpt} beside a run's rolling checkpoints: at the end of every epoch whose metric beats the best
@@ -38,19 +39,36 @@ public final class BestCheckpoint implements TrainingListener {
         return new BestCheckpoint(checkpointDir, "val_loss", EarlyStopping.Mode.MIN, 0);
     }
 
+    /**
+     * For a resumed run: the epochs trained before its checkpoint, replayed through the same rule without writing
+     * (best.ckpt already holds the best of them), so that a later epoch replaces it only if it beats them.
+     */
+    public void replay(List<EpochEvent> earlier) {
+        for (EpochEvent event : earlier) {
+            if (improves(event)) keep(event);
+        }
+    }
+
+    private boolean improves(EpochEvent event) {
+        double v = EarlyStopping.metric(event, metric);
+        return Double.isFinite(v) && (Double.isNaN(best) || (mode == EarlyStopping.Mode.MIN ? v < best - minDelta : v > best + minDelta));
+    }
+
+    private void keep(EpochEvent event) {
+        best = EarlyStopping.metric(event, metric);
+        bestEpoch = event.epoch();
+        bestStep = event.step();
+    }
+
     @Override
     public void onEpochEnd(Trainer trainer, EpochEvent event) {
-        double v = EarlyStopping.metric(event, metric);
-        boolean improved = Double.isFinite(v) && (Double.isNaN(best) || (mode == EarlyStopping.Mode.MIN ? v < best - minDelta : v > best + minDelta));
-        if (!improved) return;
+        if (!improves(event)) return;
         try {
             CheckpointFile.write(file, trainer.snapshot());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the best checkpoint " + file + ": " + e.getMessage(), e);
         }
-        best = v;
-        bestEpoch = event.epoch();
-        bestStep = event.step();
+        keep(event);
     }
 
     /** Whether an epoch has been written to best.ckpt. */

@@ -186,6 +186,7 @@ public final class Trainer {
                 if (options.checkpointEverySteps() > 0 && optimizer.stepCount() % options.checkpointEverySteps() == 0) {
                     writeCheckpoint();
                 }
+                if (stopReason == null && StopRequest.raised()) stopReason = StopRequest.reason();
                 if (stopReason != null) {
                     status = TrainingStatus.STOPPED;
                     reason = stopReason;
@@ -211,6 +212,7 @@ public final class Trainer {
                 continue;
             }
             writeCheckpoint();
+            if (stopReason == null && StopRequest.raised()) stopReason = StopRequest.reason();
             if (stopReason != null) {
                 status = TrainingStatus.STOPPED;
                 reason = stopReason;
@@ -336,6 +338,7 @@ public final class Trainer {
     private void writeCheckpoint() {
         if (options.checkpointDir() == null) return;
         Path file = options.checkpointDir().resolve(String.format("step-%09d.ckpt", optimizer.stepCount()));
+        for (TrainingListener l : listeners) l.beforeCheckpoint(this, optimizer.stepCount());
         try {
             CheckpointFile.write(file, snapshot());
         } catch (IOException e) {

@@ -27,6 +27,13 @@ public interface TrainingListener {
 
     default void onEpochEnd(Trainer trainer, EpochEvent event) {}
 
+    /**
+     * Just before a checkpoint of the current step is written: what a listener keeps about the steps so far (a run
+     * database's rows) is committed now, so that after a crash it holds at least every step up to the newest
+     * checkpoint, and a resumed run continues both from the same step.
+     */
+    default void beforeCheckpoint(Trainer trainer, long step) {}
+
     default void onCheckpoint(Trainer trainer, java.nio.file.Path file) {}
 
     default void onTrainingEnd(Trainer trainer, TrainingResult result) {}

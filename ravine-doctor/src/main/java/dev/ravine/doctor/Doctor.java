@@ -24,6 +24,7 @@ import dev.ravine.doctor.instrument.StepReading;
 import dev.ravine.tensor.Tensor;
 import dev.ravine.train.BatchEvent;
 import dev.ravine.train.EpochEvent;
+import dev.ravine.train.StopRequest;
 import dev.ravine.train.Trainer;
 import dev.ravine.train.TrainingListener;
 import dev.ravine.train.TrainingResult;
@@ -246,11 +247,15 @@ public final class Doctor implements TrainingListener {
     @Override
     public void onBatchEnd(Trainer trainer, BatchEvent event) {
         panel.onBatchEnd(trainer, event);
-        // After the panel's reading: the probe's forward pass must not replace the outputs the panel reads.
-        if (curvatureMonitor != null && curvatureMonitor.isDue(event.step()) && Double.isFinite(event.loss())) {
-            onCurvatureReading(curvatureMonitor.read(trainer, event.step()));
+        try {
+            // After the panel's reading: the probe's forward pass must not replace the outputs the panel reads.
+            if (curvatureMonitor != null && curvatureMonitor.isDue(event.step()) && Double.isFinite(event.loss())) {
+                onCurvatureReading(curvatureMonitor.read(trainer, event.step()));
+            }
+            if (plateaus != null) plateaus.onBatchEnd(trainer, event, facts).ifPresent(f -> report(f.id(), Optional.of(f)));
+        } catch (StopRequest.Raised stopping) {
+            // A stop was requested during an analysis: it is dropped, and the trainer stops at this step's end.
         }
-        if (plateaus != null) plateaus.onBatchEnd(trainer, event, facts).ifPresent(f -> report(f.id(), Optional.of(f)));
     }
 
     @Override

@@ -39,6 +39,8 @@ import java.util.List;
 public final class ModelBuilder {
     private final Rng rng;
     private final List<LayerSummary> rows = new ArrayList<>();
+    /** Parameters of the layers built so far, for the memory estimate of the next one. */
+    private long allocated;
 
     private ModelBuilder(Rng rng) {
         this.rng = rng;
@@ -67,6 +69,7 @@ public final class ModelBuilder {
             seq.add(b.module());
             resolved.add(b.resolved());
             long own = b.module() instanceof Residual ? ownParameters(b.module()) : b.module().parameterCount();
+            allocated += own;
             rows.set(row, new LayerSummary(name, depth, b.module().kind(), b.outputShape(), own));
             shape = b.outputShape();
         }
@@ -95,6 +98,7 @@ public final class ModelBuilder {
                 case LINEAR -> {
                     int inFeatures = c.integer("in") != null ? c.integer("in") : last(in);
                     resolved = c.with("in", inFeatures);
+                    MemoryEstimate.requireParameters(allocated, MemoryEstimate.linear(inFeatures, c.integer("out"), c.flag("bias")), c);
                     yield new Linear(inFeatures, c.integer("out"), c.flag("bias"), rng, Initializer.byName(c.text("init")),
                             WeightForms.of(c));
                 }
@@ -105,6 +109,8 @@ public final class ModelBuilder {
                     }
                     int channels = c.integer("in") != null ? c.integer("in") : in[0];
                     resolved = c.with("in", channels);
+                    MemoryEstimate.requireParameters(allocated,
+                            MemoryEstimate.conv2d(channels, c.integer("out"), c.integer("kernel"), c.flag("bias")), c);
                     yield new Conv2d(channels, c.integer("out"), c.integer("kernel"), c.integer("stride"), c.integer("padding"),
                             c.flag("bias"), rng, Initializer.byName(c.text("init")), WeightForms.of(c));
                 }
@@ -151,6 +157,8 @@ public final class ModelBuilder {
                     }
                     int hidden = c.integer("hidden"), layers = c.integer("layers");
                     boolean sequences = c.flag("return_sequences"), bias = c.flag("bias");
+                    int gates = c.kind() == LayerKind.LSTM ? 4 : c.kind() == LayerKind.GRU ? 3 : 1;
+                    MemoryEstimate.requireParameters(allocated, MemoryEstimate.recurrent(in[1], hidden, layers, gates, bias), c);
                     yield switch (c.kind()) {
                         case RNN -> new Rnn(in[1], hidden, layers, sequences, bias, rng);
                         case LSTM -> {

@@ -35,6 +35,7 @@ public final class ModelDataCheck {
     }
 
     public static void requireFits(RunConfig config, BuiltModel model, Dataset train, int numClasses) {
+        MemoryEstimate.requireTraining(model, Math.min(config.training().batchSize(), train.size()));
         String loss = config.loss();
         int[] out = model.outputShape();
         List<LayerConfig> layers = model.resolvedLayers();

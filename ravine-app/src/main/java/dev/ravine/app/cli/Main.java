@@ -3,6 +3,7 @@ package dev.ravine.app.cli;
 import dev.ravine.app.ExitCode;
 import dev.ravine.app.Version;
 import dev.ravine.app.config.ConfigException;
+import dev.ravine.app.config.QuotedValues;
 import dev.ravine.app.report.ReportException;
 import dev.ravine.app.run.ProgressBar;
 import dev.ravine.app.store.RunStoreException;
@@ -67,6 +68,9 @@ public final class Main implements Callable<Integer> {
         cmd.setParameterExceptionHandler(Main::handleUsageError);
         try {
             return cmd.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError error) {
+            e.println("ravine: error: " + ResourceExhaustion.explain(error));
+            return ExitCode.BAD_INPUT;
         } finally {
             o.flush();
             e.flush();
@@ -100,7 +104,7 @@ public final class Main implements Callable<Integer> {
     private static int handleFailure(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         if (isBadInput(ex)) {
-            err.println(prefix(cmd) + "error: " + ex.getMessage());
+            err.println(prefix(cmd) + "error: " + QuotedValues.inMessage(ex.getMessage() != null ? ex.getMessage() : ex.toString()));
             err.flush();
             return ExitCode.BAD_INPUT;
         }

@@ -9,15 +9,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code ravine train CONFIG.yaml [--set key.path=value]... [--out DIR]}. */
+/** {@code ravine train CONFIG.yaml [--set key.path=value]... [--out DIR]}, or {@code ravine train --resume RUN_DIR}. */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Trains the model a YAML config describes, into a run folder.",
                 "The folder holds config.yaml (resolved), normalizer.json, run.db (SQLite:",
-                "steps, epochs, meta, findings, repairs, events), checkpoints/ and summary.json."},
+                "steps, epochs, meta, findings, repairs, events), checkpoints/ and summary.json.",
+                "--resume RUN_DIR continues a stopped, interrupted or killed run from its",
+                "newest intact checkpoint, with the same losses as a run never stopped."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  completed", "  1  internal error (a bug: the stack trace is printed)",
                   "  2  bad config, data or model (the message says what to fix)",
@@ -30,8 +33,12 @@ final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Parameters(index = "0", paramLabel = "CONFIG.yaml", description = "the run configuration (see examples/)")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG.yaml", description = "the run configuration (see examples/)")
     Path config;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "continue the run in RUN_DIR from its newest intact checkpoint (its own config.yaml describes it)")
+    Path resume;
 
     @Option(names = "--set", paramLabel = "KEY.PATH=VALUE",
             description = "override a config value, e.g. --set training.epochs=1 --set model.layers[1].linear.out=256")
@@ -42,6 +49,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (resume != null) {
+            if (config != null || out != null || !overrides.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--resume takes no CONFIG.yaml, --set or --out: the run "
+                        + "continues as its folder's config.yaml describes it, in that folder");
+            }
+            var request = TrainingRun.Request.resume(resume, main.workingDir(), main.interactive());
+            return TrainingRun.execute(request, spec.commandLine().getOut()).exitCode();
+        }
+        if (config == null) throw new ParameterException(spec.commandLine(), "Missing required parameter: 'CONFIG.yaml' (or --resume RUN_DIR)");
         var request = new TrainingRun.Request(config, overrides, out, null, main.workingDir(), main.interactive());
         return TrainingRun.execute(request, spec.commandLine().getOut()).exitCode();
     }

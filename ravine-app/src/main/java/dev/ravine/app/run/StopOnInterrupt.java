@@ -1,52 +1,67 @@
 package dev.ravine.app.run;
 
+import dev.ravine.app.ExitCode;
 import dev.ravine.train.BatchEvent;
+import dev.ravine.train.StopRequest;
 import dev.ravine.train.Trainer;
 import dev.ravine.train.TrainingListener;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
- * Turns Ctrl-C (SIGINT, SIGTERM) during training into an orderly stop: a shutdown hook raises a flag, the next batch
- * asks the trainer to stop (from the training thread, the only one that may touch it), and the hook holds the JVM
- * open until the run has written its summary and closed its database, for at most {@value #GRACE_SECONDS} s.
+ * Turns Ctrl-C (SIGINT) and SIGTERM during a run into an orderly stop: the signal raises the {@link StopRequest},
+ * the trainer stops at its next step boundary and writes a final checkpoint, an analysis in progress gives up at its
+ * next Hessian-vector product, and the run writes its run.db rows and summary (status stopped) and exits with 130.
+ *
+ * <p>The signals are handled, not left to the JVM's shutdown: a JVM shutting down on SIGTERM can only exit with 143,
+ * and its shutdown hooks race the run's own writes. A second signal means "now": the process exits at once with 130;
+ * the run folder still holds its newest checkpoint, which {@code ravine train --resume} continues from.
  */
 final class StopOnInterrupt implements TrainingListener, AutoCloseable {
-    static final int GRACE_SECONDS = 30;
+    private static final String[] SIGNALS = {"INT", "TERM"};
 
-    private final Thread hook;
-    private final CountDownLatch finished = new CountDownLatch(1);
+    private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
     private volatile boolean interrupted;
+    private volatile long signalledAt;
 
     StopOnInterrupt() {
-        hook = new Thread(() -> {
-            interrupted = true;
-            try {
-                finished.await(GRACE_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "ravine-stop-on-interrupt");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopRequest.clear();
+        for (String name : SIGNALS) {
+            Signal signal = new Signal(name);
+            previous.put(signal, Signal.handle(signal, this::onSignal));
+        }
+    }
+
+    private void onSignal(Signal signal) {
+        if (interrupted) {
+            System.err.println("\nravine: SIG" + signal.getName() + " again: exiting now (resume with ravine train --resume)");
+            Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
+        }
+        signalledAt = System.nanoTime();
+        interrupted = true;
+        StopRequest.raise("interrupted (SIG" + signal.getName() + ")");
     }
 
     boolean interrupted() {
         return interrupted;
     }
 
-    @Override
-    public void onBatchEnd(Trainer trainer, BatchEvent event) {
-        if (interrupted) trainer.requestStop("interrupted (Ctrl-C or SIGTERM) at step " + event.step());
+    /** When the signal came, from {@link System#nanoTime}; 0 if none. */
+    long signalledAt() {
+        return signalledAt;
     }
 
-    /** The run has written everything: the JVM may exit. */
+    @Override
+    public void onBatchEnd(Trainer trainer, BatchEvent event) {
+        if (interrupted) trainer.requestStop(StopRequest.reason() + " at step " + event.step());
+    }
+
+    /** The run has written everything: the signals get their previous handlers back. */
     @Override
     public void close() {
-        finished.countDown();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down: the hook is running and has just been released
-        }
+        previous.forEach(Signal::handle);
+        StopRequest.clear();
     }
 }

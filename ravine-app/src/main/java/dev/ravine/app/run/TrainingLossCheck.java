@@ -11,6 +11,7 @@ import dev.ravine.doctor.detect.TrainingLossDiagnosis;
 import dev.ravine.nn.loss.Loss;
 import dev.ravine.tensor.Rng;
 import dev.ravine.train.BatchEvent;
+import dev.ravine.train.StopRequest;
 import dev.ravine.train.Trainer;
 import dev.ravine.train.TrainingListener;
 import dev.ravine.train.TrainingOptions;
@@ -23,12 +24,20 @@ import java.util.List;
  * wider reference network ({@link ReferenceModels}) from fresh weights for a short budget (the run's steps, at most
  * {@value #BUDGET} steps) with the run's optimizer settings, and the model itself on {@value #SUBSET} samples, then
  * lets the rule decide between model_bias and optimization_issue. Costs nothing when the loss fell as it should.
+ *
+ * <p>Its cost is bounded by the run's own: the references together get {@value #SHARE} of the run's time (at least
+ * {@value #FLOOR_SECONDS} s), a reference whose first step alone would not fit (judged from the run's step time and
+ * the parameter counts) is not trained, and a reference cut short by the deadline counts as not measured, so the
+ * rule decides only on complete measurements. A stop request (Ctrl-C, SIGTERM) ends the check at the next step.
  */
 final class TrainingLossCheck {
     static final int BUDGET = 200;
     static final int SUBSET = 64;
     /** Losses averaged at the end of each reference run (a single batch's loss is noisy). */
     static final int TAIL = 10;
+    /** The references' share of the run's wall time. */
+    static final double SHARE = 0.5;
+    static final double FLOOR_SECONDS = 10;
 
     private TrainingLossCheck() {}
 
@@ -38,33 +47,64 @@ final class TrainingLossCheck {
         double firstLoss = doctor.instruments().history().stream().mapToDouble(r -> r.loss()).filter(Double::isFinite).findFirst().orElse(Double.NaN);
         if (!rule.isHigh(runLoss, firstLoss)) return;
         long budget = Math.min(result.steps(), BUDGET);
+        Deadline deadline = new Deadline(System.nanoTime() + (long) (1e9 * Math.max(FLOOR_SECONDS, SHARE * result.wallSeconds())),
+                result.wallSeconds() / Math.max(1, result.steps()), model.parameterCount());
         List<LayerConfig> layers = config.model().layers();
-        double shallower = reference(config, ReferenceModels.shallower(layers), model, train, budget)[1];
-        double wider = reference(config, ReferenceModels.wider(layers), model, train, budget)[1];
+        double shallower = reference(config, ReferenceModels.shallower(layers), model, train, budget, deadline)[1];
+        double wider = reference(config, ReferenceModels.wider(layers), model, train, budget, deadline)[1];
         Dataset subset = train.subset(firstIndices(Math.min(SUBSET, train.size())));
-        double[] fit = reference(config, layers, model, subset, BUDGET);
+        double[] fit = reference(config, layers, model, subset, BUDGET, deadline);
+        if (StopRequest.raised()) return; // interrupted: no finding from partial measurements
         rule.decide(new TrainingLossDiagnosis.Measurements(runLoss, firstLoss, shallower, wider, fit[1], fit[0], subset.size(), budget,
                 result.steps())).ifPresent(doctor::record);
     }
 
-    /** {first loss, mean of the last losses} of a fresh network trained for {@code steps}; NaNs without layers. */
-    private static double[] reference(RunConfig config, List<LayerConfig> layers, BuiltModel model, Dataset data, long steps) {
-        if (layers == null) return new double[] {Double.NaN, Double.NaN};
+    /**
+     * When the references must be done by, and what the run's steps cost, to judge whether a reference's first step
+     * fits at all: a step's time grows about with the parameter count.
+     */
+    private record Deadline(long nanos, double runStepSeconds, long runParameters) {
+        boolean passed() {
+            return System.nanoTime() >= nanos || StopRequest.raised();
+        }
+
+        boolean stepFits(long parameters) {
+            double estimate = runStepSeconds * parameters / Math.max(1, runParameters);
+            return !passed() && System.nanoTime() + (long) (1e9 * estimate) < nanos;
+        }
+    }
+
+    private static final double[] NOT_MEASURED = {Double.NaN, Double.NaN};
+
+    /**
+     * {first loss, mean of the last losses} of a fresh network trained for {@code steps}; NaNs without layers, or when
+     * the deadline leaves no room for it or cuts it short.
+     */
+    private static double[] reference(RunConfig config, List<LayerConfig> layers, BuiltModel model, Dataset data, long steps,
+            Deadline deadline) {
+        if (layers == null || deadline.passed()) return NOT_MEASURED;
         Rng rng = new Rng(config.seed());
         BuiltModel net = ModelBuilder.build(layers, model.inputShape(), rng);
+        if (!deadline.stepFits(net.parameterCount())) return NOT_MEASURED;
         Trainer trainer = new Trainer(net.network(), config.lossOptions().resolved(data).create(), config.optimizer().create(net.network().namedParameters()), rng,
                 TrainingOptions.epochs(Integer.MAX_VALUE));
         List<Double> losses = new ArrayList<>();
+        boolean[] cut = {false};
         trainer.addListener(new TrainingListener() {
             @Override
             public void onBatchEnd(Trainer t, BatchEvent e) {
                 losses.add(e.loss());
-                if (losses.size() >= steps) t.requestStop("budget");
+                if (losses.size() >= steps) {
+                    t.requestStop("budget");
+                } else if (deadline.passed()) {
+                    cut[0] = true;
+                    t.requestStop("deadline");
+                }
             }
         });
         int batch = Math.min(config.training().batchSize(), data.size());
         trainer.fit(new DataLoader(data, batch, true, false, config.seed()), null);
-        if (losses.isEmpty()) return new double[] {Double.NaN, Double.NaN};
+        if (losses.isEmpty() || cut[0]) return NOT_MEASURED;
         double tail = losses.subList(Math.max(0, losses.size() - TAIL), losses.size()).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         return new double[] {losses.getFirst(), tail};
     }

@@ -29,6 +29,7 @@ import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.repair.RepairPolicy;
 import dev.ravine.io.AtomicFile;
+import dev.ravine.io.IoProblem;
 import dev.ravine.kernel.ComputePool;
 import dev.ravine.nn.loss.Loss;
 import dev.ravine.optim.Optimizer;
@@ -38,6 +39,7 @@ import dev.ravine.train.BestCheckpoint;
 import dev.ravine.train.EarlyStopping;
 import dev.ravine.train.Evaluation;
 import dev.ravine.train.StepHook;
+import dev.ravine.train.StopRequest;
 import dev.ravine.train.Trainer;
 import dev.ravine.train.TrainingOptions;
 import dev.ravine.train.TrainingResult;
@@ -67,14 +69,27 @@ public final class TrainingRun {
      * @param runName     the name of the default run folder, or null for the config's name
      * @param interactive whether {@code out} is a terminal (progress redrawn in place)
      */
-    public record Request(Path config, List<String> overrides, Path out, String runName, Path workingDir, boolean interactive) {}
+    public record Request(Path config, List<String> overrides, Path out, String runName, Path workingDir, boolean interactive,
+                          Path resume) {
+        public Request(Path config, List<String> overrides, Path out, String runName, Path workingDir, boolean interactive) {
+            this(config, overrides, out, runName, workingDir, interactive, null);
+        }
+
+        /** {@code ravine train --resume RUN_DIR}: continue the run in that folder from its newest intact checkpoint. */
+        public static Request resume(Path runDir, Path workingDir, boolean interactive) {
+            return new Request(null, List.of(), null, null, workingDir, interactive, runDir);
+        }
+    }
 
     private final Request request;
     private final PrintWriter out;
+    /** The checkpoint a resumed run continues from; null for a new run. */
+    private final Resumption resumption;
 
-    private TrainingRun(Request request, PrintWriter out) {
+    private TrainingRun(Request request, PrintWriter out, Resumption resumption) {
         this.request = request;
         this.out = out;
+        this.resumption = resumption;
     }
 
     /** How a run ended: the command's exit code and the run folder. */
@@ -82,8 +97,22 @@ public final class TrainingRun {
 
     /** Runs the request; bad input is thrown before any run folder is created (see {@link Main} for the exit codes). */
     public static Outcome execute(Request request, PrintWriter out) {
+        if (request.resume() != null) {
+            try (Resumption from = Resumption.open(request.resume())) {
+                // The run's resolved config: the same model, data, seed and threads as the run it continues.
+                RunConfig config = ConfigReader.read(from.run().config(), List.of(), request.workingDir());
+                if (from.finished(config.training().epochs())) {
+                    throw new ConfigException(request.resume() + " has trained all its " + config.training().epochs() + " epochs ("
+                            + from.run().root().relativize(from.file()) + "); there is nothing to resume");
+                }
+                return execute(config, new TrainingRun(request, out, from));
+            }
+        }
         RunConfig config = ConfigReader.read(request.config(), request.overrides(), request.workingDir());
-        TrainingRun run = new TrainingRun(request, out);
+        return execute(config, new TrainingRun(request, out, null));
+    }
+
+    private static Outcome execute(RunConfig config, TrainingRun run) {
         Integer threads = config.training().threads();
         if (threads == null || threads == ComputePool.threads()) return run.train(config);
         // A pool of this size for this run only: the engine's shared pool is sized once per process.
@@ -123,30 +152,44 @@ public final class TrainingRun {
         EarlyStopping earlyStopping = t.earlyStopping() == null ? null : t.earlyStopping().create();
         List<StepHook> stepHooks = StepHooks.of(config, data);
 
-        RunDirectory run = RunDirectory.create(request.out(), request.workingDir(),
+        RunDirectory run = resumption != null ? resumption.run() : RunDirectory.create(request.out(), request.workingDir(),
                 request.runName() != null ? request.runName() : config.name(), LocalDateTime.now());
         String runShown = run.display(request.workingDir());
-        try {
-            AtomicFile.writeString(run.config(), ConfigWriter.write(resolved, configHeader(config)));
-            NormalizerFile.write(run.normalizer(), data.normalizer());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to the run folder " + run.root() + ": " + e.getMessage(), e);
+        if (resumption == null) {
+            try {
+                AtomicFile.writeString(run.config(), ConfigWriter.write(resolved, configHeader(config)));
+                NormalizerFile.write(run.normalizer(), data.normalizer());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write to the run folder " + run.root() + ": " + IoProblem.describe(e), e);
+            }
+            out.println("ravine " + Version.get() + ": training " + displayConfig() + " into " + runShown);
+        } else {
+            resumption.notes().forEach(note -> out.println("resume: " + note));
+            out.println("ravine " + Version.get() + ": resuming " + runShown + " from " + run.root().relativize(resumption.file())
+                    + " (step " + resumption.checkpoint().step() + ", epoch " + (resumption.checkpoint().epoch() + 1) + ")");
         }
-
-        out.println("ravine " + Version.get() + ": training " + displayConfig() + " into " + runShown);
         RunHeader.print(out, config, model, optimizer, data, trainLoader.batchesPerEpoch(), threads);
 
         TrainingOptions options = new TrainingOptions(t.epochs(), run.checkpoints(), t.checkpointEvery(), t.keepCheckpoints());
         Trainer trainer = new Trainer(model.network(), loss, optimizer, rng, options);
         stepHooks.forEach(trainer::addStepHook);
+        if (resumption != null) trainer.resume(resumption.checkpoint()); // weights, optimizer, Rng and data position
         ProgressBar progress = new ProgressBar(out, request.interactive(), t.epochs());
         try (StopOnInterrupt stop = new StopOnInterrupt(); RunStore store = RunStore.create(run.database())) {
             store.putMeta(startMeta(config, data, model, threads, started));
-            store.putEvent(null, RunEvent.RUN_STARTED, "running", null);
-            Pretraining.run(config, model, data, store, out);
+            if (resumption == null) {
+                store.putEvent(null, RunEvent.RUN_STARTED, "running", null);
+                Pretraining.run(config, model, data, store, out);
+            } else {
+                store.forgetAfter(resumption.checkpoint().step());
+                store.putMeta(Map.of("resumed_from_step", Long.toString(resumption.checkpoint().step())));
+                store.putEvent(resumption.checkpoint().step(), RunEvent.RUN_STARTED, "resumed from "
+                        + run.root().relativize(resumption.file()), null);
+            }
             if (scheduled.listener() != null) trainer.addListener(scheduled.listener());
             if (earlyStopping != null) trainer.addListener(earlyStopping);
             BestCheckpoint best = bestCheckpoint(t, run);
+            if (resumption != null) best.replay(resumption.epochsBefore(run));
             trainer.addListener(best);
             Doctor doctor = newDoctor(config, model, optimizer, data.numClasses(), progress);
             doctor.addFindingListener(store); // each finding is in run.db from the moment it opens
@@ -165,14 +208,15 @@ public final class TrainingRun {
             TrainingResult result;
             try {
                 result = trainer.fit(trainLoader, validationLoader);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                 progress.clear();
                 recordFailure(run, store, config, trainer, model, threads, started, e);
                 throw e;
             }
-            if (config.doctor().enabled() && result.status() == TrainingStatus.COMPLETED) {
+            if (config.doctor().enabled() && result.status() == TrainingStatus.COMPLETED && !stop.interrupted()) {
                 TrainingLossCheck.run(config, model, data.train(), result, doctor); // model_bias or optimization_issue
             }
+            if (stop.interrupted() && result.status() == TrainingStatus.COMPLETED) result = stoppedAfterTraining(result);
             if (result.status() == TrainingStatus.DIVERGED) setAsideDivergedCheckpoint(run, result.steps());
             Evaluation test = null;
             boolean finished = result.status() == TrainingStatus.COMPLETED || earlyStopping != null && earlyStopping.stoppedEarly();
@@ -356,9 +400,16 @@ public final class TrainingRun {
         }
     }
 
+    /** A stop requested after the last step, during the end-of-run analyses: the run is stopped, not completed. */
+    private static TrainingResult stoppedAfterTraining(TrainingResult r) {
+        return new TrainingResult(TrainingStatus.STOPPED, StopRequest.reason() + " during the end-of-run analyses, after "
+                + r.reason(), r.epochs(), r.steps(), r.trainLoss(), r.valLoss(), r.valAccuracy(), r.samplesPerSecond(),
+                r.wallSeconds(), r.history());
+    }
+
     /** An error during training still leaves a summary (status failed) and the meta status, then propagates. */
     private static void recordFailure(RunDirectory run, RunStore store, RunConfig config, Trainer trainer, BuiltModel model,
-                                      int threads, Instant started, RuntimeException error) {
+                                      int threads, Instant started, Throwable error) {
         Path checkpoint = Trainer.latestCheckpoint(run.checkpoints());
         Summary s = new Summary("failed", error.getClass().getSimpleName() + ": " + error.getMessage(), config.file().toString(),
                 trainer.epoch(), trainer.optimizer().stepCount(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, Double.NaN,

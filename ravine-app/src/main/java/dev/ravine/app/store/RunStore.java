@@ -31,8 +31,9 @@ import java.util.Map;
  * epochs (it is a {@link TrainingListener}), the doctor's readings, findings as they open and close (it is a
  * {@link Doctor.FindingListener}), repairs as they are applied, and the run's events and facts.
  *
- * <p>Step rows and readings are buffered and inserted in one transaction per {@value #FLUSH_ROWS} rows and at each
- * epoch's end: one transaction per step would cost more than a small model's step itself. Findings, repairs, events and
+ * <p>Step rows and readings are buffered and inserted in one transaction per {@value #FLUSH_ROWS} rows, at each
+ * epoch's end and before each checkpoint is written (so after a kill run.db holds every step up to the newest
+ * checkpoint): one transaction per step would cost more than a small model's step itself. Findings, repairs, events and
  * meta are few and are committed as they happen, so a reader sees them while the run goes on.
  */
 public final class RunStore implements TrainingListener, Doctor.FindingListener, AutoCloseable {
@@ -173,6 +174,29 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
     public void onNonFiniteLoss(Trainer trainer, long step, int epoch, double loss) {
         pending.add(new BatchEvent(step, epoch, -1, 0, 0, loss, Double.NaN, trainer.optimizer().lrScale()));
         flush();
+    }
+
+    /** Every step up to a checkpoint is committed before the checkpoint exists (see {@link TrainingListener#beforeCheckpoint}). */
+    @Override
+    public void beforeCheckpoint(Trainer trainer, long step) {
+        flush();
+    }
+
+    /**
+     * Deletes the rows of steps after {@code step}: a run resumed from the checkpoint of that step computes them again
+     * (equal, since resuming is exact), and rows a killed run committed past its newest checkpoint must not stay
+     * beside them.
+     */
+    public void forgetAfter(long step) {
+        try (Statement s = db.createStatement()) {
+            for (String table : List.of("steps", "layer_readings", "activation_readings", "curvature_readings", "adaptive_readings",
+                    "epochs")) {
+                s.executeUpdate("DELETE FROM " + table + " WHERE step > " + step);
+            }
+            db.commit();
+        } catch (SQLException e) {
+            throw new RunStoreException("cannot remove the rows after step " + step + " from the run database: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ravine.doctor.curvature;
 
+import dev.ravine.train.StopRequest;
 import dev.ravine.autograd.Autograd;
 import dev.ravine.autograd.GradMode;
 import dev.ravine.tensor.Tensor;
@@ -71,6 +72,7 @@ public final class HessianVectorProduct implements SymmetricOperator {
         if (v.size() != parameters.size()) {
             throw new IllegalArgumentException("v has " + v.size() + " parts for " + parameters.size() + " parameters");
         }
+        StopRequest.throwIfRaised(); // an analysis takes tens of these: a stop waits for one at most
         Tensor gradDotV = null;
         try (var scope = GradMode.set(true)) {
             for (int i = 0; i < gradient.size(); i++) {
