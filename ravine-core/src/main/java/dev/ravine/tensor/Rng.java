@@ -96,6 +96,15 @@ public final class Rng {
         return new Rng(nextLong());
     }
 
+    /**
+     * A new generator derived from this one's next output and {@code stream}: from the same state, different stream
+     * numbers give unrelated generators ({@code split(0)} is {@link #split()}). For draws repeated from one restored
+     * state that must still differ, such as a second re-initialization after a rollback to the same checkpoint.
+     */
+    public Rng split(long stream) {
+        return new Rng(nextLong() ^ stream * 0x9E3779B97F4A7C15L);
+    }
+
     public long[] state() {
         return new long[] {s0, s1, s2, s3, hasSpareNormal ? 1 : 0, Double.doubleToRawLongBits(spareNormal)};
     }

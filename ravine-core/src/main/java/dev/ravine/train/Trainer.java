@@ -3,6 +3,7 @@ package dev.ravine.train;
 import dev.ravine.autograd.GradMode;
 import dev.ravine.data.Batch;
 import dev.ravine.data.DataLoader;
+import dev.ravine.init.Initializer;
 import dev.ravine.io.AtomicFile;
 import dev.ravine.io.Checkpoint;
 import dev.ravine.io.CheckpointFile;
@@ -20,12 +21,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Runs epochs of mini-batch training with validation, emits events to listeners, and writes checkpoints. Its
- * public controls (learning-rate scale, stop, snapshot, rollback) are the only way others, the doctor's repairs
- * included, change a run.
+ * public controls (learning-rate scale, stop, snapshot, rollback, re-initialization) are the only way others, the
+ * doctor's repairs included, change a run.
  */
 public final class Trainer {
     private final Module model;
@@ -109,6 +111,28 @@ public final class Trainer {
     public void rollback(Checkpoint checkpoint) {
         apply(checkpoint);
         rolledBack = true;
+    }
+
+    /**
+     * Re-draws the named parameters with their initializers (core {@code init/}), in the model's parameter order, from
+     * a generator split off the run's Rng, so the weights follow the run's seed. After a rollback the run's Rng is that
+     * of the checkpoint again, so {@code draw} tells apart re-initializations made from the same point: another
+     * number, other weights. Other parameters, the optimizer's state and the data position are left as they are.
+     *
+     * @throws IllegalArgumentException for a name that is not one of the model's parameters
+     */
+    public void reinitialize(Map<String, Initializer> byParameter, long draw) {
+        Map<String, Tensor> params = model.namedParameters();
+        for (String name : byParameter.keySet()) {
+            if (!params.containsKey(name)) {
+                throw new IllegalArgumentException("no parameter '" + name + "' to re-initialize; the model has " + params.keySet());
+            }
+        }
+        Rng drawn = rng.split(draw);
+        for (Map.Entry<String, Tensor> p : params.entrySet()) {
+            Initializer init = byParameter.get(p.getKey());
+            if (init != null) init.initialize(p.getValue(), drawn);
+        }
     }
 
     /** Restores a checkpoint before {@link #fit} is called, to resume a run where it stopped. */

@@ -18,7 +18,7 @@ import java.util.List;
  * to the newest rolling checkpoint taken before the trouble began and continues with the learning rate lowered by
  * {@code lrFactor} (the top remedy those findings name that the trainer can apply by itself; ReLUs killed by a large
  * step come back with the rollback and stay alive at the smaller one). Bounded: after {@code maxTries} repairs it lets the run end. Acts only through the
- * trainer's public controls (rollback, lr scale); every action is recorded.
+ * trainer's public controls (rollback, lr scale, re-initialization); every action is recorded.
  */
 public final class RepairPolicy implements TrainingListener, Doctor.FindingListener {
     /** A rolling checkpoint and the batch loss at its step (NaN for the run's start). */
@@ -118,19 +118,23 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         // Gradients that explode at step 1 were computed at the initial weights, before any step: the initialization, which
         // no learning rate fixes, is the cause, so the exploding_gradients remedy "init: he_normal" is applied instead (note 003).
         boolean reinitialize = findingId.equals("exploding_gradients") && troubleBegan <= 1 && target == initial;
-        if (reinitialize) HeInitialization.apply(trainer.model(), initialSeed(step));
+        String drawn = null;
+        if (reinitialize) {
+            Reinitialization plan = Reinitialization.of(trainer.model());
+            // the repair count tells this draw from an earlier one made after a rollback to the same start
+            trainer.reinitialize(plan.byParameter(), actions.size());
+            drawn = plan.describe();
+            // the re-drawn weights are the run's start from now on: a later rollback to the start must not bring back
+            // the initialization that failed
+            initial = new Snapshot(initial.step(), trainer.snapshot(), Double.NaN);
+        }
         // The checkpoint carries its own lr scale; the repair lowers the one that was in force when things went wrong.
         double after = reinitialize ? before : before * options.lrFactor(); // the lr was not what failed
         trainer.setLrScale(after);
-        String remedy = reinitialize ? "weights re-drawn with he_normal" : "optimizer.lr x " + fmt(options.lrFactor());
+        String remedy = reinitialize ? "weights re-drawn with " + drawn : "optimizer.lr x " + fmt(options.lrFactor());
         RepairAction action = new RepairAction(step, findingId, remedy, target.step(), before, after);
         actions.add(action);
         actionListeners.forEach(l -> l.accept(action));
-    }
-
-    /** A seed for a re-initialization, different for each repair so a second one does not redraw the same weights. */
-    private long initialSeed(long step) {
-        return 0x5eed0000L + 31L * actions.size() + step;
     }
 
     private static String fmt(double v) {
