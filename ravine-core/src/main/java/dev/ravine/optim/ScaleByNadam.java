@@ -69,11 +69,7 @@ public record ScaleByNadam(double beta1, double beta2, double eps, double moment
     @Override
     public Diagonal diagonal(TransformState state, int param) {
         State s = (State) state;
-        long t = s.count[param];
-        if (t == 0) return null;
-        float[] v = s.nu[param];
-        double correction = 1 - Math.pow(beta2, t);
-        return new DiagonalView(v.length, i -> Math.sqrt(v[i] / correction) + eps, i -> v[i] / correction);
+        return DiagonalView.adam(s.nu[param], s.count[param], beta2, eps);
     }
 
     @Override
