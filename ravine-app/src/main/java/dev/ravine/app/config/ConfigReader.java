@@ -139,7 +139,7 @@ public final class ConfigReader {
             problems.add("schedule", "reduce_on_plateau cannot be combined with param_groups yet; use another schedule or remove "
                     + "param_groups", root.origin());
         }
-        if (optimizer != null && optimizer.name().equals("lbfgs")) closureOptimizerLimits(schedule, toolbox, root.origin());
+        if (optimizer != null && OptimizerConfig.schema(optimizer.name()).closureMethod()) closureOptimizerLimits(optimizer.name(), schedule, toolbox, root.origin());
         PretrainConfig pretrain = PretrainConfig.read(top);
         DoctorConfig doctor = DoctorConfig.read(top); // before the check, so a bad doctor key is reported too
         problems.throwIfAny();
@@ -150,18 +150,18 @@ public final class ConfigReader {
     }
 
     /**
-     * L-BFGS finds its own step lengths inside a step (several loss evaluations), so the chain-based parts of the
+     * A closure method (L-BFGS) finds its own step lengths inside a step (several loss evaluations), so the chain-based parts of the
      * toolbox, which act on one gradient per step, do not apply to it; torch users would not combine them either.
      */
-    private void closureOptimizerLimits(ScheduleConfig schedule, ToolboxConfig toolbox, Origin origin) {
+    private void closureOptimizerLimits(String name, ScheduleConfig schedule, ToolboxConfig toolbox, Origin origin) {
         if (schedule != null) {
-            problems.add("schedule", "lbfgs chooses its step lengths itself (lr, line_search_fn); remove the schedule", origin);
+            problems.add("schedule", name + " chooses its step lengths itself (lr, line_search_fn); remove the schedule", origin);
         }
         if (toolbox.clipKind() != null) {
-            problems.add("clip", "lbfgs evaluates the loss several times per step, so gradient clipping does not apply; remove clip", origin);
+            problems.add("clip", name + " evaluates the loss several times per step, so gradient clipping does not apply; remove clip", origin);
         }
         if (!toolbox.groups().isEmpty()) {
-            problems.add("param_groups", "lbfgs has one learning rate for all parameters; remove param_groups", origin);
+            problems.add("param_groups", name + " has one learning rate for all parameters; remove param_groups", origin);
         }
     }
 
