@@ -3,6 +3,8 @@ package dev.ravine.app.build;
 import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.config.LayerConfig;
 import dev.ravine.app.config.RunConfig;
+import dev.ravine.app.config.TrainingConfig;
+import dev.ravine.data.DataLoader;
 import dev.ravine.data.Dataset;
 import dev.ravine.tensor.Shape;
 import java.util.Arrays;
@@ -73,6 +75,22 @@ public final class ModelDataCheck {
                 throw new ConfigException("the model's output has shape " + Shape.str(out) + " per sample but the targets have shape "
                         + Shape.str(train.targetShape()) + "; end with linear: {out: " + train.targetSize() + "} (last layer: " + last + ")");
             }
+        }
+    }
+
+    /** An epoch with no batch, or a last batch of one sample under batchnorm1d, fails only at training time: check now. */
+    public static void requireBatches(DataLoader loader, TrainingConfig t, BuiltModel model) {
+        int n = loader.dataset().size();
+        if (loader.batchesPerEpoch() == 0) {
+            throw new ConfigException("training.batch_size: " + t.batchSize() + " with drop_last: true leaves no batch from the "
+                    + n + " training samples; lower batch_size or set drop_last: false (" + t.origin().describe() + ")");
+        }
+        boolean vectorBatchNorm = model.summary().stream()
+                .anyMatch(r -> r.kind().equals("batchnorm1d") && r.outputShape().length == 1);
+        if (vectorBatchNorm && !t.dropLast() && n % t.batchSize() == 1) {
+            throw new ConfigException("training.batch_size: " + t.batchSize() + " leaves a last batch of 1 sample (of " + n
+                    + " training samples), which batchnorm cannot normalize in training (as in PyTorch); set training.drop_last: "
+                    + "true or change batch_size (" + t.origin().describe() + ")");
         }
     }
 }

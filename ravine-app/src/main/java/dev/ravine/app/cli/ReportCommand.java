@@ -1,13 +1,11 @@
 package dev.ravine.app.cli;
 
 import dev.ravine.app.ExitCode;
-import dev.ravine.app.TextFormat;
 import dev.ravine.app.Version;
 import dev.ravine.app.report.RunReport;
 import dev.ravine.app.store.RunDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +22,7 @@ import picocli.CommandLine.Spec;
         description = {"Writes a run's report.html: loss, accuracy, gradient heat map, update ratios,",
                 "sharpness, findings, repairs; one self-contained HTML file, no network needed.",
                 "Reads RUN_DIR/run.db, RUN_DIR/summary.json and RUN_DIR/config.yaml."})
-public final class ReportCommand implements Callable<Integer> {
+final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -42,13 +40,7 @@ public final class ReportCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         RunDirectory run = RunDirectory.of(target);
         Path file = out != null ? main.workingDir().resolve(out) : run.report();
-        o.println("report: " + describe(RunReport.write(run.root(), file), main.workingDir()));
+        o.println("report: " + RunReport.write(run.root(), file).describe(main.workingDir()));
         return ExitCode.OK;
-    }
-
-    /** "runs/x/report.html (93 KiB, 0.41 s)": the file, its size, and the time to read the run and render it. */
-    public static String describe(RunReport.Written written, Path workingDir) {
-        return TextFormat.path(written.file(), workingDir) + " (" + TextFormat.count(Math.round(written.bytes() / 1024.0)) + " KiB, "
-                + String.format(Locale.ROOT, "%.2f s", written.seconds()) + ")";
     }
 }

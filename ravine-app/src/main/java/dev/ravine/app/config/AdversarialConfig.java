@@ -1,9 +1,6 @@
 package dev.ravine.app.config;
 
-import dev.ravine.train.AdversarialAttack;
 import dev.ravine.train.AdversarialTraining;
-import dev.ravine.train.Fgsm;
-import dev.ravine.train.Pgd;
 import java.util.List;
 
 /**
@@ -16,13 +13,6 @@ import java.util.List;
 public record AdversarialConfig(String method, double epsilon, double mix, int steps, double stepSize, boolean randomStart) {
     static final List<String> KEYS = List.of("method", "epsilon", "mix", "steps", "step_size", "random_start");
     static final List<String> METHODS = List.of("fgsm", "pgd");
-
-    /** The training hook, with the data range [low, high] of the normalized training inputs. */
-    public AdversarialTraining create(double low, double high, long seed) {
-        AdversarialAttack attack = method.equals("fgsm") ? new Fgsm(epsilon, low, high)
-                : new Pgd(epsilon, stepSize, steps, randomStart, low, high);
-        return new AdversarialTraining(attack, mix, seed);
-    }
 
     static AdversarialConfig read(Section top) {
         Section s = top.section("adversarial");

@@ -12,11 +12,6 @@ import java.util.List;
 public record AugmentConfig(int shift, double rotate, boolean flip) {
     static final List<String> KEYS = List.of("shift", "rotate", "flip");
 
-    /** The transform; {@code fill} is the normalized value of a black pixel per channel, {@code seed} the run's. */
-    public ImageAugmentation create(float[] fill, long seed) {
-        return new ImageAugmentation(shift, rotate, flip, fill, seed);
-    }
-
     static AugmentConfig read(Section s) {
         s.allowOnly(KEYS);
         int shift = s.integer("shift", 0, 0);

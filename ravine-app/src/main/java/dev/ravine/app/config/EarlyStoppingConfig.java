@@ -10,10 +10,6 @@ import java.util.List;
 public record EarlyStoppingConfig(String monitor, String mode, int patience, double minDelta, boolean restoreBest) {
     static final List<String> KEYS = List.of("monitor", "mode", "patience", "min_delta", "restore_best");
 
-    public EarlyStopping create() {
-        return new EarlyStopping(monitor, mode.equals("max") ? EarlyStopping.Mode.MAX : EarlyStopping.Mode.MIN, patience, minDelta, restoreBest);
-    }
-
     static EarlyStoppingConfig read(Section s) {
         s.allowOnly(KEYS);
         String monitor = s.choice("monitor", "val_loss", EarlyStopping.METRICS, "metric");

@@ -1,5 +1,6 @@
 package dev.ravine.app.report;
 
+import dev.ravine.app.TextFormat;
 import dev.ravine.app.Version;
 import dev.ravine.io.AtomicFile;
 import java.io.IOException;
@@ -7,13 +8,20 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Locale;
 
 /** Writes a run folder's {@code report.html}: the data from the folder, rendered into one self-contained page. */
 public final class RunReport {
     public static final String FILE_NAME = "report.html";
 
     /** What was written: the file, its size, and how long reading the run and rendering took. */
-    public record Written(Path file, long bytes, double seconds) {}
+    public record Written(Path file, long bytes, double seconds) {
+        /** "runs/x/report.html (93 KiB, 0.41 s)": the file as typed from {@code workingDir}, its size, the time taken. */
+        public String describe(Path workingDir) {
+            return TextFormat.path(file, workingDir) + " (" + TextFormat.count(Math.round(bytes / 1024.0)) + " KiB, "
+                    + String.format(Locale.ROOT, "%.2f s", seconds) + ")";
+        }
+    }
 
     private RunReport() {}
 

@@ -3,8 +3,6 @@ package dev.ravine.app.run;
 import dev.ravine.app.TextFormat;
 import dev.ravine.app.build.BuiltModel;
 import dev.ravine.app.build.RunData;
-import dev.ravine.app.config.ConfigException;
-import dev.ravine.app.config.LayerConfig;
 import dev.ravine.app.config.PretrainConfig;
 import dev.ravine.app.config.RunConfig;
 import dev.ravine.app.store.RunStore;
@@ -21,32 +19,6 @@ import java.util.List;
  */
 final class Pretraining {
     private Pretraining() {}
-
-    /** Fails (before any run folder exists) when the config asks for pre-training that the model cannot take. */
-    static void requireBlocks(RunConfig config, BuiltModel model) {
-        PretrainConfig p = config.pretrain();
-        if (p == null) return;
-        List<GreedyPretraining.Block> blocks = GreedyPretraining.blocks(model.network(), p.visible());
-        if (blocks.isEmpty()) {
-            throw new ConfigException("pretrain: method " + p.method() + " pre-trains each linear layer followed by a sigmoid, "
-                    + "but model.layers has none (" + p.origin().describe() + "); put a sigmoid after the hidden linear layers, "
-                    + "e.g. [flatten, {linear: {out: 256}}, sigmoid, {linear: {out: 10}}], or remove pretrain");
-        }
-        for (GreedyPretraining.Block b : blocks) {
-            LayerConfig layer = model.resolvedLayers().get(b.index());
-            if (b.linear().bias() == null) {
-                throw new ConfigException(layer.path() + " (linear): pretrain copies the RBM's hidden biases into this layer, "
-                        + "but it has bias: false (" + layer.origin().describe() + "); remove 'bias: false' or pretrain");
-            }
-            for (String form : List.of("weight_norm", "spectral_norm")) {
-                if (layer.flag(form)) {
-                    throw new ConfigException(layer.path() + " (linear): pretrain copies the RBM's weights into this layer, but "
-                            + "with " + form + " its weight is computed from other parameters (" + layer.origin().describe()
-                            + "); remove '" + form + ": true' or pretrain");
-                }
-            }
-        }
-    }
 
     /**
      * Pre-trains the blocks on the training inputs (the validation inputs, if any, as the held-out set of the

@@ -4,6 +4,7 @@ import dev.ravine.app.TextFormat;
 import dev.ravine.app.build.BuiltModel;
 import dev.ravine.app.build.LayerSummary;
 import dev.ravine.app.build.RunData;
+import dev.ravine.app.build.StepHooks;
 import dev.ravine.app.config.RunConfig;
 import dev.ravine.optim.Optimizer;
 import dev.ravine.tensor.Shape;

@@ -91,6 +91,14 @@ public record Summary(String status, String reason, String config, int epochs, l
                 startedAt, Instant.now(), findings);
     }
 
+    /** A run that an error ended during training: no metrics, the step and epoch it reached, the newest checkpoint. */
+    public static Summary failed(String reason, String config, int epochs, long steps, long parameters, long seed, int threads,
+                                 String checkpoint, Instant startedAt) {
+        Instant now = Instant.now();
+        return new Summary("failed", reason, config, epochs, steps, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, Double.NaN,
+                (now.toEpochMilli() - startedAt.toEpochMilli()) / 1000.0, parameters, seed, threads, checkpoint, startedAt, now, List.of());
+    }
+
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", status);

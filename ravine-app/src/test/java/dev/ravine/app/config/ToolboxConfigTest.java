@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ravine.app.build.RunAssembly;
 import dev.ravine.nn.loss.MseLoss;
 import dev.ravine.optim.Chain;
 import dev.ravine.optim.ClipByGlobalNorm;
@@ -133,7 +134,7 @@ class ToolboxConfigTest {
         RunConfig c = read(BASE + "training: {epochs: 5, early_stopping: {monitor: val_accuracy, patience: 2, min_delta: 0.01}}\n");
         EarlyStoppingConfig es = c.training().earlyStopping();
         assertEquals(new EarlyStoppingConfig("val_accuracy", "max", 2, 0.01, true), es);
-        assertEquals("val_accuracy", es.create().monitor());
+        assertEquals("val_accuracy", RunAssembly.earlyStopping(es).monitor());
         roundTrips(c);
         assertEquals("min", read(BASE + "training: {early_stopping: {}}\n").training().earlyStopping().mode());
         String e = error(BASE + "training: {early_stopping: {monitor: val_los}}\n");

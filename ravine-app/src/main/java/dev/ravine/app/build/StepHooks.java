@@ -1,14 +1,17 @@
-package dev.ravine.app.run;
+package dev.ravine.app.build;
 
-import dev.ravine.app.build.RunData;
 import dev.ravine.app.config.AdversarialConfig;
 import dev.ravine.app.config.AugmentConfig;
 import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.config.RunConfig;
 import dev.ravine.data.Dataset;
 import dev.ravine.data.GaussianInputNoise;
+import dev.ravine.data.ImageAugmentation;
 import dev.ravine.tensor.Shape;
 import dev.ravine.train.AdversarialAttack;
+import dev.ravine.train.AdversarialTraining;
+import dev.ravine.train.Fgsm;
+import dev.ravine.train.Pgd;
 import dev.ravine.train.StepHook;
 import dev.ravine.train.WeightNoise;
 import java.util.ArrayList;
@@ -21,26 +24,34 @@ import java.util.List;
  * ({@code regularization.weight_noise}, for the step's own forward and backward pass only). Built before the run
  * folder exists, so a config that cannot work (augmentation of non-image data) fails first.
  */
-final class StepHooks {
+public final class StepHooks {
     private StepHooks() {}
 
-    static List<StepHook> of(RunConfig config, RunData data) {
+    public static List<StepHook> of(RunConfig config, RunData data) {
         List<StepHook> hooks = new ArrayList<>();
         long seed = config.seed();
         if (config.data().augment() != null) {
-            hooks.add(StepHook.of(config.data().augment().create(blackPixel(data, config), seed)));
+            AugmentConfig a = config.data().augment();
+            hooks.add(StepHook.of(new ImageAugmentation(a.shift(), a.rotate(), a.flip(), blackPixel(data, config), seed)));
         }
         if (config.toolbox().inputNoise() > 0) hooks.add(StepHook.of(new GaussianInputNoise(config.toolbox().inputNoise(), seed)));
         if (config.adversarial() != null) {
             double[] range = AdversarialAttack.rangeOf(data.train().features());
-            hooks.add(config.adversarial().create(range[0], range[1], seed));
+            hooks.add(adversarialTraining(config.adversarial(), range[0], range[1], seed));
         }
         if (config.toolbox().weightNoise() > 0) hooks.add(new WeightNoise(config.toolbox().weightNoise(), seed));
         return hooks;
     }
 
+    /** The training hook, with the data range [low, high] of the normalized training inputs. */
+    private static AdversarialTraining adversarialTraining(AdversarialConfig c, double low, double high, long seed) {
+        AdversarialAttack attack = c.method().equals("fgsm") ? new Fgsm(c.epsilon(), low, high)
+                : new Pgd(c.epsilon(), c.stepSize(), c.steps(), c.randomStart(), low, high);
+        return new AdversarialTraining(attack, c.mix(), seed);
+    }
+
     /** The hooks of {@link #of} in words, for the run header, or null when the config has none. */
-    static String describe(RunConfig config) {
+    public static String describe(RunConfig config) {
         List<String> parts = new ArrayList<>();
         AugmentConfig a = config.data().augment();
         if (a != null) {
