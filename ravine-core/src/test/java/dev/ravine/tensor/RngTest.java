@@ -7,6 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class RngTest {
+    /** split(stream): split() for stream 0, other streams unrelated; either way the parent advances by one draw. */
+    @Test
+    void splitByStreamDerivesDistinctGeneratorsFromOneState() {
+        Rng a = new Rng(9), b = new Rng(9), c = new Rng(9);
+        Rng plain = a.split(), zero = b.split(0), one = c.split(1);
+        long first = plain.nextLong();
+        assertEquals(first, zero.nextLong());
+        assertTrue(first != one.nextLong());
+        assertArrayEquals(a.state(), c.state(), "the parent moved on by the same one draw");
+    }
+
     @Test
     void nextIntCoversTheWholeRangeUniformly() {
         Rng rng = new Rng(1);
