@@ -80,7 +80,7 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
     @Override
     public Optional<Finding> examine(List<StepReading> window, List<CurvatureReading> curvature, RunFacts facts) {
         return examine(window, facts).map(f -> SharpnessEvidence.latest(curvature)
-                .map(c -> SharpnessEvidence.withEvidence(f, SharpnessEvidence.describe(c))).orElse(f));
+                .map(c -> SharpnessEvidence.withEvidence(f, SharpnessEvidence.describe(c, facts))).orElse(f));
     }
 
     @Override

@@ -60,7 +60,7 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
         Optional<CurvatureReading> latest = SharpnessEvidence.latest(curvature);
         Optional<Finding> byLoss = examine(window, facts);
         if (byLoss.isPresent() || latest.isEmpty()) {
-            return byLoss.map(f -> latest.map(c -> SharpnessEvidence.withEvidence(f, SharpnessEvidence.describe(c))).orElse(f));
+            return byLoss.map(f -> latest.map(c -> SharpnessEvidence.withEvidence(f, SharpnessEvidence.describe(c, facts))).orElse(f));
         }
         CurvatureReading c = latest.get();
         if (!(c.worstRatio() > curvatureFactor)) return Optional.empty();
@@ -69,7 +69,7 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
         int third = Math.max(1, loss.length / 3);
         double first = Readings.median(Arrays.copyOfRange(loss, 0, third)), last = Readings.median(Arrays.copyOfRange(loss, loss.length - third, loss.length));
         if (last < (1 - minProgress) * first) return Optional.empty();
-        List<String> evidence = new ArrayList<>(SharpnessEvidence.describe(c));
+        List<String> evidence = new ArrayList<>(SharpnessEvidence.describe(c, facts));
         evidence.add("no progress over steps " + window.getFirst().step() + "-" + window.getLast().step() + ": median loss " + fmt(first) + " -> "
                 + fmt(last));
         return Optional.of(new Finding(id(), "Learning rate too high (unstable curvature)", Severity.WARNING, window.getFirst().step(),

@@ -4,6 +4,8 @@ import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.OptimizerKind;
+import dev.ravine.doctor.finding.RunFacts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +23,7 @@ final class SharpnessEvidence {
     }
 
     /** Sentences for the known ratios, e.g. "sharpness 250 at step 300 x lr 0.1 = 25: 12.5x the stability threshold 2/lr = 20". */
-    static List<String> describe(CurvatureReading c) {
+    static List<String> describe(CurvatureReading c, RunFacts facts) {
         List<String> out = new ArrayList<>();
         if (Double.isFinite(c.ratio())) {
             out.add("sharpness (top Hessian eigenvalue on the probe batch) " + fmt(c.sharpness()) + " at step " + c.step() + " = " + fmt(c.ratio())
@@ -29,8 +31,12 @@ final class SharpnessEvidence {
                     + " unstable above 1, Cohen et al. 2021)");
         }
         if (Double.isFinite(c.preconditionedRatio())) {
-            out.add("preconditioned sharpness (top eigenvalue of P^-1 H with Adam's current v) " + fmt(c.preconditionedSharpness()) + " at step "
-                    + c.step() + " = " + fmt(c.preconditionedRatio()) + "x Adam's threshold (2+2 beta1)/((1-beta1) lr) = "
+            // Adam's form (a bias-corrected moving average over P) has Adam's threshold; steps lr g / P (RMSprop, Adagrad,
+            // Adadelta) have gradient descent's, or heavy ball's with momentum (StabilityRule)
+            boolean adamForm = OptimizerKind.hasOption(facts.optimizer(), "betas");
+            out.add("preconditioned sharpness (top eigenvalue of P^-1 H with the optimizer's current " + (adamForm ? "v" : "preconditioner P") + ") "
+                    + fmt(c.preconditionedSharpness()) + " at step " + c.step() + " = " + fmt(c.preconditionedRatio()) + "x "
+                    + (adamForm ? "Adam's threshold (2+2 beta1)/((1-beta1) lr)" : "its threshold 2/lr ((2+2 momentum)/lr with momentum)") + " = "
                     + fmt(c.preconditionedThreshold()) + " (unstable above 1, Cohen et al. 2022)");
         }
         return out;

@@ -3,6 +3,7 @@ package dev.ravine.doctor.detect;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.instrument.LayerReading;
@@ -44,6 +45,14 @@ class AdaptiveSpikeOptimizersTest {
             assertFalse(AdaptiveSpikeDetector.isAdaptive(name), name);
             assertTrue(AdaptiveSpikeDetector.defaults().examine(spike(), new RunFacts(1e-3, name, 0, List.of("linear"))).isEmpty(), name);
         }
+    }
+
+    @Test
+    void anRmspropSpikeComparesItsPreconditionedSharpnessWithItsOwnThreshold() {
+        CurvatureReading c = new CurvatureReading(180, 5, Double.NaN, 400, 200, 20); // 2/lr at lr 0.01
+        Finding f = AdaptiveSpikeDetector.defaults().examine(spike(), List.of(c), new RunFacts(0.01, "rmsprop", 0, List.of("linear"))).orElseThrow();
+        String last = f.evidence().getLast();
+        assertTrue(last.contains("= 2x its threshold 2/lr") && !last.contains("Adam"), last);
     }
 
     @Test
