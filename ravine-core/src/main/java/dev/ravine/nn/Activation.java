@@ -41,6 +41,11 @@ public final class Activation extends Module {
         return kind;
     }
 
+    /** leaky_relu's negative slope, elu's alpha; unused by the other kinds. */
+    public float parameter() {
+        return parameter;
+    }
+
     public static Activation relu() {
         return new Activation(Kind.RELU);
     }

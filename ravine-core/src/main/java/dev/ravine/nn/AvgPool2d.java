@@ -14,6 +14,18 @@ public final class AvgPool2d extends Module {
         this.padding = padding;
     }
 
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
         return Functional.avgPool2d(x, kernel, kernel, stride, stride, padding, padding);

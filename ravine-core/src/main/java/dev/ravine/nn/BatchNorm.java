@@ -54,6 +54,10 @@ public final class BatchNorm extends Module {
         return runningVar;
     }
 
+    public float eps() {
+        return eps;
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
         if (x.dim() < 2 || x.size(1) != features) {

@@ -64,6 +64,18 @@ public final class Conv2d extends Module {
         return weight.form();
     }
 
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
         return Functional.conv2d(x, weight.compute(isTraining()), bias, stride, stride, padding, padding);

@@ -21,6 +21,14 @@ public final class GroupNorm extends Module {
         bias = registerParameter("bias", Tensor.zeros(channels));
     }
 
+    public int groups() {
+        return groups;
+    }
+
+    public float eps() {
+        return eps;
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
         int[] s = x.shape();

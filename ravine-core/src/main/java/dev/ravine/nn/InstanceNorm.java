@@ -43,6 +43,10 @@ public final class InstanceNorm extends Module {
         return new InstanceNorm(channels, 2, 1e-5, 0.1, false, false);
     }
 
+    public float eps() {
+        return eps;
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
         int[] s = x.shape();

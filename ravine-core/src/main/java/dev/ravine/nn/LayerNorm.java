@@ -18,6 +18,15 @@ public final class LayerNorm extends Module {
         bias = registerParameter("bias", Tensor.zeros(normalizedShape));
     }
 
+    /** The trailing axes normalized over. */
+    public int[] normalizedShape() {
+        return normalizedShape.clone();
+    }
+
+    public float eps() {
+        return eps;
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
         int k = normalizedShape.length;
