@@ -81,7 +81,90 @@ def loss_options():
               config={"reduction": "sum", "delta": 0.7})
 
 
+# ---------------------------------------------------------------- embedding, attention, transformer
+
+def embedding_cases():
+    seed("layers/embedding_padding")
+    emb = nn.Embedding(7, 4, padding_idx=2)
+    tokens = torch.tensor([[0, 2, 5, 6], [2, 2, 1, 3], [4, 6, 0, 2]])
+    out = emb(tokens)
+    r = torch.randn(*out.shape)
+    (out * r).sum().backward()
+    write("layers", "embedding_padding", {"layer": "embedding_padding", "num_embeddings": 7, "dim": 4, "padding_idx": 2,
+                                         "input": enc(tokens.float()), "param.weight": enc(emb.weight), "R": enc(r),
+                                         "output": enc(out), "grad_weight": enc(emb.weight.grad)})
+
+
+class SelfAttention(nn.Module):
+    """torch's MultiheadAttention applied as self-attention on batch-first input, as Ravine's attention layer."""
+
+    def __init__(self, dim, heads, causal=False):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(dim, heads, batch_first=True)
+        self.causal = causal
+
+    def forward(self, x):
+        mask = None
+        if self.causal:
+            s = x.shape[1]
+            mask = torch.triu(torch.full((s, s), float("-inf")), diagonal=1)
+        return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
+
+
+def hvp_entries(module, x, r):
+    """Hv of L = sum(module(x) * r) w.r.t. all parameters, v a fixed random direction: torch's double backward."""
+    params = [p for _, p in module.named_parameters()]
+    v = [torch.randn_like(p) for p in params]
+    loss = (module(x) * r).sum()
+    g = torch.autograd.grad(loss, params, create_graph=True)
+    hv = torch.autograd.grad(sum((gi * vi).sum() for gi, vi in zip(g, v)), params, allow_unused=True)
+    hv = [torch.zeros_like(p) if h is None else h for p, h in zip(params, hv)]  # a gradient constant in the weights
+    entries = {}
+    for (n, _), vi, hi in zip(module.named_parameters(), v, hv):
+        entries["v." + n] = enc(vi)
+        entries["hv." + n] = enc(hi)
+    return entries
+
+
+def attention_case(name, make, shape, config):
+    seed("layers/" + name)
+    module = make()
+    x = torch.randn(*shape)
+    r = torch.randn(*shape)
+    entries = {"layer": name}
+    entries.update(config)
+    entries["input"] = enc(x)
+    for n, p in module.named_parameters():
+        entries["param." + n] = enc(p)
+    xg = x.clone().requires_grad_(True)
+    out = module(xg)
+    (out * r).sum().backward()
+    entries["R"] = enc(r)
+    entries["output"] = enc(out)
+    entries["grad_input"] = enc(xg.grad)
+    for n, p in module.named_parameters():
+        entries["grad_" + n] = enc(p.grad)
+    module.zero_grad()
+    entries.update(hvp_entries(module, x, r))
+    write("layers", name, entries)
+
+
+def attention_cases():
+    attention_case("attention_2heads", lambda: SelfAttention(8, 2), (3, 5, 8), {"dim": 8, "heads": 2, "causal": False})
+    attention_case("attention_causal", lambda: SelfAttention(6, 3, causal=True), (2, 4, 6), {"dim": 6, "heads": 3, "causal": True})
+
+    def block():
+        layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, activation="gelu", batch_first=True,
+                                           norm_first=True)
+        randomize_affine(layer.norm1)
+        randomize_affine(layer.norm2)
+        return layer
+    attention_case("transformer_block", block, (2, 5, 8), {"dim": 8, "heads": 2, "ff": 16})
+
+
 if __name__ == "__main__":
     loss_options()
+    embedding_cases()
+    attention_cases()
     total = sum(os.path.getsize(p) for p in written)
     print("wrote %d fixtures, %d bytes, under %s (torch %s)" % (len(written), total, OUT, torch.__version__))

@@ -12,6 +12,8 @@ import dev.ravine.tensor.Rng;
  *   <li>{@link #linear}: regression y = w . x with correlated features, so the mean-squared-error surface of a linear
  *       model is an elongated valley with condition number {@code condition} (a ravine), or, for one feature and
  *       y = x, the surface on which a zero-initialized two-layer linear net starts at a saddle point.</li>
+ *   <li>{@link #sequence}: token sequences in which one token occurs twice; the label is that token. Finding it means
+ *       comparing positions with each other, what self-attention does (an embedding and attention example).</li>
  * </ul>
  * All are seeded and deterministic.
  */
@@ -41,6 +43,36 @@ public final class SyntheticData {
         }
         for (int k = 0; k < x.length; k++) if (nanFraction > 0 && rng.nextDouble() < nanFraction) x[k] = Float.NaN;
         return Dataset.classification(x, new int[] {dims}, y, classes);
+    }
+
+    /**
+     * Sequences of {@code length} token ids (stored as floats, the input of an embedding layer) from a vocabulary of
+     * {@code vocab}: {@code length - 1} distinct tokens in random order, one of which appears a second time at a random
+     * position; the label is the repeated token, so there are {@code vocab} classes and chance is 1 / vocab.
+     */
+    public static Dataset sequence(int vocab, int length, int samples, long seed) {
+        require(length >= 2 && vocab >= length - 1 && vocab >= 2 && samples >= 1,
+                "sequence needs length >= 2, vocab >= max(2, length - 1) and samples >= 1");
+        Rng rng = new Rng(seed);
+        float[] x = new float[samples * length];
+        int[] y = new int[samples];
+        int[] tokens = new int[vocab];
+        for (int i = 0; i < samples; i++) {
+            for (int t = 0; t < vocab; t++) tokens[t] = t;
+            rng.shuffle(tokens); // the first length - 1 are the distinct tokens
+            int repeated = rng.nextInt(length - 1);
+            int[] row = new int[length];
+            System.arraycopy(tokens, 0, row, 0, length - 1);
+            row[length - 1] = tokens[repeated];
+            // the copy goes to a random position: swap it there
+            int at = rng.nextInt(length);
+            int tmp = row[at];
+            row[at] = row[length - 1];
+            row[length - 1] = tmp;
+            for (int p = 0; p < length; p++) x[i * length + p] = row[p];
+            y[i] = tokens[repeated];
+        }
+        return Dataset.classification(x, new int[] {length}, y, vocab);
     }
 
     /** {@code classes} spirals of {@code turns} turns in the plane, with Gaussian noise of std {@code noise}. */

@@ -10,6 +10,9 @@ import dev.ravine.nn.BatchNorm;
 import dev.ravine.nn.BatchRenorm;
 import dev.ravine.nn.Conv2d;
 import dev.ravine.nn.Dropout;
+import dev.ravine.nn.Embedding;
+import dev.ravine.nn.MultiheadAttention;
+import dev.ravine.nn.TransformerEncoderBlock;
 import dev.ravine.nn.Flatten;
 import dev.ravine.nn.GroupNorm;
 import dev.ravine.nn.Gru;
@@ -151,6 +154,19 @@ public final class ModelBuilder {
                 case SOFTPLUS -> new Activation(Activation.Kind.SOFTPLUS);
                 case SOFTMAX -> new Activation(Activation.Kind.SOFTMAX);
                 case RESIDUAL -> throw new IllegalStateException("handled above");
+                case EMBEDDING -> new Embedding(c.integer("num_embeddings"), c.integer("dim"), c.integer("padding_idx"), rng);
+                case ATTENTION, TRANSFORMER -> {
+                    if (in.length != 2) {
+                        throw error(c, "expects an input [sequence length, features], got " + Shape.str(in)
+                                + (in.length == 1 ? " (an embedding before it?)" : ""), null);
+                    }
+                    int heads = c.integer("heads");
+                    if (in[1] % heads != 0) throw error(c, "heads " + heads + " must divide the feature size " + in[1], in);
+                    if (c.kind() == LayerKind.ATTENTION) yield new MultiheadAttention(in[1], heads, c.number("dropout"), c.flag("causal"), rng);
+                    int ff = c.integer("ff") != null ? c.integer("ff") : 4 * in[1];
+                    resolved = c.with("ff", ff);
+                    yield new TransformerEncoderBlock(in[1], heads, ff, c.number("dropout"), c.flag("causal"), rng);
+                }
                 case RNN, LSTM, GRU -> {
                     if (in.length != 2) {
                         throw error(c, "expects an input [sequence length, features], got " + Shape.str(in), null);

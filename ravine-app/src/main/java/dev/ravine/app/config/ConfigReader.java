@@ -140,6 +140,11 @@ public final class ConfigReader {
                     + "param_groups", root.origin());
         }
         if (optimizer != null && OptimizerConfig.schema(optimizer.name()).closureMethod()) closureOptimizerLimits(optimizer.name(), schedule, toolbox, root.origin());
+        if (model != null && data != null && data.normalize() != Normalizer.Kind.NONE
+                && model.layers().stream().anyMatch(l -> l.kind() == LayerKind.EMBEDDING)) {
+            dataSection.problem("normalize", "the model has an embedding layer, which reads whole-number token ids; normalizing "
+                    + "would turn them into other numbers; use normalize: none");
+        }
         PretrainConfig pretrain = PretrainConfig.read(top);
         DoctorConfig doctor = DoctorConfig.read(top); // before the check, so a bad doctor key is reported too
         problems.throwIfAny();
@@ -320,6 +325,8 @@ public final class ConfigReader {
             case CONV2D -> "'- conv2d: {out: 32, kernel: 3, padding: 1}'";
             case MAXPOOL, AVGPOOL -> "'- " + kind.id() + ": {kernel: 2}'";
             case GROUPNORM -> "'- groupnorm: {groups: 8}'";
+            case EMBEDDING -> "'- embedding: {num_embeddings: 100, dim: 16}'";
+            case ATTENTION, TRANSFORMER -> "'- " + kind.id() + ": {heads: 2}'";
             case RESIDUAL -> "'- residual: {layers: [{linear: {out: 64}}, relu]}'";
             default -> "'- " + kind.id() + "'";
         };

@@ -68,11 +68,11 @@ public record DataSource(Format format, Path path, AddingSpec generator, Synthet
             case "adding" -> Format.ADDING;
             case "images" -> Format.IMAGES;
             case "cifar" -> Format.CIFAR;
-            case "blobs", "spirals", "linear" -> Format.SYNTHETIC;
+            case "blobs", "spirals", "linear", "sequence" -> Format.SYNTHETIC;
             default -> throw new IllegalArgumentException("'" + text + "' does not start with a data format; write "
                     + "idx:PREFIX (e.g. idx:data/mnist-10k/train), csv:FILE (e.g. csv:data/houses.csv), "
                     + "images:DIR (a sub-folder of images per class), cifar:DIR (CIFAR-10 binary batches), "
-                    + "adding:length=50,samples=10000,seed=1 or a generated set: blobs:, spirals:, linear: (examples/README.md)");
+                    + "adding:length=50,samples=10000,seed=1 or a generated set: blobs:, spirals:, linear:, sequence: (examples/README.md)");
         };
         String rest = text.substring(colon + 1).trim();
         if (format == Format.SYNTHETIC) return new DataSource(format, null, null, SyntheticSpec.parse(prefix, text, rest));

@@ -46,7 +46,14 @@ public enum LayerKind {
     RNN(Option.required("hidden"), Option.integer("layers", 1, 1), Option.bool("return_sequences", false), Option.bool("bias", true)),
     LSTM(Option.required("hidden"), Option.integer("layers", 1, 1), Option.bool("return_sequences", false), Option.bool("bias", true),
             new Option("forget_bias", Type.NUMBER, null, false, 0, Double::isFinite, "a number")),
-    GRU(Option.required("hidden"), Option.integer("layers", 1, 1), Option.bool("return_sequences", false), Option.bool("bias", true));
+    GRU(Option.required("hidden"), Option.integer("layers", 1, 1), Option.bool("return_sequences", false), Option.bool("bias", true)),
+    // token ids [seq] -> vectors [seq, dim]; the padding row starts at zero and gets no gradient (torch's padding_idx)
+    EMBEDDING(Option.required("num_embeddings"), Option.required("dim"), new Option("padding_idx", Type.INT, null, false, 0, null, null)),
+    ATTENTION(Option.required("heads"), Option.number("dropout", 0.0, v -> v >= 0 && v < 1, "a probability in [0, 1)"),
+            Option.bool("causal", false)),
+    // pre-norm encoder block; ff defaults to 4 * dim (as in Vaswani et al.), dropout to torch's 0.1
+    TRANSFORMER(Option.required("heads"), Option.inferred("ff"), Option.number("dropout", 0.1, v -> v >= 0 && v < 1, "a probability in [0, 1)"),
+            Option.bool("causal", false));
 
     /** How an option's value is written and checked. */
     public enum Type { INT, NUMBER, BOOL, INITIALIZER, LAYERS }

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
  * blobs:classes=3,dims=2,samples=600,separation=3,scale_range=1,sorted=0,nan=0,seed=1
  * spirals:classes=2,samples=600,turns=1.5,noise=0.05,seed=1
  * linear:dims=2,samples=256,condition=1,noise=0,seed=1      (regression)
+ * sequence:vocab=10,length=8,samples=2000,seed=1            (token ids; the label is the token that occurs twice)
  * </pre>
  *
  * @param values every key of the generator with its value (defaults filled in), in the order above
@@ -21,8 +22,9 @@ public record SyntheticSpec(String name, Map<String, Double> values) {
     static final Map<String, Map<String, Double>> DEFAULTS = Map.of(
             "blobs", ordered("classes", 3, "dims", 2, "samples", 600, "separation", 3, "scale_range", 1, "sorted", 0, "nan", 0, "seed", 1),
             "spirals", ordered("classes", 2, "samples", 600, "turns", 1.5, "noise", 0.05, "seed", 1),
-            "linear", ordered("dims", 2, "samples", 256, "condition", 1, "noise", 0, "seed", 1));
-    static final List<String> NAMES = List.of("blobs", "spirals", "linear");
+            "linear", ordered("dims", 2, "samples", 256, "condition", 1, "noise", 0, "seed", 1),
+            "sequence", ordered("vocab", 10, "length", 8, "samples", 2000, "seed", 1));
+    static final List<String> NAMES = List.of("blobs", "spirals", "linear", "sequence");
 
     public SyntheticSpec {
         values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
@@ -63,6 +65,7 @@ public record SyntheticSpec(String name, Map<String, Double> values) {
                     d("nan"), (long) d("seed"));
             case "spirals" -> SyntheticData.spirals(i("classes"), i("samples"), d("turns"), d("noise"), (long) d("seed"));
             case "linear" -> SyntheticData.linear(i("dims"), i("samples"), d("condition"), d("noise"), (long) d("seed"));
+            case "sequence" -> SyntheticData.sequence(i("vocab"), i("length"), i("samples"), (long) d("seed"));
             default -> throw new IllegalStateException("unknown generator " + name);
         };
     }

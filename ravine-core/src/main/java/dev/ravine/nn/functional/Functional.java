@@ -94,6 +94,39 @@ public final class Functional {
         return x.contiguous().apply(new GatherMap(new int[] {n, c}, idx, new int[] {n}));
     }
 
+    /**
+     * Embedding lookup: tokens (floats holding whole numbers, any shape) into rows of {@code weight} [rows, dim], giving
+     * [...tokens.shape, dim]. Positions holding {@code paddingIdx} (-1: none) read that row as a constant, so it gets no
+     * gradient (torch's padding_idx). A token that is not a whole number in [0, rows) is refused with its position.
+     */
+    public static Tensor embedding(Tensor tokens, Tensor weight, int paddingIdx) {
+        requireRank(weight, 2, "embedding weight", "[num_embeddings, dim]");
+        int rows = weight.size(0), dim = weight.size(1);
+        float[] t = tokens.values();
+        int[] index = new int[t.length];
+        boolean padded = false;
+        for (int p = 0; p < t.length; p++) {
+            float v = t[p];
+            if (!(v >= 0 && v < rows) || v != Math.rint(v)) {
+                throw new IllegalArgumentException("embedding input " + v + " at position " + p + " of " + Shape.str(tokens.shape())
+                        + " is not a token index in [0, " + rows + "); the input must hold whole-number token ids (data.normalize: none)");
+            }
+            index[p] = (int) v == paddingIdx ? -1 : (int) v;
+            padded |= index[p] < 0;
+        }
+        int[] outShape = java.util.Arrays.copyOf(tokens.shape(), tokens.dim() + 1);
+        outShape[tokens.dim()] = dim;
+        Tensor looked = weight.contiguous().apply(new EmbeddingMap(rows, dim, index, outShape));
+        if (!padded) return looked;
+        // the padding positions hold the padding row's current values, outside the graph
+        float[] constant = new float[looked.numel()];
+        float[] w = weight.values();
+        for (int p = 0; p < index.length; p++) {
+            if (index[p] < 0) System.arraycopy(w, paddingIdx * dim, constant, p * dim, dim);
+        }
+        return looked.add(Tensor.of(constant, outShape));
+    }
+
     static void requireRank(Tensor x, int rank, String what, String layout) {
         if (x.dim() != rank) {
             throw new TensorShapeException(what + " must have " + rank + " axes " + layout + ", got shape " + Shape.str(x.shape()));
