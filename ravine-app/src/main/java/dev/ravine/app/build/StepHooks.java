@@ -1,5 +1,6 @@
 package dev.ravine.app.build;
 
+import dev.ravine.app.TextFormat;
 import dev.ravine.app.config.AdversarialConfig;
 import dev.ravine.app.config.AugmentConfig;
 import dev.ravine.app.config.ConfigException;
@@ -55,22 +56,17 @@ public final class StepHooks {
         List<String> parts = new ArrayList<>();
         AugmentConfig a = config.data().augment();
         if (a != null) {
-            parts.add("augment (shift " + a.shift() + " px, rotate " + plain(a.rotate()) + " deg" + (a.flip() ? ", flip" : "") + ")");
+            parts.add("augment (shift " + a.shift() + " px, rotate " + TextFormat.plain(a.rotate()) + " deg" + (a.flip() ? ", flip" : "") + ")");
         }
-        if (config.toolbox().inputNoise() > 0) parts.add("input noise " + plain(config.toolbox().inputNoise()));
+        if (config.toolbox().inputNoise() > 0) parts.add("input noise " + TextFormat.plain(config.toolbox().inputNoise()));
         AdversarialConfig adv = config.adversarial();
         if (adv != null) {
-            parts.add(adv.method().toUpperCase(java.util.Locale.ROOT) + " epsilon " + plain(adv.epsilon())
-                    + (adv.method().equals("pgd") ? " (" + adv.steps() + " steps of " + plain(adv.stepSize()) + ")" : "")
-                    + " on " + plain(100 * adv.mix()) + "% of each batch");
+            parts.add(adv.method().toUpperCase(java.util.Locale.ROOT) + " epsilon " + TextFormat.plain(adv.epsilon())
+                    + (adv.method().equals("pgd") ? " (" + adv.steps() + " steps of " + TextFormat.plain(adv.stepSize()) + ")" : "")
+                    + " on " + TextFormat.plain(100 * adv.mix()) + "% of each batch");
         }
-        if (config.toolbox().weightNoise() > 0) parts.add("weight noise " + plain(config.toolbox().weightNoise()));
+        if (config.toolbox().weightNoise() > 0) parts.add("weight noise " + TextFormat.plain(config.toolbox().weightNoise()));
         return parts.isEmpty() ? null : String.join(", ", parts);
-    }
-
-    /** 0.1 as "0.1", 10.0 as "10", 50.0 as "50": the number as a config would write it. */
-    private static String plain(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ravine.app.cli;
 
+import dev.ravine.app.TextFormat;
 import dev.ravine.train.ConfusionMatrix;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -11,10 +12,10 @@ final class ConfusionTable {
     static void print(PrintWriter out, ConfusionMatrix m) {
         out.println("class  precision  recall      f1  support");
         for (int c = 0; c < m.classes(); c++) {
-            out.println(String.format(Locale.ROOT, "%5d  %9s  %6s  %6s  %7d", c, fixed(m.precision(c)), fixed(m.recall(c)),
-                    fixed(m.f1(c)), m.support(c)));
+            out.println(String.format(Locale.ROOT, "%5d  %9s  %6s  %6s  %7d", c, TextFormat.ratio(m.precision(c)), TextFormat.ratio(m.recall(c)),
+                    TextFormat.ratio(m.f1(c)), m.support(c)));
         }
-        out.println("macro F1 " + fixed(m.macroF1()) + " (mean over classes; - : undefined, a class never predicted or absent)");
+        out.println("macro F1 " + TextFormat.ratio(m.macroF1()) + " (mean over classes; - : undefined, a class never predicted or absent)");
         out.println("confusion matrix (rows: true class, columns: predicted class):");
         int width = Math.max(4, Long.toString(maxCount(m)).length() + 1);
         StringBuilder header = new StringBuilder("true\\pred");
@@ -31,10 +32,6 @@ final class ConfusionTable {
         long max = 0;
         for (long[] row : m.counts()) for (long v : row) max = Math.max(max, v);
         return max;
-    }
-
-    private static String fixed(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
     }
 
     private static String pad(String s, int width) {

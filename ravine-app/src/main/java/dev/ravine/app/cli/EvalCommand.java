@@ -13,6 +13,7 @@ import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.DataSource;
 import dev.ravine.app.config.RunConfig;
 import dev.ravine.app.store.NormalizerFile;
+import dev.ravine.app.store.RunCheckpoint;
 import dev.ravine.app.store.RunDirectory;
 import dev.ravine.data.DataLoader;
 import dev.ravine.data.Dataset;
@@ -23,7 +24,6 @@ import dev.ravine.io.CheckpointFile;
 import dev.ravine.kernel.ComputePool;
 import dev.ravine.nn.loss.Loss;
 import dev.ravine.tensor.Rng;
-import dev.ravine.app.store.RunCheckpoint;
 import dev.ravine.train.AdversarialEvaluation;
 import dev.ravine.train.ClassProbabilities;
 import dev.ravine.train.ConfusionMatrix;
@@ -148,7 +148,7 @@ final class EvalCommand implements Callable<Integer> {
         String accuracy = Double.isNaN(e.accuracy()) ? ""
                 : "  accuracy " + TextFormat.percent(e.accuracy()) + " (" + Math.round(e.accuracy() * e.samples()) + "/" + e.samples()
                 + " correct)";
-        out.println(loss.name() + " loss " + String.format(java.util.Locale.ROOT, "%.6f", e.loss()) + accuracy);
+        out.println(loss.name() + " loss " + TextFormat.fixed(e.loss(), 6) + accuracy);
         if (dataset.isClassification()) {
             ClassProbabilities probabilities = ClassProbabilities.of(model.network(), dataset, config.training().batchSize());
             ConfusionTable.print(out, ConfusionMatrix.of(probabilities, dataset.labels()));
@@ -157,7 +157,7 @@ final class EvalCommand implements Callable<Integer> {
         if (adversary != null) {
             Evaluation r = AdversarialEvaluation.evaluate(model.network(), loss, adversary.create(dataset),
                     new DataLoader(dataset, config.training().batchSize(), false, false, config.seed()), config.seed());
-            out.println("under " + adversary.describe() + ": " + loss.name() + " loss " + String.format(java.util.Locale.ROOT, "%.6f", r.loss())
+            out.println("under " + adversary.describe() + ": " + loss.name() + " loss " + TextFormat.fixed(r.loss(), 6)
                     + "  accuracy " + TextFormat.percent(r.accuracy()) + " (" + Math.round(r.accuracy() * r.samples()) + "/" + r.samples()
                     + " correct)");
         }

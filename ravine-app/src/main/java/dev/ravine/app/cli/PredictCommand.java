@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -139,6 +138,6 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     private static String number(float v) {
-        return String.format(Locale.ROOT, "%.6g", v);
+        return TextFormat.significant(v, 6);
     }
 }

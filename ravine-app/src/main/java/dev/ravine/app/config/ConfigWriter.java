@@ -1,5 +1,6 @@
 package dev.ravine.app.config;
 
+import dev.ravine.app.TextFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,11 +111,9 @@ public final class ConfigWriter {
         return sb.append(']').toString();
     }
 
-    /** Shortest text that reads back as the same double, in the YAML 1.2 float syntax (1.0e-05 style exponent). */
+    /** Shortest text that reads back as the same double, in the YAML 1.2 float syntax ({@link TextFormat#exact}: 1.0e-5). */
     static String number(double v) {
-        String s = Double.toString(v);
-        int e = s.indexOf('E');
-        return e < 0 ? s : s.substring(0, e) + "e" + s.substring(e + 1);
+        return TextFormat.exact(v);
     }
 
     /** A double-quoted YAML string (JSON escaping is valid YAML). */

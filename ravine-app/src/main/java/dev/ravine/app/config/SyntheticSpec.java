@@ -1,5 +1,6 @@
 package dev.ravine.app.config;
 
+import dev.ravine.app.TextFormat;
 import dev.ravine.data.Dataset;
 import dev.ravine.data.SyntheticData;
 import java.util.LinkedHashMap;
@@ -88,12 +89,9 @@ public record SyntheticSpec(String name, Map<String, Double> values) {
 
     @Override
     public String toString() {
-        return name + ":" + values.entrySet().stream().map(e -> e.getKey() + "=" + number(e.getValue())).collect(Collectors.joining(","));
+        return name + ":" + values.entrySet().stream().map(e -> e.getKey() + "=" + TextFormat.plain(e.getValue())).collect(Collectors.joining(","));
     }
 
-    private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-    }
 
     private static Map<String, Double> ordered(Object... kv) {
         Map<String, Double> m = new LinkedHashMap<>();

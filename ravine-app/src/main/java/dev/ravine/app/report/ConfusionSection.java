@@ -3,8 +3,8 @@ package dev.ravine.app.report;
 import static dev.ravine.app.report.HtmlText.escape;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ravine.app.TextFormat;
 import dev.ravine.train.ConfusionMatrix;
-import java.util.Locale;
 
 /**
  * The report's per-class section: precision, recall and F1 of each class and the confusion matrix as a table whose
@@ -47,12 +47,12 @@ final class ConfusionSection {
         h.append("<table class=\"data\" id=\"class-metrics\"><caption>Per class</caption><thead><tr><th>class</th>"
                 + "<th>precision</th><th>recall</th><th>F1</th><th>support</th></tr></thead><tbody>\n");
         for (int c = 0; c < m.classes(); c++) {
-            h.append("<tr><td>").append(c).append("</td><td>").append(fixed(m.precision(c))).append("</td><td>")
-                    .append(fixed(m.recall(c))).append("</td><td>").append(fixed(m.f1(c))).append("</td><td>")
+            h.append("<tr><td>").append(c).append("</td><td>").append(TextFormat.ratio(m.precision(c))).append("</td><td>")
+                    .append(TextFormat.ratio(m.recall(c))).append("</td><td>").append(TextFormat.ratio(m.f1(c))).append("</td><td>")
                     .append(m.support(c)).append("</td></tr>\n");
         }
-        h.append("<tr><th>all</th><td colspan=\"2\">accuracy ").append(fixed(m.accuracy())).append("</td><td>macro ")
-                .append(fixed(m.macroF1())).append("</td><td>").append(m.total()).append("</td></tr>\n</tbody></table>\n");
+        h.append("<tr><th>all</th><td colspan=\"2\">accuracy ").append(TextFormat.ratio(m.accuracy())).append("</td><td>macro ")
+                .append(TextFormat.ratio(m.macroF1())).append("</td><td>").append(m.total()).append("</td></tr>\n</tbody></table>\n");
     }
 
     private static void counts(StringBuilder h, ConfusionMatrix m) {
@@ -68,7 +68,7 @@ final class ConfusionSection {
                 double share = support == 0 ? 0 : n / (double) support;
                 String colour = t == p ? "34,139,34" : "200,40,40";
                 h.append("<td style=\"background: rgba(").append(colour).append(',')
-                        .append(String.format(Locale.ROOT, "%.3f", n == 0 ? 0 : 0.08 + 0.8 * share)).append(")\" title=\"true ")
+                        .append(TextFormat.fixed(n == 0 ? 0 : 0.08 + 0.8 * share, 3)).append(")\" title=\"true ")
                         .append(t).append(", predicted ").append(p).append(": ").append(n).append("\">").append(n).append("</td>");
             }
             h.append("</tr>\n");
@@ -76,7 +76,4 @@ final class ConfusionSection {
         h.append("</tbody></table>\n");
     }
 
-    private static String fixed(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
-    }
 }

@@ -124,7 +124,7 @@ final class ReportSections {
     }
 
     private static String num(JsonNode v) {
-        return v.isNumber() ? String.format(java.util.Locale.ROOT, "%.4g", v.asDouble()) : "-";
+        return v.isNumber() ? TextFormat.significant(v.asDouble(), 4) : "-";
     }
 
     private static String count(String n) {

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Locale;
 
 /** Writes a run folder's {@code report.html}: the data from the folder, rendered into one self-contained page. */
 public final class RunReport {
@@ -19,7 +18,7 @@ public final class RunReport {
         /** "runs/x/report.html (93 KiB, 0.41 s)": the file as typed from {@code workingDir}, its size, the time taken. */
         public String describe(Path workingDir) {
             return TextFormat.path(file, workingDir) + " (" + TextFormat.count(Math.round(bytes / 1024.0)) + " KiB, "
-                    + String.format(Locale.ROOT, "%.2f s", seconds) + ")";
+                    + TextFormat.fixed(seconds, 2) + " s" + ")";
         }
     }
 

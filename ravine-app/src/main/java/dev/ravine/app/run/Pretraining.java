@@ -39,8 +39,8 @@ final class Pretraining {
             int[] w = block.linear().weight().shape();
             out.println("pretrain: rbm " + (number + 1) + "/" + blocks + " (layer " + layer + ", " + w[1] + "x" + w[0] + " "
                     + block.units().configName() + ") epoch " + e.epoch() + "/" + p.epochs() + ": reconstruction error "
-                    + String.format("%.5f", e.reconstructionError()) + ", free energy train " + String.format("%.2f", e.trainFreeEnergy())
-                    + (Double.isNaN(e.heldOutFreeEnergy()) ? "" : " validation " + String.format("%.2f", e.heldOutFreeEnergy()))
+                    + TextFormat.fixed(e.reconstructionError(), 5) + ", free energy train " + TextFormat.fixed(e.trainFreeEnergy(), 2)
+                    + (Double.isNaN(e.heldOutFreeEnergy()) ? "" : " validation " + TextFormat.fixed(e.heldOutFreeEnergy(), 2))
                     + " (" + TextFormat.duration(e.seconds()) + ")");
             out.flush();
             store.putPretrainEpoch(layer, e);

@@ -9,7 +9,6 @@ import dev.ravine.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * The weights a command uses for a run: a checkpoint file the user named, else {@code checkpoints/best.ckpt} (the
@@ -43,7 +42,7 @@ public record RunCheckpoint(Path file, Kind kind, String why) {
         try {
             JsonNode b = new ObjectMapper().readTree(run.summary().toFile()).get("best_checkpoint");
             if (b == null || b.isNull()) return plain;
-            return plain + ": best " + b.path("metric").asText() + " " + String.format(Locale.ROOT, "%.6f", b.path("value").asDouble())
+            return plain + ": best " + b.path("metric").asText() + " " + TextFormat.fixed(b.path("value").asDouble(), 6)
                     + " at epoch " + b.path("epoch").asInt() + ", the weights summary.json's test figures are of";
         } catch (IOException e) {
             return plain;
