@@ -83,8 +83,12 @@ public final class InstrumentPanel implements TrainingListener {
 
     @Override
     public void onGradients(Trainer trainer, long step) {
-        if (!readingStep) return;
         // Gradients exist only between backward and the optimizer step: read them now.
+        if (readingStep) readGradientNorms(trainer);
+    }
+
+    /** Each layer's gradient norm (NaN when a gradient is not finite) and count of non-finite gradient entries. */
+    private void readGradientNorms(Trainer trainer) {
         gradNorms.clear();
         Map<String, Tensor> params = trainer.model().namedParameters();
         for (Map.Entry<String, List<String>> layer : parametersByLayer.entrySet()) {
@@ -117,25 +121,14 @@ public final class InstrumentPanel implements TrainingListener {
      * and is not a full reading (detectors that need activations or updates skip it).
      */
     public StepReading refusedStepReading(Trainer trainer, long step, int epoch, double loss) {
+        readGradientNorms(trainer);
         Map<String, Tensor> params = trainer.model().namedParameters();
         List<LayerReading> layers = new ArrayList<>();
         double globalSq = 0;
         for (Map.Entry<String, List<String>> layer : parametersByLayer.entrySet()) {
-            double gradSq = 0, weightSq = 0;
-            int nonFinite = 0;
-            for (String p : layer.getValue()) {
-                Tensor g = params.get(p).grad();
-                if (g != null) {
-                    gradSq += Norms.sumOfSquares(g.values());
-                    nonFinite += Norms.countNonFinite(g.values());
-                }
-                float[] w = params.get(p).values();
-                weightSq += Norms.sumOfSquares(w);
-                nonFinite += Norms.countNonFinite(w);
-            }
-            globalSq += gradSq;
-            double weightNorm = Math.sqrt(weightSq);
-            layers.add(new LayerReading(layer.getKey(), Math.sqrt(gradSq), weightNorm, 0, 0, nonFinite));
+            double[] g = gradNorms.get(layer.getKey()), w = weightNorm(params, layer.getValue());
+            globalSq += g[0] * g[0];
+            layers.add(new LayerReading(layer.getKey(), g[0], w[0], 0, 0, (int) (w[1] + g[1])));
         }
         outputs.clear();
         setReadingStep(options.isReadingStep(step + 1));
@@ -145,27 +138,36 @@ public final class InstrumentPanel implements TrainingListener {
         return reading;
     }
 
+    /** A layer's weight norm (NaN when a weight is not finite) and its count of non-finite weights. */
+    private static double[] weightNorm(Map<String, Tensor> params, List<String> names) {
+        double sq = 0;
+        int nonFinite = 0;
+        for (String p : names) {
+            float[] w = params.get(p).values();
+            double s = Norms.sumOfSquares(w);
+            if (Double.isNaN(s)) nonFinite += Norms.countNonFinite(w);
+            sq += s;
+        }
+        return new double[] {Math.sqrt(sq), nonFinite};
+    }
+
     private StepReading fullReading(Trainer trainer, BatchEvent event) {
         Map<String, Tensor> params = trainer.model().namedParameters();
         Map<String, float[]> updates = trainer.optimizer().lastUpdates();
         List<LayerReading> layers = new ArrayList<>();
         double globalSq = 0;
         for (Map.Entry<String, List<String>> layer : parametersByLayer.entrySet()) {
-            double weightSq = 0, updateSq = 0;
-            int nonFinite = 0;
+            double[] w = weightNorm(params, layer.getValue());
+            double updateSq = 0;
             for (String p : layer.getValue()) {
-                float[] w = params.get(p).values();
-                double s = Norms.sumOfSquares(w);
-                if (Double.isNaN(s)) nonFinite += Norms.countNonFinite(w);
-                weightSq += s;
                 float[] u = updates.get(p);
                 if (u != null) updateSq += Norms.sumOfSquares(u);
             }
             double[] g = gradNorms.getOrDefault(layer.getKey(), new double[] {Double.NaN, 0});
             globalSq += g[0] * g[0];
-            double weightNorm = Math.sqrt(weightSq), updateNorm = Math.sqrt(updateSq);
+            double weightNorm = w[0], updateNorm = Math.sqrt(updateSq);
             layers.add(new LayerReading(layer.getKey(), g[0], weightNorm, updateNorm, weightNorm > 0 ? updateNorm / weightNorm : Double.NaN,
-                    nonFinite + (int) g[1]));
+                    (int) w[1] + (int) g[1]));
         }
         if (stability == null) stability = StabilityRule.of(trainer.optimizer());
         return new StepReading(event.step(), event.epoch(), event.loss(), true, Math.sqrt(globalSq), layers, activationReadings(),
