@@ -162,9 +162,22 @@ def attention_cases():
     attention_case("transformer_block", block, (2, 5, 8), {"dim": 8, "heads": 2, "ff": 16})
 
 
+# ---------------------------------------------------------------- normalization without affine or running statistics
+
+def norm_option_cases():
+    layer_case("batchnorm1d_noaffine", lambda: nn.BatchNorm1d(4, affine=False), (6, 4), config={"affine": False, "track": True})
+    layer_case("batchnorm2d_notrack", lambda: nn.BatchNorm2d(3, track_running_stats=False), (4, 3, 3, 3),
+               config={"affine": True, "track": False}, prepare=randomize_affine)
+    layer_case("batchnorm2d_notrack_eval", lambda: nn.BatchNorm2d(3, track_running_stats=False), (4, 3, 3, 3), training=False,
+               config={"affine": True, "track": False}, prepare=randomize_affine)
+    layer_case("layernorm_noaffine", lambda: nn.LayerNorm([5], elementwise_affine=False), (3, 5), config={"affine": False})
+    layer_case("groupnorm_noaffine", lambda: nn.GroupNorm(2, 4, affine=False), (3, 4, 2, 2), config={"affine": False})
+
+
 if __name__ == "__main__":
     loss_options()
     embedding_cases()
     attention_cases()
+    norm_option_cases()
     total = sum(os.path.getsize(p) for p in written)
     print("wrote %d fixtures, %d bytes, under %s (torch %s)" % (len(written), total, OUT, torch.__version__))

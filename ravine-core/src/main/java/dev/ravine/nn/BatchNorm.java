@@ -17,33 +17,41 @@ public final class BatchNorm extends Module {
     private final float eps, momentum;
     private final Tensor gamma, beta, runningMean, runningVar, batchesTracked;
 
-    private BatchNorm(int features, int spatialRank, double eps, double momentum) {
+    private BatchNorm(int features, int spatialRank, double eps, double momentum, boolean affine, boolean trackRunningStats) {
         if (features <= 0) throw new IllegalArgumentException("batchnorm needs a positive number of features, got " + features);
         this.features = features;
         this.spatialRank = spatialRank;
         this.eps = (float) eps;
         this.momentum = (float) momentum;
-        gamma = registerParameter("weight", Tensor.ones(features));
-        beta = registerParameter("bias", Tensor.zeros(features));
-        runningMean = registerBuffer("running_mean", Tensor.zeros(features));
-        runningVar = registerBuffer("running_var", Tensor.ones(features));
-        batchesTracked = registerBuffer("num_batches_tracked", Tensor.zeros(1));
+        gamma = affine ? registerParameter("weight", Tensor.ones(features)) : null;
+        beta = affine ? registerParameter("bias", Tensor.zeros(features)) : null;
+        runningMean = trackRunningStats ? registerBuffer("running_mean", Tensor.zeros(features)) : null;
+        runningVar = trackRunningStats ? registerBuffer("running_var", Tensor.ones(features)) : null;
+        batchesTracked = trackRunningStats ? registerBuffer("num_batches_tracked", Tensor.zeros(1)) : null;
+    }
+
+    /**
+     * torch's affine (false: no weight and bias) and track_running_stats (false: no running statistics; eval then
+     * normalizes by the batch's own statistics, as in training).
+     */
+    public static BatchNorm of(int features, boolean twoD, double eps, double momentum, boolean affine, boolean trackRunningStats) {
+        return new BatchNorm(features, twoD ? 2 : 0, eps, momentum, affine, trackRunningStats);
     }
 
     public static BatchNorm of1d(int features) {
-        return new BatchNorm(features, 0, 1e-5, 0.1);
+        return new BatchNorm(features, 0, 1e-5, 0.1, true, true);
     }
 
     public static BatchNorm of1d(int features, double eps, double momentum) {
-        return new BatchNorm(features, 0, eps, momentum);
+        return new BatchNorm(features, 0, eps, momentum, true, true);
     }
 
     public static BatchNorm of2d(int features) {
-        return new BatchNorm(features, 2, 1e-5, 0.1);
+        return new BatchNorm(features, 2, 1e-5, 0.1, true, true);
     }
 
     public static BatchNorm of2d(int features, double eps, double momentum) {
-        return new BatchNorm(features, 2, eps, momentum);
+        return new BatchNorm(features, 2, eps, momentum, true, true);
     }
 
     public Tensor runningMean() {
@@ -66,7 +74,7 @@ public final class BatchNorm extends Module {
         int[] axes = reducedAxes(x.dim());
         int[] bshape = broadcastShape(x.dim());
         Tensor mean, var;
-        if (isTraining()) {
+        if (isTraining() || runningMean == null) {
             int count = x.numel() / features;
             if (count <= 1) {
                 throw new TensorShapeException("batchnorm in training needs more than 1 value per channel, got input shape " + Shape.str(x.shape()));
@@ -74,12 +82,16 @@ public final class BatchNorm extends Module {
             mean = x.mean(axes, true);
             Tensor centered = x.sub(mean);
             var = centered.square().mean(axes, true);
-            updateRunningStats(mean, var, count);
-            return centered.div(var.add(eps).sqrt()).mul(gamma.reshape(bshape)).add(beta.reshape(bshape));
+            if (runningMean != null) updateRunningStats(mean, var, count);
+            return affine(centered.div(var.add(eps).sqrt()), bshape);
         }
         mean = runningMean.reshape(bshape);
         var = runningVar.reshape(bshape);
-        return x.sub(mean).div(var.add(eps).sqrt()).mul(gamma.reshape(bshape)).add(beta.reshape(bshape));
+        return affine(x.sub(mean).div(var.add(eps).sqrt()), bshape);
+    }
+
+    private Tensor affine(Tensor normalized, int[] bshape) {
+        return gamma == null ? normalized : normalized.mul(gamma.reshape(bshape)).add(beta.reshape(bshape));
     }
 
     private void updateRunningStats(Tensor mean, Tensor var, int count) {

@@ -5,17 +5,23 @@ import dev.ravine.tensor.Tensor;
 import dev.ravine.tensor.TensorShapeException;
 import java.util.Arrays;
 
-/** Normalizes over the trailing {@code normalizedShape} axes of each sample (Ba et al., 2016), affine weight 1 / bias 0. */
+/** Normalizes over the trailing {@code normalizedShape} axes of each sample (Ba et al., 2016), affine weight 1 / bias 0
+ * (optional, torch's elementwise_affine). */
 public final class LayerNorm extends Module {
     private final int[] normalizedShape;
     private final float eps;
     private final Tensor weight, bias;
 
     public LayerNorm(int[] normalizedShape, double eps) {
+        this(normalizedShape, eps, true);
+    }
+
+    /** @param affine torch's elementwise_affine: false leaves out the weight and bias */
+    public LayerNorm(int[] normalizedShape, double eps, boolean affine) {
         this.normalizedShape = normalizedShape.clone();
         this.eps = (float) eps;
-        weight = registerParameter("weight", Tensor.ones(normalizedShape));
-        bias = registerParameter("bias", Tensor.zeros(normalizedShape));
+        weight = affine ? registerParameter("weight", Tensor.ones(normalizedShape)) : null;
+        bias = affine ? registerParameter("bias", Tensor.zeros(normalizedShape)) : null;
     }
 
     /** The trailing axes normalized over. */
@@ -38,7 +44,8 @@ public final class LayerNorm extends Module {
         for (int i = 0; i < k; i++) axes[i] = s.length - k + i;
         Tensor centered = x.sub(x.mean(axes, true));
         Tensor var = centered.square().mean(axes, true);
-        return centered.div(var.add(eps).sqrt()).mul(weight).add(bias);
+        Tensor normalized = centered.div(var.add(eps).sqrt());
+        return weight == null ? normalized : normalized.mul(weight).add(bias);
     }
 
     @Override

@@ -39,6 +39,7 @@ final class OnnxLayers {
     }
 
     String translate(Module m, String path, String x, int[] shape) {
+        requireExportedOptions(m, path);
         return switch (m) {
             case Sequential s -> sequential(s, path, x, shape);
             case Linear l -> linear(l, path, x, shape);
@@ -63,6 +64,17 @@ final class OnnxLayers {
             default -> throw new OnnxExportException("layer " + path + " (" + m.kind() + ") has no ONNX export yet; the layers that "
                     + "export are linear, conv2d, pooling, the normalizations, activations, dropout, flatten, residual, rnn, lstm, gru");
         };
+    }
+
+    /** The layer options this exporter does not translate yet, refused by name rather than exported wrong. */
+    private static void requireExportedOptions(Module m, String path) {
+        boolean normalization = m instanceof BatchNorm || m instanceof LayerNorm || m instanceof GroupNorm;
+        String missing = normalization && !m.namedParameters().containsKey("weight") ? "affine: false"
+                : m instanceof BatchNorm && !m.namedBuffers().containsKey("running_mean") ? "track_running_stats: false"
+                : null;
+        if (missing != null) {
+            throw new OnnxExportException("layer " + path + " (" + m.kind() + ") with " + missing + " has no ONNX export yet");
+        }
     }
 
     private String sequential(Sequential s, String path, String x, int[] shape) {

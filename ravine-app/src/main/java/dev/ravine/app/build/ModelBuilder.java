@@ -125,8 +125,8 @@ public final class ModelBuilder {
                             : new AvgPool2d(kernel, stride, c.integer("padding"));
                 }
                 // [features] or [channels, length] is batchnorm1d, [channels, height, width] batchnorm2d, as in torch.nn
-                case BATCHNORM -> in.length == 3 ? BatchNorm.of2d(in[0], c.number("eps"), c.number("momentum"))
-                        : BatchNorm.of1d(in[0], c.number("eps"), c.number("momentum"));
+                case BATCHNORM -> BatchNorm.of(in[0], in.length == 3, c.number("eps"), c.number("momentum"), c.flag("affine"),
+                        c.flag("track_running_stats"));
                 case BATCHRENORM -> {
                     var schedule = new RenormSchedule(c.number("r_max"), c.number("d_max"), c.integer("warmup_steps"),
                             c.integer("r_max_steps"), c.integer("d_max_steps"));
@@ -142,8 +142,8 @@ public final class ModelBuilder {
                             c.flag("affine"), c.flag("track_running_stats"));
                 }
                 // normalizes over the whole sample (all of its axes)
-                case LAYERNORM -> new LayerNorm(in, c.number("eps"));
-                case GROUPNORM -> new GroupNorm(c.integer("groups"), in[0], c.number("eps"));
+                case LAYERNORM -> new LayerNorm(in, c.number("eps"), c.flag("affine"));
+                case GROUPNORM -> new GroupNorm(c.integer("groups"), in[0], c.number("eps"), c.flag("affine"));
                 case DROPOUT -> new Dropout(c.number("p"), rng);
                 case RELU -> new Activation(Activation.Kind.RELU);
                 case LEAKY_RELU -> new Activation(Activation.Kind.LEAKY_RELU, c.number("slope"));
