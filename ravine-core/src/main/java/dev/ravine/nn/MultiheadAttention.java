@@ -38,6 +38,15 @@ public final class MultiheadAttention extends Module {
         this.dropout = registerModule("attn_dropout", new Dropout(dropout, rng)); // registered, so eval() turns it off
     }
 
+    public int heads() {
+        return heads;
+    }
+
+    /** Whether each position attends only to itself and earlier ones. */
+    public boolean causal() {
+        return causal;
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
         if (x.dim() != 3 || x.size(2) != dim) {

@@ -10,6 +10,7 @@ import dev.ravine.nn.BatchNorm;
 import dev.ravine.nn.BatchRenorm;
 import dev.ravine.nn.Conv2d;
 import dev.ravine.nn.Dropout;
+import dev.ravine.nn.Embedding;
 import dev.ravine.nn.Flatten;
 import dev.ravine.nn.GroupNorm;
 import dev.ravine.nn.InstanceNorm;
@@ -17,9 +18,11 @@ import dev.ravine.nn.LayerNorm;
 import dev.ravine.nn.Linear;
 import dev.ravine.nn.MaxPool2d;
 import dev.ravine.nn.Module;
+import dev.ravine.nn.MultiheadAttention;
 import dev.ravine.nn.Recurrent;
 import dev.ravine.nn.Residual;
 import dev.ravine.nn.Sequential;
+import dev.ravine.nn.TransformerEncoderBlock;
 import dev.ravine.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -61,8 +64,12 @@ final class OnnxLayers {
             case Flatten f -> shape.length <= 1 ? g.node("Identity", path, List.of(x)) : g.node("Flatten", path, List.of(x), integer("axis", 1));
             case Residual r -> residual(r, path, x, shape);
             case Recurrent r -> new OnnxRecurrent(g).translate(r, path, x);
+            case Embedding e -> new OnnxAttention(g, this).embedding(e, path, x);
+            case MultiheadAttention a -> new OnnxAttention(g, this).attention(a, path, x, shape);
+            case TransformerEncoderBlock t -> new OnnxAttention(g, this).transformer(t, path, x, shape);
             default -> throw new OnnxExportException("layer " + path + " (" + m.kind() + ") has no ONNX export yet; the layers that "
-                    + "export are linear, conv2d, pooling, the normalizations, activations, dropout, flatten, residual, rnn, lstm, gru");
+                    + "export are linear, conv2d, pooling, the normalizations, activations, dropout, flatten, residual, rnn, lstm, gru, "
+                    + "embedding, attention, transformer");
         };
     }
 
@@ -184,7 +191,7 @@ final class OnnxLayers {
     }
 
     /** Exact GELU, x * Phi(x) = x * (1 + erf(x / sqrt 2)) / 2 (opset 17 has Erf; Gelu itself came in opset 20). */
-    private String gelu(String path, String x) {
+    String gelu(String path, String x) {
         String scaled = g.node("Div", path, List.of(x, g.floats(path + ".sqrt2", new float[] {(float) Math.sqrt(2)})));
         String erf = g.node("Erf", path, List.of(scaled));
         String onePlus = g.node("Add", path, List.of(erf, g.floats(path + ".one", new float[] {1f})));
