@@ -246,14 +246,7 @@ final class TrainingSession {
             HeldOutConfusion.record(w.store(), a.data(), config.training().batchSize(), a.model().network(),
                     weights == null ? "the final weights" : run.root().relativize(weights).toString());
         }
-        Summary summary = Summary.of(config.file().toString(), result, test, a.model().parameterCount(), config.seed(), a.threads(),
-                checkpoint, started, w.doctor().findings());
-        if (a.earlyStopping() != null) summary = summary.withBestEpoch(a.earlyStopping().bestEpoch());
-        if (best.written()) {
-            summary = summary.withBest(new Summary.BestWeights(run.root().relativize(best.file()).toString(), best.metric(),
-                    best.bestValue(), best.bestEpoch(), best.bestStep()));
-        }
-        if (w.repair() != null) summary = summary.withRepairs(w.repair().actions());
+        Summary summary = summarize(w, run, result, test, checkpoint);
         w.store().putFindings(w.doctor().findings());
         writeSummary(run, summary);
         w.store().putMeta(RunMeta.atEnd(summary));
@@ -270,6 +263,20 @@ final class TrainingSession {
         return new TrainingResult(TrainingStatus.STOPPED, StopRequest.reason() + " during the end-of-run analyses, after "
                 + r.reason(), r.epochs(), r.steps(), r.trainLoss(), r.valLoss(), r.valAccuracy(), r.samplesPerSecond(),
                 r.wallSeconds(), r.history());
+    }
+
+    /** summary.json's content: the result, the test figures, and the best epoch, best weights and repairs where there are. */
+    private Summary summarize(Watch w, RunDirectory run, TrainingResult result, Evaluation test, String checkpoint) {
+        Summary summary = Summary.of(config.file().toString(), result, test, a.model().parameterCount(), config.seed(), a.threads(),
+                checkpoint, started, w.doctor().findings());
+        if (a.earlyStopping() != null) summary = summary.withBestEpoch(a.earlyStopping().bestEpoch());
+        BestCheckpoint best = w.best();
+        if (best.written()) {
+            summary = summary.withBest(new Summary.BestWeights(run.root().relativize(best.file()).toString(), best.metric(),
+                    best.bestValue(), best.bestEpoch(), best.bestStep()));
+        }
+        if (w.repair() != null) summary = summary.withRepairs(w.repair().actions());
+        return summary;
     }
 
     /** The newest checkpoint, relative to the run folder, or null when none was written. */

@@ -12,8 +12,10 @@ import dev.ravine.app.store.RepairRecord;
 import dev.ravine.app.store.RunEvent;
 import dev.ravine.app.store.RunRecords;
 import dev.ravine.doctor.finding.Finding;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +66,39 @@ class RunRecordsEndToEndTest {
             List<String> summarized = summary.get("findings").findValuesAsText("id").stream().sorted().toList();
             assertEquals(summarized, stored);
         }
+    }
+
+    /**
+     * The reader opened again and again while a real run trains and repairs: it never fails, and it sees the finding
+     * the repair acts on while the run's status is still running.
+     */
+    @Test
+    void aRunCanBeReadWhileItTrains() throws Exception {
+        Path run = dir.resolve("live");
+        Path db = run.resolve("run.db");
+        AtomicReference<CommandResult> result = new AtomicReference<>();
+        Thread trainer = new Thread(() -> result.set(CommandResult.run("train", PathologySuiteTest.suite().resolve("lr-too-high.yaml").toString(),
+                "--out", run.toString(), "--set", "doctor.repair=true", "--set", "training.epochs=4")));
+        trainer.start();
+        int reads = 0;
+        boolean findingSeenWhileRunning = false;
+        while (trainer.isAlive()) {
+            if (Files.isRegularFile(db)) {
+                try (RunRecords records = RunRecords.open(db)) {
+                    boolean running = "running".equals(records.meta().get("status"));
+                    List<Finding> findings = records.findings();
+                    records.steps();
+                    records.events();
+                    if (running && findings.stream().anyMatch(f -> f.id().equals("lr_too_high"))) findingSeenWhileRunning = true;
+                    reads++;
+                }
+            }
+            Thread.sleep(20);
+        }
+        trainer.join();
+        assertEquals(ExitCode.OK, result.get().exitCode(), result.get()::toString);
+        assertTrue(reads > 0, "the run was read while it trained");
+        assertTrue(findingSeenWhileRunning, "lr_too_high was in run.db before the run ended (" + reads + " reads)");
     }
 
     private static int indexOf(List<RunEvent> events, String kind, String subject) {
