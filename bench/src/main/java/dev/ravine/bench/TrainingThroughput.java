@@ -1,5 +1,6 @@
 package dev.ravine.bench;
 
+import com.sun.management.ThreadMXBean;
 import dev.ravine.data.Dataset;
 import dev.ravine.kernel.ComputePool;
 import dev.ravine.kernel.Gemm;
@@ -7,8 +8,10 @@ import dev.ravine.nn.Activation;
 import dev.ravine.nn.Conv2d;
 import dev.ravine.nn.Flatten;
 import dev.ravine.nn.Linear;
+import dev.ravine.nn.Lstm;
 import dev.ravine.nn.MaxPool2d;
 import dev.ravine.nn.Module;
+import dev.ravine.nn.Residual;
 import dev.ravine.nn.Sequential;
 import dev.ravine.nn.loss.CrossEntropyLoss;
 import dev.ravine.nn.loss.Loss;
@@ -16,24 +19,60 @@ import dev.ravine.optim.Optimizer;
 import dev.ravine.optim.Optimizers;
 import dev.ravine.tensor.Rng;
 import dev.ravine.tensor.Tensor;
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
- * Training throughput (samples/s) of the two reference models on 28x28 inputs, batch 128, Adam: the MLP
- * 784-512-256-10 and the CNN conv32-pool-conv64-pool-128-10. Synthetic inputs: the arithmetic is the same as for
- * Fashion-MNIST, and the benchmark needs no data files. Prints one line per model, the same format as
- * bench/pytorch_peer.py, so bench/compare-training.sh can put them side by side.
+ * Training throughput (samples/s) of the benchmark workloads, Adam (lr 1e-3), synthetic Gaussian inputs and uniform
+ * labels over 10 classes (the arithmetic is the same as for real data, and no data files are needed):
+ * <ul>
+ *   <li>{@code mlp}: 784-512-256-10 ReLU on 28x28, batch 128 ({@code mlp-b32}, {@code mlp-b512}: other batches);</li>
+ *   <li>{@code cnn}: conv32-relu-pool-conv64-relu-pool-128-10 on 28x28, batch 128 ({@code cnn-b32}, {@code cnn-b512});</li>
+ *   <li>{@code lstm}: one LSTM layer (32 inputs, hidden 128) over 50 steps, the last step into a 10-way linear;</li>
+ *   <li>{@code rescnn}: a small residual CNN on 32x32x3: conv16, a residual block of two conv16, pool, conv32, a
+ *       residual block of two conv32, pool, linear 10 (3x3 convolutions, padding 1, ReLU).</li>
+ * </ul>
+ * Prints one line per workload, the same format as bench/pytorch_peer.py and the DJL peer, then the workload's
+ * allocation per step and GC share, and the process's peak RSS, so bench/compare-training.sh can put them side by side.
  *
- * <p>Usage: TrainingThroughput [mlp|cnn|both] [measured batches]
+ * <p>Usage: TrainingThroughput [workload ... | both | all] [--batches N]
  */
 public final class TrainingThroughput {
+    static final List<String> WORKLOADS = List.of("mlp", "cnn", "mlp-b32", "mlp-b512", "cnn-b32", "cnn-b512", "lstm", "rescnn");
     private static final int ROUNDS = 5;
 
     public static void main(String[] args) {
-        String which = args.length > 0 ? args[0] : "both";
-        int batches = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        List<String> names = new java.util.ArrayList<>();
+        int batches = 0;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--batches")) batches = Integer.parseInt(args[++i]);
+            else if (args[i].equals("both")) names.addAll(List.of("mlp", "cnn"));
+            else if (args[i].equals("all")) names.addAll(WORKLOADS);
+            else if (WORKLOADS.contains(args[i])) names.add(args[i]);
+            else throw new IllegalArgumentException("unknown workload '" + args[i] + "': expected one of " + WORKLOADS + ", both or all");
+        }
+        if (names.isEmpty()) names.addAll(List.of("mlp", "cnn"));
         System.out.printf("ravine: GEMM %s, %d threads%n", Gemm.implementation(), ComputePool.threads());
-        if (!which.equals("cnn")) report("mlp", mlp(new Rng(1)), 1, batches > 0 ? batches : 100);
-        if (!which.equals("mlp")) report("cnn", cnn(new Rng(1)), 1, batches > 0 ? batches : 30);
+        for (String name : names) run(name, batches);
+        System.out.printf("ravine: peak RSS %d MB%n", peakRssKb() / 1024);
+    }
+
+    private static void run(String name, int batches) {
+        Rng rng = new Rng(1);
+        int batch = name.endsWith("-b32") ? 32 : name.endsWith("-b512") ? 512 : 128;
+        String model = name.replaceAll("-b\\d+$", "");
+        switch (model) {
+            case "mlp" -> report(name, mlp(rng), new int[] {1, 28, 28}, batch, batches > 0 ? batches : 100 * 128 / batch);
+            case "cnn" -> report(name, cnn(rng), new int[] {1, 28, 28}, batch, batches > 0 ? batches : 30 * 128 / batch);
+            case "lstm" -> report(name, lstm(rng), new int[] {50, 32}, batch, batches > 0 ? batches : 20);
+            case "rescnn" -> report(name, residualCnn(rng), new int[] {3, 32, 32}, batch, batches > 0 ? batches : 10);
+            default -> throw new IllegalStateException(name);
+        }
     }
 
     /** 25,600 Gaussian 28x28 images with uniform labels over 10 classes (seed 3): 200 batches of 128 for the doctor's benches. */
@@ -58,10 +97,28 @@ public final class TrainingThroughput {
                 new Linear(64 * 7 * 7, 128, true, rng), Activation.relu(), new Linear(128, 10, true, rng));
     }
 
-    static void report(String name, Module model, int channels, int measured) {
-        int batch = 128;
+    static Module lstm(Rng rng) {
+        return new Sequential(new Lstm(32, 128, 1, false, rng), new Linear(128, 10, true, rng));
+    }
+
+    static Module residualCnn(Rng rng) {
+        return new Sequential(conv(3, 16, rng), Activation.relu(),
+                new Residual(new Sequential(conv(16, 16, rng), Activation.relu(), conv(16, 16, rng)), new int[] {16, 32, 32}, rng),
+                Activation.relu(), new MaxPool2d(2, 2, 0), conv(16, 32, rng), Activation.relu(),
+                new Residual(new Sequential(conv(32, 32, rng), Activation.relu(), conv(32, 32, rng)), new int[] {32, 16, 16}, rng),
+                Activation.relu(), new MaxPool2d(2, 2, 0), new Flatten(), new Linear(32 * 8 * 8, 10, true, rng));
+    }
+
+    private static Conv2d conv(int in, int out, Rng rng) {
+        return new Conv2d(in, out, 3, 1, 1, true, rng, null);
+    }
+
+    static void report(String name, Module model, int[] sample, int batch, int measured) {
         Rng rng = new Rng(2);
-        Tensor x = Tensor.normal(rng, 0, 1, batch, channels, 28, 28);
+        int[] shape = new int[sample.length + 1];
+        shape[0] = batch;
+        System.arraycopy(sample, 0, shape, 1, sample.length);
+        Tensor x = Tensor.normal(rng, 0, 1, shape);
         float[] labels = new float[batch];
         for (int i = 0; i < batch; i++) labels[i] = rng.nextInt(10);
         Tensor y = Tensor.of(labels, batch);
@@ -71,15 +128,20 @@ public final class TrainingThroughput {
         for (int i = 0; i < warmup; i++) step(model, loss, opt, x, y);
         // Five rounds, median reported: a shared 2-core machine is noisy, one timing is not a figure.
         double[] rates = new double[ROUNDS];
+        long allocated0 = allocatedBytes(), gc0 = gcMillis(), t00 = System.nanoTime();
         for (int r = 0; r < ROUNDS; r++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < measured; i++) step(model, loss, opt, x, y);
             rates[r] = measured * batch / ((System.nanoTime() - t0) * 1e-9);
         }
+        double elapsedMs = (System.nanoTime() - t00) * 1e-6;
+        double allocatedPerStep = (allocatedBytes() - allocated0) / (double) (ROUNDS * measured);
         double[] sorted = rates.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         System.out.printf("%s: %.0f samples/s (median of %d rounds of %d batches of %d; min %.0f, max %.0f)%n", name, sorted[ROUNDS / 2],
                 ROUNDS, measured, batch, sorted[0], sorted[ROUNDS - 1]);
+        System.out.printf("%s: allocated %.1f MB per step, GC %.1f%% of the time%n", name, allocatedPerStep / 1e6,
+                100.0 * (gcMillis() - gc0) / elapsedMs);
     }
 
     private static void step(Module model, Loss loss, Optimizer opt, Tensor x, Tensor y) {
@@ -87,5 +149,28 @@ public final class TrainingThroughput {
         opt.zeroGrad();
         l.backward();
         opt.step();
+    }
+
+    /** Bytes allocated so far by every live thread (the caller and the compute pool's workers). */
+    private static long allocatedBytes() {
+        return ((ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) total += Math.max(0, gc.getCollectionTime());
+        return total;
+    }
+
+    /** VmHWM from /proc/self/status (Linux), in KiB; 0 where it cannot be read. */
+    static long peakRssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
     }
 }
