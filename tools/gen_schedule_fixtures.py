@@ -46,6 +46,12 @@ def build(opt, name, o):
         return S.OneCycleLR(opt, max_lr=o["max_lr"], total_steps=o["total_steps"], pct_start=o["pct_start"],
                             anneal_strategy=o["anneal_strategy"], div_factor=o["div_factor"],
                             final_div_factor=o["final_div_factor"], three_phase=o["three_phase"], cycle_momentum=False)
+    if name == "polynomial":
+        return S.PolynomialLR(opt, total_iters=o["total_iters"], power=o["power"])
+    if name == "cyclic":
+        down = o["step_size_down"] or None
+        return S.CyclicLR(opt, base_lr=opt.param_groups[0]["lr"], max_lr=o["max_lr"], step_size_up=o["step_size_up"],
+                          step_size_down=down, mode=o["mode"], gamma=o["gamma"], cycle_momentum=False)
     if name == "sequential":
         parts = [build(opt, p["name"], p) for p in o["schedules"]]
         return S.SequentialLR(opt, parts, milestones=o["milestones"])
@@ -88,6 +94,11 @@ CASES = {
         (0.1, {"max_lr": 1.0, "total_steps": 500, "pct_start": 0.25, "anneal_strategy": "linear", "div_factor": 10.0, "final_div_factor": 100.0, "three_phase": True}),
         (0.1, {"max_lr": 0.5, "total_steps": 777, "pct_start": 0.1, "anneal_strategy": "cos", "div_factor": 25.0, "final_div_factor": 1e4, "three_phase": True}),
     ],
+    "polynomial": [(0.1, {"total_iters": 5, "power": 1.0}), (0.05, {"total_iters": 300, "power": 2.0}),
+                   (1.0, {"total_iters": 450, "power": 0.5})],
+    "cyclic": [(0.001, {"max_lr": 0.1, "step_size_up": 50, "step_size_down": 0, "mode": "triangular", "gamma": 1.0}),
+               (0.01, {"max_lr": 0.5, "step_size_up": 30, "step_size_down": 70, "mode": "triangular2", "gamma": 1.0}),
+               (0.001, {"max_lr": 0.05, "step_size_up": 20, "step_size_down": 0, "mode": "exp_range", "gamma": 0.995})],
     "sequential": [
         (0.1, {"schedules": [{"name": "linear", "start_factor": 0.1, "end_factor": 1.0, "total_iters": 20},
                              {"name": "cosine", "t_max": 480, "eta_min": 0.0}], "milestones": [20]}),

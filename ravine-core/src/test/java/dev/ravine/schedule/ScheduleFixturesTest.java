@@ -71,7 +71,7 @@ class ScheduleFixturesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"constant", "step", "multistep", "exponential", "cosine", "cosine_warm_restarts", "linear", "inverse_sqrt",
-            "one_cycle", "sequential"})
+            "one_cycle", "sequential", "polynomial", "cyclic"})
     void everyStepMatchesTorch(String name) throws IOException {
         List<Map<String, Object>> cases = cases(name);
         assertTrue(cases.size() >= 2);
