@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ravine.app.store.ConfusionRecord;
 import dev.ravine.app.store.RepairRecord;
 import dev.ravine.app.store.RunRecords;
 import dev.ravine.app.store.RunStoreException;
@@ -32,7 +33,7 @@ import java.util.Map;
  * curvature    {step[], sharpness[], threshold[], preconditioned_sharpness[], preconditioned_threshold[], hvps[]} or null
  * findings     [{id, severity, first_step, last_step, layers[], title, cause, evidence[], remedies[{change, why}]}]
  * repairs      [{step, finding, remedy, rolled_back_to, lr_scale, loss_before, loss_after}]
- * confusion    {data, checkpoint, counts[true][predicted]} or null (run.db meta confusion_matrix)
+ * confusion    {data, checkpoint, counts[true][predicted]} or null
  * </pre>
  */
 public final class ReportData {
@@ -41,8 +42,6 @@ public final class ReportData {
     static final int MAX_READING_COLUMNS = 800;
     /** A repair's "after" loss: the mean over this many steps after the step the run went back to. */
     static final int AFTER_REPAIR_STEPS = 50;
-    /** Meta key where a training run records its held-out confusion matrix, as JSON {data, checkpoint, counts}. */
-    public static final String CONFUSION_META = "confusion_matrix";
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,20 +70,20 @@ public final class ReportData {
             out.set("curvature", tables.curvature(MAX_STEP_POINTS));
             out.set("findings", tables.findings());
             out.set("repairs", repairs(records));
-            out.set("confusion", confusion(meta.get(CONFUSION_META)));
+            out.set("confusion", confusion(records.confusion()));
             return out;
         } catch (RunStoreException e) {
             throw new ReportException(e.getMessage(), e);
         }
     }
 
-    private static JsonNode confusion(String meta) {
-        if (meta == null) return F.nullNode();
-        try {
-            return JSON.readTree(meta);
-        } catch (IOException e) {
-            throw new ReportException("run.db meta " + CONFUSION_META + " is not JSON (" + e.getMessage() + "); the run database is damaged");
-        }
+    private static JsonNode confusion(ConfusionRecord c) {
+        if (c == null) return F.nullNode();
+        ObjectNode out = F.objectNode();
+        out.put("data", c.data());
+        out.put("checkpoint", c.checkpoint());
+        out.set("counts", JSON.valueToTree(c.counts()));
+        return out;
     }
 
     private static JsonNode summary(Path file) {

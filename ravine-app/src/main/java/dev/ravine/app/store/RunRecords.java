@@ -175,6 +175,20 @@ public final class RunRecords implements AutoCloseable {
         return out;
     }
 
+    /** The held-out confusion matrix of a classification run, or null when the run has none. */
+    public ConfusionRecord confusion() {
+        String json = meta().get(RunSchema.CONFUSION_META);
+        if (json == null) return null;
+        try {
+            JsonNode c = JSON.readTree(json);
+            long[][] counts = JSON.treeToValue(c.get("counts"), long[][].class);
+            return new ConfusionRecord(c.path("data").asText(), c.path("checkpoint").asText(), counts);
+        } catch (IOException | RuntimeException e) {
+            throw new RunStoreException("run.db meta " + RunSchema.CONFUSION_META + " of " + database + " is not a confusion matrix ("
+                    + e.getMessage() + "); the run database is damaged", e);
+        }
+    }
+
     /** What happened when, in order (none for a run recorded before run.db kept events). */
     public List<RunEvent> events() {
         return read("events", "SELECT seq, at, step, kind, subject, detail FROM events ORDER BY seq", new ArrayList<RunEvent>(), (rs, out) -> {

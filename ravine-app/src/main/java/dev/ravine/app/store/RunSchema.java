@@ -30,6 +30,8 @@ import java.sql.Statement;
  *                                                          the doctor's curvature monitor (doctor.curvature_every)
  * adaptive_readings(step, step_median, step_p99, step_max, v_median, v_min, sampled)
  *                                                          Adam runs: the effective steps lr/(sqrt(v_hat)+eps) and v_hat
+ * meta confusion_matrix                                    classification runs: the held-out confusion matrix as JSON
+ *                                                          {data, checkpoint, counts[true][predicted]}
  * pretrain(layer, epoch, reconstruction_error, train_free_energy, held_out_free_energy, seconds)
  *                                                          with {@code pretrain}: one row per RBM epoch (made on first use)
  * </pre>
@@ -63,6 +65,9 @@ final class RunSchema {
             CREATE TABLE IF NOT EXISTS epochs(epoch INTEGER PRIMARY KEY, step INTEGER NOT NULL, train_loss REAL, train_accuracy REAL,
                 val_loss REAL, val_accuracy REAL, seconds REAL, samples_per_second REAL);
             """;
+
+    /** The meta key of a classification run's held-out confusion matrix ({@link ConfusionRecord} as JSON). */
+    static final String CONFUSION_META = "confusion_matrix";
 
     /** Only on first use, so a run without pre-training has no empty table. */
     static final String PRETRAIN_TABLE = "CREATE TABLE IF NOT EXISTS pretrain(layer TEXT NOT NULL, epoch INTEGER NOT NULL, "

@@ -1,5 +1,7 @@
 package dev.ravine.app.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ravine.doctor.Doctor;
 import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.finding.Finding;
@@ -22,6 +24,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +41,7 @@ import java.util.Map;
  */
 public final class RunStore implements TrainingListener, Doctor.FindingListener, AutoCloseable {
     static final int FLUSH_ROWS = 500;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Connection db;
     private final PreparedStatement insertStep;
@@ -307,6 +311,19 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
             db.commit();
         } catch (SQLException e) {
             throw new RunStoreException("cannot write " + what + " to the run database: " + e.getMessage(), e);
+        }
+    }
+
+    /** The held-out confusion matrix of a finished classification run (replacing an earlier one). */
+    public void putConfusion(ConfusionRecord c) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("data", c.data());
+        json.put("checkpoint", c.checkpoint());
+        json.put("counts", c.counts());
+        try {
+            putMeta(Map.of(RunSchema.CONFUSION_META, JSON.writeValueAsString(json)));
+        } catch (JsonProcessingException e) {
+            throw new RunStoreException("cannot write the confusion matrix to the run database: " + e.getMessage(), e);
         }
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ravine.app.ExitCode;
 import dev.ravine.app.cli.Main;
+import dev.ravine.app.store.ConfusionRecord;
 import dev.ravine.app.store.RunRecords;
 import dev.ravine.app.store.RunStore;
 import dev.ravine.doctor.finding.Finding;
@@ -214,8 +215,7 @@ class ReportDataTest {
     void theConfusionMatrixIsDrawnAsAShadedTableWithPerClassMetrics() throws Exception {
         Path run = run(false, 0);
         try (RunStore store = RunStore.create(run.resolve("run.db"))) {
-            store.putMeta(Map.of(ReportData.CONFUSION_META,
-                    "{\"data\": \"test\", \"checkpoint\": \"checkpoints/best.ckpt\", \"counts\": [[8, 2, 0], [1, 9, 0], [0, 0, 0]]}"));
+            store.putConfusion(new ConfusionRecord("test", "checkpoints/best.ckpt", new long[][] {{8, 2, 0}, {1, 9, 0}, {0, 0, 0}}));
         }
         String html = ReportPage.render(ReportData.read(run), "test", Instant.EPOCH);
         assertTrue(html.contains("On the test set (20 samples) with checkpoints/best.ckpt"), html);

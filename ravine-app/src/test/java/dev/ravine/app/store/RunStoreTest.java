@@ -128,6 +128,19 @@ class RunStoreTest {
         }
     }
 
+    @Test
+    void theConfusionMatrixRoundTripsAndIsAbsentWhenNotRecorded() {
+        Path db = dir.resolve("run.db");
+        try (RunStore store = RunStore.create(db); RunRecords reader = RunRecords.open(db)) {
+            assertNull(reader.confusion());
+            store.putConfusion(new ConfusionRecord("validation", "checkpoints/best.ckpt", new long[][] {{3, 1}, {0, 4}}));
+            ConfusionRecord c = reader.confusion();
+            assertEquals("validation", c.data());
+            assertEquals("checkpoints/best.ckpt", c.checkpoint());
+            assertEquals(List.of(3L, 1L, 0L, 4L), java.util.Arrays.stream(c.counts()).flatMapToLong(java.util.Arrays::stream).boxed().toList());
+        }
+    }
+
     /** A run recorded before run.db kept repair rows: its repairs come from summary.json and the old meta value. */
     @Test
     void anOlderRunsRepairsAreReadFromItsSummaryAndMeta() throws Exception {
