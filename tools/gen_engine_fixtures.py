@@ -174,10 +174,36 @@ def norm_option_cases():
     layer_case("groupnorm_noaffine", lambda: nn.GroupNorm(2, 4, affine=False), (3, 4, 2, 2), config={"affine": False})
 
 
+# ---------------------------------------------------------------- convolution and pooling options
+
+def conv_pool_cases():
+    layer_case("conv2d_dilation2", lambda: nn.Conv2d(3, 4, 3, padding=2, dilation=2), (2, 3, 7, 6),
+               config={"in": 3, "out": 4, "kernel": 3, "stride": 1, "padding": 2, "dilation": 2, "groups": 1, "same": False})
+    layer_case("conv2d_groups2_s2", lambda: nn.Conv2d(4, 6, 3, stride=2, padding=1, groups=2), (2, 4, 7, 7),
+               config={"in": 4, "out": 6, "kernel": 3, "stride": 2, "padding": 1, "dilation": 1, "groups": 2, "same": False})
+    layer_case("conv2d_depthwise", lambda: nn.Conv2d(3, 3, 3, padding=1, groups=3, bias=False), (2, 3, 5, 5),
+               config={"in": 3, "out": 3, "kernel": 3, "stride": 1, "padding": 1, "dilation": 1, "groups": 3, "same": False, "bias": False})
+    layer_case("conv2d_same_even", lambda: nn.Conv2d(2, 3, 4, padding="same"), (2, 2, 6, 5),
+               config={"in": 2, "out": 3, "kernel": 4, "stride": 1, "padding": 0, "dilation": 1, "groups": 1, "same": True})
+    layer_case("conv2d_same_dilated_grouped", lambda: nn.Conv2d(4, 4, 3, padding="same", dilation=3, groups=2), (1, 4, 8, 8),
+               config={"in": 4, "out": 4, "kernel": 3, "stride": 1, "padding": 0, "dilation": 3, "groups": 2, "same": True})
+    layer_case("maxpool2d_ceil", lambda: nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True), (2, 2, 6, 7),
+               config={"kernel": 3, "stride": 2, "padding": 1, "ceil_mode": True})
+    layer_case("maxpool2d_ceil_k2", lambda: nn.MaxPool2d(2, stride=2, ceil_mode=True), (1, 2, 5, 5),
+               config={"kernel": 2, "stride": 2, "padding": 0, "ceil_mode": True})
+    layer_case("avgpool2d_exclude_pad", lambda: nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False), (2, 2, 6, 7),
+               config={"kernel": 3, "stride": 2, "padding": 1, "ceil_mode": False, "count_include_pad": False})
+    layer_case("avgpool2d_ceil", lambda: nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True), (2, 2, 6, 7),
+               config={"kernel": 3, "stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": True})
+    layer_case("avgpool2d_ceil_exclude_pad", lambda: nn.AvgPool2d(2, stride=2, ceil_mode=True, count_include_pad=False), (1, 2, 5, 5),
+               config={"kernel": 2, "stride": 2, "padding": 0, "ceil_mode": True, "count_include_pad": False})
+
+
 if __name__ == "__main__":
     loss_options()
     embedding_cases()
     attention_cases()
     norm_option_cases()
+    conv_pool_cases()
     total = sum(os.path.getsize(p) for p in written)
     print("wrote %d fixtures, %d bytes, under %s (torch %s)" % (len(written), total, OUT, torch.__version__))

@@ -16,6 +16,18 @@ import dev.ravine.tensor.TensorShapeException;
  */
 public final class Conv2d extends Module {
     private final int inChannels, outChannels, kernel, stride, padding;
+    private final Options options;
+    /** padding: same: the extra row and column at the end that an even spread kernel needs (0 or 1). */
+    private final int extra;
+
+    /**
+     * torch's dilation (taps spaced by it), groups (input channels and outputs split into that many blocks; groups =
+     * in is a depthwise convolution) and padding='same' (stride 1 only; the output keeps the input's size, an odd pixel
+     * of padding going to the bottom and right, as torch).
+     */
+    public record Options(int dilation, int groups, boolean samePadding) {
+        public static final Options DEFAULT = new Options(1, 1, false);
+    }
     private final LayerWeight weight;
     private final Tensor bias;
 
@@ -25,15 +37,33 @@ public final class Conv2d extends Module {
 
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, boolean withBias, Rng rng, Initializer init,
             WeightForm form) {
+        this(inChannels, outChannels, kernel, stride, padding, withBias, rng, init, form, Options.DEFAULT);
+    }
+
+    /** @param padding ignored when {@code options.samePadding()} */
+    public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, boolean withBias, Rng rng, Initializer init,
+            WeightForm form, Options options) {
         if (inChannels <= 0 || outChannels <= 0 || kernel <= 0 || stride <= 0 || padding < 0) {
             throw new IllegalArgumentException("conv2d needs positive channels/kernel/stride and padding >= 0, got in=" + inChannels
                     + " out=" + outChannels + " kernel=" + kernel + " stride=" + stride + " padding=" + padding);
         }
+        int groups = options.groups(), dilation = options.dilation();
+        if (dilation < 1 || groups < 1 || inChannels % groups != 0 || outChannels % groups != 0) {
+            throw new IllegalArgumentException("conv2d needs dilation >= 1 and groups >= 1 dividing both in (" + inChannels + ") and out ("
+                    + outChannels + "), got dilation " + dilation + " and groups " + groups);
+        }
+        if (options.samePadding() && stride != 1) {
+            throw new IllegalArgumentException("padding: same needs stride 1 (as torch), got stride " + stride);
+        }
+        int span = dilation * (kernel - 1);
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.kernel = kernel;
         this.stride = stride;
-        this.padding = padding;
+        this.padding = options.samePadding() ? span / 2 : padding;
+        this.extra = options.samePadding() ? span - 2 * (span / 2) : 0;
+        this.options = options;
+        inChannels /= groups; // the weight's second axis and the fan-in are per group
         Tensor initial = Tensor.zeros(outChannels, inChannels, kernel, kernel);
         if (init == null) Init.pytorchDefaultWeight(initial, rng);
         else init.initialize(initial, rng);
@@ -76,9 +106,14 @@ public final class Conv2d extends Module {
         return padding;
     }
 
+    public Options options() {
+        return options;
+    }
+
     @Override
     protected Tensor forward(Tensor x) {
-        return Functional.conv2d(x, weight.compute(isTraining()), bias, stride, stride, padding, padding);
+        if (options.equals(Options.DEFAULT)) return Functional.conv2d(x, weight.compute(isTraining()), bias, stride, stride, padding, padding);
+        return Functional.conv2d(x, weight.compute(isTraining()), bias, stride, padding, options.dilation(), options.groups(), extra);
     }
 
     @Override
@@ -90,9 +125,11 @@ public final class Conv2d extends Module {
     public int[] outputShape(int[] in) {
         if (in.length != 3) throw new TensorShapeException("expects an input [channels, height, width], got " + Shape.str(in));
         if (in[0] != inChannels) throw new TensorShapeException("expects " + inChannels + " input channels, got " + in[0]);
-        if (in[1] + 2 * padding < kernel || in[2] + 2 * padding < kernel) {
-            throw new TensorShapeException("kernel " + kernel + " does not fit an input of " + in[1] + "x" + in[2] + " with padding " + padding);
+        int span = options.dilation() * (kernel - 1) + 1; // the kernel's reach with its dilation
+        if (in[1] + 2 * padding + extra < span || in[2] + 2 * padding + extra < span) {
+            throw new TensorShapeException("kernel " + kernel + (span == kernel ? "" : " (dilated to " + span + ")") + " does not fit an input of "
+                    + in[1] + "x" + in[2] + " with padding " + padding);
         }
-        return new int[] {outChannels, Im2Col.outSize(in[1], kernel, stride, padding), Im2Col.outSize(in[2], kernel, stride, padding)};
+        return new int[] {outChannels, Im2Col.outSize(in[1] + extra, span, stride, padding), Im2Col.outSize(in[2] + extra, span, stride, padding)};
     }
 }

@@ -1,6 +1,6 @@
 package dev.ravine.nn;
 
-import dev.ravine.kernel.Im2Col;
+import dev.ravine.nn.functional.Functional;
 import dev.ravine.tensor.Shape;
 import dev.ravine.tensor.TensorShapeException;
 
@@ -15,11 +15,12 @@ final class PoolShapes {
         }
     }
 
-    static int[] output(int[] in, int kernel, int stride, int padding) {
+    static int[] output(int[] in, int kernel, int stride, int padding, boolean ceilMode) {
         if (in.length != 3) throw new TensorShapeException("expects an input [channels, height, width], got " + Shape.str(in));
         if (in[1] + 2 * padding < kernel || in[2] + 2 * padding < kernel) {
             throw new TensorShapeException("window " + kernel + " does not fit an input of " + in[1] + "x" + in[2]);
         }
-        return new int[] {in[0], Im2Col.outSize(in[1], kernel, stride, padding), Im2Col.outSize(in[2], kernel, stride, padding)};
+        return new int[] {in[0], Functional.poolOutSize(in[1], kernel, stride, padding, ceilMode),
+                Functional.poolOutSize(in[2], kernel, stride, padding, ceilMode)};
     }
 }

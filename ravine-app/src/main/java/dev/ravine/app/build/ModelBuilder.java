@@ -114,15 +114,17 @@ public final class ModelBuilder {
                     resolved = c.with("in", channels);
                     MemoryEstimate.requireParameters(allocated,
                             MemoryEstimate.conv2d(channels, c.integer("out"), c.integer("kernel"), c.flag("bias")), c);
-                    yield new Conv2d(channels, c.integer("out"), c.integer("kernel"), c.integer("stride"), c.integer("padding"),
-                            c.flag("bias"), rng, Initializer.byName(c.text("init")), WeightForms.of(c));
+                    boolean same = "same".equals(c.options().get("padding"));
+                    yield new Conv2d(channels, c.integer("out"), c.integer("kernel"), c.integer("stride"), same ? 0 : c.integer("padding"),
+                            c.flag("bias"), rng, Initializer.byName(c.text("init")), WeightForms.of(c),
+                            new Conv2d.Options(c.integer("dilation"), c.integer("groups"), same));
                 }
                 case MAXPOOL, AVGPOOL -> {
                     int kernel = c.integer("kernel");
                     int stride = c.integer("stride") != null ? c.integer("stride") : kernel;
                     resolved = c.with("stride", stride);
-                    yield c.kind() == LayerKind.MAXPOOL ? new MaxPool2d(kernel, stride, c.integer("padding"))
-                            : new AvgPool2d(kernel, stride, c.integer("padding"));
+                    yield c.kind() == LayerKind.MAXPOOL ? new MaxPool2d(kernel, stride, c.integer("padding"), c.flag("ceil_mode"))
+                            : new AvgPool2d(kernel, stride, c.integer("padding"), c.flag("ceil_mode"), c.flag("count_include_pad"));
                 }
                 // [features] or [channels, length] is batchnorm1d, [channels, height, width] batchnorm2d, as in torch.nn
                 case BATCHNORM -> BatchNorm.of(in[0], in.length == 3, c.number("eps"), c.number("momentum"), c.flag("affine"),

@@ -305,6 +305,8 @@ public final class ConfigReader {
             }
             switch (o.type()) {
                 case INT -> values.put(o.name(), s.integer(o.name(), (Integer) o.fallback(), o.min()));
+                case PADDING -> values.put(o.name(), "same".equals(s.string(o.name(), null)) ? "same"
+                        : s.integerOr(o.name(), (Integer) o.fallback(), 0, "an integer >= 0 or same"));
                 case NUMBER -> values.put(o.name(), s.number(o.name(), (Double) o.fallback(), o.valid(), o.rule()));
                 case BOOL -> values.put(o.name(), s.bool(o.name(), (Boolean) o.fallback()));
                 case INITIALIZER -> values.put(o.name(), s.choice(o.name(), (String) o.fallback(),

@@ -15,11 +15,14 @@ public enum LayerKind {
     FLATTEN,
     LINEAR(Option.required("out"), Option.inferred("in"), Option.bool("bias", true), Option.initializer(),
             Option.bool("weight_norm", false), Option.bool("spectral_norm", false)),
-    CONV2D(Option.required("out"), Option.required("kernel"), Option.integer("stride", 1, 1), Option.integer("padding", 0, 0),
+    // padding: an integer, or same (stride 1: the output keeps the input's size, as torch's padding='same')
+    CONV2D(Option.required("out"), Option.required("kernel"), Option.integer("stride", 1, 1),
+            new Option("padding", Type.PADDING, 0, false, 0, null, null), Option.integer("dilation", 1, 1), Option.integer("groups", 1, 1),
             Option.inferred("in"), Option.bool("bias", true), Option.initializer(),
             Option.bool("weight_norm", false), Option.bool("spectral_norm", false)),
-    MAXPOOL(Option.required("kernel"), Option.inferred("stride"), Option.integer("padding", 0, 0)),
-    AVGPOOL(Option.required("kernel"), Option.inferred("stride"), Option.integer("padding", 0, 0)),
+    MAXPOOL(Option.required("kernel"), Option.inferred("stride"), Option.integer("padding", 0, 0), Option.bool("ceil_mode", false)),
+    AVGPOOL(Option.required("kernel"), Option.inferred("stride"), Option.integer("padding", 0, 0), Option.bool("ceil_mode", false),
+            Option.bool("count_include_pad", true)),
     BATCHNORM(Option.number("eps", 1e-5, v -> v > 0, "a positive number"),
             Option.number("momentum", 0.1, v -> v >= 0 && v <= 1, "a number in [0, 1]"), Option.bool("affine", true),
             Option.bool("track_running_stats", true)),
@@ -57,7 +60,7 @@ public enum LayerKind {
             Option.bool("causal", false));
 
     /** How an option's value is written and checked. */
-    public enum Type { INT, NUMBER, BOOL, INITIALIZER, LAYERS }
+    public enum Type { INT, NUMBER, BOOL, INITIALIZER, LAYERS, PADDING }
 
     /**
      * One option of a layer.

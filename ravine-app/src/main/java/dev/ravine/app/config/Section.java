@@ -109,6 +109,18 @@ final class Section {
         return parsed.intValue();
     }
 
+    /** As {@link #integer}, with {@code expected} saying what else the key accepts ("an integer >= 0 or same"). */
+    Integer integerOr(String key, Integer fallback, int min, String expected) {
+        ConfigNode v = get(key);
+        if (v == null) return fallback;
+        Long parsed = parseLong(v);
+        if (parsed == null || parsed < min || parsed > Integer.MAX_VALUE) {
+            problem(key, "expected " + expected + ", got " + v.describe());
+            return fallback;
+        }
+        return parsed.intValue();
+    }
+
     Integer requiredInteger(String key, int min, String hint) {
         if (!has(key)) {
             missing(key, hint);

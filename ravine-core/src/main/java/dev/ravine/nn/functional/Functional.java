@@ -44,6 +44,54 @@ public final class Functional {
         return new Conv2dGeometry(x.size(0), x.size(1), x.size(2), x.size(3), ws[2], ws[3], strideH, strideW, padH, padW);
     }
 
+    /**
+     * conv2d with torch's dilation and groups: weight [o, c / groups, kh, kw]; the input's channels and the outputs are
+     * split into {@code groups} blocks convolved separately (groups = c is a depthwise convolution); a dilated kernel is
+     * spread out with zeros ({@link KernelDilationMap}). {@code extraBottomRight} pads one more row and column at the end
+     * (an even kernel's padding: same). Plain settings take the fast path unchanged.
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups, int extraBottomRight) {
+        requireRank(x, 4, "conv2d input", "[batch, channels, height, width]");
+        if (x.size(1) % groups != 0 || weight.size(0) % groups != 0 || weight.size(1) * groups != x.size(1)) {
+            throw new TensorShapeException("conv2d with " + groups + " groups expects an input whose " + x.size(1) + " channels are "
+                    + groups + " x " + weight.size(1) + ", got input shape " + Shape.str(x.shape()));
+        }
+        Tensor in = extraBottomRight == 0 ? x
+                : x.contiguous().apply(new ZeroPadMap(x.size(0), x.size(1), x.size(2), x.size(3), extraBottomRight, extraBottomRight));
+        Tensor kernel = dilation == 1 ? weight
+                : weight.contiguous().apply(new KernelDilationMap(weight.size(0), weight.size(1), weight.size(2), weight.size(3), dilation));
+        if (groups == 1) return conv2d(in, kernel, bias, stride, stride, padding, padding);
+        int cin = weight.size(1), cout = weight.size(0) / groups;
+        Tensor[] parts = new Tensor[groups];
+        for (int g = 0; g < groups; g++) {
+            Tensor b = bias == null ? null : bias.slice(0, g * cout, (g + 1) * cout);
+            parts[g] = conv2d(in.slice(1, g * cin, (g + 1) * cin), kernel.slice(0, g * cout, (g + 1) * cout), b, stride, stride, padding, padding);
+        }
+        return Tensor.concat(1, parts);
+    }
+
+    /** torch's pooling output size along one axis (floor or ceil mode). */
+    public static int poolOutSize(int in, int kernel, int stride, int padding, boolean ceilMode) {
+        return PoolWindows.outSize(in, kernel, stride, padding, ceilMode);
+    }
+
+    /** Square max pooling with torch's ceil_mode (a last partial window kept); floor mode takes the kernel's fast path. */
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding, boolean ceilMode) {
+        if (!ceilMode) return maxPool2d(x, kernel, kernel, stride, stride, padding, padding);
+        requireRank(x, 4, "max_pool2d input", "[batch, channels, height, width]");
+        Tensor dense = x.contiguous();
+        PoolWindows windows = new PoolWindows(x.size(0), x.size(1), x.size(2), x.size(3), kernel, stride, padding, true, true);
+        return dense.apply(new GatherMap(windows.inShape(), windows.maxIndices(dense.values()), windows.outShape()));
+    }
+
+    /** Square average pooling with torch's ceil_mode and count_include_pad; the defaults take the kernel's fast path. */
+    public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
+        if (!ceilMode && countIncludePad) return avgPool2d(x, kernel, kernel, stride, stride, padding, padding);
+        requireRank(x, 4, "avg_pool2d input", "[batch, channels, height, width]");
+        return x.contiguous().apply(new PoolWindows(x.size(0), x.size(1), x.size(2), x.size(3), kernel, stride, padding, ceilMode,
+                countIncludePad));
+    }
+
     public static Tensor maxPool2d(Tensor x, int kh, int kw, int strideH, int strideW, int padH, int padW) {
         requireRank(x, 4, "max_pool2d input", "[batch, channels, height, width]");
         Conv2dGeometry g = new Conv2dGeometry(x.size(0), x.size(1), x.size(2), x.size(3), kh, kw, strideH, strideW, padH, padW);
