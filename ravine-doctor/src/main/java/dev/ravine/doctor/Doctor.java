@@ -66,6 +66,11 @@ public final class Doctor implements TrainingListener {
     private PlateauWatch plateaus;
 
     /** A doctor with the given step detectors and the {@link #standardEpochDetectors() standard epoch detectors}. */
+    /** What the detectors know of the run (its first loss once seen). */
+    public RunFacts facts() {
+        return facts;
+    }
+
     public Doctor(InstrumentOptions options, List<Detector> detectors, RunFacts facts, int windowSteps) {
         this(options, detectors, standardEpochDetectors(), facts, windowSteps);
     }

@@ -141,7 +141,7 @@ class DoctorTest {
         assertTrue(opened.contains("overfitting"), "findings: " + opened);
         Finding f = doctor.findings().stream().filter(g -> g.id().equals("overfitting")).findFirst().orElseThrow();
         assertTrue(f.evidence().get(1).startsWith("best epoch "), f.evidence().toString());
-        assertTrue(f.remedies().getFirst().change().startsWith("train.early_stopping"));
+        assertTrue(f.remedies().getFirst().change().startsWith("training.early_stopping"));
     }
 
     @Test

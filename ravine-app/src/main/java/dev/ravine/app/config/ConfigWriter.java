@@ -93,6 +93,22 @@ public final class ConfigWriter {
         }
     }
 
+    /** One layer in flow YAML, as a list item of model.layers reads it: relu, linear: {out: 10}, residual: {layers: [...]}. */
+    public static String flow(LayerConfig l) {
+        if (l.kind() == LayerKind.RESIDUAL) {
+            return "residual: {layers: [" + String.join(", ", l.layers().stream().map(c -> braced(flow(c))).toList()) + "]}";
+        }
+        List<String> opts = new ArrayList<>();
+        for (Map.Entry<String, Object> e : l.options().entrySet()) {
+            if (e.getValue() != null) opts.add(e.getKey() + ": " + value(e.getValue()));
+        }
+        return opts.isEmpty() ? l.kind().id() : l.kind().id() + ": {" + String.join(", ", opts) + "}";
+    }
+
+    private static String braced(String item) {
+        return item.contains(": ") ? "{" + item + "}" : item;
+    }
+
     private static String value(Object v) {
         return switch (v) {
             case Double d -> number(d);

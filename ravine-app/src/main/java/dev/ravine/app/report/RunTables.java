@@ -167,6 +167,8 @@ final class RunTables {
                 ObjectNode remedy = remedies.addObject();
                 remedy.put("change", r.change());
                 remedy.put("why", r.why());
+                ArrayNode patches = remedy.putArray("patches");
+                for (var p : r.patches()) patches.add(p.toString());
             }
         }
         return out;

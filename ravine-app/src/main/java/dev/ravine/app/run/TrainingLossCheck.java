@@ -56,7 +56,7 @@ final class TrainingLossCheck {
         double[] fit = reference(config, layers, model, subset, BUDGET, deadline);
         if (StopRequest.raised()) return; // interrupted: no finding from partial measurements
         rule.decide(new TrainingLossDiagnosis.Measurements(runLoss, firstLoss, shallower, wider, fit[1], fit[0], subset.size(), budget,
-                result.steps())).ifPresent(doctor::record);
+                result.steps()), doctor.facts()).ifPresent(doctor::record);
     }
 
     /**

@@ -168,7 +168,8 @@ final class TrainingSession {
      */
     private Doctor newDoctor(ProgressBar progress) {
         List<String> kinds = config.model().layers().stream().map(l -> l.kind().id()).toList();
-        RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), a.optimizer().transform(), a.data().numClasses(), kinds);
+        RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), a.optimizer().transform(), a.data().numClasses(), kinds)
+                .withLayerYaml(config.model().layers().stream().map(ConfigWriter::flow).toList());
         Doctor doctor = new Doctor(config.doctor().instrumentOptions(), Doctor.standardDetectors(), facts, 200);
         doctor.addFindingListener(new Doctor.FindingListener() {
             @Override

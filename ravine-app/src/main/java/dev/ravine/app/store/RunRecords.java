@@ -135,8 +135,8 @@ public final class RunRecords implements AutoCloseable {
     private static Finding finding(ResultSet rs) throws SQLException {
         List<Remedy> remedies = new ArrayList<>();
         for (String line : lines(rs.getString(9))) {
-            int bar = line.indexOf(" | ");
-            remedies.add(bar < 0 ? new Remedy(line, "") : new Remedy(line.substring(0, bar), line.substring(bar + 3)));
+            String[] parts = line.split(" \\| ", 3);
+            remedies.add(new Remedy(parts[0], parts.length > 1 ? parts[1] : "", parts.length > 2 ? Remedy.parsePatches(parts[2]) : List.of()));
         }
         List<String> layers = rs.getString(5).isBlank() ? List.of() : Arrays.asList(rs.getString(5).split(","));
         return new Finding(rs.getString(1), rs.getString(6), Severity.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)),

@@ -18,7 +18,7 @@ import java.sql.Statement;
  * findings(id, severity, first_step, last_step, layers, title, cause, evidence, remedies)
  *                                                          one row per finding id, written when it opens and closes
  *                                                          and as the doctor left it at the end; layers comma-separated,
- *                                                          evidence one per line, remedies one per line as "change | why"
+ *                                                          evidence one per line, remedies one per line as "change | why | patch; patch"
  * repairs(seq, step, finding, remedy, rolled_back_to, lr_scale_before, lr_scale_after, loss_before)
  *                                                          one row per doctor repair, written when it is applied
  * events(seq, at, step, kind, subject, detail)             what happened when: run_started, finding_opened,

@@ -267,7 +267,12 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
         insertFinding.setString(6, f.title());
         insertFinding.setString(7, f.cause());
         insertFinding.setString(8, String.join("\n", f.evidence()));
-        insertFinding.setString(9, String.join("\n", f.remedies().stream().map(r -> r.change() + " | " + r.why()).toList()));
+        insertFinding.setString(9, String.join("\n", f.remedies().stream().map(RunStore::remedyLine).toList()));
+    }
+
+    /** "change | why", then " | patch; patch" when it has config patches (RunSchema). */
+    private static String remedyLine(dev.ravine.doctor.finding.Remedy r) {
+        return r.change() + " | " + r.why() + (r.patches().isEmpty() ? "" : " | " + r.patchText());
     }
 
     /** A repair as the doctor applied it, with the batch loss that triggered it (NaN: non-finite), and a repair event. */

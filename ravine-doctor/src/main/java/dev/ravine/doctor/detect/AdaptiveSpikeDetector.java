@@ -4,6 +4,7 @@ import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.OptimizerKind;
 import dev.ravine.doctor.finding.RunFacts;
@@ -107,16 +108,12 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
         adaptiveStepEvidence(window).ifPresent(evidence::add);
         double lr = facts.learningRate();
         List<Remedy> remedies = new ArrayList<>();
-        remedies.add(new Remedy("optimizer.lr: " + fmt(lr) + " -> " + fmt(lr / 3), "note 000: lowering the learning rate stopped the blow-up"));
-        if (OptimizerKind.hasOption(facts.optimizer(), "eps")) {
-            remedies.add(new Remedy("optimizer.eps: " + epsChange(facts.optimizer()), "when the second-moment estimate v decays toward 0 on a quiet"
-                    + " direction, m/(sqrt(v)+eps) becomes a huge step the moment the gradient returns; a larger eps bounds it"));
-        }
-        remedies.add(new Remedy("schedule.warmup_steps: 1000", "a warm-up (and decay) keeps the effective step small while v is poorly estimated"));
-        remedies.add(new Remedy("clip.global_norm: 1.0", "clipping caps the step the spike would take"));
-        if (OptimizerKind.hasOption(facts.optimizer(), "amsgrad")) {
-            remedies.add(new Remedy("optimizer.amsgrad: true", "AMSGrad keeps the largest v seen, so the adaptive step cannot grow back after v decayed"));
-        }
+        remedies.add(Remedies.learningRate(facts, lr / 3, "note 000: lowering the learning rate stopped the blow-up"));
+        Remedies.eps(facts, epsChange(facts.optimizer()), "when the second-moment estimate v decays toward 0 on a quiet"
+                + " direction, m/(sqrt(v)+eps) becomes a huge step the moment the gradient returns; a larger eps bounds it").ifPresent(remedies::add);
+        remedies.add(Remedies.warmup(1000, "a warm-up (and decay) keeps the effective step small while v is poorly estimated"));
+        remedies.add(Remedies.clipGlobalNorm(1.0, "clipping caps the step the spike would take"));
+        Remedies.amsgrad(facts, "AMSGrad keeps the largest v seen, so the adaptive step cannot grow back after v decayed").ifPresent(remedies::add);
         return Optional.of(new Finding(id(), "Loss spike in a stable adaptive-optimizer run", Severity.WARNING, onset, window.getLast().step(), List.of(),
                 evidence, "The run was stable, then the loss jumped: with adaptive optimizers (Adam, RMSprop, Adagrad, ...) the per-parameter step lr*m/sqrt(v) can grow large"
                         + " when v has decayed on directions whose gradient was small, and products of per-layer factors (ReLU + BatchNorm)"

@@ -5,6 +5,7 @@ import static dev.ravine.doctor.detect.Readings.fmt;
 import dev.ravine.data.DataLoader;
 import dev.ravine.data.Dataset;
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.Severity;
 import java.util.ArrayList;
@@ -64,8 +65,7 @@ public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double sin
         if (badTargets > 0) evidence.add(badTargets + " regression targets are NaN or infinite");
         out.add(new Finding("data_nan", "NaN or infinite values in the training data", Severity.BLOCKING, 0, 0, List.of(), evidence,
                 "One non-finite input makes the loss NaN at its first batch, and the NaN then spreads to every weight.",
-                List.of(new Remedy("data: drop or impute the rows with missing values", "every value must be a finite number before training"),
-                        new Remedy("data.normalize: standardize", "after imputation, standardized features keep every input on one scale"))));
+                List.of())); // no config key cleans a data file: the rows must be dropped or imputed in the data itself
     }
 
     /**
@@ -105,7 +105,7 @@ public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double sin
                         + fmt(std[hi] / std[lo]) + "x, above " + fmt(scaleRatio) + "x"),
                 "The loss surface is stretched along the large-scale channel: an elongated ravine where one learning rate is too large"
                         + " for some directions and too small for others (note 001).",
-                List.of(new Remedy("data.normalize: standardize", "per-channel standardization puts every channel on one scale"))));
+                List.of(Remedies.standardize(null, "per-channel standardization puts every channel on one scale").get())));
     }
 
     private void scale(Dataset d, List<Finding> out) {
@@ -148,12 +148,11 @@ public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double sin
             out.add(new Finding("data_scale", "Features on very different scales", Severity.WARNING, 0, 0, List.of(), evidence,
                     "The loss surface is stretched along the large-scale features: an elongated ravine where one learning rate is too large"
                             + " for some directions and too small for others (note 001).",
-                    List.of(new Remedy("data.normalize: standardize", "zero mean and unit variance per feature make the surface round (note 001)"),
-                            new Remedy("add batchnorm after the first layer", "normalizes the first layer's outputs whatever the input scale"))));
+                    List.of(Remedies.standardize(null, "zero mean and unit variance per feature make the surface round (note 001)").get())));
         } else if (constants != null && reportConstant) {
             out.add(new Finding("data_constant", "Constant features", Severity.INFO, 0, 0, List.of(), List.of(constants),
                     "A feature with the same value in every sample cannot help predict anything.",
-                    List.of(new Remedy("data: drop the constant features", "they only add parameters"))));
+                    List.of())); // no config key drops features; the finding is a note
         }
     }
 
@@ -172,10 +171,7 @@ public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double sin
         out.add(new Finding("data_imbalance", "Heavily imbalanced classes", Severity.WARNING, 0, 0, List.of(), evidence,
                 "The loss is dominated by the large classes: predicting them always already gives a low loss, so the rare classes are"
                         + " learned slowly or not at all, and accuracy hides it.",
-                List.of(new Remedy("loss.class_weights: inverse frequency", "each class then weighs the same in the loss"),
-                        new Remedy("data.sampler: balanced (resample rare classes)", "oversampling the rare classes (or undersampling the large ones)"
-                                + " balances the batches"),
-                        new Remedy("metrics: per-class recall / F1", "accuracy alone hides a model that ignores the rare classes"))));
+                List.of(Remedies.classWeights(), Remedies.balancedSampler())));
     }
 
     private void order(Dataset d, DataLoader loader, List<Finding> out) {
@@ -200,7 +196,7 @@ public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double sin
         out.add(new Finding("data_unshuffled", "Training batches are not shuffled", Severity.WARNING, 0, 0, List.of(), evidence,
                 "The samples come sorted by label, so each stretch of steps sees one class: the model chases the current class and forgets the"
                         + " others, and the loss swings from stretch to stretch.",
-                List.of(new Remedy("data.shuffle: true", "a fresh random order each epoch mixes the classes in every batch"))));
+                List.of(Remedies.shuffle())));
     }
 
     private static String list(List<Integer> features) {

@@ -3,6 +3,7 @@ package dev.ravine.doctor.detect;
 import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
@@ -44,11 +45,12 @@ public record DeadReluDetector(double fraction, int persistence) implements Dete
             evidence.add("layer " + a.module() + ": " + fmt(100 * a.deadFraction()) + "% of units inactive on every sample, since step " + start);
         }
         if (layers.isEmpty()) return Optional.empty();
-        List<Remedy> remedies = List.of(
-                new Remedy("model.layers[" + layers.getFirst() + "]: relu -> leaky_relu", "a small negative slope keeps a gradient flowing through inactive units"),
-                new Remedy("optimizer.lr: " + fmt(facts.learningRate()) + " -> " + fmt(facts.learningRate() / 3), "large steps push biases far negative, killing units"),
-                new Remedy("init: he_normal", "He initialization keeps pre-activations centred with the right spread"),
-                new Remedy("add batchnorm before the relu", "normalized pre-activations keep about half the units active"));
+        List<Remedy> remedies = new ArrayList<>();
+        int first = topLevelIndex(layers.getFirst(), facts);
+        if (first >= 0) remedies.add(Remedies.activation(first, "relu", "leaky_relu", "a small negative slope keeps a gradient flowing through inactive units"));
+        remedies.add(Remedies.learningRate(facts, facts.learningRate() / 3, "large steps push biases far negative, killing units"));
+        Remedies.initializationFitting(facts, "He initialization keeps pre-activations centred with the right spread").ifPresent(remedies::add);
+        if (first >= 0) Remedies.batchnormBefore(facts, first, "normalized pre-activations keep about half the units active").ifPresent(remedies::add);
         return Optional.of(new Finding(id(), "Dead ReLU units", Severity.WARNING, since, latest.step(), layers, evidence,
                 "These units' pre-activations are negative for every input, so they output 0 and receive no gradient: they have stopped learning.",
                 remedies));
@@ -65,5 +67,15 @@ public record DeadReluDetector(double fraction, int persistence) implements Dete
             start = full.get(i).step();
         }
         return count >= persistence ? start : -1;
+    }
+
+    /** The config index of a top-level module ("3"), or -1 for a nested one ("2.1") or a model of another shape. */
+    private static int topLevelIndex(String module, RunFacts facts) {
+        try {
+            int i = Integer.parseInt(module);
+            return i < facts.layerKinds().size() && facts.layerKinds().get(i).equals("relu") ? i : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.ravine.doctor.detect;
 import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
@@ -115,12 +116,12 @@ public record ExplodingGradientsDetector(double growth) implements Detector {
 
     private static List<Remedy> remedies(RunFacts facts, double typicalNorm) {
         List<Remedy> out = new ArrayList<>();
-        String clip = Double.isFinite(typicalNorm) ? fmt(Math.max(0.1, 2 * typicalNorm)) : "1.0";
-        out.add(new Remedy("clip.global_norm: " + clip, "gradient clipping caps the step length whatever the gradient does (note 003's first remedy)"));
-        out.add(new Remedy("optimizer.lr: " + fmt(facts.learningRate()) + " -> " + fmt(facts.learningRate() / 3),
+        double clip = Double.isFinite(typicalNorm) ? Math.max(0.1, 2 * typicalNorm) : 1.0;
+        out.add(Remedies.clipGlobalNorm(clip, "gradient clipping caps the step length whatever the gradient does (note 003's first remedy)"));
+        out.add(Remedies.learningRate(facts, facts.learningRate() / 3,
                 "a smaller step keeps the iterates inside the region where the loss is well approximated"));
-        out.add(new Remedy("add batchnorm after each linear/conv layer", "normalization keeps each layer's scale near 1, so the per-layer factors cannot compound"));
-        out.add(new Remedy("init: he_normal (ReLU) or xavier_normal (tanh)", "variance-preserving initialization starts every factor near 1"));
+        Remedies.batchnormAfterWeighted(facts, "normalization keeps each layer's scale near 1, so the per-layer factors cannot compound").ifPresent(out::add);
+        Remedies.initializationFitting(facts, "variance-preserving initialization starts every factor near 1").ifPresent(out::add);
         return out;
     }
 }

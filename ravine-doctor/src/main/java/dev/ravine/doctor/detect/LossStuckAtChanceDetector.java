@@ -3,6 +3,7 @@ package dev.ravine.doctor.detect;
 import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
@@ -36,9 +37,14 @@ public record LossStuckAtChanceDetector(double tolerance, int tail, long minStep
                 List.of("mean loss " + fmt(mean) + " over steps " + from + "-" + window.getLast().step() + " vs ln(" + facts.numClasses() + ") = " + fmt(chance)),
                 "The network outputs the same distribution for every input: no signal is getting through (unnormalized inputs,"
                         + " a learning rate far off, dead units, or labels that do not match the inputs).",
-                List.of(new Remedy("data.normalize: standardize", "features on a common scale give the first layer a usable signal"),
-                        new Remedy("optimizer.lr: " + fmt(facts.learningRate()) + " -> " + fmt(facts.learningRate() / 10) + " (or x10 if updates are tiny)",
-                                "a learning rate far from the usable range leaves the loss where it started"),
-                        new Remedy("check that the model can overfit 100 training samples", "note 004: if it cannot, the problem is the model or the data pipeline"))));
+                remedies(facts)));
+    }
+
+    private static List<Remedy> remedies(RunFacts facts) {
+        List<Remedy> out = new java.util.ArrayList<>();
+        Remedies.standardize(facts, "features on a common scale give the first layer a usable signal").ifPresent(out::add);
+        out.add(Remedies.learningRate(facts, facts.learningRate() / 10, "a learning rate far from the usable range leaves the loss where it started"));
+        out.add(Remedies.overfitSubset(100));
+        return out;
     }
 }

@@ -4,6 +4,7 @@ import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
@@ -143,9 +144,9 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
 
     private static List<Remedy> remedies(double lr, int readings) {
         return List.of(
-                new Remedy("optimizer.lr: " + fmt(lr) + " -> " + fmt(lr / 3), "a step inside the region where the loss is well approximated stops the overshoot"),
-                new Remedy("schedule.warmup_steps: " + Math.max(100, readings * 5L), "a learning rate that rises from near 0 lets the curvature settle first (note 001: warm-up)"),
-                new Remedy("clip.global_norm: 1.0", "clipping bounds each step whatever the gradient does"));
+                Remedies.learningRate(lr, lr / 3, "a step inside the region where the loss is well approximated stops the overshoot"),
+                Remedies.warmup(Math.max(100, readings * 5L), "a learning rate that rises from near 0 lets the curvature settle first (note 001: warm-up)"),
+                Remedies.clipGlobalNorm(1.0, "clipping bounds each step whatever the gradient does"));
     }
 
     static double largestRatio(StepReading r) {

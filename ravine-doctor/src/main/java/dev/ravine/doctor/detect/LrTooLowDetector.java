@@ -3,6 +3,7 @@ package dev.ravine.doctor.detect;
 import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
@@ -50,7 +51,7 @@ public record LrTooLowDetector(double maxRatio, double minRelativeDrop, int minR
                         + " (" + fmt(100 * drop) + "%)");
         return Optional.of(new Finding(id(), "Learning rate too low", Severity.WARNING, window.getFirst().step(), window.getLast().step(), List.of(), evidence,
                 "Each step changes the weights by a negligible fraction, so the loss crawls: the learning rate is far below what this model tolerates.",
-                List.of(new Remedy("optimizer.lr: " + fmt(facts.learningRate()) + " -> " + fmt(suggested), "brings update/weight ratios toward 1e-3"),
-                        new Remedy("optimizer.name: adam", "per-parameter step sizes adapt to each weight's gradient scale"))));
+                java.util.stream.Stream.concat(java.util.stream.Stream.of(Remedies.learningRate(facts, suggested, "brings update/weight ratios toward 1e-3")),
+                        Remedies.adam(facts, "per-parameter step sizes adapt to each weight's gradient scale").stream()).toList()));
     }
 }

@@ -3,6 +3,7 @@ package dev.ravine.doctor.detect;
 import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
@@ -46,13 +47,11 @@ public record OverfittingDetector(int patience, double minRise) implements Epoch
                 "best epoch " + best.epoch() + " (step " + best.step() + "): validation loss " + fmt(best.valLoss())
                         + (Double.isFinite(best.valAccuracy()) ? ", validation accuracy " + fmt(best.valAccuracy()) : ""),
                 "generalization gap now " + fmt(gap) + " (validation " + fmt(latest.valLoss()) + " - training " + fmt(latest.trainLoss()) + ")");
-        List<Remedy> remedies = List.of(
-                new Remedy("train.early_stopping: {monitor: val_loss, patience: " + patience + "}", "keep the weights of epoch " + best.epoch()
-                        + ", the best on validation data"),
-                new Remedy("model: add dropout (p = 0.2-0.5) after the hidden layers", "dropout keeps units from co-adapting to the training samples"),
-                new Remedy("optimizer.weight_decay: 1e-4", "L2 regularization pulls the weights toward small, smoother solutions"),
-                new Remedy("data.augment: true", "augmentation shows the model more variations of each sample"),
-                new Remedy("more training data, or a smaller model", "fewer parameters per sample leave less room to memorize"));
+        List<Remedy> remedies = new java.util.ArrayList<>();
+        remedies.add(Remedies.earlyStopping(patience, "keep the weights of epoch " + best.epoch() + ", the best on validation data"));
+        Remedies.dropoutAfterHidden(facts, "dropout keeps units from co-adapting to the training samples").ifPresent(remedies::add);
+        Remedies.weightDecay(facts, "L2 regularization pulls the weights toward small, smoother solutions").ifPresent(remedies::add);
+        Remedies.augment(facts).ifPresent(remedies::add);
         return Optional.of(new Finding(id(), "Overfitting: validation loss rising while training loss falls", Severity.WARNING, best.step(), latest.step(),
                 List.of(), evidence, "The model is memorizing the training set: what it learns no longer carries over to unseen data.", remedies));
     }

@@ -11,6 +11,7 @@ import dev.ravine.doctor.curvature.LanczosOptions;
 import dev.ravine.doctor.curvature.LossAlongDirection;
 import dev.ravine.doctor.curvature.PowerIterationOptions;
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
@@ -86,17 +87,14 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
                     List.of(gradient, spectrum + ": negative curvature, so not a minimum", escape),
                     "The gradient vanishes but the Hessian has a negative eigenvalue: a saddle, where plain gradient descent slows to a crawl"
                             + " although a way down exists (note 001: saddles are far more common than local minima).",
-                    List.of(new Remedy("optimizer.momentum: 0.9", "momentum carries the iterate through the flat region along the escape direction"),
-                            new Remedy("optimizer.name: adam", "per-parameter scaling enlarges the tiny gradient along the escape direction"),
-                            new Remedy("train.batch_size: smaller", "mini-batch noise pushes the iterate off the saddle")));
+                    saddleRemedies(facts));
             return new Classification("saddle_point", gradNorm, lmin, lmax, Double.NaN, Optional.of(f));
         }
         Finding f = new Finding("local_minimum", "At a local minimum", Severity.INFO, step, step, List.of(),
                 List.of(gradient, spectrum + ": no negative curvature"),
                 "The gradient vanishes and every curvature is non-negative: a (local) minimum. If the loss is still high, the model or the"
                         + " starting point is the limit, not the optimizer (note 001: compare with a smaller model to tell them apart).",
-                List.of(new Remedy("model: more units or layers", "a larger model lowers the loss it can reach (model bias)"),
-                        new Remedy("seed: another initialization, or schedule: warm restarts", "starts the descent in another basin")));
+                minimumRemedies(facts));
         return new Classification("local_minimum", gradNorm, lmin, lmax, Double.NaN, Optional.of(f));
     }
 
@@ -130,11 +128,13 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         evidence.add("lr x sharpness = " + fmt(lr * top.value()) + ": above " + fmt(overshoot) + " each step overshoots the valley floor along that"
                 + " direction (gradient descent diverges above 2)");
         List<Remedy> remedies = new ArrayList<>();
-        remedies.add(new Remedy("optimizer.name: adam", "per-parameter learning rates take long steps along the flat floor and short ones across the walls"
-                + " (note 001)"));
-        remedies.add(new Remedy("optimizer.momentum: 0.9", "momentum averages out the back-and-forth across the ravine and accumulates along it"));
-        if (Double.isFinite(lr)) remedies.add(new Remedy("optimizer.lr: " + fmt(lr) + " -> " + fmt(lr / 3), "shorter steps stop the bouncing between the walls"));
-        remedies.add(new Remedy("data.normalize: standardize", "standardized features round the loss surface, shortening the ravine"));
+        Remedies.adam(facts, "per-parameter learning rates take long steps along the flat floor and short ones across the walls (note 001)")
+                .ifPresent(remedies::add);
+        if (facts != null) {
+            Remedies.momentum(facts, "momentum averages out the back-and-forth across the ravine and accumulates along it").ifPresent(remedies::add);
+        }
+        if (Double.isFinite(lr)) remedies.add(Remedies.learningRate(lr, lr / 3, "shorter steps stop the bouncing between the walls"));
+        Remedies.standardize(facts, "standardized features round the loss surface, shortening the ravine").ifPresent(remedies::add);
         Finding f = new Finding("ravine", "Bouncing across a ravine", Severity.WARNING, step, step, List.of(), evidence,
                 "The loss is flat along the run but the gradient is not small: the iterate oscillates across the steep walls of an elongated"
                         + " valley instead of moving along its floor (note 001: training stuck is not a small gradient).", remedies);
@@ -150,4 +150,21 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         return out;
     }
 
+
+    private static List<Remedy> saddleRemedies(RunFacts facts) {
+        List<Remedy> out = new ArrayList<>();
+        if (facts != null) {
+            Remedies.momentum(facts, "momentum carries the iterate through the flat region along the escape direction").ifPresent(out::add);
+        }
+        Remedies.adam(facts, "per-parameter scaling enlarges the tiny gradient along the escape direction").ifPresent(out::add);
+        out.add(Remedies.smallerBatch(16, "mini-batch noise pushes the iterate off the saddle"));
+        return out;
+    }
+
+    private static List<Remedy> minimumRemedies(RunFacts facts) {
+        List<Remedy> out = new ArrayList<>();
+        if (facts != null) Remedies.wider(facts, 2, "a larger model lowers the loss it can reach (model bias)").ifPresent(out::add);
+        out.add(Remedies.warmRestarts());
+        return out;
+    }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Small queries over windows of readings that several detectors share. */
-final class Readings {
+public final class Readings {
     private Readings() {}
 
     static List<StepReading> full(List<StepReading> window) {
@@ -38,7 +38,7 @@ final class Readings {
         return finite.length % 2 == 1 ? finite[m] : (finite[m - 1] + finite[m]) / 2;
     }
 
-    static String fmt(double v) {
+    public static String fmt(double v) {
         if (Double.isNaN(v)) return "NaN";
         if (v == 0) return "0";
         double a = Math.abs(v);

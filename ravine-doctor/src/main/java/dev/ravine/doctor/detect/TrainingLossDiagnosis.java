@@ -3,7 +3,9 @@ package dev.ravine.doctor.detect;
 import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;
+import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +43,16 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
     }
 
     public Optional<Finding> decide(Measurements m) {
+        return decide(m, null);
+    }
+
+    /** @param facts the run's facts, for remedies that patch its layers (none of those when null) */
+    public Optional<Finding> decide(Measurements m, RunFacts facts) {
         if (!isHigh(m.runLoss(), m.runFirstLoss())) return Optional.empty();
         String high = "training loss " + fmt(m.runLoss()) + " at the end = " + fmt(m.runLoss() / m.runFirstLoss()) + "x its first value "
                 + fmt(m.runFirstLoss()) + " (high: above " + fmt(highFraction) + "x)";
         if (m.shallowerLoss() < betterFactor * m.runLoss()) {
-            return Optional.of(optimization(m, List.of(high, "a shallower network (only the first hidden block) reaches training loss "
+            return Optional.of(optimization(m, facts, List.of(high, "a shallower network (only the first hidden block) reaches training loss "
                     + fmt(m.shallowerLoss()) + " in " + m.budgetSteps() + " steps from a fresh start: the deeper model is worse on its own"
                     + " training data, so depth defeats the optimizer, not a lack of capacity (note 001)")));
         }
@@ -56,28 +63,39 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
             return Optional.of(new Finding("model_bias", "Model too small for the data (model bias)", Severity.WARNING, m.step(), m.step(),
                     List.of(), evidence, "The training loss stays high because the model cannot represent the function: every network of"
                     + " this size is biased away from the data (note 001: model bias; a larger model lowers the training loss).",
-                    List.of(new Remedy("model.layers: wider hidden layers (4x units)", "the wider reference reached a lower loss"),
-                            new Remedy("model.layers: add a hidden layer with a nonlinearity", "a deeper function class can bend the decision boundary"),
-                            new Remedy("data: add features", "better inputs can make the problem representable"))));
+                    biasRemedies(facts)));
         }
         if (m.subsetLoss() > overfitFraction * m.subsetFirstLoss()) {
-            return Optional.of(optimization(m, List.of(high, "trained on " + m.subsetSize() + " samples only, the model's loss stays at "
+            return Optional.of(optimization(m, facts, List.of(high, "trained on " + m.subsetSize() + " samples only, the model's loss stays at "
                     + fmt(m.subsetLoss()) + " (" + fmt(m.subsetLoss() / m.subsetFirstLoss()) + "x its first value): it cannot even overfit"
                     + " a small subset (note 004)")));
         }
         return Optional.empty();
     }
 
-    private static Finding optimization(Measurements m, List<String> evidence) {
+    private static List<Remedy> biasRemedies(RunFacts facts) {
+        List<Remedy> out = new ArrayList<>();
+        if (facts == null) return out;
+        Remedies.wider(facts, 4, "the wider reference (4x units) reached a lower loss").ifPresent(out::add);
+        Remedies.deeper(facts).ifPresent(out::add);
+        return out;
+    }
+
+    private static List<Remedy> optimizationRemedies(RunFacts facts) {
+        List<Remedy> out = new ArrayList<>();
+        if (facts != null) {
+            Remedies.batchnormAfterWeighted(facts, "normalization keeps the gradient flowing through depth (note 003)").ifPresent(out::add);
+            Remedies.initializationFitting(facts, "initialization that keeps each layer's gain near 1").ifPresent(out::add);
+        }
+        Remedies.adam(facts, "per-parameter steps compensate for badly scaled gradients").ifPresent(out::add);
+        return out;
+    }
+
+    private static Finding optimization(Measurements m, RunFacts facts, List<String> evidence) {
         return new Finding("optimization_issue", "Training loss high from an optimization problem", Severity.WARNING, m.step(), m.step(), List.of(),
                 evidence, "The model has the capacity but the optimizer does not find it: with depth, products of per-layer factors make"
                 + " the gradients vanish or explode, and plain deep networks train worse than shallow ones (note 001: a 56-layer net worse"
                 + " than a 20-layer one on the training data).",
-                List.of(new Remedy("model.layers: residual connections or batchnorm after each hidden linear", "shortcuts and normalization keep"
-                        + " the gradient flowing through depth (note 003)"),
-                        new Remedy("model.layers[*].init: he_normal (ReLU) or xavier_normal (tanh/sigmoid)", "initialization that keeps each layer's"
-                                + " gain near 1"),
-                        new Remedy("optimizer.name: adam", "per-parameter steps compensate for badly scaled gradients"),
-                        new Remedy("model.layers: fewer layers", "the shallower reference trains better")));
+                optimizationRemedies(facts));
     }
 }

@@ -3,6 +3,7 @@ package dev.ravine.doctor.detect;
 import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.finding.Severity;
@@ -100,19 +101,16 @@ public record VanishingGradientsDetector(double ratio, int persistence) implemen
         List<Remedy> out = new ArrayList<>();
         for (int i = 0; i < facts.layerKinds().size(); i++) {
             if (facts.layerKinds().get(i).equals("rnn")) {
-                out.add(new Remedy("model.layers[" + i + "]: rnn -> gru (or lstm)",
-                        "gated cells carry the state additively through their gates, so the gradient along it need not shrink"));
+                Remedies.gatedCell(facts, i).ifPresent(out::add);
                 break;
             }
         }
         for (int i = 0; i < facts.layerKinds().size(); i++) {
             if (facts.layerKinds().get(i).equals("lstm")) {
-                out.add(new Remedy("model.layers[" + i + "].lstm.forget_bias: 1.0",
-                        "a forget gate that starts open keeps the cell state, and its gradient, alive over more steps"));
+                out.add(Remedies.forgetBias(i));
                 break;
             }
         }
-        out.add(new Remedy("shorter sequences (or truncated backpropagation through time)", "fewer factors in the product"));
         return out;
     }
 
@@ -125,13 +123,12 @@ public record VanishingGradientsDetector(double ratio, int persistence) implemen
         for (int i = 0; i < facts.layerKinds().size(); i++) {
             String k = facts.layerKinds().get(i);
             if (k.equals("sigmoid") || k.equals("tanh")) {
-                out.add(new Remedy("model.layers[" + i + "]: " + k + " -> relu", "ReLU's derivative is 1 where active, so it does not shrink the gradient"));
+                out.add(Remedies.activation(i, k, "relu", "ReLU's derivative is 1 where active, so it does not shrink the gradient"));
                 break;
             }
         }
-        out.add(new Remedy("add batchnorm after each linear/conv layer", "keeps activations out of the saturated range"));
-        out.add(new Remedy("init: he_normal (ReLU) or xavier_normal (sigmoid/tanh)", "variance-preserving initialization keeps each backward factor near 1"));
-        out.add(new Remedy("wrap blocks in residual", "skip connections give the gradient a path that bypasses the shrinking factors"));
+        Remedies.batchnormAfterWeighted(facts, "keeps activations out of the saturated range").ifPresent(out::add);
+        Remedies.initializationFitting(facts, "variance-preserving initialization keeps each backward factor near 1").ifPresent(out::add);
         return out;
     }
 }

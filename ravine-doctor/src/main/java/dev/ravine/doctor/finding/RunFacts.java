@@ -9,9 +9,25 @@ import java.util.List;
  * config kind in order (so "add batchnorm after layer 2" can be said), and the run's first loss (NaN until known),
  * the scale against which a change of the loss is judged significant.
  */
-public record RunFacts(double learningRate, String optimizer, boolean adaptive, int numClasses, List<String> layerKinds, double firstLoss) {
+public record RunFacts(double learningRate, String optimizer, boolean adaptive, int numClasses, List<String> layerKinds, double firstLoss,
+                       List<String> layerYaml) {
     public RunFacts {
         layerKinds = List.copyOf(layerKinds);
+        layerYaml = List.copyOf(layerYaml);
+        if (layerYaml.size() != layerKinds.size()) throw new IllegalArgumentException("one YAML text per layer kind");
+    }
+
+    /** Facts whose layers are known by kind only (each written as its bare name). */
+    public RunFacts(double learningRate, String optimizer, boolean adaptive, int numClasses, List<String> layerKinds, double firstLoss) {
+        this(learningRate, optimizer, adaptive, numClasses, layerKinds, firstLoss, layerKinds);
+    }
+
+    /**
+     * With each top-level layer as the config writes it in flow YAML ({@code linear: {out: 256, init: he_normal}}), so
+     * that a remedy can patch the layer list itself (add batchnorm, swap a cell, widen a layer).
+     */
+    public RunFacts withLayerYaml(List<String> yaml) {
+        return new RunFacts(learningRate, optimizer, adaptive, numClasses, layerKinds, firstLoss, yaml);
     }
 
     /** The facts of a run whose optimizer's chain is {@code transform} (the run's own, so its adaptivity is read, not guessed). */
@@ -26,7 +42,7 @@ public record RunFacts(double learningRate, String optimizer, boolean adaptive, 
     }
 
     public RunFacts withFirstLoss(double loss) {
-        return new RunFacts(learningRate, optimizer, adaptive, numClasses, layerKinds, loss);
+        return new RunFacts(learningRate, optimizer, adaptive, numClasses, layerKinds, loss, layerYaml);
     }
 
     /**

@@ -90,7 +90,7 @@ class DetectorsTest {
 
     @Test
     void vanishingThroughTimeNamesTheRecurrentLayerAndSuggestsAGatedCell() {
-        RunFacts rnnFacts = new RunFacts(0.01, "adam", 0, List.of("rnn", "linear"));
+        RunFacts rnnFacts = new RunFacts(0.01, "adam", 0, List.of("rnn", "linear")).withLayerYaml(List.of("rnn: {hidden: 8}", "linear: {out: 1}"));
         List<StepReading> w = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             // layer gradients balanced (no vanishing over depth); the recurrent layer's first step gets 1e-7 of the last's
@@ -104,6 +104,7 @@ class DetectorsTest {
         assertEquals(10, f.firstStep());
         assertTrue(f.evidence().getFirst().contains("3.00e-07x"), f.evidence().toString());
         assertEquals("model.layers[0]: rnn -> gru (or lstm)", f.remedies().getFirst().change());
+        assertEquals("model.layers[0]: {gru: {hidden: 8}}", f.remedies().getFirst().patchText(), "the cell swapped, its options kept");
         // a gated cell that carries the signal (ratio 0.8) is healthy
         List<StepReading> gated = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

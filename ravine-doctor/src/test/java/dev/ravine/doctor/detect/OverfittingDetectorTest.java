@@ -27,7 +27,7 @@ class OverfittingDetectorTest {
         assertEquals(300, f.firstStep(), "the best epoch's step");
         assertTrue(f.evidence().get(1).startsWith("best epoch 2"), f.evidence().toString());
         assertTrue(f.evidence().get(2).contains("gap now 0.9"), f.evidence().toString());
-        assertTrue(f.remedies().getFirst().change().startsWith("train.early_stopping"));
+        assertTrue(f.remedies().getFirst().change().startsWith("training.early_stopping"));
     }
 
     @Test
