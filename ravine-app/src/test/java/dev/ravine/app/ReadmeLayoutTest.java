@@ -14,16 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /** README's layout table names every module of the build and every script in tools/ and bench/. */
 class ReadmeLayoutTest {
-    private static Path root() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("README.md")) && Files.isDirectory(p.resolve("tools"))) return p;
-        }
-        throw new IllegalStateException("the repository root (README.md, tools/) not found above " + Path.of("").toAbsolutePath());
-    }
-
     @Test
     void theLayoutTableListsEveryModuleAndToolScript() throws IOException {
-        Path root = root();
+        Path root = RepositoryRoot.find();
         String readme = Files.readString(root.resolve("README.md"));
         String layout = readme.substring(readme.indexOf("## Layout"));
         layout = layout.substring(0, layout.indexOf("\n## ", 1) < 0 ? layout.length() : layout.indexOf("\n## ", 1));
