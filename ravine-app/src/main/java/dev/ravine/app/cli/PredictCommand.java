@@ -14,13 +14,16 @@ import dev.ravine.autograd.GradMode;
 import dev.ravine.data.Batch;
 import dev.ravine.data.DataLoader;
 import dev.ravine.data.Dataset;
+import dev.ravine.data.ImageFolderReader;
 import dev.ravine.io.AtomicFile;
 import dev.ravine.nn.Module;
 import dev.ravine.train.ClassProbabilities;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +36,8 @@ import picocli.CommandLine.Spec;
  * {@code ravine predict RUN_DIR --data SRC --out predictions.csv}: the run's model (best.ckpt, else the newest
  * checkpoint; it says which) on every sample of a data set, normalized as in training, written as CSV: for a
  * classifier {@code sample,class,label,p0..pK-1} (the most probable class, the sample's label in the file, and each
- * class's probability), for a regression {@code sample,y0..,target0..}.
+ * class's probability; after label, {@code class_name} for a run trained on an images: folder), for a regression
+ * {@code sample,y0..,target0..}.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Writes a run's predictions for a data set as CSV: class and class probabilities",
@@ -77,7 +81,8 @@ public final class PredictCommand implements Callable<Integer> {
         Dataset dataset = model.normalizer().apply(raw);
         int batch = model.config().training().batchSize();
         Path file = main.workingDir().resolve(out);
-        String csv = regression ? regressionCsv(model.model().network(), dataset, batch) : classCsv(model.model().network(), dataset, batch);
+        String csv = regression ? regressionCsv(model.model().network(), dataset, batch)
+                : classCsv(model.model().network(), dataset, batch, classNames(model.config().data().train()));
         try {
             AtomicFile.writeString(file, csv);
         } catch (IOException e) {
@@ -97,15 +102,24 @@ public final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    static String classCsv(Module model, Dataset dataset, int batchSize) {
+    /** An images: run's class names (its training folder's sub-folders), else null: the classes are numbers only. */
+    private static List<String> classNames(DataSource train) {
+        if (train.format() != DataSource.Format.IMAGES || !Files.isDirectory(train.path())) return null;
+        return ImageFolderReader.classNames(train.path());
+    }
+
+    /** @param names the class names, for a class_name column, or null */
+    static String classCsv(Module model, Dataset dataset, int batchSize, List<String> names) {
         ClassProbabilities p = ClassProbabilities.of(model, dataset, batchSize);
         int[] predicted = p.predictions();
         int[] labels = dataset.labels();
         StringBuilder csv = new StringBuilder("sample,class,label");
+        if (names != null) csv.append(",class_name");
         for (int c = 0; c < p.classes(); c++) csv.append(",p").append(c);
         csv.append('\n');
         for (int i = 0; i < p.samples(); i++) {
             csv.append(i).append(',').append(predicted[i]).append(',').append(labels[i]);
+            if (names != null) csv.append(',').append(predicted[i] < names.size() ? names.get(predicted[i]) : "");
             for (int c = 0; c < p.classes(); c++) csv.append(',').append(number(p.values()[i * p.classes() + c]));
             csv.append('\n');
         }
