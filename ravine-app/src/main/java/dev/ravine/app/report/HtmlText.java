@@ -4,11 +4,11 @@ package dev.ravine.app.report;
  * Escaping for text taken from a run (titles, evidence, layer names, config values) before it goes into the report's
  * HTML: a finding or a config name must never become markup or script.
  */
-final class HtmlText {
+public final class HtmlText {
     private HtmlText() {}
 
     /** Text content or a quoted attribute value. */
-    static String escape(String s) {
+    public static String escape(String s) {
         if (s == null) return "";
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
@@ -29,7 +29,7 @@ final class HtmlText {
      * JSON placed inside {@code <script type="application/json">}: the only way out of such an element is a closing
      * tag or a comment opener, so every {@code <} (and the line separators some parsers reject) becomes a JSON escape.
      */
-    static String scriptJson(String json) {
+    public static String scriptJson(String json) {
         return json.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
     }
 }

@@ -9,34 +9,34 @@ import java.nio.charset.StandardCharsets;
  * {@code org.webjars.npm:uplot} webjar, MIT licence, kept with it in the page) and the report's own script and style.
  * Inlined so that a report opens anywhere, offline, as one file.
  */
-final class ReportAssets {
-    static final String UPLOT_VERSION = "1.6.30";
+public final class ReportAssets {
+    public static final String UPLOT_VERSION = "1.6.30";
     private static final String UPLOT = "META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/";
 
     private ReportAssets() {}
 
-    static String uplotScript() {
+    public static String uplotScript() {
         return resource(UPLOT + "dist/uPlot.iife.min.js");
     }
 
-    static String uplotStyle() {
+    public static String uplotStyle() {
         return resource(UPLOT + "dist/uPlot.min.css");
     }
 
-    static String uplotLicense() {
+    public static String uplotLicense() {
         return resource(UPLOT + "LICENSE");
     }
 
-    static String reportScript() {
+    public static String reportScript() {
         return resource("dev/ravine/app/report/report.js");
     }
 
-    static String reportStyle() {
+    public static String reportStyle() {
         return resource("dev/ravine/app/report/report.css");
     }
 
     /** A script inlined into a script element must not contain the text that would end the element early. */
-    static String requireInlinable(String name, String script) {
+    public static String requireInlinable(String name, String script) {
         if (script.toLowerCase(java.util.Locale.ROOT).contains("</script")) {
             throw new IllegalStateException(name + " contains </script and cannot be inlined");
         }

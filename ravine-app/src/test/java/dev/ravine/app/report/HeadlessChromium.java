@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * the page's timers fire without waiting for them). Found as {@code RAVINE_CHROMIUM}, else chromium, chromium-browser
  * or google-chrome on the PATH.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
     private static final List<String> NAMES = List.of("chromium", "chromium-browser", "google-chrome");
 
     private final Path binary;
@@ -25,7 +25,7 @@ final class HeadlessChromium {
     }
 
     /** The browser, or null when none is installed. */
-    static HeadlessChromium find() {
+    public static HeadlessChromium find() {
         String explicit = System.getenv("RAVINE_CHROMIUM");
         if (explicit != null && !explicit.isBlank()) return new HeadlessChromium(Path.of(explicit));
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
@@ -38,7 +38,7 @@ final class HeadlessChromium {
     }
 
     /** The DOM of {@code page} after its scripts ran, serialised; a private profile folder so runs never share state. */
-    String dumpDom(Path page, Path profile) throws IOException, InterruptedException {
+    public String dumpDom(Path page, Path profile) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(binary.toString(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--disable-extensions", "--user-data-dir=" + profile.toAbsolutePath(), "--virtual-time-budget=5000",
                 "--window-size=1200,900", "--dump-dom", page.toAbsolutePath().toUri().toString())
