@@ -32,7 +32,7 @@ import picocli.CommandLine;
  */
 @Command(name = "ravine", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Trains neural networks on the JVM from a YAML config and keeps each run in a folder.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, EnsembleCommand.class, DoctorCommand.class, ReportCommand.class, CompareCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, EnsembleCommand.class, DoctorCommand.class, ReportCommand.class, CompareCommand.class, SweepCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  internal error (a bug: the stack trace is printed)",

@@ -12,10 +12,10 @@ import org.yaml.snakeyaml.error.YAMLException;
  * written as text, so that two runs' configs can be compared key by key. Read as plain YAML, like the report does,
  * so an old run whose keys no longer validate still compares.
  */
-final class FlatConfig {
+public final class FlatConfig {
     private FlatConfig() {}
 
-    static Map<String, String> of(String yamlText) {
+    public static Map<String, String> of(String yamlText) {
         Map<String, String> out = new LinkedHashMap<>();
         Object root;
         try {

@@ -1,0 +1,86 @@
+package dev.ravine.app.cli;
+
+import dev.ravine.app.ExitCode;
+import dev.ravine.app.TextFormat;
+import dev.ravine.app.Version;
+import dev.ravine.app.store.RunDirectory;
+import dev.ravine.app.sweep.Grid;
+import dev.ravine.app.sweep.Sweep;
+import dev.ravine.app.sweep.SweepResult;
+import dev.ravine.app.sweep.SweepTable;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ravine sweep CONFIG --grid KEY=V1,V2 ... [--seeds N] [--parallel P]}: trains every combination of the grid
+ * with each seed, each trial a run folder under one sweep folder, and prints the sweep table (mean ± 95% CI over
+ * seeds per combination, each trial's status and top finding). A trial whose doctor stores a blocking finding is
+ * stopped early.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Trains CONFIG for every combination of the --grid values x each seed, each trial a run folder",
+                "under one sweep folder; prints the mean ± 95% confidence interval over seeds per combination and",
+                "writes sweep.txt and sweep.html. Trials whose doctor finds a blocking problem are stopped early."})
+final class SweepCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    Main main;
+
+    @Parameters(index = "0", paramLabel = "CONFIG.yaml", description = "the run configuration")
+    Path config;
+
+    @Option(names = "--grid", paramLabel = "KEY.PATH=V1,V2,...", description = "an axis of the grid (repeatable)")
+    List<String> grid = new ArrayList<>();
+
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "seeds per combination, 1..N (default: ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--parallel", paramLabel = "P", defaultValue = "1",
+            description = "trials at a time; each gets cores/P compute threads (default: ${DEFAULT-VALUE})")
+    int parallel;
+
+    @Option(names = "--set", paramLabel = "KEY.PATH=VALUE", description = "override a config value in every trial (repeatable)")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "the sweep folder (default: runs/sweep-<config name>-<yyyyMMdd-HHmmss>)")
+    Path out;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter o = spec.commandLine().getOut();
+        Path file = main.workingDir().resolve(config).toAbsolutePath().normalize();
+        Grid g = Grid.parse(grid);
+        String stem = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        Path folder = out != null ? main.workingDir().resolve(out).toAbsolutePath().normalize()
+                : main.workingDir().resolve("runs").resolve("sweep-" + stem + "-" + RunDirectory.STAMP.format(LocalDateTime.now()));
+        int cores = Runtime.getRuntime().availableProcessors();
+        int total = g.combinations().size() * seeds;
+        o.println("sweep: " + total + " trials into " + TextFormat.path(folder, main.workingDir()));
+        o.flush();
+        AtomicInteger done = new AtomicInteger();
+        SweepResult result = Sweep.run(file, g, sets, seeds, parallel, cores, folder, main.workingDir(), t -> {
+            synchronized (o) {
+                o.println("trial " + done.incrementAndGet() + "/" + total + " " + t.trial().folder().getFileName() + ": " + t.status()
+                        + (t.reason() != null && t.stoppedBy() != null ? " (" + t.reason() + ")" : "") + ", " + TextFormat.duration(t.wallSeconds()));
+                o.flush();
+            }
+        });
+        o.print(SweepTable.render(result));
+        o.println("sweep table: " + TextFormat.path(folder.resolve(Sweep.PAGE_FILE), main.workingDir()));
+        o.flush();
+        return ExitCode.OK;
+    }
+}
