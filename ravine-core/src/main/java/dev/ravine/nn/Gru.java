@@ -21,6 +21,11 @@ public final class Gru extends Recurrent {
         super(inputSize, hiddenSize, numLayers, 3, returnSequences, bias, rng);
     }
 
+    /** With torch's bidirectional and inter-layer dropout ({@link Recurrent.Options}). */
+    public Gru(int inputSize, int hiddenSize, int numLayers, boolean returnSequences, boolean bias, Options options, Rng rng) {
+        super(inputSize, hiddenSize, numLayers, 3, returnSequences, bias, options, rng);
+    }
+
     @Override
     protected State step(Tensor inputPart, Tensor hiddenPart, State previous) {
         Tensor r = gate(inputPart, 0).add(gate(hiddenPart, 0)).sigmoid();

@@ -21,6 +21,11 @@ public final class Lstm extends Recurrent {
         super(inputSize, hiddenSize, numLayers, 4, returnSequences, bias, rng);
     }
 
+    /** With torch's bidirectional and inter-layer dropout ({@link Recurrent.Options}). */
+    public Lstm(int inputSize, int hiddenSize, int numLayers, boolean returnSequences, boolean bias, Options options, Rng rng) {
+        super(inputSize, hiddenSize, numLayers, 4, returnSequences, bias, options, rng);
+    }
+
     /**
      * Sets every layer's forget-gate bias so that b_if + b_hf = {@code value} (b_if = value, b_hf = 0), replacing
      * PyTorch's random init of those two slices. A bias of 1 (Gers et al. 2000; Jozefowicz et al. 2015) starts the
@@ -29,8 +34,9 @@ public final class Lstm extends Recurrent {
      */
     public Lstm withForgetBias(double value) {
         if (!Double.isFinite(value)) throw new IllegalArgumentException("forget_bias must be a finite number, got " + value);
-        for (int k = 0; k < numLayers(); k++) {
-            Tensor ih = namedParameters().get("bias_ih_l" + k), hh = namedParameters().get("bias_hh_l" + k);
+        for (int i = 0; i < numLayers() * (options().bidirectional() ? 2 : 1); i++) {
+            String suffix = options().bidirectional() ? (i / 2) + (i % 2 == 1 ? "_reverse" : "") : Integer.toString(i);
+            Tensor ih = namedParameters().get("bias_ih_l" + suffix), hh = namedParameters().get("bias_hh_l" + suffix);
             if (ih == null || hh == null) throw new IllegalStateException("forget_bias needs the LSTM's biases (bias: true)");
             float[] a = ih.storage(), b = hh.storage();
             for (int j = hiddenSize(); j < 2 * hiddenSize(); j++) { // gate order i, f, g, o: f is the second block

@@ -24,6 +24,10 @@ import java.util.List;
 public abstract class Recurrent extends Module {
     private final int inputSize, hiddenSize, numLayers, gates;
     private final boolean returnSequences, withBias;
+    private final Options options;
+    private final int directions;
+    private final Dropout interLayerDropout;
+    /** Indexed by layer * directions + direction (torch's order: l0, l0_reverse, l1, ...). */
     private final Tensor[] weightIh, weightHh, biasIh, biasHh;
     private final List<RecurrentStepListener> stepListeners = new ArrayList<>();
 
@@ -33,6 +37,24 @@ public abstract class Recurrent extends Module {
      *     (the last step only)
      */
     protected Recurrent(int inputSize, int hiddenSize, int numLayers, int gates, boolean returnSequences, boolean withBias, Rng rng) {
+        this(inputSize, hiddenSize, numLayers, gates, returnSequences, withBias, Options.DEFAULT, rng);
+    }
+
+    /**
+     * torch's bidirectional (a second stack of weights, {@code *_reverse}, reads the sequence backwards; the outputs of
+     * both directions are concatenated, [.., 2 hidden]) and dropout (applied in training to the outputs of every layer
+     * but the last, as torch's inter-layer dropout).
+     */
+    public record Options(boolean bidirectional, double dropout) {
+        public static final Options DEFAULT = new Options(false, 0);
+
+        public Options {
+            if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("recurrent dropout must be in [0, 1), got " + dropout);
+        }
+    }
+
+    protected Recurrent(int inputSize, int hiddenSize, int numLayers, int gates, boolean returnSequences, boolean withBias, Options options,
+            Rng rng) {
         if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0) {
             throw new IllegalArgumentException(kind() + " needs positive sizes, got input=" + inputSize + " hidden=" + hiddenSize
                     + " layers=" + numLayers);
@@ -43,18 +65,25 @@ public abstract class Recurrent extends Module {
         this.gates = gates;
         this.returnSequences = returnSequences;
         this.withBias = withBias;
-        weightIh = new Tensor[numLayers];
-        weightHh = new Tensor[numLayers];
-        biasIh = new Tensor[numLayers];
-        biasHh = new Tensor[numLayers];
+        this.options = options;
+        this.directions = options.bidirectional() ? 2 : 1;
+        interLayerDropout = options.dropout() > 0 ? registerModule("dropout", new Dropout(options.dropout(), rng)) : null;
+        weightIh = new Tensor[numLayers * directions];
+        weightHh = new Tensor[numLayers * directions];
+        biasIh = new Tensor[numLayers * directions];
+        biasHh = new Tensor[numLayers * directions];
         double bound = 1 / Math.sqrt(hiddenSize);
         for (int k = 0; k < numLayers; k++) {
-            int in = k == 0 ? inputSize : hiddenSize;
-            weightIh[k] = registerParameter("weight_ih_l" + k, Tensor.zeros(gates * hiddenSize, in));
-            weightHh[k] = registerParameter("weight_hh_l" + k, Tensor.zeros(gates * hiddenSize, hiddenSize));
-            if (withBias) {
-                biasIh[k] = registerParameter("bias_ih_l" + k, Tensor.zeros(gates * hiddenSize));
-                biasHh[k] = registerParameter("bias_hh_l" + k, Tensor.zeros(gates * hiddenSize));
+            int in = k == 0 ? inputSize : hiddenSize * directions;
+            for (int d = 0; d < directions; d++) {
+                int i = k * directions + d;
+                String suffix = k + (d == 1 ? "_reverse" : "");
+                weightIh[i] = registerParameter("weight_ih_l" + suffix, Tensor.zeros(gates * hiddenSize, in));
+                weightHh[i] = registerParameter("weight_hh_l" + suffix, Tensor.zeros(gates * hiddenSize, hiddenSize));
+                if (withBias) {
+                    biasIh[i] = registerParameter("bias_ih_l" + suffix, Tensor.zeros(gates * hiddenSize));
+                    biasHh[i] = registerParameter("bias_hh_l" + suffix, Tensor.zeros(gates * hiddenSize));
+                }
             }
         }
         for (Tensor p : parameters()) Init.uniform(p, rng, -bound, bound);
@@ -75,6 +104,19 @@ public abstract class Recurrent extends Module {
     public boolean returnsSequences() {
         return returnSequences;
     }
+
+    public Options options() {
+        return options;
+    }
+
+    /**
+     * The output and the final states, as torch's (output, h_n) or (output, (h_n, c_n)).
+     *
+     * @param output [batch, seq, directions * hidden] or, without return_sequences, [batch, directions * hidden]
+     * @param h      the last hidden state of every layer and direction, [layers * directions, batch, hidden]
+     * @param c      the LSTM's last cell states, same shape, or null
+     */
+    public record Result(Tensor output, Tensor h, Tensor c) {}
 
     /** The state carried between steps of one layer: h, and for the LSTM the cell c. */
     protected record State(Tensor h, Tensor c) {}
@@ -105,34 +147,83 @@ public abstract class Recurrent extends Module {
 
     @Override
     protected Tensor forward(Tensor x) {
+        return run(x, null, null).output();
+    }
+
+    /**
+     * The forward pass from given initial states (torch's h_0, c_0: [layers * directions, batch, hidden]; null for
+     * zeros), returning the final states too.
+     */
+    public Result run(Tensor x, Tensor h0, Tensor c0) {
         if (x.dim() != 3 || x.size(2) != inputSize) {
             throw new TensorShapeException(kind() + " expects input [batch, seq, " + inputSize + "], got " + Shape.str(x.shape()));
         }
         int batch = x.size(0), seq = x.size(1);
         if (seq == 0) throw new TensorShapeException(kind() + " needs at least one time step, got input " + Shape.str(x.shape()));
+        requireState(h0, "h0", batch);
+        requireState(c0, "c0", batch);
         // time-major rows: row t * batch + b is x[b, t, :]
         Tensor layerInput = x.transpose(0, 1).reshape(seq * batch, inputSize);
-        Tensor last = null;
+        Tensor[] finalH = new Tensor[numLayers * directions], finalC = new Tensor[numLayers * directions];
         for (int k = 0; k < numLayers; k++) {
-            Tensor projected = layerInput.matmul(weightIh[k].transpose(0, 1));
-            if (withBias) projected = projected.add(biasIh[k]);
-            Tensor whhT = weightHh[k].transpose(0, 1);
-            boolean keepSteps = k < numLayers - 1 || returnSequences;
-            Tensor[] steps = keepSteps ? new Tensor[seq] : null;
-            State state = initialState(batch);
-            for (int t = 0; t < seq; t++) {
-                Tensor inputPart = projected.slice(0, t * batch, (t + 1) * batch);
-                Tensor hiddenPart = state.h().matmul(whhT);
-                if (withBias) hiddenPart = hiddenPart.add(biasHh[k]);
-                state = step(inputPart, hiddenPart, state);
-                if (keepSteps) steps[t] = state.h();
-                for (RecurrentStepListener listener : stepListeners) listener.onStep(this, k, t, seq, state.h());
+            if (k > 0 && interLayerDropout != null) layerInput = interLayerDropout.call(layerInput);
+            Tensor[] outputs = new Tensor[directions];
+            for (int d = 0; d < directions; d++) {
+                int i = k * directions + d;
+                State start = initialState(batch);
+                if (h0 != null) start = new State(stateOf(h0, i), start.c());
+                if (c0 != null && start.c() != null) start = new State(start.h(), stateOf(c0, i));
+                State end = direction(layerInput, i, k, d == 1, batch, seq, start, outputs, d);
+                finalH[i] = end.h();
+                finalC[i] = end.c();
             }
-            last = state.h();
-            if (keepSteps) layerInput = seq == 1 ? steps[0] : Tensor.concat(0, steps);
+            layerInput = directions == 1 ? outputs[0] : Tensor.concat(1, outputs);
         }
-        if (!returnSequences) return last;
-        return layerInput.reshape(seq, batch, hiddenSize).transpose(0, 1).contiguous();
+        int width = directions * hiddenSize;
+        Tensor sequence = layerInput.reshape(seq, batch, width).transpose(0, 1);
+        Tensor output = returnSequences ? sequence.contiguous() : sequence.slice(1, seq - 1, seq).reshape(batch, width);
+        Tensor h = stack(finalH, batch);
+        Tensor c = finalC[0] == null ? null : stack(finalC, batch);
+        return new Result(output, h, c);
+    }
+
+    /** One direction of one layer over the whole sequence; its outputs, time-major [seq * batch, hidden], go to outputs[slot]. */
+    private State direction(Tensor layerInput, int i, int k, boolean reverse, int batch, int seq, State state, Tensor[] outputs, int slot) {
+        Tensor projected = layerInput.matmul(weightIh[i].transpose(0, 1));
+        if (withBias) projected = projected.add(biasIh[i]);
+        Tensor whhT = weightHh[i].transpose(0, 1);
+        Tensor[] steps = new Tensor[seq];
+        for (int n = 0; n < seq; n++) {
+            int t = reverse ? seq - 1 - n : n;
+            Tensor inputPart = projected.slice(0, t * batch, (t + 1) * batch);
+            Tensor hiddenPart = state.h().matmul(whhT);
+            if (withBias) hiddenPart = hiddenPart.add(biasHh[i]);
+            state = step(inputPart, hiddenPart, state);
+            steps[t] = state.h();
+            // the listeners follow time forward: they see the forward direction only
+            if (!reverse) for (RecurrentStepListener listener : stepListeners) listener.onStep(this, k, t, seq, state.h());
+        }
+        outputs[slot] = seq == 1 ? steps[0] : Tensor.concat(0, steps);
+        return state;
+    }
+
+    private void requireState(Tensor s, String name, int batch) {
+        if (s == null) return;
+        int[] expected = {numLayers * directions, batch, hiddenSize};
+        if (!Arrays.equals(s.shape(), expected)) {
+            throw new TensorShapeException(kind() + " " + name + " must have shape [layers * directions, batch, hidden] = "
+                    + Arrays.toString(expected) + ", got " + Shape.str(s.shape()));
+        }
+    }
+
+    private Tensor stateOf(Tensor s, int i) {
+        return s.slice(0, i, i + 1).reshape(s.size(1), hiddenSize);
+    }
+
+    private Tensor stack(Tensor[] states, int batch) {
+        Tensor[] rows = new Tensor[states.length];
+        for (int i = 0; i < states.length; i++) rows[i] = states[i].reshape(1, batch, hiddenSize);
+        return rows.length == 1 ? rows[0] : Tensor.concat(0, rows);
     }
 
     @Override
@@ -140,6 +231,6 @@ public abstract class Recurrent extends Module {
         if (in.length != 2 || in[1] != inputSize) {
             throw new TensorShapeException(kind() + " expects input [seq, " + inputSize + "] (batch axis excluded), got " + Arrays.toString(in));
         }
-        return returnSequences ? new int[] {in[0], hiddenSize} : new int[] {hiddenSize};
+        return returnSequences ? new int[] {in[0], directions * hiddenSize} : new int[] {directions * hiddenSize};
     }
 }

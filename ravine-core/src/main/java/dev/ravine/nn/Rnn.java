@@ -16,6 +16,11 @@ public final class Rnn extends Recurrent {
         super(inputSize, hiddenSize, numLayers, 1, returnSequences, bias, rng);
     }
 
+    /** With torch's bidirectional and inter-layer dropout ({@link Recurrent.Options}). */
+    public Rnn(int inputSize, int hiddenSize, int numLayers, boolean returnSequences, boolean bias, Options options, Rng rng) {
+        super(inputSize, hiddenSize, numLayers, 1, returnSequences, bias, options, rng);
+    }
+
     @Override
     protected State step(Tensor inputPart, Tensor hiddenPart, State previous) {
         return new State(inputPart.add(hiddenPart).tanh(), null);

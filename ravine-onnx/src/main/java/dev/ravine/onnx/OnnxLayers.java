@@ -79,6 +79,7 @@ final class OnnxLayers {
         String missing = normalization && !m.namedParameters().containsKey("weight") ? "affine: false"
                 : m instanceof BatchNorm && !m.namedBuffers().containsKey("running_mean") ? "track_running_stats: false"
                 : m instanceof Conv2d c && !c.options().equals(Conv2d.Options.DEFAULT) ? "dilation, groups or padding: same"
+                : m instanceof Recurrent r && r.options().bidirectional() ? "bidirectional: true"
                 : m instanceof MaxPool2d p && p.ceilMode() ? "ceil_mode"
                 : m instanceof AvgPool2d p && (p.ceilMode() || !p.countIncludePad()) ? "ceil_mode or count_include_pad: false"
                 : null;

@@ -23,6 +23,7 @@ import dev.ravine.nn.Lstm;
 import dev.ravine.nn.MaxPool2d;
 import dev.ravine.nn.Module;
 import dev.ravine.nn.RenormSchedule;
+import dev.ravine.nn.Recurrent;
 import dev.ravine.nn.Residual;
 import dev.ravine.nn.Rnn;
 import dev.ravine.nn.Sequential;
@@ -177,15 +178,16 @@ public final class ModelBuilder {
                     boolean sequences = c.flag("return_sequences"), bias = c.flag("bias");
                     int gates = c.kind() == LayerKind.LSTM ? 4 : c.kind() == LayerKind.GRU ? 3 : 1;
                     MemoryEstimate.requireParameters(allocated, MemoryEstimate.recurrent(in[1], hidden, layers, gates, bias), c);
+                    Recurrent.Options options = new Recurrent.Options(c.flag("bidirectional"), c.number("dropout"));
                     yield switch (c.kind()) {
-                        case RNN -> new Rnn(in[1], hidden, layers, sequences, bias, rng);
+                        case RNN -> new Rnn(in[1], hidden, layers, sequences, bias, options, rng);
                         case LSTM -> {
-                            Lstm lstm = new Lstm(in[1], hidden, layers, sequences, bias, rng);
+                            Lstm lstm = new Lstm(in[1], hidden, layers, sequences, bias, options, rng);
                             Object forgetBias = c.options().get("forget_bias");
                             if (forgetBias != null && !bias) throw error(c, "forget_bias needs bias: true", null);
                             yield forgetBias == null ? lstm : lstm.withForgetBias(((Number) forgetBias).doubleValue());
                         }
-                        default -> new Gru(in[1], hidden, layers, sequences, bias, rng);
+                        default -> new Gru(in[1], hidden, layers, sequences, bias, options, rng);
                     };
                 }
             };
