@@ -4,6 +4,7 @@ import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.config.LayerConfig;
 import dev.ravine.app.config.LayerKind;
 import dev.ravine.init.Initializer;
+import dev.ravine.io.HeapLimitException;
 import dev.ravine.nn.Activation;
 import dev.ravine.nn.AvgPool2d;
 import dev.ravine.nn.BatchNorm;
@@ -192,7 +193,7 @@ public final class ModelBuilder {
                 }
             };
             return new Built(module, resolved, module.outputShape(in));
-        } catch (ConfigException e) {
+        } catch (ConfigException | HeapLimitException e) {
             throw e;
         } catch (IllegalArgumentException e) { // TensorShapeException included
             throw error(c, e.getMessage(), in);

@@ -254,7 +254,12 @@ final class TrainingSession {
         w.store().putEvent(result.steps(), RunEvent.RUN_ENDED, summary.status(), summary.reason());
         w.store().flush(); // everything committed before the report reads run.db through its own connection
         printOutcome(result, test, run.display(request.workingDir()), checkpoint != null);
-        writeReport(run);
+        if (stop.interrupted()) {
+            // A stop must end within 2 s; the report of a long run takes about one. It can be written at leisure.
+            out.println("report: not written, to stop quickly (write it with: ravine report " + run.display(request.workingDir()) + ")");
+        } else {
+            writeReport(run);
+        }
         int code = result.status() == TrainingStatus.DIVERGED ? ExitCode.DIVERGED : stop.interrupted() ? ExitCode.INTERRUPTED : ExitCode.OK;
         return new TrainingRun.Outcome(code, run);
     }
