@@ -17,21 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_fixtures import OUT, enc, layer_case, randomize_affine, seed, write, written  # noqa: E402
-
-
-def loss_case(name, fn, pred, target, config=None):
-    """gen_fixtures.loss_case for any reduction: grad_input is d sum(loss) / d input (the loss itself when scalar)."""
-    p = pred.clone().requires_grad_(True)
-    loss = fn(p, target)
-    loss.sum().backward()
-    entries = {"loss": name}
-    entries.update(config or {})
-    entries["input"] = enc(p)
-    entries["target"] = enc(target.to(torch.float32))
-    entries["output"] = enc(loss)
-    entries["grad_input"] = enc(p.grad)
-    write("losses", name, entries)
+from gen_fixtures import OUT, enc, layer_case, loss_case, randomize_affine, seed, write, written  # noqa: E402
 
 
 # ---------------------------------------------------------------- losses

@@ -199,7 +199,7 @@ def layers():
 def loss_case(name, fn, pred, target, config=None):
     p = pred.clone().requires_grad_(True)
     loss = fn(p, target)
-    loss.backward()
+    loss.sum().backward()  # d sum(loss) / d input: the loss itself when scalar, every element seeded with 1 for reduction none
     entries = {"loss": name}
     entries.update(config or {})
     entries["input"] = enc(p)
