@@ -8,12 +8,10 @@ import dev.ravine.app.store.StepRecord;
 import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.Remedy;
-import dev.ravine.doctor.finding.Severity;
 import dev.ravine.doctor.instrument.ActivationReading;
 import dev.ravine.doctor.instrument.LayerReading;
 import dev.ravine.train.EpochEvent;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +23,6 @@ import java.util.Map;
  */
 final class RunTables {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    /** Blocking first, then warnings, then the rest; within a severity by first step, then id. */
-    private static final Comparator<Finding> REPORT_ORDER = Comparator.comparingInt((Finding f) -> severityRank(f.severity()))
-            .thenComparingLong(Finding::firstStep).thenComparing(Finding::id);
-
     private final RunRecords records;
 
     RunTables(RunRecords records) {
@@ -145,12 +139,13 @@ final class RunTables {
         return out;
     }
 
-    /** The findings, blocking first: evidence and remedies as lists, a remedy as {change, why}. */
+    /**
+     * The findings ranked root cause first, as RunRecords reads them ({@link dev.ravine.doctor.finding.Findings#ranked}, the
+     * order of summary.json, run.db and ravine doctor): evidence and remedies as lists, a remedy as {change, why, patches}.
+     */
     ArrayNode findings() {
         ArrayNode out = F.arrayNode();
-        List<Finding> findings = new ArrayList<>(records.findings());
-        findings.sort(REPORT_ORDER);
-        for (Finding finding : findings) {
+        for (Finding finding : records.findings()) {
             ObjectNode f = out.addObject();
             f.put("id", finding.id());
             f.put("severity", finding.severity().name().toLowerCase(java.util.Locale.ROOT));
@@ -172,14 +167,6 @@ final class RunTables {
             }
         }
         return out;
-    }
-
-    private static int severityRank(Severity s) {
-        return switch (s) {
-            case BLOCKING -> 0;
-            case WARNING -> 1;
-            default -> 2;
-        };
     }
 
     static void addReal(ArrayNode array, double v) {

@@ -17,7 +17,8 @@ import java.sql.Statement;
  * epochs(epoch, step, train_loss, train_accuracy, val_loss, val_accuracy, seconds, samples_per_second)
  * findings(id, severity, first_step, last_step, layers, title, cause, evidence, remedies)
  *                                                          one row per finding id, written when it opens and closes
- *                                                          and as the doctor left it at the end; layers comma-separated,
+ *                                                          and as the doctor left it at the end (then in ranked order,
+ *                                                          root cause first: rowid order is Findings.ranked); layers comma-separated,
  *                                                          evidence one per line, remedies one per line as "change | why | patch; patch"
  * repairs(seq, step, finding, remedy, rolled_back_to, lr_scale_before, lr_scale_after, loss_before)
  *                                                          one row per doctor repair, written when it is applied

@@ -250,7 +250,11 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
     /** The doctor's findings as they stand at the end of the run (or of a check), one row per finding id. */
     public void putFindings(List<Finding> findings) {
         commit("findings", () -> {
-            for (Finding f : findings) {
+            // rewritten in ranked order, so that the table's rowid order is the ranking (Findings.ranked) for SQL readers too
+            try (var clear = db.createStatement()) {
+                clear.executeUpdate("DELETE FROM findings");
+            }
+            for (Finding f : dev.ravine.doctor.finding.Findings.ranked(findings)) {
                 bindFinding(f);
                 insertFinding.addBatch();
             }

@@ -132,7 +132,8 @@ public record Summary(String status, String reason, String config, int epochs, l
             b.put("step", best.step());
             m.put("best_checkpoint", b);
         }
-        m.put("findings", findings == null ? List.of() : findings.stream().map(Summary::findingJson).toList());
+        // Ranked root cause first, as run.db's reader, `ravine doctor` and report.html show them: one order everywhere.
+        m.put("findings", findings == null ? List.of() : dev.ravine.doctor.finding.Findings.ranked(findings).stream().map(Summary::findingJson).toList());
         if (!repairs.isEmpty()) m.put("repairs", repairs.stream().map(Summary::repairJson).toList());
         return m;
     }
