@@ -4,8 +4,6 @@ import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.config.EarlyStoppingConfig;
 import dev.ravine.app.config.LossConfig;
 import dev.ravine.app.config.RunConfig;
-import dev.ravine.app.config.RunOptimizer;
-import dev.ravine.app.config.ScheduleConfig;
 import dev.ravine.app.config.TrainingConfig;
 import dev.ravine.data.DataLoader;
 import dev.ravine.kernel.ComputePool;
@@ -58,8 +56,8 @@ public record RunAssembly(RunConfig config, RunConfig resolved, Rng rng, BuiltMo
         LossConfig lossConfig = config.lossOptions().resolved(data.train());
         RunConfig resolved = config.withModel(config.model().with(model.inputShape(), model.resolvedLayers()))
                 .withTraining(t.withThreads(threads)).withLoss(lossConfig);
-        Loss loss = config.toolbox().loss(lossConfig.create(), model.network().namedParameters());
-        ScheduleConfig.Scheduled scheduled = RunOptimizer.build(config, model.network().namedParameters(), trainLoader.batchesPerEpoch());
+        Loss loss = LossBuilder.regularized(config.toolbox(), LossBuilder.create(lossConfig), model.network().namedParameters());
+        ScheduledOptimizer scheduled = RunOptimizer.build(config, model.network().namedParameters(), trainLoader.batchesPerEpoch());
         Optimizer optimizer = scheduled.optimizer();
         EarlyStopping earlyStopping = t.earlyStopping() == null ? null : earlyStopping(t.earlyStopping());
         List<StepHook> stepHooks = StepHooks.of(config, data);

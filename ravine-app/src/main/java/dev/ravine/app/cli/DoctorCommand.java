@@ -6,7 +6,7 @@ import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.ConfigWriter;
 import dev.ravine.app.config.RunConfig;
-import dev.ravine.app.config.RunOptimizer;
+import dev.ravine.app.build.RunOptimizer;
 import dev.ravine.app.store.RunDirectory;
 import dev.ravine.app.store.RunRecords;
 import dev.ravine.doctor.Doctor;

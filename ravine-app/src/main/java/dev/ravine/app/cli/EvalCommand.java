@@ -4,9 +4,11 @@ import dev.ravine.app.ExitCode;
 import dev.ravine.app.TextFormat;
 import dev.ravine.app.Version;
 import dev.ravine.app.build.BuiltModel;
+import dev.ravine.app.build.LossBuilder;
 import dev.ravine.app.build.ModelBuilder;
 import dev.ravine.app.build.ModelDataCheck;
 import dev.ravine.app.build.RunData;
+import dev.ravine.app.build.RunOptimizer;
 import dev.ravine.app.build.RunSplit;
 import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.config.ConfigReader;
@@ -134,8 +136,8 @@ final class EvalCommand implements Callable<Integer> {
         ModelDataCheck.requireFits(config, model, dataset, dataset.isClassification() ? dataset.numClasses() : 0);
         Checkpoint checkpoint = CheckpointFile.read(checkpointFile);
         checkpoint.restoreModel(model.network());
-        Loss loss = config.lossOptions().resolved(dataset).create();
-        Trainer trainer = new Trainer(model.network(), loss, config.optimizer().create(model.network().namedParameters()), rng,
+        Loss loss = LossBuilder.create(config.lossOptions().resolved(dataset));
+        Trainer trainer = new Trainer(model.network(), loss, RunOptimizer.optimizer(config.optimizer(), model.network().namedParameters()), rng,
                 TrainingOptions.epochs(1));
         Evaluation e = trainer.evaluate(new DataLoader(dataset, config.training().batchSize(), false, false, config.seed()));
 

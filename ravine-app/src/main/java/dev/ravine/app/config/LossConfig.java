@@ -1,13 +1,8 @@
 package dev.ravine.app.config;
 
 import dev.ravine.data.Dataset;
-import dev.ravine.nn.loss.BceWithLogitsLoss;
 import dev.ravine.nn.loss.ClassWeighting;
-import dev.ravine.nn.loss.CrossEntropyLoss;
-import dev.ravine.nn.loss.HuberLoss;
 import dev.ravine.nn.loss.Loss;
-import dev.ravine.nn.loss.MseLoss;
-import dev.ravine.nn.loss.NllLoss;
 import dev.ravine.nn.loss.Reduction;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,19 +39,6 @@ public record LossConfig(String name, float[] weight, boolean balanced, int igno
     public boolean hasOptions() {
         return (weight != null || balanced || ignoreIndex != ClassWeighting.DEFAULT_IGNORE_INDEX
                 || labelSmoothing != 0 || posWeight != null || delta != 1.0 || reduction != Reduction.MEAN);
-    }
-
-    /** The loss; {@code weight: balanced} must have been {@link #resolved} against the training data first. */
-    public Loss create() {
-        if (balanced) throw new IllegalStateException("weight: balanced is resolved against the training data first (resolved(train))");
-        return switch (name) {
-            case "cross_entropy" -> new CrossEntropyLoss(new ClassWeighting(weight, ignoreIndex, labelSmoothing, reduction));
-            case "nll" -> new NllLoss(new ClassWeighting(weight, ignoreIndex, 0, reduction));
-            case "bce_with_logits" -> new BceWithLogitsLoss(posWeight, reduction);
-            case "mse" -> new MseLoss(reduction);
-            case "huber" -> new HuberLoss(delta, reduction);
-            default -> Loss.byName(name);
-        };
     }
 
     /** This loss with {@code weight: balanced} replaced by the weights it stands for on {@code train} (what a run records). */

@@ -1,10 +1,7 @@
 package dev.ravine.app.config;
 
-import dev.ravine.optim.Optimizer;
-import dev.ravine.optim.OptimizerAssembly;
 import dev.ravine.optim.OptimizerSchema;
 import dev.ravine.optim.Optimizers;
-import dev.ravine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,15 +76,5 @@ public record OptimizerConfig(String name, Map<String, Object> options) {
 
     private double number(String key) {
         return options.get(key) instanceof Number n ? n.doubleValue() : 0;
-    }
-
-    /** This optimizer alone (no clip, groups, schedule or constraints). */
-    public OptimizerAssembly assembly() {
-        return OptimizerAssembly.of(name, options);
-    }
-
-    /** This optimizer alone over {@code parameters}. */
-    public Optimizer create(Map<String, Tensor> parameters) {
-        return assembly().build(parameters);
     }
 }

@@ -1,22 +1,13 @@
 package dev.ravine.app.config;
 
-import dev.ravine.optim.Optimizer;
 import dev.ravine.schedule.Interval;
-import dev.ravine.schedule.LrSchedule;
-import dev.ravine.train.PlateauListener;
-import dev.ravine.schedule.ReduceOnPlateau;
 import dev.ravine.schedule.ScheduleSetting;
 import dev.ravine.schedule.ScheduleSpec;
 import dev.ravine.schedule.Schedules;
-import dev.ravine.optim.Schedule;
-import dev.ravine.schedule.Stepped;
-import dev.ravine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.DoubleFunction;
 
 /**
  * The optional {@code schedule} section: a learning-rate schedule by torch.optim.lr_scheduler's name with its options
@@ -29,22 +20,6 @@ public record ScheduleConfig(ScheduleSetting setting, Interval interval) {
 
     public static Interval defaultInterval(String name) {
         return name.equals("one_cycle") || name.equals("inverse_sqrt") ? Interval.STEP : Interval.EPOCH;
-    }
-
-    /** The optimizer of {@code optimizer} with this schedule on its learning rate, and the listener it needs (or null). */
-    public record Scheduled(Optimizer optimizer, PlateauListener listener) {}
-
-    public Scheduled create(OptimizerConfig optimizer, Map<String, Tensor> parameters, long stepsPerEpoch) {
-        return RunOptimizer.build(optimizer, ToolboxConfig.NONE, this, parameters, stepsPerEpoch);
-    }
-
-    /** The learning rate at each step for a base lr (torch's initial_lr); {@code made} sees each schedule made. */
-    public DoubleFunction<Schedule> scheduleFor(long stepsPerEpoch, Consumer<LrSchedule> made) {
-        return lr -> {
-            LrSchedule s = setting.build(lr);
-            made.accept(s);
-            return new Stepped(s, interval, Math.max(1, stepsPerEpoch));
-        };
     }
 
     // ------------------------------------------------------------------ reading and writing

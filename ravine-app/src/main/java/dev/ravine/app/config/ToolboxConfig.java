@@ -1,22 +1,8 @@
 package dev.ravine.app.config;
 
-import dev.ravine.nn.loss.Loss;
-import dev.ravine.optim.ClipByGlobalNorm;
-import dev.ravine.optim.ClipByLayerNorm;
-import dev.ravine.optim.ClipByValue;
-import dev.ravine.optim.GradientTransform;
-import dev.ravine.optim.MaxNorm;
-import dev.ravine.optim.Optimizer;
-import dev.ravine.optim.OptimizerAssembly;
-import dev.ravine.optim.ParamConstraint;
 import dev.ravine.optim.ParamGroups;
-import dev.ravine.optim.ProximalL1;
-import dev.ravine.tensor.Tensor;
-import dev.ravine.train.RegularizedLoss;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The optional optimization-toolbox sections (see examples/README.md):
@@ -56,39 +42,6 @@ public record ToolboxConfig(String clipKind, double clip, double clipP, boolean 
 
     public boolean isEmpty() {
         return equals(NONE);
-    }
-
-    // ------------------------------------------------------------------ building
-
-    /** The optimizer of {@code optimizer} with clipping first, parameter groups, and the post-update constraints. */
-    public Optimizer optimizer(OptimizerConfig optimizer, Map<String, Tensor> params) {
-        return RunOptimizer.build(optimizer, this, null, params, 1).optimizer();
-    }
-
-    /** {@code assembly} with this section's clipping (first link), parameter groups and post-update constraints. */
-    OptimizerAssembly applyTo(OptimizerAssembly assembly) {
-        List<GradientTransform> shared = new ArrayList<>();
-        if (clipKind != null) shared.add(switch (clipKind) {
-            case "value" -> new ClipByValue(clip);
-            case "global_norm" -> new ClipByGlobalNorm(clip, clipP, clipErrorIfNonfinite);
-            default -> new ClipByLayerNorm(clip);
-        });
-        List<OptimizerAssembly.Group> made = new ArrayList<>();
-        for (Group g : groups) {
-            Map<String, Object> overrides = new LinkedHashMap<>();
-            if (g.lr() != null) overrides.put("lr", g.lr());
-            if (g.weightDecay() != null) overrides.put("weight_decay", g.weightDecay());
-            made.add(new OptimizerAssembly.Group(g.match(), ParamGroups.matcher(g.match()), overrides));
-        }
-        List<ParamConstraint> constraints = new ArrayList<>();
-        if (l1Proximal > 0) constraints.add(new ProximalL1(l1Proximal));
-        if (maxNorm != null) constraints.add(new MaxNorm(maxNorm));
-        return assembly.withShared(shared).withGroups(made).withConstraints(constraints);
-    }
-
-    /** The loss with the l1 and l2 terms on the weights, or {@code loss} itself when both are 0. */
-    public Loss loss(Loss loss, Map<String, Tensor> params) {
-        return l1 == 0 && l2 == 0 ? loss : new RegularizedLoss(loss, params, l1, l2);
     }
 
     // ------------------------------------------------------------------ reading and writing

@@ -1,7 +1,9 @@
 package dev.ravine.app.run;
 
 import dev.ravine.app.build.BuiltModel;
+import dev.ravine.app.build.LossBuilder;
 import dev.ravine.app.build.ModelBuilder;
+import dev.ravine.app.build.RunOptimizer;
 import dev.ravine.app.config.LayerConfig;
 import dev.ravine.app.config.RunConfig;
 import dev.ravine.data.DataLoader;
@@ -86,7 +88,7 @@ final class TrainingLossCheck {
         Rng rng = new Rng(config.seed());
         BuiltModel net = ModelBuilder.build(layers, model.inputShape(), rng);
         if (!deadline.stepFits(net.parameterCount())) return NOT_MEASURED;
-        Trainer trainer = new Trainer(net.network(), config.lossOptions().resolved(data).create(), config.optimizer().create(net.network().namedParameters()), rng,
+        Trainer trainer = new Trainer(net.network(), LossBuilder.create(config.lossOptions().resolved(data)), RunOptimizer.optimizer(config.optimizer(), net.network().namedParameters()), rng,
                 TrainingOptions.epochs(Integer.MAX_VALUE));
         List<Double> losses = new ArrayList<>();
         boolean[] cut = {false};

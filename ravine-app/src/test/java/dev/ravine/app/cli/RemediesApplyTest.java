@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ravine.app.build.RunAssembly;
+import dev.ravine.app.build.RunOptimizer;
 import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.ConfigWriter;
 import dev.ravine.app.config.RunConfig;
-import dev.ravine.app.config.RunOptimizer;
 import dev.ravine.doctor.finding.ConfigPatch;
 import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;

@@ -1,5 +1,6 @@
 package dev.ravine.app.config;
 
+import dev.ravine.app.build.LossBuilder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,7 +36,7 @@ class LossConfigTest {
         assertEquals(Reduction.SUM, l.reduction());
         assertTrue(c.data().balanced());
         // the built loss: row 1 is ignored (target 2), so only row 0 counts, with weight 1 and smoothing 0.1 over 3 classes
-        CrossEntropyLoss loss = (CrossEntropyLoss) l.create();
+        CrossEntropyLoss loss = (CrossEntropyLoss) LossBuilder.create(l);
         Tensor logits = Tensor.of(new float[] {2, 0, 0, 0, 0, 5}, 2, 3);
         double lse = Math.log(Math.exp(2) + 2);
         double expected = 0.9 * (lse - 2) + 0.1 / 3 * (3.5 * lse - 2); // smoothing term weighted: -(1 (2 - lse) - 2 lse - 0.5 lse)

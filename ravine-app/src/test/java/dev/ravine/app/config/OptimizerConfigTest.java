@@ -1,5 +1,6 @@
 package dev.ravine.app.config;
 
+import dev.ravine.app.build.RunOptimizer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,7 @@ class OptimizerConfigTest {
         RunConfig r = read("optimizer: {name: rmsprop, centered: true, momentum: 0.9}");
         assertEquals(true, r.optimizer().options().get("centered"));
         assertEquals(0.01, r.optimizer().lr());
-        Optimizer opt = r.optimizer().create(Map.of("w", Tensor.zeros(2).requiresGrad(true)));
+        Optimizer opt = RunOptimizer.optimizer(r.optimizer(), Map.of("w", Tensor.zeros(2).requiresGrad(true)));
         assertTrue(opt.describe().contains("centered_rms") && opt.describe().contains("momentum(0.9)"), opt.describe());
     }
 
@@ -83,7 +84,7 @@ class OptimizerConfigTest {
         assertEquals("strong_wolfe", c.optimizer().options().get("line_search_fn"));
         assertEquals(10, c.optimizer().options().get("history_size"));
         assertEquals(1.0, c.optimizer().lr());
-        Optimizer opt = c.optimizer().create(Map.of("w", Tensor.zeros(2).requiresGrad(true)));
+        Optimizer opt = RunOptimizer.optimizer(c.optimizer(), Map.of("w", Tensor.zeros(2).requiresGrad(true)));
         assertTrue(opt.needsClosure() && opt.describe().contains("history_size=10") && opt.describe().contains("strong_wolfe"), opt.describe());
         RunConfig again = read(ConfigWriter.write(c, List.of()).lines().filter(l -> l.startsWith("optimizer:")).findFirst().orElseThrow());
         assertEquals(c.optimizer().options(), again.optimizer().options());

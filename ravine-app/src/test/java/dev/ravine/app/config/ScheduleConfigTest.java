@@ -1,5 +1,7 @@
 package dev.ravine.app.config;
 
+import dev.ravine.app.build.RunOptimizer;
+import dev.ravine.app.build.ScheduledOptimizer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -40,7 +42,7 @@ class ScheduleConfigTest {
         assertNull(read(BASE).schedule());
 
         Map<String, Tensor> params = Map.of("w", Tensor.zeros(2).requiresGrad(true));
-        ScheduleConfig.Scheduled s = c.schedule().create(c.optimizer(), params, 5);
+        ScheduledOptimizer s = RunOptimizer.scheduled(c.optimizer(), c.schedule(), params, 5);
         assertNull(s.listener());
         assertTrue(s.optimizer().describe().contains("cosine"), s.optimizer().describe());
         var link = (dev.ravine.optim.ScaleByLearningRate) ((dev.ravine.optim.Chain) s.optimizer().transform()).links().getLast();
@@ -66,7 +68,7 @@ class ScheduleConfigTest {
         assertEquals(written, ConfigWriter.write(ConfigReader.read(dir.resolve("again.yaml"), List.of(), dir), List.of()));
 
         RunConfig p = read(BASE + "schedule: {name: reduce_on_plateau, mode: max, patience: 2, monitor: val_accuracy}\n");
-        ScheduleConfig.Scheduled s = p.schedule().create(p.optimizer(), Map.of("w", Tensor.zeros(2).requiresGrad(true)), 5);
+        ScheduledOptimizer s = RunOptimizer.scheduled(p.optimizer(), p.schedule(), Map.of("w", Tensor.zeros(2).requiresGrad(true)), 5);
         assertNotNull(s.listener());
         assertTrue(s.optimizer().state().counters().keySet().stream().anyMatch(k -> k.endsWith("schedule.plateau")));
     }

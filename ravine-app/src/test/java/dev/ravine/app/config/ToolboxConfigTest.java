@@ -1,5 +1,7 @@
 package dev.ravine.app.config;
 
+import dev.ravine.app.build.LossBuilder;
+import dev.ravine.app.build.RunOptimizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -66,7 +68,7 @@ class ToolboxConfigTest {
         RunConfig c = read(BASE + "clip: {global_norm: 1.5, p: inf}\n");
         assertEquals("global_norm", c.toolbox().clipKind());
         assertEquals(Double.POSITIVE_INFINITY, c.toolbox().clipP());
-        Optimizer o = c.toolbox().optimizer(c.optimizer(), params());
+        Optimizer o = RunOptimizer.optimizer(c.optimizer(), c.toolbox(), params());
         assertTrue(((Chain) o.transform()).links().getFirst() instanceof ClipByGlobalNorm, o.describe());
         roundTrips(c);
         assertEquals(2.0, read(BASE + "clip: {global_norm: 1}\n").toolbox().clipP());
@@ -83,7 +85,7 @@ class ToolboxConfigTest {
     void clipErrorIfNonfinite() throws IOException {
         RunConfig c = read(BASE + "clip: {global_norm: 1.5, error_if_nonfinite: true}\n");
         assertTrue(c.toolbox().clipErrorIfNonfinite());
-        Optimizer o = c.toolbox().optimizer(c.optimizer(), params());
+        Optimizer o = RunOptimizer.optimizer(c.optimizer(), c.toolbox(), params());
         assertTrue(((Chain) o.transform()).links().getFirst() instanceof ClipByGlobalNorm clip && clip.errorIfNonfinite(), o.describe());
         roundTrips(c);
         assertFalse(read(BASE + "clip: {global_norm: 1.5}\n").toolbox().clipErrorIfNonfinite());
@@ -97,9 +99,9 @@ class ToolboxConfigTest {
         assertEquals(0.001, t.l1());
         assertEquals(0.01, t.l1Proximal());
         assertEquals(3.0, t.maxNorm());
-        Optimizer o = t.optimizer(c.optimizer(), params());
+        Optimizer o = RunOptimizer.optimizer(c.optimizer(), t, params());
         assertEquals(2, o.constraints().size(), o.describe());
-        assertTrue(t.loss(new MseLoss(), params()) instanceof RegularizedLoss);
+        assertTrue(LossBuilder.regularized(t, new MseLoss(), params()) instanceof RegularizedLoss);
         roundTrips(c);
         String e = error(BASE + "regularization: {l2: 0.1, maxnorm: 3}\n");
         assertTrue(e.contains("unknown key 'maxnorm'") && e.contains("max_norm"), e);
@@ -115,7 +117,7 @@ class ToolboxConfigTest {
                 """);
         assertEquals(List.of(new ToolboxConfig.Group("bias", null, 0.0), new ToolboxConfig.Group("weight$", 0.01, null)), c.toolbox().groups());
         Map<String, Tensor> p = params();
-        Optimizer o = c.toolbox().optimizer(c.optimizer(), p);
+        Optimizer o = RunOptimizer.optimizer(c.optimizer(), c.toolbox(), p);
         p.get("0.weight").setGrad(Tensor.of(new float[] {1f, 1f, 1f, 1f}, 2, 2));
         p.get("0.bias").setGrad(Tensor.of(new float[] {1f, 1f}, 2));
         o.step();
