@@ -1,93 +1,236 @@
 #!/usr/bin/python3
-"""Runs every config of examples/pathologies/ with ./ravine train and prints the doctor's confusion table.
+"""Runs the configs of examples/pathologies/ with the ravine CLI and prints the doctor's confusion tables.
 
-Each config names the finding it should produce on its '# expect:' line ('healthy' for a control). The predicted
-label of a run is its top finding, ranked as dev.ravine.doctor.finding.Findings ranks them (problems before info
-notes, causes before the symptom loss_stuck_at_chance, then the earliest first step, then the most severe), or
-'healthy' when no finding is above info. Prints one row per config, the confusion table (rows: expected, columns:
-predicted) and precision and recall per label, as markdown.
+Each config carries, in its header comments:
+  # expect: FINDING        the finding that should be the run's top finding ('healthy' for a control)
+  # counterfactual: K=V    (pathologies; one or more) the config change that removes the cause, as --set K=V
+  # check: METRIC          how the counterfactual shows the cause was real (see GROUND TRUTH)
+  # half: tuning|heldout   which half of the suite it belongs to (see examples/pathologies/README.md for the rule)
 
-Usage (from the repository root): /usr/bin/python3 tools/pathology_suite.py [--keep DIR]
+The predicted label of a run is its top finding: the first finding above info in summary.json's `findings`, which lists
+them ranked root cause first (dev.ravine.doctor.finding.Findings), or 'healthy' when there is none.
+
+GROUND TRUTH (--verify): a pathology's cause is confirmed when its counterfactual run completes (exit 0), its loss
+fell (final training loss at most 0.8x its first step's) and:
+  train_loss  its final training loss is at most 0.7x the failing run's (a diverged or NaN failing run counts as
+              infinitely high);
+  val_rise    its final validation loss is within 1.1x its best while the failing run's ended 1.15x or more above
+              its best (the failing run overfits, the counterfactual does not);
+  train_rise  the failing run's last epoch's training loss is 10x or more its best epoch's (a late spike), the
+              counterfactual's at most 2x;
+  blowup      the failing run's highest step loss is 10x or more the counterfactual's first step loss (or not
+              finite), the counterfactual's own highest at most 3x its first (its loss may still fall slowly: what
+              the cause did was blow the run up; a bad initialization can do it at step 1);
+  completes   the failing run did not complete (exit code != 0) and the counterfactual did.
+A control is confirmed when it completes and its final training loss is at most 0.7x its first step's.
+Cases whose ground truth fails are listed and left out of the confusion tables (a case is only as good as its check).
+
+Usage (from the repository root):
+  /usr/bin/python3 tools/pathology_suite.py [--half tuning|heldout|all] [--seeds 1,2] [--verify] [--only SUBSTRING]
+                                            [--keep DIR] [--list] [--blind] [-j JOBS]
+--blind runs the ground-truth checks only and prints no diagnosis: how the held-out half's cases are checked
+without looking at what the doctor says about them.
 """
+import concurrent.futures
 import glob
+import json
+import math
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
-SEVERITY = {"info": 0, "warning": 1, "blocking": 2}
-SYMPTOMS = {"loss_stuck_at_chance"}
+SUITE = "examples/pathologies"
 
 
-def expected(path):
+def header(path):
+    """The config's suite header: expect, counterfactual (a list), check, half."""
+    h = {"expect": None, "counterfactual": [], "check": "train_loss", "half": None}
     with open(path) as f:
         for line in f:
-            if line.startswith("# expect:"):
-                return line[len("# expect:"):].strip()
-    raise SystemExit(path + " has no '# expect:' line")
+            if not line.startswith("#"):
+                break
+            for key in ("expect", "counterfactual", "check", "half"):
+                tag = "# " + key + ":"
+                if line.startswith(tag):
+                    value = line[len(tag):].strip()
+                    if key == "counterfactual":
+                        h[key].append(value)
+                    else:
+                        h[key] = value
+    if h["expect"] is None or h["half"] not in ("tuning", "heldout"):
+        raise SystemExit(f"{path}: needs '# expect:' and '# half: tuning|heldout' lines")
+    if h["expect"] != "healthy" and not h["counterfactual"]:
+        raise SystemExit(f"{path}: a pathology needs at least one '# counterfactual: KEY=VALUE' line")
+    return h
 
 
-def top_finding(run_db):
-    if not os.path.exists(run_db):
-        return "healthy", []
-    db = sqlite3.connect(run_db)
-    rows = db.execute("SELECT id, severity, first_step FROM findings").fetchall()
-    db.close()
-    problems = [r for r in rows if r[1] != "info"]
-    problems.sort(key=lambda r: (r[0] in SYMPTOMS, r[2], -SEVERITY[r[1]]))
-    return (problems[0][0] if problems else "healthy"), rows
+def run(config, out, sets):
+    """Trains config into out with the given --set overrides; returns the run's outcome as a dict."""
+    cmd = ["./ravine", "train", config, "--out", out]
+    for s in sets:
+        cmd += ["--set", s]
+    shutil.rmtree(out, ignore_errors=True)  # a kept folder from an earlier run must not be read as this run's
+    t0 = time.time()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, RAVINE_SHORT_RUN="1"))
+    outcome = {"exit": proc.returncode, "seconds": time.time() - t0, "top": "healthy", "findings": [], "repairs": 0,
+               "final": math.inf, "first": math.nan, "val": [], "train": [], "peak": math.nan, "stderr": proc.stderr.strip().splitlines()[-1:] }
+    summary_path = os.path.join(out, "summary.json")
+    if os.path.exists(summary_path):
+        with open(summary_path) as f:
+            summary = json.load(f)
+        findings = summary.get("findings") or []
+        outcome["findings"] = [(x["id"], x["severity"], x["step"]) for x in findings]
+        # summary.json lists them ranked root cause first (dev.ravine.doctor.finding.Findings), as run.db's reader,
+        # `ravine doctor` and report.html do: the top finding is its first problem.
+        problems = [x for x in findings if x["severity"] != "info"]
+        outcome["top"] = problems[0]["id"] if problems else "healthy"
+        outcome["repairs"] = len(summary.get("repairs") or [])
+    db_path = os.path.join(out, "run.db")
+    if os.path.exists(db_path):
+        db = sqlite3.connect(db_path)
+        first = db.execute("SELECT loss FROM steps ORDER BY step LIMIT 1").fetchone()
+        epochs = db.execute("SELECT train_loss, val_loss FROM epochs ORDER BY epoch").fetchall()
+        losses = [r[0] for r in db.execute("SELECT loss FROM steps ORDER BY step")]
+        db.close()
+        outcome["peak"] = max((math.inf if l is None or not math.isfinite(l) else l for l in losses), default=math.nan)
+        if first and first[0] is not None:
+            outcome["first"] = first[0]
+        if epochs and epochs[-1][0] is not None and math.isfinite(epochs[-1][0]):
+            outcome["final"] = epochs[-1][0]
+        outcome["val"] = [e[1] for e in epochs if e[1] is not None]
+        outcome["train"] = [e[0] if e[0] is not None and math.isfinite(e[0]) else math.inf for e in epochs]
+    return outcome
 
 
-def main():
-    keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
-    out = keep or tempfile.mkdtemp(prefix="pathologies-")
-    configs = sorted(glob.glob("examples/pathologies/*.yaml"))
-    results = []
-    started = time.time()
-    for config in configs:
-        name = os.path.basename(config)[:-5]
-        run = os.path.join(out, name)
-        t0 = time.time()
-        proc = subprocess.run(["./ravine", "train", config, "--out", run], capture_output=True, text=True)
-        predicted, rows = top_finding(os.path.join(run, "run.db"))
-        results.append((name, expected(config), predicted, proc.returncode, time.time() - t0, rows))
-    wall = time.time() - started
+def learned(o):
+    return o["exit"] == 0 and math.isfinite(o["final"]) and math.isfinite(o["first"]) and o["final"] <= 0.8 * o["first"]
 
-    print("| config | expected | top finding | all findings (first step) | exit | seconds |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for name, exp, pred, code, secs, rows in results:
-        found = ", ".join(f"{r[0]} ({r[2]})" for r in sorted(rows, key=lambda r: r[2])) or "none"
-        print(f"| {name} | {exp} | {pred}{'' if pred == exp else ' **(miss)**'} | {found} | {code} | {secs:.1f} |")
 
-    labels = sorted({r[1] for r in results} | {r[2] for r in results}, key=lambda l: (l == "healthy", l))
-    print()
+def val_rise(o):
+    return o["val"][-1] / min(o["val"]) if o["val"] and min(o["val"]) > 0 else math.nan
+
+
+def ground_truth(h, failing, cf):
+    """(confirmed, why) for a pathology from its failing run and its counterfactual run."""
+    check = h["check"]
+    if check == "blowup":
+        rf, rc = failing["peak"] / cf["first"], cf["peak"] / cf["first"]
+        ok = rf >= 10 and rc <= 3 and cf["exit"] == 0
+        return ok, f"highest step loss {rf:.3g}x the counterfactual's first -> {rc:.3g}x"
+    if check == "completes":
+        ok = failing["exit"] != 0 and cf["exit"] == 0 and math.isfinite(cf["final"])
+        return ok, f"failing exit {failing['exit']}, counterfactual exit {cf['exit']}"
+    if not learned(cf):
+        return False, f"counterfactual exit {cf['exit']}, loss {cf['first']:.4g} -> {cf['final']:.4g}"
+    if check == "train_loss":
+        ok = cf["final"] <= 0.7 * failing["final"]
+        return ok, f"final training loss {failing['final']:.4g} -> {cf['final']:.4g}"
+    if check == "train_rise":
+        rf = failing["train"][-1] / min(failing["train"]) if failing["train"] else math.nan
+        rc = cf["train"][-1] / min(cf["train"])
+        ok = rf >= 10 and rc <= 2
+        return ok, f"final epoch's training loss {rf:.3g}x the best epoch's -> {rc:.3g}x"
+    if check == "val_rise":
+        rf, rc = val_rise(failing), val_rise(cf)
+        ok = rf >= 1.15 and rc <= 1.1
+        return ok, f"validation loss ends {rf:.3g}x its best -> {rc:.3g}x"
+    raise SystemExit(f"unknown check {check}")
+
+
+def table(rows, title):
+    """Markdown confusion table (rows expected, columns predicted) of rows (name, expected, predicted)."""
+    labels = sorted({r[1] for r in rows} | {r[2] for r in rows}, key=lambda l: (l == "healthy", l))
+    print(f"\n{title}\n")
     print("| expected \\ predicted | " + " | ".join(labels) + " |")
     print("| --- " * (len(labels) + 1) + "|")
     for exp in labels:
-        if not any(r[1] == exp for r in results):
-            continue
-        counts = [sum(1 for r in results if r[1] == exp and r[2] == pred) for pred in labels]
-        print(f"| {exp} | " + " | ".join(str(c) if c else "." for c in counts) + " |")
+        if any(r[1] == exp for r in rows):
+            counts = [sum(1 for r in rows if r[1] == exp and r[2] == pred) for pred in labels]
+            print(f"| {exp} | " + " | ".join(str(c) if c else "." for c in counts) + " |")
+    problems = [r for r in rows if r[1] != "healthy"]
+    controls = [r for r in rows if r[1] == "healthy"]
+    right = sum(1 for r in problems if r[2] == r[1])
+    alarms = sum(1 for r in controls if r[2] != "healthy")
+    share = f"{100.0 * right / len(problems):.1f}%" if problems else "-"
+    print(f"\ntop finding right on {right}/{len(problems)} pathologies ({share}); false alarms on {alarms}/{len(controls)} controls")
 
-    print()
-    print("| label | precision | recall |")
-    print("| --- | --- | --- |")
-    for label in labels:
-        tp = sum(1 for r in results if r[1] == label and r[2] == label)
-        predicted_n = sum(1 for r in results if r[2] == label)
-        actual_n = sum(1 for r in results if r[1] == label)
-        p = f"{tp}/{predicted_n}" if predicted_n else "-"
-        rc = f"{tp}/{actual_n}" if actual_n else "-"
-        print(f"| {label} | {p} | {rc} |")
-    correct = sum(1 for r in results if r[1] == r[2])
-    problems = [r for r in results if r[1] != "healthy"]
-    flagged = [r for r in results if r[2] != "healthy"]
-    tp_any = sum(1 for r in problems if r[2] == r[1])
-    print()
-    print(f"{correct}/{len(results)} configs diagnosed as expected; over the {len(problems)} pathologies recall {tp_any}/{len(problems)}, "
-          f"precision of the {len(flagged)} runs flagged {tp_any}/{len(flagged)}; {wall:.0f} s in all")
+
+def main():
+    argv = sys.argv[1:]
+    opt = lambda name, default: argv[argv.index(name) + 1] if name in argv else default
+    half = opt("--half", "all")
+    seeds = [int(s) for s in opt("--seeds", "1,2").split(",")]
+    only = opt("--only", "")
+    blind = "--blind" in argv  # checks ground truth only, printing no diagnosis (for cases not to be looked at)
+    verify = "--verify" in argv or blind
+    out = opt("--keep", None) or tempfile.mkdtemp(prefix="pathologies-")
+    configs = []
+    for path in sorted(glob.glob(os.path.join(SUITE, "*.yaml"))):
+        name = os.path.basename(path)[:-5]
+        h = header(path)
+        if (half == "all" or h["half"] == half) and only in name:
+            configs.append((name, path, h))
+    if "--list" in argv:
+        for name, _, h in configs:
+            print(f"{h['half']:8} {h['expect']:22} {name}")
+        return
+    subprocess.run(["./ravine", "--help"], capture_output=True)  # builds once, outside the timings
+    started = time.time()
+    jobs = int(opt("-j", "1"))
+    work = [(seed, name, path, h) for seed in seeds for name, path, h in configs]
+
+    def one(item):
+        seed, name, path, h = item
+        failing = run(path, os.path.join(out, f"{name}-s{seed}"), [f"seed={seed}"])
+        truth = None
+        if verify:
+            if h["expect"] == "healthy":
+                truth = (learned(failing), f"loss {failing['first']:.4g} -> {failing['final']:.4g}")
+            else:
+                cf = run(path, os.path.join(out, f"{name}-s{seed}-cf"), [f"seed={seed}"] + h["counterfactual"])
+                truth = ground_truth(h, failing, cf)
+        mark = "" if failing["top"] == h["expect"] else "  MISS"
+        gt = "" if truth is None else ("  truth ok: " if truth[0] else "  TRUTH FAILS: ") + truth[1]
+        seen = "" if blind else f" {failing['top']}{mark}"
+        print(f"seed {seed} {name}:{seen}{gt}", file=sys.stderr, flush=True)
+        return (name, h["half"], seed, h["expect"], failing, truth)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(one, work))  # (name, half, seed, expected, outcome, truth), in suite order
+    wall = time.time() - started
+    if blind:
+        bad = [r for r in results if r[5] is not None and not r[5][0]]
+        print(f"{len(results) - len(bad)}/{len(results)} ground truths confirmed in {wall:.0f} s")
+        for r in bad:
+            print(f"- {r[0]} seed {r[2]}: {r[5][1]}")
+        return
+
+    print("| config | half | seed | expected | top finding | findings (first step) | repairs | exit | s | ground truth |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, hf, seed, exp, o, truth in results:
+        found = ", ".join(f"{f[0]} ({f[2]})" for f in o["findings"]) or "none"
+        gt = "-" if truth is None else ("ok: " if truth[0] else "**fails**: ") + truth[1]
+        miss = "" if o["top"] == exp else " **(miss)**"
+        print(f"| {name} | {hf} | {seed} | {exp} | {o['top']}{miss} | {found} | {o['repairs']} | {o['exit']} | {o['seconds']:.1f} | {gt} |")
+
+    failed_truth = [r for r in results if r[5] is not None and not r[5][0]]
+    if failed_truth:
+        print("\nGround truth fails (left out of the tables below):")
+        for r in failed_truth:
+            print(f"- {r[0]} seed {r[2]}: {r[5][1]}")
+    kept = [r for r in results if r[5] is None or r[5][0]]
+    for hf in ("tuning", "heldout"):
+        for seed in seeds:
+            rows = [(r[0], r[3], r[4]["top"]) for r in kept if r[1] == hf and r[2] == seed]
+            if rows:
+                table(rows, f"**{hf} half, seed {seed}** ({len(rows)} configs)")
+    controls = [r for r in results if r[3] == "healthy"]
+    repaired = sum(1 for r in controls if r[4]["repairs"] > 0)
+    print(f"\nrepairs on controls: {repaired}/{len(controls)} control runs; {len(results)} runs (+ counterfactuals) in {wall:.0f} s")
 
 
 if __name__ == "__main__":

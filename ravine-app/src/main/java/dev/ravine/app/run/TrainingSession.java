@@ -232,6 +232,7 @@ final class TrainingSession {
     private TrainingRun.Outcome finish(Watch w, RunDirectory run, TrainingResult result, StopOnInterrupt stop) {
         if (config.doctor().enabled() && result.status() == TrainingStatus.COMPLETED && !stop.interrupted()) {
             TrainingLossCheck.run(config, a.model(), a.data().train(), result, w.doctor()); // model_bias or optimization_issue
+            LabelNoiseCheck.run(a.data().train(), w.doctor()); // label_noise
         }
         if (stop.interrupted() && result.status() == TrainingStatus.COMPLETED) result = stoppedAfterTraining(result);
         if (result.status() == TrainingStatus.DIVERGED) setAsideDivergedCheckpoint(run, result.steps());

@@ -19,11 +19,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pathology suite (examples/pathologies/): every config is trained as written (they are short) and must get the
- * finding its {@code # expect:} line names as its top finding ({@link Findings#top}); each healthy control must get no
- * finding above INFO. All configs run, and the test reports every miss at once.
+ * The pathology suite's regression set (examples/pathologies/): the configs the detectors were first tuned on
+ * ({@link #REGRESSION_SET}) are trained as written (they are short) and each must get the finding its {@code # expect:}
+ * line names as its top finding ({@link Findings#top}); each healthy control must get no finding above INFO. All of
+ * them run, and the test reports every miss at once. The rest of the suite (tuning and held-out halves, two seeds, and
+ * each case's counterfactual) takes minutes: tools/pathology_suite.py measures it.
  */
 class PathologySuiteTest {
+    static final java.util.Set<String> REGRESSION_SET = java.util.Set.of("adam-late-spike", "data-nan", "data-scale", "data-unshuffled",
+            "dead-relu", "deep-worse-than-shallow", "exploding-deep-plain", "healthy-blobs-sgd", "healthy-mnist-adam",
+            "healthy-mnist-sgd-momentum", "healthy-spirals-mlp", "lr-too-high", "lr-too-low", "model-too-small", "overfitting-tiny-data",
+            "ravine-surface", "saddle-start", "vanishing-deep-sigmoid", "vanishing-rnn-through-time");
+
     @TempDir
     Path dir;
 
@@ -59,7 +66,7 @@ class PathologySuiteTest {
     void everyPathologyGetsItsDiagnosisAndEveryControlNone() throws Exception {
         List<Path> configs;
         try (Stream<Path> s = Files.list(suite())) {
-            configs = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            configs = s.filter(p -> REGRESSION_SET.contains(p.getFileName().toString().replace(".yaml", ""))).sorted().toList();
         }
         long controls = 0;
         List<String> misses = new ArrayList<>();

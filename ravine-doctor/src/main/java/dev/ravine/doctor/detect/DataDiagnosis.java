@@ -26,8 +26,16 @@ import java.util.List;
  *       batches (of at least 2 samples) hold a single label, while a shuffled order would give such a batch with
  *       probability below half that fraction.</li>
  * </ul>
+ * {@code data_scale} also opens, when the features share one scale, for inputs left in their raw range: a root mean
+ * square over all values above {@value #RAW_RMS} (raw pixels 0..255 have about 100). Every standard initializer (He,
+ * Xavier, PyTorch's default) sizes the first layer's weights for inputs of unit variance, so inputs 10x larger give
+ * pre-activations 10x larger than designed: saturated sigmoids, a first step that throws the weights far away, ReLUs
+ * that die under it.
  */
 public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double singleLabelFraction, boolean reportConstant) {
+    /** Inputs whose root mean square is above this are in a raw range (see the class comment). */
+    static final double RAW_RMS = 10;
+
     public static DataDiagnosis defaults() {
         return new DataDiagnosis(1e3, 10, 0.5, false);
     }
@@ -37,6 +45,7 @@ public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double sin
         List<Finding> out = new ArrayList<>();
         nonFinite(train, out);
         scale(train, out);
+        if (out.stream().noneMatch(f -> f.id().equals("data_scale"))) range(train, out);
         if (train.isClassification()) {
             imbalance(train, out);
             if (loader != null) order(train, loader, out);
@@ -154,6 +163,28 @@ public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double sin
                     "A feature with the same value in every sample cannot help predict anything.",
                     List.of())); // no config key drops features; the finding is a note
         }
+    }
+
+    private static void range(Dataset d, List<Finding> out) {
+        float[] x = d.features();
+        double sumSq = 0, lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        long count = 0;
+        for (float v : x) {
+            if (!Float.isFinite(v)) continue;
+            sumSq += (double) v * v;
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+            count++;
+        }
+        double rms = Math.sqrt(sumSq / Math.max(1, count));
+        if (!(rms > RAW_RMS)) return;
+        out.add(new Finding("data_scale", "Inputs in their raw range (not normalized)", Severity.WARNING, 0, 0, List.of(),
+                List.of("input values span " + fmt(lo) + " to " + fmt(hi) + ", root mean square " + fmt(rms) + " (initializers assume about 1;"
+                        + " above " + fmt(RAW_RMS) + " is a raw range)"),
+                "The first layer's weights are sized for inputs of unit variance, so raw-range inputs make its pre-activations "
+                        + fmt(rms) + "x too large: the first steps throw the weights far away, ReLUs die and sigmoids saturate (note 001: standardize the inputs).",
+                List.of(new Remedy("data.normalize: standardize", "zero mean and unit variance per feature, the scale the initializers assume"),
+                        new Remedy("data.normalize: scale01", "pixels divided into [0, 1] keep their shape and a sane scale"))));
     }
 
     private void imbalance(Dataset d, List<Finding> out) {

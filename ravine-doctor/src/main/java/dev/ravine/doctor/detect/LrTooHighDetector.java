@@ -80,8 +80,70 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
                 remedies(facts.learningRate(), loss.length)));
     }
 
+    /**
+     * Divergence from a sane start, judged against the run's own first loss rather than the window's (which, late in a
+     * converged run, is a tiny baseline any noise multiplies): from the first steps on, without waiting for full
+     * readings, because a fast divergence overflows within a few steps. The loss turned non-finite after finite
+     * losses, or the median of the window's last third of losses (at least {@value #RECENT}, and a reading of at least
+     * 3 x RECENT of them: a bouncing loss can spend a few steps high) is {@value #STAYS_ABOVE}x the first loss or
+     * more (a loss that stays 2-25x above its start is as much a divergence as one that overflows) while the updates
+     * are large (median largest update/weight ratio above {@code minRatio}, when full readings exist).
+     */
+    private Optional<Finding> divergingFromStart(List<StepReading> window, RunFacts facts) {
+        if (!facts.startedSane() || window.size() < 2) return Optional.empty();
+        double first = facts.startLoss();
+        StepReading last = window.getLast();
+        List<StepReading> finite = window.stream().filter(r -> Double.isFinite(r.loss())).toList();
+        if (finite.isEmpty()) return Optional.empty();
+        List<String> evidence = new ArrayList<>();
+        if (!Double.isFinite(last.loss())) {
+            evidence.add("loss " + fmt(last.loss()) + " at step " + last.step() + " after starting at " + fmt(first));
+        } else {
+            int span = Math.max(RECENT, finite.size() / 3);
+            if (finite.size() < 3 * RECENT) return Optional.empty();
+            double[] recent = finite.subList(finite.size() - span, finite.size()).stream().mapToDouble(StepReading::loss).toArray();
+            double median = Readings.median(recent);
+            if (!(median >= STAYS_ABOVE * first) || !(median > facts.negligibleLoss())) return Optional.empty();
+            // Small steps cannot be what drove the loss up: with full readings, the updates must be large ones.
+            List<StepReading> full = Readings.full(window);
+            if (!full.isEmpty() && !(Readings.median(full.stream().mapToDouble(LrTooHighDetector::largestRatio).toArray()) > minRatio)) {
+                return Optional.empty();
+            }
+            evidence.add("median of the last " + span + " losses " + fmt(median) + " at step " + last.step() + ", " + fmt(median / first)
+                    + "x the loss the run started from, " + fmt(first));
+        }
+        growth(finite).ifPresent(evidence::add);
+        return Optional.of(new Finding(id(), "Learning rate too high (loss diverging)", Severity.BLOCKING, finite.getFirst().step(), last.step(), List.of(),
+                evidence, "The run started from a sane loss and the steps themselves drove it up: each one overshoots the valley by more than"
+                        + " the last (a step longer than 2 / curvature along the sharpest direction), so the loss grows instead of falling.",
+                remedies(facts.learningRate(), finite.size())));
+    }
+
+    /** The largest per-step growth of the finite losses, and where the climb began (the last minimum before it). */
+    private static Optional<String> growth(List<StepReading> finite) {
+        int best = -1;
+        double factor = 1;
+        for (int i = 1; i < finite.size(); i++) {
+            double a = finite.get(i - 1).loss(), b = finite.get(i).loss();
+            if (a > 0 && b / a > factor) {
+                factor = b / a;
+                best = i;
+            }
+        }
+        if (best < 0 || factor < 2) return Optional.empty();
+        int start = best - 1;
+        while (start > 0 && finite.get(start - 1).loss() <= finite.get(start).loss()) start--;
+        return Optional.of("the loss grew up to " + fmt(factor) + "x in one step (step " + finite.get(best).step() + "); the climb began at step "
+                + finite.get(start).step() + " (loss " + fmt(finite.get(start).loss()) + ")");
+    }
+
+    static final int RECENT = 5;
+    static final double STAYS_ABOVE = 2;
+
     @Override
     public Optional<Finding> examine(List<StepReading> window, RunFacts facts) {
+        Optional<Finding> fromStart = divergingFromStart(window, facts);
+        if (fromStart.isPresent()) return fromStart;
         List<StepReading> finite = window.stream().filter(r -> Double.isFinite(r.loss())).toList();
         List<StepReading> full = Readings.full(window);
         if (finite.size() < Math.max(minReadings, 2 * edge) || full.size() < minReadings) return Optional.empty();

@@ -14,14 +14,19 @@ import java.util.Optional;
 
 /**
  * Learning rate too low: every layer's update/weight ratio stays far below the healthy ~1e-3 (median over the
- * window below {@code maxRatio}) while the loss falls by less than {@code minRelativeDrop} over the window.
+ * window's full readings of the largest layer ratio below {@code maxRatio}) while the loss has not moved from where
+ * the run started: the median of the window's last third of losses is still above {@code 1 - minRelativeDrop} times
+ * the run's first loss (for a classification, the larger of it and the chance loss, so one lucky first batch does not
+ * set the bar). Medians over many steps, not two single mini-batch losses, so batch noise cannot break it; judged
+ * against the run's own start, not the window's, so a converged run (tiny updates, the loss far below its start) never
+ * qualifies. Defaults: maxRatio 1e-4, minRelativeDrop 0.1, minReadings 5.
  */
 public record LrTooLowDetector(double maxRatio, double minRelativeDrop, int minReadings) implements Detector {
     /** Below this gradient/weight ratio the gradient, not the learning rate, is what is missing. */
     static final double MIN_GRADIENT_RATIO = 1e-6;
 
     public static LrTooLowDetector defaults() {
-        return new LrTooLowDetector(1e-5, 0.01, 5);
+        return new LrTooLowDetector(1e-4, 0.1, 5);
     }
 
     @Override
@@ -32,13 +37,19 @@ public record LrTooLowDetector(double maxRatio, double minRelativeDrop, int minR
     @Override
     public Optional<Finding> examine(List<StepReading> window, RunFacts facts) {
         List<StepReading> full = Readings.full(window);
-        if (full.size() < minReadings) return Optional.empty();
+        boolean startKnown = Double.isFinite(facts.firstLoss());
+        if (full.size() < minReadings || startKnown && !facts.startedSane()) return Optional.empty();
         double medianRatio = Readings.median(full.stream().mapToDouble(r -> r.layers().stream().mapToDouble(LayerReading::updateRatio)
                 .filter(Double::isFinite).max().orElse(Double.NaN)).toArray());
-        double first = window.getFirst().loss(), last = window.getLast().loss();
-        double drop = (first - last) / Math.max(Math.abs(first), 1e-12);
+        double[] loss = window.stream().mapToDouble(StepReading::loss).filter(Double::isFinite).toArray();
+        if (loss.length < 3) return Optional.empty();
+        // Without the run's first loss (a replay of a window alone), the window's own first third stands in for it.
+        double start = startKnown ? facts.startLoss() : Readings.median(java.util.Arrays.copyOfRange(loss, 0, Math.max(1, loss.length / 3)));
+        double last = Readings.median(java.util.Arrays.copyOfRange(loss, loss.length - Math.max(1, loss.length / 3), loss.length));
+        double drop = (start - last) / Math.max(Math.abs(start), 1e-12);
         // Flat, not rising: a rising loss is never cured by a larger step.
         if (!(medianRatio < maxRatio) || !(drop < minRelativeDrop) || !(drop > -minRelativeDrop)) return Optional.empty();
+        double first = start;
         // The gradient itself must be alive: tiny updates from zero gradients (dead units, vanishing gradients) are
         // those detectors' findings, and a larger learning rate would not help.
         double gradientRatio = Readings.median(full.stream().mapToDouble(r -> r.layers().stream()
@@ -47,8 +58,8 @@ public record LrTooLowDetector(double maxRatio, double minRelativeDrop, int minR
         double suggested = facts.learningRate() * Math.min(100, Math.max(3, 1e-3 / medianRatio / 10));
         List<String> evidence = List.of(
                 "largest update/weight ratio per step: median " + fmt(medianRatio) + " (healthy: about 1e-3)",
-                "loss " + fmt(first) + " -> " + fmt(last) + " over steps " + window.getFirst().step() + "-" + window.getLast().step()
-                        + " (" + fmt(100 * drop) + "%)");
+                "loss " + fmt(first) + " at the start -> median " + fmt(last) + " over the last third of steps " + window.getFirst().step() + "-"
+                        + window.getLast().step() + " (" + fmt(100 * drop) + "% lower)");
         return Optional.of(new Finding(id(), "Learning rate too low", Severity.WARNING, window.getFirst().step(), window.getLast().step(), List.of(), evidence,
                 "Each step changes the weights by a negligible fraction, so the loss crawls: the learning rate is far below what this model tolerates.",
                 java.util.stream.Stream.concat(java.util.stream.Stream.of(Remedies.learningRate(facts, suggested, "brings update/weight ratios toward 1e-3")),

@@ -54,4 +54,31 @@ public record RunFacts(double learningRate, String optimizer, boolean adaptive, 
     }
 
     public static final double NEGLIGIBLE = 1e-3;
+
+    /** The loss of predicting the class frequencies of a balanced set, ln(classes), for a classification; NaN otherwise. */
+    public double chanceLoss() {
+        return numClasses >= 2 ? Math.log(numClasses) : Double.NaN;
+    }
+
+    /**
+     * Whether the run started from a sane state: its first loss is finite and, for a classification, at most
+     * {@value #SANE_START}x the chance loss (an initialization that makes the first loss huge is itself the problem).
+     * A loss that grows from a sane start grows because of the steps taken, not because of where they started.
+     */
+    public boolean startedSane() {
+        if (!Double.isFinite(firstLoss)) return false;
+        double chance = chanceLoss();
+        return Double.isNaN(chance) || firstLoss <= SANE_START * chance;
+    }
+
+    public static final double SANE_START = 3;
+
+    /**
+     * The loss the run started from, as a bar to judge progress and divergence against: the first loss, or for a
+     * classification the larger of it and the chance loss, so that one lucky first batch does not set the bar.
+     */
+    public double startLoss() {
+        double chance = chanceLoss();
+        return Double.isNaN(chance) ? firstLoss : Math.max(firstLoss, chance);
+    }
 }

@@ -59,6 +59,21 @@ class DataDiagnosisTest {
     }
 
     @Test
+    void rawPixelsAreFlaggedThoughEveryPixelSharesOneScale() {
+        int n = 100, plane = 16;
+        float[] raw = new float[n * plane];
+        java.util.Random rng = new java.util.Random(3);
+        for (int i = 0; i < raw.length; i++) raw[i] = rng.nextInt(256);
+        Finding f = DataDiagnosis.defaults().examine(Dataset.classification(raw, new int[] {1, 4, 4}, cycling(n), 3), null).getFirst();
+        assertEquals("data_scale", f.id());
+        assertTrue(f.evidence().getFirst().contains("span 0 to 255"), f.evidence().toString());
+        assertEquals("data.normalize: standardize", f.remedies().getFirst().change());
+        float[] scaled = raw.clone();
+        for (int i = 0; i < scaled.length; i++) scaled[i] /= 255f;
+        assertEquals(List.of(), DataDiagnosis.defaults().examine(Dataset.classification(scaled, new int[] {1, 4, 4}, cycling(n), 3), null));
+    }
+
+    @Test
     void nanFeaturesAreBlocking() {
         float[] x = features(50, 3);
         x[3 * 7 + 1] = Float.NaN;

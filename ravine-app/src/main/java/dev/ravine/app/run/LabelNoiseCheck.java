@@ -1,0 +1,79 @@
+package dev.ravine.app.run;
+
+import dev.ravine.data.Dataset;
+import dev.ravine.doctor.Doctor;
+import dev.ravine.doctor.detect.ConfidentLearning;
+import dev.ravine.doctor.detect.LabelNoiseDiagnosis;
+import java.util.Set;
+
+/**
+ * The end-of-run label-noise check ({@link LabelNoiseDiagnosis}) of a classification. Confident learning needs
+ * out-of-sample class probabilities; these come from the data itself, not from the run's model: leave-one-out
+ * {@value #K}-nearest-neighbour votes over (at most {@value #MAX_SAMPLES} of) the training samples, each feature
+ * standardized. Not the model's, because a model that cannot fit the data (model bias, an overfitted one on its
+ * validation set) contradicts its labels as confidently as noise does, where the neighbours of a sample agree with
+ * its label unless the label is wrong. Only with at least {@value #MIN_PER_CLASS} samples per class, and when the run's
+ * dynamics raised no problem of their own. Costs one pairwise
+ * distance pass, O(n^2 d).
+ */
+final class LabelNoiseCheck {
+    /** Findings that leave the labels open as the explanation of a loss that stayed high. */
+    static final Set<String> COMPATIBLE = Set.of("model_bias", "optimization_issue", "loss_stuck_at_chance", "overfitting");
+    static final int K = 15;
+    static final int MAX_SAMPLES = 1500;
+    static final int MIN_PER_CLASS = 50;
+
+    private LabelNoiseCheck() {}
+
+    static void run(Dataset train, Doctor doctor) {
+        // Neighbour votes need neighbours: with few samples per class a sample's K nearest reach into other classes.
+        if (!train.isClassification() || train.size() < MIN_PER_CLASS * train.numClasses()) return;
+        boolean otherProblem = doctor.findings().stream().anyMatch(f -> f.severity() != dev.ravine.doctor.finding.Severity.INFO && !COMPATIBLE.contains(f.id()));
+        if (otherProblem) return;
+        int n = Math.min(train.size(), MAX_SAMPLES), classes = train.numClasses();
+        int[] labels = java.util.Arrays.copyOf(train.labels(), n);
+        float[][] probabilities = neighbourVotes(standardized(train, n), labels, classes);
+        ConfidentLearning cl = ConfidentLearning.estimate(probabilities, labels, classes);
+        String source = "leave-one-out votes of each sample's " + K + " nearest neighbours among " + n + " training samples (standardized features)";
+        LabelNoiseDiagnosis.defaults().decide(cl, n, source).ifPresent(doctor::record);
+    }
+
+    private static float[][] standardized(Dataset d, int n) {
+        int f = d.sampleSize();
+        float[] x = d.features();
+        float[][] out = new float[n][f];
+        for (int j = 0; j < f; j++) {
+            double sum = 0, sumSq = 0;
+            for (int s = 0; s < n; s++) {
+                double v = x[s * f + j];
+                sum += v;
+                sumSq += v * v;
+            }
+            double mean = sum / n, std = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+            for (int s = 0; s < n; s++) out[s][j] = std > 1e-12 ? (float) ((x[s * f + j] - mean) / std) : 0f;
+        }
+        return out;
+    }
+
+    /** Per sample, the share of each class among its K nearest other samples (squared Euclidean distance). */
+    private static float[][] neighbourVotes(float[][] x, int[] labels, int classes) {
+        int n = x.length;
+        float[][] votes = new float[n][classes];
+        double[] dist = new double[n];
+        Integer[] order = new Integer[n];
+        for (int s = 0; s < n; s++) {
+            for (int t = 0; t < n; t++) {
+                double d = 0;
+                for (int j = 0; j < x[s].length; j++) {
+                    double diff = x[s][j] - x[t][j];
+                    d += diff * diff;
+                }
+                dist[t] = t == s ? Double.POSITIVE_INFINITY : d;
+                order[t] = t;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(dist[a], dist[b]));
+            for (int k = 0; k < K; k++) votes[s][labels[order[k]]] += 1f / K;
+        }
+        return votes;
+    }
+}
