@@ -60,8 +60,17 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
     /** Findings whose first remedy is a lower learning rate, which a repair applies whatever their severity. */
     public static final java.util.Set<String> LR_FINDINGS = java.util.Set.of("lr_too_high", "adaptive_spike", "dead_relu", "exploding_gradients");
 
+    /** The findings open now, by id: the root cause among them decides the remedy. */
+    private final java.util.Map<String, Finding> open = new java.util.LinkedHashMap<>();
+
+    @Override
+    public void closed(Finding finding) {
+        open.remove(finding.id());
+    }
+
     @Override
     public void opened(Finding finding) {
+        open.put(finding.id(), finding);
         if (finding.severity() != Severity.INFO) troubleSince = Math.min(troubleSince, finding.firstStep());
         if (finding.severity() == Severity.BLOCKING || LR_FINDINGS.contains(finding.id())) pendingBlocking = finding;
     }
@@ -103,6 +112,10 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
     private void repair(Trainer trainer, long step, String findingId, long troubleStep) {
         if (actions.size() >= options.maxTries()) return;
         long troubleBegan = Math.min(troubleStep, troubleSince);
+        // The remedy is the root cause's (dev.ravine.doctor.finding.Findings ranks them): a NaN that follows a loss
+        // diverging from a sane start is lr_too_high's, lowered learning rate, not the NaN's own exploding_gradients.
+        Finding cause = dev.ravine.doctor.finding.Findings.top(List.copyOf(open.values())).orElse(null);
+        if (cause != null) findingId = cause.id();
         // Snapshots after the trouble began, or whose loss had already climbed well above the best, are on the bad path.
         while (!snapshots.isEmpty() && (snapshots.peekLast().step() >= troubleBegan || !(snapshots.peekLast().loss() <= 2 * bestLoss))) {
             snapshots.removeLast();
@@ -117,7 +130,8 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         trainer.rollback(target.checkpoint());
         // Gradients that explode at step 1 were computed at the initial weights, before any step: the initialization, which
         // no learning rate fixes, is the cause, so the exploding_gradients remedy "init: he_normal" is applied instead (note 003).
-        boolean reinitialize = findingId.equals("exploding_gradients") && troubleBegan <= 1 && target == initial;
+        boolean reinitialize = findingId.equals("exploding_gradients") && troubleBegan <= 1 && target == initial
+                && (cause == null || cause.firstStep() <= 1);
         String drawn = null;
         if (reinitialize) {
             Reinitialization plan = Reinitialization.of(trainer.model());
