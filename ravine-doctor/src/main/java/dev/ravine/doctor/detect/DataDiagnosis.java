@@ -183,8 +183,7 @@ public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double sin
                         + " above " + fmt(RAW_RMS) + " is a raw range)"),
                 "The first layer's weights are sized for inputs of unit variance, so raw-range inputs make its pre-activations "
                         + fmt(rms) + "x too large: the first steps throw the weights far away, ReLUs die and sigmoids saturate (note 001: standardize the inputs).",
-                List.of(new Remedy("data.normalize: standardize", "zero mean and unit variance per feature, the scale the initializers assume"),
-                        new Remedy("data.normalize: scale01", "pixels divided into [0, 1] keep their shape and a sane scale"))));
+                List.of(Remedies.standardize(null, "zero mean and unit variance per feature, the scale the initializers assume").get())));
     }
 
     private void imbalance(Dataset d, List<Finding> out) {

@@ -3,7 +3,6 @@ package dev.ravine.doctor.detect;
 import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.finding.Finding;
-import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.Severity;
 import java.util.List;
 import java.util.Optional;
@@ -31,9 +30,8 @@ public record LabelNoiseDiagnosis(double minRate) {
         return Optional.of(new Finding("label_noise", "Noisy labels (about " + fmt(100 * cl.rate()) + "% wrong)", Severity.WARNING, 0, 0, List.of(), evidence,
                 "Many samples carry a label the model confidently contradicts: the training loss cannot fall below the noise's entropy, and"
                         + " fitting it further only memorizes the wrong labels.",
-                List.of(new Remedy("training.early_stopping: {monitor: val_loss, patience: 3}", "stops before the network memorizes the wrong labels"
-                                + " (needs validation data: data.validation_split)"),
-                        new Remedy("data.train: relabel or drop the samples confident learning flags", "clean labels lower the loss floor the noise sets"))));
+                List.of(dev.ravine.doctor.finding.Remedies.earlyStopping(3, "stops before the network memorizes the wrong labels (needs validation"
+                        + " data: data.validation_split); relabelling the flagged samples is the real fix, which no config key makes"))));
     }
 
     private static String thresholds(double[] t) {
