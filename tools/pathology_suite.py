@@ -90,6 +90,16 @@ def run(config, out, sets):
         outcome["top"] = problems[0]["id"] if problems else "healthy"
         outcome["repairs"] = len(summary.get("repairs") or [])
     db_path = os.path.join(out, "run.db")
+    if not os.path.exists(summary_path) and os.path.exists(db_path):
+        # A run stopped before its first step (bad data, exit 2) writes no summary.json, but its findings are in run.db;
+        # the reader ranks them as Findings does: problems, causes before the symptom, earliest first, most severe.
+        db = sqlite3.connect(db_path)
+        rows = db.execute("SELECT id, severity, first_step FROM findings").fetchall()
+        db.close()
+        rank = {"blocking": 0, "warning": 1}
+        problems = sorted((r for r in rows if r[1] != "info"), key=lambda r: (r[0] == "loss_stuck_at_chance", r[2], rank.get(r[1], 2)))
+        outcome["findings"] = [(r[0], r[1], r[2]) for r in rows]
+        outcome["top"] = problems[0][0] if problems else "healthy"
     if os.path.exists(db_path):
         db = sqlite3.connect(db_path)
         first = db.execute("SELECT loss FROM steps ORDER BY step LIMIT 1").fetchone()
