@@ -68,6 +68,7 @@ final class SweepCommand implements Callable<Integer> {
                 : main.workingDir().resolve("runs").resolve("sweep-" + stem + "-" + RunDirectory.STAMP.format(LocalDateTime.now()));
         int cores = Runtime.getRuntime().availableProcessors();
         int total = g.combinations().size() * seeds;
+        Sweep.checkSettings(seeds, parallel, cores);
         o.println("sweep: " + total + " trials into " + TextFormat.path(folder, main.workingDir()));
         o.flush();
         AtomicInteger done = new AtomicInteger();

@@ -39,14 +39,19 @@ public final class Sweep {
         return trials;
     }
 
-    public static SweepResult run(Path config, Grid grid, List<String> sets, int seeds, int parallel, int cores, Path folder, Path workingDir,
-                                  Consumer<TrialOutcome> onDone) throws InterruptedException {
+    /** Refuses seed and parallelism settings a sweep cannot run with, before anything is printed or written. */
+    public static void checkSettings(int seeds, int parallel, int cores) {
         if (seeds < 1) throw new IllegalArgumentException("--seeds " + seeds + ": give at least 1");
         if (parallel < 1) throw new IllegalArgumentException("--parallel " + parallel + ": give at least 1");
         if (parallel > cores) {
             throw new IllegalArgumentException("--parallel " + parallel + " is more than this machine's " + cores + " cores: trials would "
                     + "share cores and each run slower; use --parallel " + cores + " or less");
         }
+    }
+
+    public static SweepResult run(Path config, Grid grid, List<String> sets, int seeds, int parallel, int cores, Path folder, Path workingDir,
+                                  Consumer<TrialOutcome> onDone) throws InterruptedException {
+        checkSettings(seeds, parallel, cores);
         List<Trial> trials = plan(grid, seeds, folder);
         for (Trial t : trials) ConfigReader.read(config, overrides(sets, t), workingDir);
         prepare(folder);
