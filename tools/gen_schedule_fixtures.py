@@ -7,6 +7,11 @@ lr after t calls of scheduler.step() (t = 0..499), i.e. the lr used by the (t+1)
 batch. reduce_on_plateau cases hold "metrics" (one per epoch) and lr[i] = the lr after i calls of step(metrics[i-1]).
 one_cycle_end.json holds OneCycleLR cases with total_steps below 500 and lr[t] for t = 0..total_steps: torch computes
 tick total_steps too (extrapolating the last phase past its end) and raises only after it.
+momentum_cycle.json holds OneCycleLR and CyclicLR with cycle_momentum driving an optimizer on the quadratic
+0.5 * sum(d * x * x), d = (1, 3, 10, 100), x0 = (2, -1.5, 1, 0.5), its gradient d * x set by hand each step:
+"momentum"[t] and "lr"[t] are the momentum (SGD/RMSprop momentum, or the Adam family's betas[0]) and lr that step t + 1
+uses, "x"[t] the parameters after step t + 1. torch 1.13's CyclicLR cycles only a "momentum" option; for the Adam family
+it is run on a stand-in SGD and its momentum copied into betas[0] before each step, which is what torch 2's CyclicLR does.
 Run with /usr/bin/python3 (torch 1.13).
 """
 import json
@@ -136,6 +141,73 @@ def one_cycle_end():
     return {"schedule": "one_cycle", "cases": cases}
 
 
+MOMENTUM_STEPS = 60
+QUADRATIC_D = [1.0, 3.0, 10.0, 100.0]
+QUADRATIC_X0 = [2.0, -1.5, 1.0, 0.5]
+ONE_CYCLE = {"max_lr": 0.01, "total_steps": MOMENTUM_STEPS, "pct_start": 0.3, "anneal_strategy": "cos", "div_factor": 25.0,
+             "final_div_factor": 1e4, "three_phase": False, "cycle_momentum": True, "base_momentum": 0.85, "max_momentum": 0.95}
+CYCLIC = {"max_lr": 0.01, "step_size_up": 10, "step_size_down": 15, "mode": "triangular", "gamma": 1.0, "cycle_momentum": True,
+          "base_momentum": 0.8, "max_momentum": 0.9}
+MOMENTUM_CASES = [
+    ("one_cycle", ONE_CYCLE, "sgd", {"lr": 0.01, "momentum": 0.9}),
+    ("one_cycle", dict(ONE_CYCLE, three_phase=True, anneal_strategy="linear", base_momentum=0.8, max_momentum=0.9), "sgd",
+     {"lr": 0.01, "momentum": 0.9, "nesterov": True}),
+    ("one_cycle", dict(ONE_CYCLE, max_lr=0.05), "adam", {"lr": 0.001}),
+    ("one_cycle", dict(ONE_CYCLE, max_lr=0.05, three_phase=True, base_momentum=0.7, max_momentum=0.9), "adamw",
+     {"lr": 0.001, "weight_decay": 0.01}),
+    ("one_cycle", dict(ONE_CYCLE, max_lr=0.005), "rmsprop", {"lr": 0.01}),
+    ("one_cycle", dict(ONE_CYCLE, max_lr=0.05), "adamax", {"lr": 0.002}),
+    ("one_cycle", dict(ONE_CYCLE, max_lr=0.05), "nadam", {"lr": 0.002}),
+    ("one_cycle", dict(ONE_CYCLE, max_lr=0.05), "radam", {"lr": 0.001}),
+    ("cyclic", CYCLIC, "sgd", {"lr": 0.001, "momentum": 0.9}),
+    ("cyclic", dict(CYCLIC, mode="triangular2", step_size_down=0), "sgd", {"lr": 0.001, "momentum": 0.0, "dampening": 0.1}),
+    ("cyclic", dict(CYCLIC, max_lr=0.05, mode="exp_range", gamma=0.99), "adam", {"lr": 0.002}),
+]
+OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "rmsprop": torch.optim.RMSprop,
+              "adamax": torch.optim.Adamax, "nadam": torch.optim.NAdam, "radam": torch.optim.RAdam}
+
+
+def cycled_scheduler(opt, name, o):
+    if name == "one_cycle":
+        return S.OneCycleLR(opt, max_lr=o["max_lr"], total_steps=o["total_steps"], pct_start=o["pct_start"],
+                            anneal_strategy=o["anneal_strategy"], div_factor=o["div_factor"], final_div_factor=o["final_div_factor"],
+                            three_phase=o["three_phase"], cycle_momentum=True, base_momentum=o["base_momentum"],
+                            max_momentum=o["max_momentum"])
+    return S.CyclicLR(opt, base_lr=opt.param_groups[0]["lr"], max_lr=o["max_lr"], step_size_up=o["step_size_up"],
+                      step_size_down=o["step_size_down"] or None, mode=o["mode"], gamma=o["gamma"], cycle_momentum=True,
+                      base_momentum=o["base_momentum"], max_momentum=o["max_momentum"])
+
+
+def momentum_case(schedule, options, name, opt_options):
+    x = torch.nn.Parameter(torch.tensor(QUADRATIC_X0))
+    d = torch.tensor(QUADRATIC_D)
+    opt = OPTIMIZERS[name]([x], **opt_options)
+    betas = "betas" in opt.defaults
+    stand_in = None
+    if schedule == "cyclic" and betas:  # torch 1.13's CyclicLR needs a momentum option: drive a stand-in SGD, copy into betas[0]
+        stand_in = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=opt_options["lr"], momentum=0.9)
+        sched = cycled_scheduler(stand_in, schedule, options)
+    else:
+        sched = cycled_scheduler(opt, schedule, options)
+    group = opt.param_groups[0]
+    lrs, momenta, xs = [], [], []
+    for t in range(MOMENTUM_STEPS):
+        if stand_in is not None:
+            group["lr"] = stand_in.param_groups[0]["lr"]
+            group["betas"] = (stand_in.param_groups[0]["momentum"], group["betas"][1])
+        lrs.append(group["lr"])
+        momenta.append(group["betas"][0] if betas else group["momentum"])
+        x.grad = d * x.detach()
+        opt.step()
+        xs.append([float(v) for v in x.detach().tolist()])
+        if stand_in is not None:
+            stand_in.step()
+        sched.step()
+    assert len(set(momenta)) > 5, (schedule, name, momenta)
+    return {"schedule": schedule, "options": options, "optimizer": name, "optimizer_options": opt_options, "lr": lrs, "momentum": momenta,
+            "x": xs}
+
+
 def val_curve():
     """60 epochs of a made-up validation loss with plateaus, noise and a late rise."""
     out = []
@@ -180,6 +252,8 @@ def main():
             json.dump(data, f)
     with open(os.path.join(OUT, "one_cycle_end.json"), "w") as f:
         json.dump(one_cycle_end(), f)
+    with open(os.path.join(OUT, "momentum_cycle.json"), "w") as f:
+        json.dump({"d": QUADRATIC_D, "x0": QUADRATIC_X0, "cases": [momentum_case(*c) for c in MOMENTUM_CASES]}, f)
     loss = val_curve()
     accuracy = [round(1 - v / 2.5, 6) for v in loss]
     cases = []

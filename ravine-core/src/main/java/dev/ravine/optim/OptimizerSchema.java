@@ -104,10 +104,27 @@ public record OptimizerSchema(String name, String description, List<OptimizerOpt
         return values;
     }
 
-    /** The chain for validated options with {@code lr} as its learning rate. */
+    /**
+     * The option a schedule's cycle_momentum sets at each step, as torch's schedulers do: "betas" (its beta1) or
+     * "momentum"; null when there is none to cycle (torch raises then), or when the momentum follows its own ramp
+     * (momentum_ramp's initial_momentum).
+     */
+    public String cycledMomentum() {
+        if (option("betas") != null) return "betas";
+        return option("momentum") != null && option("initial_momentum") == null ? "momentum" : null;
+    }
+
+    /** The chain for validated options with {@code lr} as its learning rate (and momentum, when the schedule cycles it). */
     public GradientTransform transform(OptimizerOptions o, Schedule lr) {
         if (chain == null) throw new IllegalStateException(name + " evaluates the loss several times per step: it has no gradient-transform chain");
+        if (lr.momentum() != null && cycledMomentum() == null) throw new IllegalArgumentException("cycle_momentum: " + noMomentumToCycle());
         return chain.transform(o, lr);
+    }
+
+    /** Why a schedule with cycle_momentum cannot drive this optimizer, and what to do. */
+    public String noMomentumToCycle() {
+        return "optimizer " + name + " has no momentum or betas for the schedule to cycle (torch raises 'optimizer must support "
+                + "momentum'); use sgd, rmsprop, adam, adamw, adamax, nadam or radam, or set cycle_momentum: false";
     }
 
     /** The closure method for validated options over {@code params}. */

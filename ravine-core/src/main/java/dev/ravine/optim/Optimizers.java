@@ -70,14 +70,15 @@ public final class Optimizers {
                     List.of(new Rule("nesterov", o -> !o.bool("nesterov") || o.number("momentum") > 0 && o.number("dampening") == 0,
                             o -> "Nesterov momentum needs momentum > 0 and dampening 0 (as torch.optim.SGD), got momentum " + o.number("momentum")
                                     + " and dampening " + o.number("dampening"))),
-                    (o, lr) -> links(decay(o), o.number("momentum") != 0 ? new TraceMomentum(o.number("momentum"), o.number("dampening"), o.bool("nesterov")) : null,
+                    (o, lr) -> links(decay(o), o.number("momentum") != 0 || lr.momentum() != null
+                                    ? new TraceMomentum(o.number("momentum"), o.number("dampening"), o.bool("nesterov"), lr.momentum()) : null,
                             new ScaleByLearningRate(lr))),
             chain("adam", "Adam (Kingma and Ba, 2015), optionally AMSGrad",
                     List.of(lr(1e-3), betas(), eps(1e-8), weightDecay(0.0), bool("amsgrad", false)), List.of(),
-                    (o, lr) -> links(decay(o), adamScaling(o), new ScaleByLearningRate(lr))),
+                    (o, lr) -> links(decay(o), adamScaling(o, lr), new ScaleByLearningRate(lr))),
             chain("adamw", "Adam with decoupled weight decay (Loshchilov and Hutter, 2019)",
                     List.of(lr(1e-3), betas(), eps(1e-8), weightDecay(0.01), bool("amsgrad", false)), List.of(),
-                    (o, lr) -> links(adamScaling(o), decay(o), new ScaleByLearningRate(lr))),
+                    (o, lr) -> links(adamScaling(o, lr), decay(o), new ScaleByLearningRate(lr))),
             chain("adagrad", "Adagrad (Duchi et al., 2011)",
                     List.of(lr(0.01), nonNegative("lr_decay", 0.0), weightDecay(0.0), nonNegative("initial_accumulator_value", 0.0), eps(1e-10)), List.of(),
                     (o, lr) -> links(decay(o), new ScaleByAdagrad(o.number("lr_decay"), o.number("initial_accumulator_value"), o.number("eps")),
@@ -91,14 +92,14 @@ public final class Optimizers {
                     (o, lr) -> scaledWithMomentum(o, new ScaleByRms(o.number("alpha"), o.number("eps"), o.bool("centered")), lr)),
             chain("adamax", "AdaMax, Adam with the infinity norm (Kingma and Ba, 2015)",
                     List.of(lr(2e-3), betas(), eps(1e-8), weightDecay(0.0)), List.of(),
-                    (o, lr) -> links(decay(o), new ScaleByAdamax(o.pair("betas")[0], o.pair("betas")[1], o.number("eps")), new ScaleByLearningRate(lr))),
+                    (o, lr) -> links(decay(o), new ScaleByAdamax(o.pair("betas")[0], o.pair("betas")[1], o.number("eps"), lr.momentum()), new ScaleByLearningRate(lr))),
             chain("nadam", "NAdam, Adam with Nesterov momentum (Dozat, 2016)",
                     List.of(lr(2e-3), betas(), eps(1e-8), weightDecay(0.0), nonNegative("momentum_decay", 4e-3)), List.of(),
-                    (o, lr) -> links(decay(o), new ScaleByNadam(o.pair("betas")[0], o.pair("betas")[1], o.number("eps"), o.number("momentum_decay")),
+                    (o, lr) -> links(decay(o), new ScaleByNadam(o.pair("betas")[0], o.pair("betas")[1], o.number("eps"), o.number("momentum_decay"), lr.momentum()),
                             new ScaleByLearningRate(lr))),
             chain("radam", "RAdam, rectified Adam (Liu et al., 2020)",
                     List.of(lr(1e-3), betas(), eps(1e-8), weightDecay(0.0)), List.of(),
-                    (o, lr) -> links(decay(o), new ScaleByRadam(o.pair("betas")[0], o.pair("betas")[1], o.number("eps")), new ScaleByLearningRate(lr))),
+                    (o, lr) -> links(decay(o), new ScaleByRadam(o.pair("betas")[0], o.pair("betas")[1], o.number("eps"), lr.momentum()), new ScaleByLearningRate(lr))),
             chain("rprop", "resilient backpropagation (Riedmiller and Braun, 1993); full-batch only",
                     List.of(number("lr", 0.01, v -> v > 0, "a step size > 0"), pair("etas", 0.5, 1.2, v -> v > 0, "a number > 0"),
                             pair("step_sizes", 1e-6, 50.0, v -> v >= 0, "a number >= 0")),
@@ -147,14 +148,16 @@ public final class Optimizers {
         return o.number("weight_decay") != 0 ? new AddDecayedWeights(o.number("weight_decay")) : null;
     }
 
-    private static ScaleByAdam adamScaling(OptimizerOptions o) {
-        return new ScaleByAdam(o.pair("betas")[0], o.pair("betas")[1], o.number("eps"), o.bool("amsgrad"));
+    /** Adam's scaling; its beta1 is the schedule's at each step when the schedule cycles momentum. */
+    private static ScaleByAdam adamScaling(OptimizerOptions o, Schedule lr) {
+        return new ScaleByAdam(o.pair("betas")[0], o.pair("betas")[1], o.number("eps"), o.bool("amsgrad"), lr.momentum());
     }
 
-    /** weight decay (if any) -> a per-weight scaling -> heavy-ball momentum (if > 0) -> learning rate. */
+    /** weight decay (if any) -> a per-weight scaling -> heavy-ball momentum (if > 0 or cycled by the schedule) -> learning rate. */
     private static GradientTransform scaledWithMomentum(OptimizerOptions o, GradientTransform scaling, Schedule lr) {
         double momentum = o.number("momentum");
-        return links(decay(o), scaling, momentum > 0 ? new TraceMomentum(momentum, 0, false) : null, new ScaleByLearningRate(lr));
+        return links(decay(o), scaling, momentum > 0 || lr.momentum() != null ? new TraceMomentum(momentum, 0, false, lr.momentum()) : null,
+                new ScaleByLearningRate(lr));
     }
 
     /** The links that are there (a null is an option that is off), as one chain. */

@@ -8,7 +8,12 @@ import java.util.Map;
  * m = lerp(m, g, 1 - beta1); v = beta2 v + (1 - beta2) g^2; update = (m / (1 - beta1^t)) / (sqrt(v) / sqrt(1 - beta2^t) + eps).
  * With AMSGrad the running maximum of v is used in the denominator. The learning rate is a later link.
  */
-public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgrad) implements DiagonalPreconditioner {
+public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgrad, MomentumSchedule beta1Cycle) implements DiagonalPreconditioner {
+    /** beta1 constant. */
+    public ScaleByAdam(double beta1, double beta2, double eps, boolean amsgrad) {
+        this(beta1, beta2, eps, amsgrad, null);
+    }
+
     public ScaleByAdam {
         HyperParameters.requireDecay("beta1", beta1);
         HyperParameters.requireDecay("beta2", beta2);
@@ -35,6 +40,7 @@ public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgra
 
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
+        double beta1 = beta1At(context); // a schedule's cycle_momentum sets it each step, as torch sets betas[0]
         State s = (State) state;
         float b1 = (float) beta1, b2 = (float) beta2, oneMinusB1 = (float) (1 - beta1), oneMinusB2 = (float) (1 - beta2);
         float e = (float) eps;
@@ -75,5 +81,10 @@ public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgra
     @Override
     public String describe() {
         return (amsgrad ? "amsgrad(" : "adam(") + beta1 + ", " + beta2 + ", eps " + eps + ")";
+    }
+
+    /** This step's beta1: the cycle's when a schedule cycles it, else the constant. */
+    private double beta1At(StepContext context) {
+        return beta1Cycle == null ? beta1 : beta1Cycle.momentum(context.step());
     }
 }

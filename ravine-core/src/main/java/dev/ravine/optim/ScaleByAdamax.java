@@ -6,7 +6,12 @@ import java.util.List;
  * AdaMax (Kingma and Ba, 2015, section 7) in torch.optim.Adamax's form: m = beta1 m + (1 - beta1) g;
  * u = max(beta2 u, |g| + eps); update = m / u / (1 - beta1^t), t the parameter's own step count.
  */
-public record ScaleByAdamax(double beta1, double beta2, double eps) implements DiagonalPreconditioner {
+public record ScaleByAdamax(double beta1, double beta2, double eps, MomentumSchedule beta1Cycle) implements DiagonalPreconditioner {
+    /** beta1 constant. */
+    public ScaleByAdamax(double beta1, double beta2, double eps) {
+        this(beta1, beta2, eps, null);
+    }
+
     public ScaleByAdamax {
         HyperParameters.requireDecay("beta1", beta1);
         HyperParameters.requireDecay("beta2", beta2);
@@ -21,6 +26,7 @@ public record ScaleByAdamax(double beta1, double beta2, double eps) implements D
 
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
+        double beta1 = beta1At(context); // a schedule's cycle_momentum sets it each step, as torch sets betas[0]
         TwoMoments s = (TwoMoments) state;
         float b1 = (float) beta1, b2 = (float) beta2, oneMinusB1 = (float) (1 - beta1), e = (float) eps;
         for (int p = 0; p < updates.length; p++) {
@@ -49,5 +55,10 @@ public record ScaleByAdamax(double beta1, double beta2, double eps) implements D
     @Override
     public String describe() {
         return "adamax(" + beta1 + ", " + beta2 + ", eps " + eps + ")";
+    }
+
+    /** This step's beta1: the cycle's when a schedule cycles it, else the constant. */
+    private double beta1At(StepContext context) {
+        return beta1Cycle == null ? beta1 : beta1Cycle.momentum(context.step());
     }
 }

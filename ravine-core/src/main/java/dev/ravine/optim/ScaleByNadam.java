@@ -10,7 +10,12 @@ import java.util.Map;
  * mu_{t+1} / (1 - prod_next) m / denom. As torch 1.13 computes it, prod_next = prod * mu_t * mu_{t+1} (mu_t counted
  * twice); kept for exact agreement.
  */
-public record ScaleByNadam(double beta1, double beta2, double eps, double momentumDecay) implements DiagonalPreconditioner {
+public record ScaleByNadam(double beta1, double beta2, double eps, double momentumDecay, MomentumSchedule beta1Cycle) implements DiagonalPreconditioner {
+    /** beta1 constant. */
+    public ScaleByNadam(double beta1, double beta2, double eps, double momentumDecay) {
+        this(beta1, beta2, eps, momentumDecay, null);
+    }
+
     public ScaleByNadam {
         HyperParameters.requireDecay("beta1", beta1);
         HyperParameters.requireDecay("beta2", beta2);
@@ -40,6 +45,7 @@ public record ScaleByNadam(double beta1, double beta2, double eps, double moment
 
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
+        double beta1 = beta1At(context); // a schedule's cycle_momentum sets it each step, as torch sets betas[0]
         State s = (State) state;
         float b1 = (float) beta1, b2 = (float) beta2, oneMinusB1 = (float) (1 - beta1), oneMinusB2 = (float) (1 - beta2);
         float e = (float) eps;
@@ -75,5 +81,10 @@ public record ScaleByNadam(double beta1, double beta2, double eps, double moment
     @Override
     public String describe() {
         return "nadam(" + beta1 + ", " + beta2 + ", eps " + eps + ", momentum_decay " + momentumDecay + ")";
+    }
+
+    /** This step's beta1: the cycle's when a schedule cycles it, else the constant. */
+    private double beta1At(StepContext context) {
+        return beta1Cycle == null ? beta1 : beta1Cycle.momentum(context.step());
     }
 }

@@ -8,7 +8,12 @@ import java.util.List;
  * m / (1 - beta1^t) * r_t * sqrt(1 - beta2^t) / (sqrt(v) + eps) when rho_t > 5 (r_t the variance rectification),
  * else the bias-corrected m alone (SGD with momentum). t is the parameter's own step count.
  */
-public record ScaleByRadam(double beta1, double beta2, double eps) implements DiagonalPreconditioner {
+public record ScaleByRadam(double beta1, double beta2, double eps, MomentumSchedule beta1Cycle) implements DiagonalPreconditioner {
+    /** beta1 constant. */
+    public ScaleByRadam(double beta1, double beta2, double eps) {
+        this(beta1, beta2, eps, null);
+    }
+
     public ScaleByRadam {
         HyperParameters.requireDecay("beta1", beta1);
         HyperParameters.requireDecay("beta2", beta2);
@@ -23,6 +28,7 @@ public record ScaleByRadam(double beta1, double beta2, double eps) implements Di
 
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
+        double beta1 = beta1At(context); // a schedule's cycle_momentum sets it each step, as torch sets betas[0]
         TwoMoments s = (TwoMoments) state;
         float b1 = (float) beta1, b2 = (float) beta2, oneMinusB1 = (float) (1 - beta1), oneMinusB2 = (float) (1 - beta2);
         float e = (float) eps;
@@ -66,5 +72,10 @@ public record ScaleByRadam(double beta1, double beta2, double eps) implements Di
     @Override
     public String describe() {
         return "radam(" + beta1 + ", " + beta2 + ", eps " + eps + ")";
+    }
+
+    /** This step's beta1: the cycle's when a schedule cycles it, else the constant. */
+    private double beta1At(StepContext context) {
+        return beta1Cycle == null ? beta1 : beta1Cycle.momentum(context.step());
     }
 }

@@ -14,6 +14,14 @@ public interface Schedule {
         return java.util.Map.of();
     }
 
+    /**
+     * The momentum this schedule sets at each step (torch's cycle_momentum), or null when it leaves the optimizer's
+     * momentum alone, as most schedules do.
+     */
+    default MomentumSchedule momentum() {
+        return null;
+    }
+
     static Schedule constant(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + lr);
         return new Schedule() {

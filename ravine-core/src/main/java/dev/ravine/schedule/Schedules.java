@@ -22,6 +22,11 @@ public final class Schedules {
         return new Option(n, Type.CHOICE, d, List.of(valid));
     }
 
+    /** A BOOL option that is off unless set. */
+    private static Option bool(String n) {
+        return new Option(n, Type.BOOL, false, List.of());
+    }
+
     public static final List<ScheduleSpec> SPECS = List.of(
             new ScheduleSpec("constant", "torch ConstantLR: lr * factor for total_iters ticks, then lr",
                     List.of(num("factor", 1.0 / 3), integer("total_iters", 5L))),
@@ -37,15 +42,19 @@ public final class Schedules {
                     List.of(num("start_factor", 1.0 / 3), num("end_factor", 1.0), integer("total_iters", 5L))),
             new ScheduleSpec("inverse_sqrt", "transformer (noam) schedule: linear warm-up over warmup_steps, then lr * sqrt(warmup_steps / n)",
                     List.of(integer("warmup_steps", null))),
-            new ScheduleSpec("one_cycle", "torch OneCycleLR (lr only): up to max_lr over pct_start, then down to max_lr / div_factor / final_div_factor",
+            new ScheduleSpec("one_cycle", "torch OneCycleLR: up to max_lr over pct_start, then down to max_lr / div_factor / final_div_factor; "
+                    + "cycle_momentum: true moves the momentum (beta1) the other way between max_momentum and base_momentum",
                     List.of(num("max_lr", null), integer("total_steps", null), num("pct_start", 0.3), choice("anneal_strategy", "cos", "cos", "linear"),
-                            num("div_factor", 25.0), num("final_div_factor", 1e4), new Option("three_phase", Type.BOOL, false, List.of()))),
+                            num("div_factor", 25.0), num("final_div_factor", 1e4), bool("three_phase"), bool("cycle_momentum"), num("base_momentum", 0.85),
+                            num("max_momentum", 0.95))),
             new ScheduleSpec("polynomial", "torch PolynomialLR: lr * (1 - t / total_iters)^power, 0 from total_iters on",
                     List.of(integer("total_iters", 5L), num("power", 1.0))),
-            new ScheduleSpec("cyclic", "torch CyclicLR (lr only): from lr up to max_lr over step_size_up ticks and back over step_size_down, "
-                    + "the amplitude kept (triangular), halved every cycle (triangular2) or times gamma^t (exp_range)",
+            new ScheduleSpec("cyclic", "torch CyclicLR: from lr up to max_lr over step_size_up ticks and back over step_size_down, "
+                    + "the amplitude kept (triangular), halved every cycle (triangular2) or times gamma^t (exp_range); "
+                    + "cycle_momentum: true moves the momentum (beta1) the other way between max_momentum and base_momentum",
                     List.of(num("max_lr", null), integer("step_size_up", 2000L), integer("step_size_down", 0L),
-                            choice("mode", "triangular", "triangular", "triangular2", "exp_range"), num("gamma", 1.0))),
+                            choice("mode", "triangular", "triangular", "triangular2", "exp_range"), num("gamma", 1.0), bool("cycle_momentum"),
+                            num("base_momentum", 0.8), num("max_momentum", 0.9))),
             new ScheduleSpec("reduce_on_plateau", "torch ReduceLROnPlateau: lr * factor when the monitored metric stops improving for patience epochs",
                     List.of(choice("mode", "min", "min", "max"), num("factor", 0.1), integer("patience", 10L), num("threshold", 1e-4),
                             choice("threshold_mode", "rel", "rel", "abs"), integer("cooldown", 0L), num("min_lr", 0.0), num("eps", 1e-8),
@@ -74,11 +83,11 @@ public final class Schedules {
             case "linear" -> new LinearWarmup(lr, s.number("start_factor"), s.number("end_factor"), s.integer("total_iters"));
             case "inverse_sqrt" -> new InverseSqrt(lr, s.integer("warmup_steps"));
             case "one_cycle" -> new OneCycle(s.number("max_lr"), s.integer("total_steps"), s.number("pct_start"), s.string("anneal_strategy"),
-                    s.number("div_factor"), s.number("final_div_factor"), s.bool("three_phase"));
+                    s.number("div_factor"), s.number("final_div_factor"), s.bool("three_phase"), MomentumRange.of(s));
             case "polynomial" -> new Polynomial(lr, s.integer("total_iters"), s.number("power"));
             case "cyclic" -> new Cyclic(lr, s.number("max_lr"), s.integer("step_size_up"),
                     s.integer("step_size_down") == 0 ? s.integer("step_size_up") : s.integer("step_size_down"), s.string("mode"),
-                    s.number("gamma")); // step_size_down 0 is torch's None: as step_size_up
+                    s.number("gamma"), MomentumRange.of(s)); // step_size_down 0 is torch's None: as step_size_up
             case "reduce_on_plateau" -> new ReduceOnPlateau(lr, s.string("mode"), s.number("factor"), s.integer("patience"), s.number("threshold"),
                     s.string("threshold_mode"), s.integer("cooldown"), s.number("min_lr"), s.number("eps"));
             case "sequential" -> {

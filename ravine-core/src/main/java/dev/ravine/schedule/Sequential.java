@@ -22,6 +22,8 @@ public record Sequential(List<LrSchedule> schedules, long[] milestones) implemen
         }
         for (LrSchedule s : schedules) {
             LrSchedule.require(!(s instanceof ReduceOnPlateau), "sequential: reduce_on_plateau is driven by a metric and cannot be a part");
+            LrSchedule.require(!s.cyclesMomentum(), "sequential: a part with cycle_momentum is not supported (" + s.describe()
+                    + "); use that schedule on its own or set cycle_momentum: false");
         }
     }
 

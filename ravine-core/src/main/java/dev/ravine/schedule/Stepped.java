@@ -1,5 +1,6 @@
 package dev.ravine.schedule;
 
+import dev.ravine.optim.MomentumSchedule;
 import dev.ravine.optim.Schedule;
 import java.util.Map;
 
@@ -7,7 +8,8 @@ import java.util.Map;
  * An {@link LrSchedule} driven per step or per epoch. Per step, optimizer step s (1-based) uses {@code lrAt(s - 1)}.
  * Per epoch, it uses {@code lrAt((s - 1) / stepsPerEpoch)} (integer division): every step of epoch e (0-based) uses
  * the lr torch has after e calls of {@code scheduler.step()} made at the end of each epoch. stepsPerEpoch is the
- * number of optimizer steps in one epoch (batches, the last partial one included unless dropped).
+ * number of optimizer steps in one epoch (batches, the last partial one included unless dropped). A schedule's momentum
+ * (cycle_momentum) ticks the same way.
  */
 public record Stepped(LrSchedule schedule, Interval interval, long stepsPerEpoch) implements Schedule {
     public Stepped {
@@ -21,6 +23,11 @@ public record Stepped(LrSchedule schedule, Interval interval, long stepsPerEpoch
     @Override
     public double learningRate(long step) {
         return schedule.lrAt(tick(step));
+    }
+
+    @Override
+    public MomentumSchedule momentum() {
+        return schedule.cyclesMomentum() ? step -> schedule.momentumAt(tick(step)) : null;
     }
 
     @Override

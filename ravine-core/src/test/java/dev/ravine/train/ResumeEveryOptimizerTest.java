@@ -88,6 +88,16 @@ class ResumeEveryOptimizerTest {
                 out.add(Arguments.of(new Case("schedule " + e.getKey() + " per " + interval.id(), build, plateau)));
             }
         }
+        // cycle_momentum: the momentum (SGD) and beta1 (Adam) the schedule sets at each step resume with the step count
+        ScheduleSetting oneCycle = new ScheduleSetting("one_cycle", Map.of("max_lr", 0.2, "total_steps", 12L, "cycle_momentum", true));
+        ScheduleSetting cyclic = new ScheduleSetting("cyclic", Map.of("max_lr", 0.05, "step_size_up", 2L, "cycle_momentum", true));
+        for (String name : List.of("sgd", "adam")) {
+            for (ScheduleSetting setting : List.of(oneCycle, cyclic)) {
+                Build build = p -> OptimizerAssembly.of(name, Map.of("lr", 0.01)).withSchedule(lr -> new Stepped(setting.build(lr), Interval.STEP, 3))
+                        .build(p);
+                out.add(Arguments.of(new Case("schedule " + setting.name() + " cycling the momentum of " + name, build, null)));
+            }
+        }
         return out.stream();
     }
 

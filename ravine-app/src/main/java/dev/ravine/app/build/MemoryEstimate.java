@@ -29,15 +29,20 @@ public final class MemoryEstimate {
         return in * out + (bias ? out : 0);
     }
 
-    static long conv2d(long in, long out, long kernel, boolean bias) {
-        return in * out * kernel * kernel + (bias ? out : 0);
+    /** A convolution's parameters: each of the {@code out} filters sees {@code in / groups} channels. */
+    static long conv2d(long in, long out, long kernel, long groups, boolean bias) {
+        return in / groups * out * kernel * kernel + (bias ? out : 0);
     }
 
-    /** A recurrent stack of {@code layers} with {@code gates} gates (1 rnn, 3 gru, 4 lstm). */
-    static long recurrent(long in, long hidden, long layers, long gates, boolean bias) {
+    /**
+     * A recurrent stack of {@code layers} with {@code gates} gates (1 rnn, 3 gru, 4 lstm); bidirectional, each layer
+     * has a second direction of its own weights, and the layers above the first read both directions' outputs.
+     */
+    static long recurrent(long in, long hidden, long layers, long gates, boolean bias, boolean bidirectional) {
+        long directions = bidirectional ? 2 : 1;
         long first = gates * hidden * (in + hidden + (bias ? 2 : 0));
-        long later = gates * hidden * (2 * hidden + (bias ? 2 : 0));
-        return first + Math.max(0, layers - 1) * later;
+        long later = gates * hidden * (directions * hidden + hidden + (bias ? 2 : 0));
+        return directions * (first + Math.max(0, layers - 1) * later);
     }
 
     /** After the model is built: its activations at {@code batchSize} must fit next to what is already allocated. */

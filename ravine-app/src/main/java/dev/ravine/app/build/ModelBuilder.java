@@ -115,7 +115,7 @@ public final class ModelBuilder {
                     int channels = c.integer("in") != null ? c.integer("in") : in[0];
                     resolved = c.with("in", channels);
                     MemoryEstimate.requireParameters(allocated,
-                            MemoryEstimate.conv2d(channels, c.integer("out"), c.integer("kernel"), c.flag("bias")), c);
+                            MemoryEstimate.conv2d(channels, c.integer("out"), c.integer("kernel"), c.integer("groups"), c.flag("bias")), c);
                     boolean same = "same".equals(c.options().get("padding"));
                     yield new Conv2d(channels, c.integer("out"), c.integer("kernel"), c.integer("stride"), same ? 0 : c.integer("padding"),
                             c.flag("bias"), rng, Initializer.byName(c.text("init")), WeightForms.of(c),
@@ -178,7 +178,7 @@ public final class ModelBuilder {
                     int hidden = c.integer("hidden"), layers = c.integer("layers");
                     boolean sequences = c.flag("return_sequences"), bias = c.flag("bias");
                     int gates = c.kind() == LayerKind.LSTM ? 4 : c.kind() == LayerKind.GRU ? 3 : 1;
-                    MemoryEstimate.requireParameters(allocated, MemoryEstimate.recurrent(in[1], hidden, layers, gates, bias), c);
+                    MemoryEstimate.requireParameters(allocated, MemoryEstimate.recurrent(in[1], hidden, layers, gates, bias, c.flag("bidirectional")), c);
                     Recurrent.Options options = new Recurrent.Options(c.flag("bidirectional"), c.number("dropout"));
                     yield switch (c.kind()) {
                         case RNN -> new Rnn(in[1], hidden, layers, sequences, bias, options, rng);

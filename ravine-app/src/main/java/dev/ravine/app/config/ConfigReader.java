@@ -132,7 +132,7 @@ public final class ConfigReader {
             top.problems().add("data.label", "is the label column of a csv: source, but data.train is " + data.train().format().id()
                     + "; remove it", data.origin());
         }
-        ScheduleConfig schedule = ScheduleConfig.read(top);
+        ScheduleConfig schedule = ScheduleConfig.read(top, optimizer);
         ToolboxConfig toolbox = ToolboxConfig.read(top, optimizer);
         AdversarialConfig adversarial = AdversarialConfig.read(top);
         if (schedule != null && schedule.setting().name().equals("reduce_on_plateau") && !toolbox.groups().isEmpty()) {

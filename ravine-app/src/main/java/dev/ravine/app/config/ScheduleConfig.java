@@ -1,5 +1,6 @@
 package dev.ravine.app.config;
 
+import dev.ravine.optim.OptimizerSchema;
 import dev.ravine.schedule.Interval;
 import dev.ravine.schedule.ScheduleSetting;
 import dev.ravine.schedule.ScheduleSpec;
@@ -13,9 +14,12 @@ import java.util.Map;
  * The optional {@code schedule} section: a learning-rate schedule by torch.optim.lr_scheduler's name with its options
  * (snake_case: t_max, eta_min, ...; see {@link Schedules#SPECS}), and {@code interval: epoch | step}, how often it ticks
  * (default epoch, except one_cycle and inverse_sqrt: step). The optimizer's lr is the schedule's base lr (torch's
- * initial_lr). reduce_on_plateau ticks on the monitored metric at each epoch end ({@code monitor}: val_loss).
+ * initial_lr). reduce_on_plateau ticks on the monitored metric at each epoch end ({@code monitor}: val_loss). one_cycle and
+ * cyclic take torch's {@code cycle_momentum}, {@code base_momentum} and {@code max_momentum} (off unless set; torch's
+ * default is on), refused for an optimizer without momentum or betas as torch refuses it.
  */
 public record ScheduleConfig(ScheduleSetting setting, Interval interval) {
+    private static final List<String> MOMENTUM_KEYS = List.of("base_momentum", "max_momentum");
     public static final String EXAMPLE = "'schedule: {name: cosine, t_max: 10, eta_min: 0, interval: epoch}'";
 
     public static Interval defaultInterval(String name) {
@@ -24,13 +28,22 @@ public record ScheduleConfig(ScheduleSetting setting, Interval interval) {
 
     // ------------------------------------------------------------------ reading and writing
 
-    static ScheduleConfig read(Section top) {
+    /** The section, checked against {@code optimizer} (null when it is missing or bad): cycle_momentum needs a momentum to cycle. */
+    static ScheduleConfig read(Section top, OptimizerConfig optimizer) {
         if (!top.has("schedule")) return null;
         Section s = top.section("schedule");
         if (s == null) return null;
         ScheduleSetting setting = setting(s, true);
         String interval = s.choice("interval", null, List.of("epoch", "step"), "interval");
         if (setting == null) return null;
+        if (cyclesMomentum(setting) && optimizer != null) {
+            OptimizerSchema schema = OptimizerConfig.schema(optimizer.name());
+            // torch's OneCycleLR and CyclicLR raise for an optimizer without momentum or betas; a closure method is refused elsewhere
+            if (!schema.closureMethod() && schema.cycledMomentum() == null) {
+                s.problem("cycle_momentum", schema.noMomentumToCycle());
+                return null;
+            }
+        }
         return new ScheduleConfig(setting, interval == null ? defaultInterval(setting.name()) : Interval.parse(interval));
     }
 
@@ -74,6 +87,7 @@ public record ScheduleConfig(ScheduleSetting setting, Interval interval) {
             else options.put(o.name(), v);
         }
         if (!complete) return null;
+        momentumKeysNeedCycling(s, options);
         try {
             ScheduleSetting setting = new ScheduleSetting(name, options);
             setting.build(1.0); // checks the values (t_max >= 1, milestones count, ...)
@@ -81,6 +95,18 @@ public record ScheduleConfig(ScheduleSetting setting, Interval interval) {
         } catch (IllegalArgumentException e) {
             s.problems().add(s.path(), e.getMessage(), s.origin());
             return null;
+        }
+    }
+
+    private static boolean cyclesMomentum(ScheduleSetting s) {
+        return s.options().get("cycle_momentum") instanceof Boolean b && b;
+    }
+
+    /** base_momentum and max_momentum without cycle_momentum: true would be ignored, as torch ignores them; say so instead. */
+    private static void momentumKeysNeedCycling(Section s, Map<String, Object> options) {
+        if (options.get("cycle_momentum") instanceof Boolean b && b) return;
+        for (String key : MOMENTUM_KEYS) {
+            if (options.containsKey(key)) s.problem(key, "applies only with cycle_momentum: true; add 'cycle_momentum: true' or remove " + key);
         }
     }
 
@@ -110,6 +136,7 @@ public record ScheduleConfig(ScheduleSetting setting, Interval interval) {
         List<String> out = new ArrayList<>();
         out.add("name: " + s.name());
         for (var e : s.options().entrySet()) {
+            if (MOMENTUM_KEYS.contains(e.getKey()) && !cyclesMomentum(s)) continue; // they read back only with cycle_momentum: true
             Object v = e.getValue();
             String text;
             if (v instanceof Double d) text = ConfigWriter.number(d);

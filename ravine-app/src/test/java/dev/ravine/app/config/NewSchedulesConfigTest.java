@@ -42,4 +42,20 @@ class NewSchedulesConfigTest {
         assertTrue(e.startsWith("schedule.mode: unknown mode 'triangle';"), e);
         assertTrue(e.contains("valid: triangular, triangular2, exp_range (config.yaml line 5)"), e);
     }
+
+    @Test
+    void cycleMomentumReadsAndIsRefusedWhereTorchRefusesIt() throws IOException {
+        LrSchedule s = ConfigFiles.read(dir, config("{name: one_cycle, max_lr: 0.1, total_steps: 10, cycle_momentum: true, base_momentum: 0.8, "
+                + "max_momentum: 0.9}")).schedule().setting().build(0.01);
+        assertTrue(s.cyclesMomentum());
+        assertEquals(0.9, s.momentumAt(0), 1e-15);
+        assertEquals(0.8, s.momentumAt(2), 1e-15, "the lr's peak, tick pct_start * total_steps - 1");
+        String adagrad = ConfigFiles.error(dir, config("{name: cyclic, max_lr: 0.1, cycle_momentum: true}").replace("name: sgd", "name: adagrad"));
+        assertTrue(adagrad.startsWith("schedule.cycle_momentum: optimizer adagrad has no momentum or betas for the schedule to cycle"), adagrad);
+        assertTrue(adagrad.contains("set cycle_momentum: false") && adagrad.contains("line 5"), adagrad);
+        String ignored = ConfigFiles.error(dir, config("{name: one_cycle, max_lr: 0.1, total_steps: 10, base_momentum: 0.8}"));
+        assertTrue(ignored.startsWith("schedule.base_momentum: applies only with cycle_momentum: true"), ignored);
+        String range = ConfigFiles.error(dir, config("{name: one_cycle, max_lr: 0.1, total_steps: 10, cycle_momentum: true, max_momentum: 1.0}"));
+        assertTrue(range.contains("0 <= base_momentum <= max_momentum < 1"), range);
+    }
 }
