@@ -106,6 +106,11 @@ public final class Conv2d extends Module {
         return padding;
     }
 
+    /** With padding: same, the extra row and column of zeros after the bottom and right edges (0 or 1; 0 otherwise). */
+    public int extraPadding() {
+        return extra;
+    }
+
     public Options options() {
         return options;
     }

@@ -78,8 +78,6 @@ final class OnnxLayers {
         boolean normalization = m instanceof BatchNorm || m instanceof LayerNorm || m instanceof GroupNorm;
         String missing = normalization && !m.namedParameters().containsKey("weight") ? "affine: false"
                 : m instanceof BatchNorm && !m.namedBuffers().containsKey("running_mean") ? "track_running_stats: false"
-                : m instanceof Conv2d c && !c.options().equals(Conv2d.Options.DEFAULT) ? "dilation, groups or padding: same"
-                : m instanceof Recurrent r && r.options().bidirectional() ? "bidirectional: true"
                 : m instanceof MaxPool2d p && p.ceilMode() ? "ceil_mode"
                 : m instanceof AvgPool2d p && (p.ceilMode() || !p.countIncludePad()) ? "ceil_mode or count_include_pad: false"
                 : null;
@@ -120,8 +118,11 @@ final class OnnxLayers {
         String weight = g.floats(path + ".weight", w.toArray(), longs(w.shape()));
         Tensor b = c.namedParameters().get("bias");
         List<String> inputs = b == null ? List.of(x, weight) : List.of(x, weight, g.floats(path + ".bias", b.toArray(), b.numel()));
-        int k = c.kernel(), s = c.stride(), p = c.padding();
-        return g.node("Conv", path, inputs, ints("kernel_shape", k, k), ints("strides", s, s), ints("pads", p, p, p, p));
+        int k = c.kernel(), s = c.stride(), p = c.padding(), extra = c.extraPadding();
+        Conv2d.Options o = c.options();
+        // pads are [top, left, bottom, right]: padding: same puts its odd pixel at the bottom and right, as torch
+        return g.node("Conv", path, inputs, ints("kernel_shape", k, k), ints("strides", s, s), ints("pads", p, p, p + extra, p + extra),
+                ints("dilations", o.dilation(), o.dilation()), integer("group", o.groups()));
     }
 
     /** Eval mode: (x - running_mean) / running_std * gamma + beta, per channel (axis 1). */

@@ -29,6 +29,7 @@ import dev.ravine.nn.Lstm;
 import dev.ravine.nn.MaxPool2d;
 import dev.ravine.nn.Module;
 import dev.ravine.nn.MultiheadAttention;
+import dev.ravine.nn.Recurrent;
 import dev.ravine.nn.Residual;
 import dev.ravine.nn.Rnn;
 import dev.ravine.nn.Sequential;
@@ -113,6 +114,33 @@ class OnnxRuntimeAgreementTest {
         Rng rng = new Rng(5);
         Module net = new Sequential(new Gru(28, 24, 1, true, rng), new Rnn(24, 16, 1, false, rng), new Linear(16, 10, true, rng));
         agree("gru+rnn", net, rows(train), rows(test));
+    }
+
+    @Test
+    void dilatedGroupedAndSamePaddedConvolutions() throws Exception {
+        Rng rng = new Rng(7);
+        // padding: same with an even reach (kernel 2, dilation 1; kernel 4) puts its odd pixel at the bottom and right;
+        // groups 2 and a depthwise conv (groups = channels); dilation 2 with and without same padding
+        Module net = new Sequential(new AvgPool2d(2, 2, 0), conv(1, 4, 3, 1, 1, 1, false, rng), Activation.relu(),
+                conv(4, 8, 2, 1, 0, 2, true, rng), Activation.relu(), conv(8, 8, 3, 2, 0, 8, true, rng), Activation.relu(),
+                conv(8, 8, 3, 2, 1, 1, false, rng), Activation.relu(), conv(8, 8, 4, 1, 0, 4, true, rng), new Flatten(),
+                new Linear(8 * 12 * 12, 10, true, rng));
+        agree("conv dilation+groups+same", net, train, test);
+    }
+
+    private static Conv2d conv(int in, int out, int kernel, int dilation, int padding, int groups, boolean same, Rng rng) {
+        return new Conv2d(in, out, kernel, 1, padding, true, rng, null, WeightForm.PLAIN, new Conv2d.Options(dilation, groups, same));
+    }
+
+    @Test
+    void bidirectionalRecurrentStacks() throws Exception {
+        Rng rng = new Rng(8);
+        // every step of a 2-layer bidirectional GRU (the upper layer reads both directions), then the last step of a
+        // bidirectional LSTM and of a bidirectional RNN (forward after the whole sequence, backward after its last row)
+        Recurrent.Options both = new Recurrent.Options(true, 0.1);
+        Module net = new Sequential(new Gru(28, 12, 2, true, true, both, rng), new Lstm(24, 10, 1, true, true, both, rng),
+                new Rnn(20, 8, 2, false, true, both, rng), new Linear(16, 10, true, rng));
+        agree("bidirectional gru+lstm+rnn", net, rows(train), rows(test));
     }
 
     @Test
