@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +26,8 @@ import picocli.CommandLine;
 /**
  * The {@code ravine} command. {@link #run} executes one command line with given output streams and returns the exit
  * code (tests call it directly); {@link #main} is the process entry point.
+ *
+ * <p>Modules that depend on the app add their commands as {@link ContributedCommand}s.
  *
  * <p>Errors: the kinds of bad input (a config, data, shape or checkpoint problem, a bad argument, a file that cannot
  * be read or written) print one message on stderr, without a stack trace, and exit with 2; anything else is a bug,
@@ -62,6 +65,9 @@ public final class Main implements Callable<Integer> {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, charset), true);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, err.charset()), true);
         CommandLine cmd = new CommandLine(new Main(interactive, Path.of("").toAbsolutePath()));
+        // Commands of modules above the app (ravine-lab's lab), when they are on the class path; added first, so the
+        // streams and error handlers set below reach them too.
+        for (ContributedCommand extra : ServiceLoader.load(ContributedCommand.class)) cmd.addSubcommand(extra);
         cmd.setOut(o);
         cmd.setErr(e);
         cmd.setExecutionExceptionHandler(Main::handleFailure);

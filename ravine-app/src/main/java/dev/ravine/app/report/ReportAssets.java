@@ -15,6 +15,22 @@ public final class ReportAssets {
 
     private ReportAssets() {}
 
+    /**
+     * window.__reportErrors collects every uncaught error and rejected promise; the page's self-check (charts.js)
+     * lists them. Every chart page puts it first, so that a failure in a later script (uPlot included) is reported.
+     */
+    public static final String ERROR_RECORDER = """
+            window.__reportErrors = [];
+            window.addEventListener("error", function (e) {
+              window.__reportErrors.push((e.message || "error") + " (" + (e.filename || "inline") + ":" + (e.lineno || 0) + ")");
+              if (window.__reportStatus) window.__reportStatus();
+            });
+            window.addEventListener("unhandledrejection", function (e) {
+              window.__reportErrors.push("unhandled rejection: " + e.reason);
+              if (window.__reportStatus) window.__reportStatus();
+            });
+            """;
+
     public static String uplotScript() {
         return resource(UPLOT + "dist/uPlot.iife.min.js");
     }
@@ -25,6 +41,11 @@ public final class ReportAssets {
 
     public static String uplotLicense() {
         return resource(UPLOT + "LICENSE");
+    }
+
+    /** The chart code every chart page shares (window.RavineCharts: series, axes, colour map, the self-check). */
+    public static String chartScript() {
+        return resource("dev/ravine/app/report/charts.js");
     }
 
     public static String reportScript() {

@@ -49,7 +49,7 @@ final class ReportPage {
         h.append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         h.append("<title>Ravine report: ").append(escape(run.path("name").asText())).append("</title>\n");
         // Errors are recorded from the first moment, so a failure in a later script (uPlot included) is reported.
-        h.append("<script>").append(ERROR_RECORDER).append("</script>\n");
+        h.append("<script>").append(ReportAssets.ERROR_RECORDER).append("</script>\n");
         h.append("<style>\n").append(ReportAssets.uplotStyle()).append("\n</style>\n");
         h.append("<style>\n").append(ReportAssets.reportStyle()).append("\n</style>\n</head>\n<body>\n");
         header(h, data);
@@ -68,23 +68,11 @@ final class ReportPage {
         footer(h, ravineVersion, generatedAt);
         h.append("<script type=\"application/json\" id=\"report-data\">").append(HtmlText.scriptJson(json(data))).append("</script>\n");
         h.append("<script>\n").append(ReportAssets.requireInlinable("uPlot", ReportAssets.uplotScript())).append("\n</script>\n");
+        h.append("<script>\n").append(ReportAssets.requireInlinable("charts.js", ReportAssets.chartScript())).append("\n</script>\n");
         h.append("<script>\n").append(ReportAssets.requireInlinable("report.js", ReportAssets.reportScript())).append("\n</script>\n");
         h.append("</body>\n</html>\n");
         return h.toString();
     }
-
-    /** window.__reportErrors collects every uncaught error and rejected promise; report.js lists them in #report-status. */
-    private static final String ERROR_RECORDER = """
-            window.__reportErrors = [];
-            window.addEventListener("error", function (e) {
-              window.__reportErrors.push((e.message || "error") + " (" + (e.filename || "inline") + ":" + (e.lineno || 0) + ")");
-              if (window.__reportStatus) window.__reportStatus();
-            });
-            window.addEventListener("unhandledrejection", function (e) {
-              window.__reportErrors.push("unhandled rejection: " + e.reason);
-              if (window.__reportStatus) window.__reportStatus();
-            });
-            """;
 
     private static void header(StringBuilder h, ObjectNode data) {
         JsonNode run = data.get("run");

@@ -55,8 +55,13 @@ public final class HeadlessChromium {
 
     /** The text of the report's self-check element, {@code <pre id="report-status">}, unescaped. */
     static String reportStatus(String dom) {
-        Matcher m = Pattern.compile("<pre id=\"report-status\"[^>]*>(.*?)</pre>", Pattern.DOTALL).matcher(dom);
-        if (!m.find()) throw new AssertionError("the page has no #report-status element:\n" + dom);
+        return status(dom, "report-status");
+    }
+
+    /** The text of a page's self-check element, {@code <pre id=ID>} (charts.js writes it), unescaped. */
+    public static String status(String dom, String id) {
+        Matcher m = Pattern.compile("<pre id=\"" + id + "\"[^>]*>(.*?)</pre>", Pattern.DOTALL).matcher(dom);
+        if (!m.find()) throw new AssertionError("the page has no #" + id + " element:\n" + dom);
         return m.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
     }
 

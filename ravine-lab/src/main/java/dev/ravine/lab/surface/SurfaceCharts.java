@@ -1,0 +1,36 @@
+package dev.ravine.lab.surface;
+
+import dev.ravine.lab.chart.ContourChart;
+import dev.ravine.lab.chart.LineChart;
+import dev.ravine.lab.chart.Series;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The two views of optimizers on a surface: their paths over its contours, and their loss by step. */
+public final class SurfaceCharts {
+    /** Grid points per side of a contour plot: fine enough for smooth lines, small enough for the page. */
+    public static final int GRID = 121;
+
+    private SurfaceCharts() {}
+
+    public static ContourChart contour(String anchor, String title, String description, Surface s, List<Trajectory> paths,
+                                       List<ContourChart.Mark> marks) {
+        double[] r = s.region();
+        return new ContourChart(anchor, title, description, r[0], r[1], r[2], r[3], GRID, GRID, SurfaceDescent.grid(s, GRID, GRID),
+                s.logLevels(), paths.stream().map(Trajectory::path).toList(), marks);
+    }
+
+    /** Loss by step of every trajectory; {@code offset} is added first so a surface whose minimum is below zero can be shown on a log axis. */
+    public static LineChart losses(String anchor, String title, String description, List<Trajectory> paths, double offset) {
+        List<Series> series = new ArrayList<>();
+        for (Trajectory t : paths) {
+            double[] x = new double[t.points()], y = new double[t.points()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i;
+                y[i] = t.loss()[i] + offset;
+            }
+            series.add(Series.line(t.label() + (t.diverged() ? " (diverged)" : ""), x, y));
+        }
+        return new LineChart(anchor, title, description, "step", offset == 0 ? "loss" : "loss − minimum", true, series);
+    }
+}
