@@ -103,7 +103,12 @@ public final class Doctor implements TrainingListener {
      * @return the findings this check produced
      */
     public List<Finding> examineData(Dataset train, DataLoader loader) {
-        List<Finding> found = DataDiagnosis.defaults().examine(train, loader);
+        return examineData(train, loader, false);
+    }
+
+    /** As above; {@code tokenIds}: the inputs are an embedding's token ids, whose scale is no problem (no data_scale). */
+    public List<Finding> examineData(Dataset train, DataLoader loader, boolean tokenIds) {
+        List<Finding> found = DataDiagnosis.defaults().examine(train, loader, tokenIds);
         for (Finding f : found) report(f.id(), Optional.of(f));
         return found;
     }

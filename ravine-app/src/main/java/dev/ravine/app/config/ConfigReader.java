@@ -141,7 +141,7 @@ public final class ConfigReader {
         }
         if (optimizer != null && OptimizerConfig.schema(optimizer.name()).closureMethod()) closureOptimizerLimits(optimizer.name(), schedule, toolbox, root.origin());
         if (model != null && data != null && data.normalize() != Normalizer.Kind.NONE
-                && model.layers().stream().anyMatch(l -> l.kind() == LayerKind.EMBEDDING)) {
+                && model.readsTokenIds()) {
             dataSection.problem("normalize", "the model has an embedding layer, which reads whole-number token ids; normalizing "
                     + "would turn them into other numbers; use normalize: none");
         }

@@ -19,6 +19,11 @@ public record ModelConfig(int[] input, List<LayerConfig> layers, Origin origin) 
         return input == null ? null : input.clone();
     }
 
+    /** Whether the inputs are token ids: the model has an embedding layer (so they are neither normalized nor judged by their scale). */
+    public boolean readsTokenIds() {
+        return layers.stream().anyMatch(l -> l.kind() == LayerKind.EMBEDDING);
+    }
+
     public ModelConfig with(int[] resolvedInput, List<LayerConfig> resolvedLayers) {
         return new ModelConfig(resolvedInput, resolvedLayers, origin);
     }

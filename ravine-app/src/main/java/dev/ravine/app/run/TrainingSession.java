@@ -144,7 +144,8 @@ final class TrainingSession {
         RepairRecorder repairRecorder = new RepairRecorder(store);
         trainer.addListener(store);
         if (config.doctor().enabled()) {
-            doctor.examineData(a.data().train(), a.trainLoader()); // data_nan, data_scale, data_imbalance, data_unshuffled before step 1
+            // data_nan, data_scale (not for an embedding's token ids), data_imbalance, data_unshuffled before step 1
+            doctor.examineData(a.data().train(), a.trainLoader(), config.model().readsTokenIds());
             NonFiniteTrainingData.stopIfPresent(a.data(), doctor, store);
             trainer.addListener(doctor);
             if (repair != null) trainer.addListener(repairRecorder).addListener(repair.onAction(repairRecorder));

@@ -42,10 +42,20 @@ public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double sin
 
     /** @param loader may be null (then the order is not checked) */
     public List<Finding> examine(Dataset train, DataLoader loader) {
+        return examine(train, loader, false);
+    }
+
+    /**
+     * As above; with {@code tokenIds} the inputs are indices into an embedding table (whole-number ids that no
+     * initializer sizes weights for and that normalizing would turn into other ids), so data_scale does not apply.
+     */
+    public List<Finding> examine(Dataset train, DataLoader loader, boolean tokenIds) {
         List<Finding> out = new ArrayList<>();
         nonFinite(train, out);
-        scale(train, out);
-        if (out.stream().noneMatch(f -> f.id().equals("data_scale"))) range(train, out);
+        if (!tokenIds) {
+            scale(train, out);
+            if (out.stream().noneMatch(f -> f.id().equals("data_scale"))) range(train, out);
+        }
         if (train.isClassification()) {
             imbalance(train, out);
             if (loader != null) order(train, loader, out);

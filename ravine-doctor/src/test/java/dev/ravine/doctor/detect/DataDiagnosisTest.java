@@ -73,6 +73,20 @@ class DataDiagnosisTest {
         assertEquals(List.of(), DataDiagnosis.defaults().examine(Dataset.classification(scaled, new int[] {1, 4, 4}, cycling(n), 3), null));
     }
 
+    /** An embedding's inputs are token ids 0..vocab-1: their range is no scale problem and normalizing them is refused. */
+    @Test
+    void tokenIdsForAnEmbeddingAreNotADataScaleProblem() {
+        int n = 120, length = 16;
+        float[] ids = new float[n * length];
+        java.util.Random rng = new java.util.Random(4);
+        for (int i = 0; i < ids.length; i++) ids[i] = rng.nextInt(24);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = i < 110 ? 0 : i % 2 + 1; // 110 / 5 / 5: still an imbalance to report
+        Dataset tokens = Dataset.classification(ids, new int[] {length}, y, 3);
+        assertTrue(ids(DataDiagnosis.defaults().examine(tokens, null)).contains("data_scale"), "as plain features, ids 0..23 are a raw range");
+        assertEquals(List.of("data_imbalance"), ids(DataDiagnosis.defaults().examine(tokens, null, true)));
+    }
+
     @Test
     void nanFeaturesAreBlocking() {
         float[] x = features(50, 3);
