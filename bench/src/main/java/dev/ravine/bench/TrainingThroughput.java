@@ -38,7 +38,7 @@ import java.util.List;
  *       residual block of two conv32, pool, linear 10 (3x3 convolutions, padding 1, ReLU).</li>
  * </ul>
  * Prints one line per workload, the same format as bench/pytorch_peer.py and the DJL peer, then the workload's
- * allocation per step and GC share, and the process's peak RSS, so bench/compare-training.sh can put them side by side.
+ * allocation per step, GC share and process CPU time per step, and the process's peak RSS, so bench/compare-training.sh can put them side by side.
  *
  * <p>Usage: TrainingThroughput [workload ... | both | all] [--batches N]
  */
@@ -128,7 +128,7 @@ public final class TrainingThroughput {
         for (int i = 0; i < warmup; i++) step(model, loss, opt, x, y);
         // Five rounds, median reported: a shared 2-core machine is noisy, one timing is not a figure.
         double[] rates = new double[ROUNDS];
-        long allocated0 = allocatedBytes(), gc0 = gcMillis(), t00 = System.nanoTime();
+        long allocated0 = allocatedBytes(), gc0 = gcMillis(), cpu0 = processCpuNanos(), t00 = System.nanoTime();
         for (int r = 0; r < ROUNDS; r++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < measured; i++) step(model, loss, opt, x, y);
@@ -136,12 +136,15 @@ public final class TrainingThroughput {
         }
         double elapsedMs = (System.nanoTime() - t00) * 1e-6;
         double allocatedPerStep = (allocatedBytes() - allocated0) / (double) (ROUNDS * measured);
+        double cpuMsPerStep = (processCpuNanos() - cpu0) * 1e-6 / (ROUNDS * measured);
         double[] sorted = rates.clone();
         Arrays.sort(sorted);
         System.out.printf("%s: %.0f samples/s (median of %d rounds of %d batches of %d; min %.0f, max %.0f)%n", name, sorted[ROUNDS / 2],
                 ROUNDS, measured, batch, sorted[0], sorted[ROUNDS - 1]);
         System.out.printf("%s: allocated %.1f MB per step, GC %.1f%% of the time%n", name, allocatedPerStep / 1e6,
                 100.0 * (gcMillis() - gc0) / elapsedMs);
+        // CPU time is what a step costs whatever else the machine runs; wall time on a shared machine is not.
+        System.out.printf("%s: %.2f ms of process CPU time per step (%.2f ms wall)%n", name, cpuMsPerStep, elapsedMs / (ROUNDS * measured));
     }
 
     private static void step(Module model, Loss loss, Optimizer opt, Tensor x, Tensor y) {
@@ -149,6 +152,11 @@ public final class TrainingThroughput {
         opt.zeroGrad();
         l.backward();
         opt.step();
+    }
+
+    /** CPU time of the whole process so far (every thread: the caller, the compute pool, GC and JIT). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Bytes allocated so far by every live thread (the caller and the compute pool's workers). */

@@ -28,12 +28,7 @@ public final class Gru extends Recurrent {
 
     @Override
     protected State step(Tensor inputPart, Tensor hiddenPart, State previous) {
-        Tensor r = gate(inputPart, 0).add(gate(hiddenPart, 0)).sigmoid();
-        Tensor z = gate(inputPart, 1).add(gate(hiddenPart, 1)).sigmoid();
-        Tensor n = gate(inputPart, 2).add(r.mul(gate(hiddenPart, 2))).tanh();
-        // h' = n + z * (h - n) = (1 - z) * n + z * h
-        Tensor h = n.add(z.mul(previous.h().sub(n)));
-        return new State(h, null);
+        return new State(GruCell.step(inputPart, hiddenPart, previous.h()), null);
     }
 
     @Override

@@ -54,13 +54,8 @@ public final class Lstm extends Recurrent {
 
     @Override
     protected State step(Tensor inputPart, Tensor hiddenPart, State previous) {
-        Tensor pre = inputPart.add(hiddenPart);
-        Tensor i = gate(pre, 0).sigmoid();
-        Tensor f = gate(pre, 1).sigmoid();
-        Tensor g = gate(pre, 2).tanh();
-        Tensor o = gate(pre, 3).sigmoid();
-        Tensor c = f.mul(previous.c()).add(i.mul(g));
-        return new State(o.mul(c.tanh()), c);
+        Tensor hc = LstmCell.step(inputPart, hiddenPart, previous.c());
+        return new State(LstmCell.h(hc), LstmCell.c(hc));
     }
 
     @Override

@@ -15,11 +15,10 @@ import java.util.List;
  *
  * <p>Layer k holds {@code weight_ih_l{k}} [gates * hidden, in_k], {@code weight_hh_l{k}} [gates * hidden, hidden],
  * {@code bias_ih_l{k}} and {@code bias_hh_l{k}} [gates * hidden] (in_0 = features, in_k = hidden after), all drawn
- * from U(-1/sqrt(hidden), 1/sqrt(hidden)) in that order, as torch.nn.RNNBase.reset_parameters does. The input
- * projection of all time steps is one matrix product: the sequence is laid out time-major, [seq * batch, in_k], so
- * step t is the contiguous row block [t * batch, (t + 1) * batch); the stacked outputs of a layer are already the
- * next layer's input in that layout. Everything is built from tensor operations, so autograd gives the gradients
- * (back-propagation through time). {@link #addStepListener} lets a caller see every step's hidden state.
+ * from U(-1/sqrt(hidden), 1/sqrt(hidden)) in that order, as torch.nn.RNNBase.reset_parameters does. The input is
+ * laid out time-major, [seq * batch, in_k], and cut into one [batch, in_k] view per step; a layer's hidden states at
+ * each step are the next layer's inputs at that step. Each step is built from tensor operations (the LSTM's and GRU's
+ * gate arithmetic as one fused operation each), so autograd gives the gradients (back-propagation through time). {@link #addStepListener} lets a caller see every step's hidden state.
  */
 public abstract class Recurrent extends Module {
     private final int inputSize, hiddenSize, numLayers, gates;
@@ -135,8 +134,8 @@ public abstract class Recurrent extends Module {
     protected abstract State step(Tensor inputPart, Tensor hiddenPart, State previous);
 
     /** Gate block {@code index} (columns [index * hidden, (index + 1) * hidden)) of a [batch, gates * hidden] tensor. */
-    protected final Tensor gate(Tensor t, int index) {
-        return t.slice(1, index * hiddenSize, (index + 1) * hiddenSize);
+    static Tensor gate(Tensor t, int index, int hidden) {
+        return t.slice(1, index * hidden, (index + 1) * hidden);
     }
 
     /** Adds a listener that sees every time step of every stacked layer; returns a handle that removes it. */
@@ -163,48 +162,83 @@ public abstract class Recurrent extends Module {
         requireState(h0, "h0", batch);
         requireState(c0, "c0", batch);
         // time-major rows: row t * batch + b is x[b, t, :]
-        Tensor layerInput = x.transpose(0, 1).reshape(seq * batch, inputSize);
+        Tensor[] layerSteps = timeSteps(x.transpose(0, 1).reshape(seq * batch, inputSize), seq, batch);
         Tensor[] finalH = new Tensor[numLayers * directions], finalC = new Tensor[numLayers * directions];
         for (int k = 0; k < numLayers; k++) {
-            if (k > 0 && interLayerDropout != null) layerInput = interLayerDropout.call(layerInput);
-            Tensor[] outputs = new Tensor[directions];
+            // one dropout call over the whole layer input, as torch draws it (and the doctor's hook sees it)
+            if (k > 0 && interLayerDropout != null) layerSteps = timeSteps(interLayerDropout.call(Tensor.concat(0, layerSteps)), seq, batch);
+            Tensor[][] outputs = new Tensor[directions][];
             for (int d = 0; d < directions; d++) {
                 int i = k * directions + d;
                 State start = initialState(batch);
                 if (h0 != null) start = new State(stateOf(h0, i), start.c());
                 if (c0 != null && start.c() != null) start = new State(start.h(), stateOf(c0, i));
-                State end = direction(layerInput, i, k, d == 1, batch, seq, start, outputs, d);
+                outputs[d] = new Tensor[seq];
+                State end = direction(layerSteps, i, k, d == 1, start, outputs[d]);
                 finalH[i] = end.h();
                 finalC[i] = end.c();
             }
-            layerInput = directions == 1 ? outputs[0] : Tensor.concat(1, outputs);
+            layerSteps = directions == 1 ? outputs[0] : joined(outputs[0], outputs[1]);
         }
         int width = directions * hiddenSize;
-        Tensor sequence = layerInput.reshape(seq, batch, width).transpose(0, 1);
-        Tensor output = returnSequences ? sequence.contiguous() : sequence.slice(1, seq - 1, seq).reshape(batch, width);
+        Tensor output = returnSequences
+                ? Tensor.concat(0, layerSteps).reshape(seq, batch, width).transpose(0, 1).contiguous()
+                : layerSteps[seq - 1];
         Tensor h = stack(finalH, batch);
         Tensor c = finalC[0] == null ? null : stack(finalC, batch);
         return new Result(output, h, c);
     }
 
-    /** One direction of one layer over the whole sequence; its outputs, time-major [seq * batch, hidden], go to outputs[slot]. */
-    private State direction(Tensor layerInput, int i, int k, boolean reverse, int batch, int seq, State state, Tensor[] outputs, int slot) {
-        Tensor projected = layerInput.matmul(weightIh[i].transpose(0, 1));
-        if (withBias) projected = projected.add(biasIh[i]);
-        Tensor whhT = weightHh[i].transpose(0, 1);
-        Tensor[] steps = new Tensor[seq];
+    /**
+     * One direction of one layer over the whole sequence, from the layer's input at every step; its hidden states go
+     * to steps[t]. Each step's input projection is its own product: slicing one projection of the whole sequence
+     * would make every step's backward write a zero-filled gradient of the whole sequence (quadratic in its length).
+     */
+    private State direction(Tensor[] inputs, int i, int k, boolean reverse, State state, Tensor[] steps) {
+        int seq = inputs.length;
+        Tensor wihT = weightIh[i].transpose(0, 1), whhT = weightHh[i].transpose(0, 1);
         for (int n = 0; n < seq; n++) {
             int t = reverse ? seq - 1 - n : n;
-            Tensor inputPart = projected.slice(0, t * batch, (t + 1) * batch);
+            Tensor inputPart = inputs[t].matmul(wihT);
             Tensor hiddenPart = state.h().matmul(whhT);
-            if (withBias) hiddenPart = hiddenPart.add(biasHh[i]);
+            if (withBias) {
+                inputPart = inputPart.add(biasIh[i]);
+                hiddenPart = hiddenPart.add(biasHh[i]);
+            }
             state = step(inputPart, hiddenPart, state);
             steps[t] = state.h();
             // the listeners follow time forward: they see the forward direction only
             if (!reverse) for (RecurrentStepListener listener : stepListeners) listener.onStep(this, k, t, seq, state.h());
         }
-        outputs[slot] = seq == 1 ? steps[0] : Tensor.concat(0, steps);
         return state;
+    }
+
+    /**
+     * The row blocks [t * batch, (t + 1) * batch) of a time-major tensor, as views. They are cut by halving, so that
+     * when the tensor needs a gradient each level of the backward writes the tensor's size once: O(n log n) in the
+     * sequence length instead of the O(n^2) of one slice per step.
+     */
+    private static Tensor[] timeSteps(Tensor rows, int seq, int batch) {
+        Tensor[] steps = new Tensor[seq];
+        cut(rows, 0, seq, batch, steps);
+        return steps;
+    }
+
+    private static void cut(Tensor rows, int from, int count, int batch, Tensor[] steps) {
+        if (count == 1) {
+            steps[from] = rows;
+            return;
+        }
+        int half = count / 2;
+        cut(rows.slice(0, 0, half * batch), from, half, batch, steps);
+        cut(rows.slice(0, half * batch, count * batch), from + half, count - half, batch, steps);
+    }
+
+    /** Both directions' hidden states side by side at every step, [batch, 2 hidden]. */
+    private static Tensor[] joined(Tensor[] forward, Tensor[] backward) {
+        Tensor[] both = new Tensor[forward.length];
+        for (int t = 0; t < both.length; t++) both[t] = Tensor.concat(1, forward[t], backward[t]);
+        return both;
     }
 
     private void requireState(Tensor s, String name, int batch) {

@@ -2,6 +2,7 @@ package dev.ravine.tensor;
 
 import dev.ravine.kernel.ComputePool;
 import dev.ravine.kernel.ReluKernel;
+import dev.ravine.kernel.SigmoidAndTanh;
 
 /**
  * Element-wise operations with broadcasting. Each operation's forward and its derivative sit side by side; the
@@ -33,15 +34,8 @@ final class Elementwise {
         SQRT { float apply(float x) { return (float) Math.sqrt(x); } },
         ABS { float apply(float x) { return Math.abs(x); } },
         SIGN { float apply(float x) { return Math.signum(x); } },
-        TANH { float apply(float x) { return (float) Math.tanh(x); } },
-        SIGMOID {
-            float apply(float x) {
-                // Two branches so exp never overflows.
-                if (x >= 0) return (float) (1 / (1 + Math.exp(-x)));
-                double e = Math.exp(x);
-                return (float) (e / (1 + e));
-            }
-        },
+        TANH { float apply(float x) { return SigmoidAndTanh.tanh(x); } },
+        SIGMOID { float apply(float x) { return SigmoidAndTanh.sigmoid(x); } },
         RELU { float apply(float x) { return Math.max(x, 0f); } },
         SOFTPLUS { float apply(float x) { return (float) (Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs((double) x)))); } },
         NORMAL_CDF { float apply(float x) { return (float) (0.5 * Erf.erfc(-x / Math.sqrt(2))); } };
