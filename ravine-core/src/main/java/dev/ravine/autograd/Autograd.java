@@ -68,6 +68,7 @@ public final class Autograd {
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         Map<Tensor, Tensor> kept = new IdentityHashMap<>();
         grads.put(output, seed);
+        boolean checked = FiniteCheck.enterBackward();
         try (var scope = GradMode.set(createGraph)) {
             for (Tensor t : order) {
                 Tensor g = grads.remove(t);
@@ -77,15 +78,20 @@ public final class Autograd {
                 Node node = t.gradFn();
                 if (node == null) continue;
                 Tensor[] inputGrads = node.backward().apply(g);
+                if (checked) FiniteCheck.afterBackward(node, g, inputGrads);
                 Tensor[] inputs = node.inputs();
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
                     if (in == null || !in.requiresGrad() || inputGrads[i] == null) continue;
                     Tensor gi = inputGrads[i];
                     Tensor prev = grads.get(in);
-                    grads.put(in, prev == null ? gi : prev.add(gi));
+                    Tensor sum = prev == null ? gi : prev.add(gi);
+                    if (checked && prev != null) FiniteCheck.afterGradientSum(in, prev, gi, sum);
+                    grads.put(in, sum);
                 }
             }
+        } finally {
+            if (checked) FiniteCheck.exitBackward();
         }
         return kept;
     }

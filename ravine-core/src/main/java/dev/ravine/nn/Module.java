@@ -1,5 +1,6 @@
 package dev.ravine.nn;
 
+import dev.ravine.autograd.FiniteCheck;
 import dev.ravine.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,7 +25,13 @@ public abstract class Module {
     protected abstract Tensor forward(Tensor input);
 
     public final Tensor call(Tensor input) {
-        Tensor out = forward(input);
+        boolean checked = FiniteCheck.enter(this); // the ops below are this layer's, for the doctor's NaN replay
+        Tensor out;
+        try {
+            out = forward(input);
+        } finally {
+            if (checked) FiniteCheck.exit();
+        }
         for (ForwardHook hook : hooks) hook.onForward(this, input, out);
         return out;
     }

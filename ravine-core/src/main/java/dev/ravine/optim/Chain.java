@@ -1,5 +1,6 @@
 package dev.ravine.optim;
 
+import dev.ravine.autograd.FiniteCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,12 @@ public record Chain(List<GradientTransform> links) implements GradientTransform 
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
         List<TransformState> states = ((ChainState) state).states();
-        for (int i = 0; i < links.size(); i++) links.get(i).update(updates, states.get(i), params, context);
+        boolean checked = FiniteCheck.isOn(); // the doctor's NaN replay: which link made an update non-finite
+        for (int i = 0; i < links.size(); i++) {
+            boolean[] finiteBefore = checked ? FiniteCheck.finiteRows(updates) : null;
+            links.get(i).update(updates, states.get(i), params, context);
+            if (checked) FiniteCheck.afterLink(links.get(i).describe(), finiteBefore, updates, params);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ravine.optim;
 
+import dev.ravine.autograd.FiniteCheck;
 import dev.ravine.autograd.GradMode;
 import dev.ravine.tensor.Tensor;
 import java.util.ArrayList;
@@ -35,12 +36,16 @@ public final class ChainOptimizer extends Optimizer {
         }
         step++;
         try (var scope = GradMode.noGrad()) {
+            boolean checked = FiniteCheck.isOn(); // the doctor's NaN replay: a NaN gradient from outside the ops, w + u overflowing
+            if (checked) FiniteCheck.beforeUpdate(updates, values);
             transform.update(updates, state, values, new StepContext(step, lrScale, active));
+            boolean[] finiteWeights = checked ? FiniteCheck.finiteRows(values) : null;
             for (int i = 0; i < values.length; i++) {
                 if (!active[i]) continue;
                 float[] w = values[i], u = updates[i];
                 for (int j = 0; j < w.length; j++) w[j] += u[j];
             }
+            if (checked) FiniteCheck.afterUpdate(finiteWeights, FiniteCheck.finiteRows(updates), values);
         }
         applyConstraints(values, active);
     }

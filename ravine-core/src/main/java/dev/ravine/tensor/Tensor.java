@@ -2,6 +2,7 @@ package dev.ravine.tensor;
 
 import dev.ravine.autograd.Autograd;
 import dev.ravine.autograd.BackwardFunction;
+import dev.ravine.autograd.FiniteCheck;
 import dev.ravine.autograd.GradMode;
 import dev.ravine.autograd.Node;
 import java.util.Arrays;
@@ -87,11 +88,12 @@ public final class Tensor {
     }
 
     void recordOp(String op, Tensor[] inputs, BackwardFunction backward) {
+        FiniteCheck.afterForward(op, inputs, this); // one volatile read unless a check is open (the doctor's NaN replay)
         if (!GradMode.isEnabled()) return;
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad) {
                 this.requiresGrad = true;
-                this.gradFn = new Node(op, inputs, backward);
+                this.gradFn = new Node(op, inputs, backward, FiniteCheck.scope());
                 return;
             }
         }

@@ -47,6 +47,10 @@ public final class Trainer {
     /** Set by {@link #rollback}: the loop restarts from the restored position instead of continuing its epoch. */
     private boolean rolledBack;
     private final List<Path> writtenCheckpoints = new ArrayList<>();
+    /** The training data of the fit in progress, for {@link #replay}; null outside fit. */
+    private DataLoader trainLoader;
+    /** True while {@link #replay} re-runs steps: listeners do not hear them. */
+    private boolean replaying;
 
     public Trainer(Module model, Loss loss, Optimizer optimizer, Rng rng, TrainingOptions options) {
         this.model = model;
@@ -140,6 +144,59 @@ public final class Trainer {
         apply(checkpoint);
     }
 
+    /** One step run again by {@link #replay}: its number, its loss, and whether the optimizer refused it. */
+    public record ReplayedStep(long step, double loss, boolean refused) {}
+
+    /** Hears each step {@link #replay} runs: before it (the batch as loaded) and after it. */
+    public interface ReplayObserver {
+        void beforeStep(long step, Batch batch);
+
+        /** Returns true to end the replay after this step. */
+        boolean afterStep(ReplayedStep step);
+    }
+
+    /**
+     * Runs the steps after {@code from} again, up to step {@code through}, on the very batches the run trained on (this
+     * fit's loader from the checkpoint's position, the step hooks, the checkpoint's Rng), without telling the listeners,
+     * and then puts the run back exactly where it was. The doctor replays a step that turned non-finite this way, with
+     * per-op checks on ({@link dev.ravine.autograd.FiniteCheck}). Stops early at a non-finite loss, a refused step or
+     * when the observer says so.
+     *
+     * @throws IllegalStateException outside {@link #fit}, which holds the data to replay
+     */
+    public List<ReplayedStep> replay(Checkpoint from, long through, ReplayObserver observer) {
+        if (trainLoader == null) throw new IllegalStateException("replay needs the training data of a fit in progress");
+        Checkpoint now = snapshot();
+        boolean wasTraining = model.isTraining();
+        List<ReplayedStep> replayed = new ArrayList<>();
+        replaying = true;
+        try {
+            apply(from);
+            model.train(true);
+            outer:
+            while (optimizer.stepCount() < through && epoch < options.epochs()) {
+                Iterator<Batch> batches = trainLoader.epoch(epoch, batchInEpoch).iterator();
+                while (batches.hasNext()) {
+                    Batch batch = batches.next();
+                    long number = optimizer.stepCount() + 1;
+                    observer.beforeStep(number, batch);
+                    StepOutcome out = step(batch);
+                    ReplayedStep r = new ReplayedStep(number, out.loss, out.refused != null);
+                    replayed.add(r);
+                    batchInEpoch = batch.index() + 1;
+                    if (observer.afterStep(r) || !Double.isFinite(out.loss) || out.refused != null || number >= through) break outer;
+                }
+                epoch++;
+                batchInEpoch = 0;
+            }
+        } finally {
+            replaying = false;
+            apply(now);
+            model.train(wasTraining);
+        }
+        return replayed;
+    }
+
     private void apply(Checkpoint c) {
         c.restore(model, optimizer, rng);
         epoch = c.epoch();
@@ -151,12 +208,21 @@ public final class Trainer {
 
     public TrainingResult fit(DataLoader train, DataLoader validation) {
         long started = System.nanoTime();
+        removeStaleCheckpointWrites();
+        trainLoader = train;
+        try {
+            return fitEpochs(train, validation, started);
+        } finally {
+            trainLoader = null;
+        }
+    }
+
+    private TrainingResult fitEpochs(DataLoader train, DataLoader validation, long started) {
         List<EpochEvent> history = new ArrayList<>();
         TrainingStatus status = TrainingStatus.COMPLETED;
         String reason = options.epochs() == 1 ? "the epoch is done" : "all " + options.epochs() + " epochs done";
         double trainSeconds = 0;
         long trainSamples = 0;
-        removeStaleCheckpointWrites();
         listeners.forEach(l -> l.onTrainingStart(this));
         Evaluation lastVal = new Evaluation(Double.NaN, Double.NaN, 0);
         double lastTrainLoss = Double.NaN;
@@ -273,7 +339,7 @@ public final class Trainer {
         } finally {
             for (StepHook hook : stepHooks) hook.afterBackward(this);
         }
-        for (TrainingListener listener : listeners) listener.onGradients(this, optimizer.stepCount() + 1);
+        if (!replaying) for (TrainingListener listener : listeners) listener.onGradients(this, optimizer.stepCount() + 1);
         try {
             optimizer.step();
         } catch (NonFiniteGradientsException e) {
@@ -320,7 +386,7 @@ public final class Trainer {
                 } finally {
                     for (StepHook hook : stepHooks) hook.afterBackward(this);
                 }
-                for (TrainingListener listener : listeners) listener.onGradients(this, nextStep);
+                if (!replaying) for (TrainingListener listener : listeners) listener.onGradients(this, nextStep);
                 return l;
             });
         } catch (NonFiniteFirstLoss e) {

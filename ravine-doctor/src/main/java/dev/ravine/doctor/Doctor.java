@@ -15,12 +15,15 @@ import dev.ravine.doctor.detect.LrTooHighDetector;
 import dev.ravine.doctor.detect.LrTooLowDetector;
 import dev.ravine.doctor.detect.OverfittingDetector;
 import dev.ravine.doctor.detect.PlateauClassifier;
+import dev.ravine.doctor.detect.RunawayGrowthDetector;
 import dev.ravine.doctor.detect.VanishingGradientsDetector;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.instrument.InstrumentOptions;
 import dev.ravine.doctor.instrument.InstrumentPanel;
 import dev.ravine.doctor.instrument.StepReading;
+import dev.ravine.doctor.provenance.NonFiniteProvenance;
+import dev.ravine.doctor.provenance.NonFiniteTracer;
 import dev.ravine.tensor.Tensor;
 import dev.ravine.train.BatchEvent;
 import dev.ravine.train.EpochEvent;
@@ -64,6 +67,9 @@ public final class Doctor implements TrainingListener {
     private final ArrayDeque<CurvatureReading> curvature = new ArrayDeque<>();
     private final List<Consumer<CurvatureReading>> curvatureSinks = new ArrayList<>();
     private PlateauWatch plateaus;
+    private NonFiniteTracer tracer;
+    private NonFiniteProvenance provenance;
+    private final List<Consumer<NonFiniteProvenance>> provenanceSinks = new ArrayList<>();
 
     /** A doctor with the given step detectors and the {@link #standardEpochDetectors() standard epoch detectors}. */
     /** What the detectors know of the run (its first loss once seen). */
@@ -86,7 +92,8 @@ public final class Doctor implements TrainingListener {
     /** The detectors of this rules with their documented defaults. */
     public static List<Detector> standardDetectors() {
         return List.of(ExplodingGradientsDetector.defaults(), VanishingGradientsDetector.defaults(), DeadReluDetector.defaults(),
-                LrTooLowDetector.defaults(), LossStuckAtChanceDetector.defaults(), LrTooHighDetector.defaults(), AdaptiveSpikeDetector.defaults());
+                LrTooLowDetector.defaults(), LossStuckAtChanceDetector.defaults(), LrTooHighDetector.defaults(), AdaptiveSpikeDetector.defaults(),
+                RunawayGrowthDetector.defaults());
     }
 
     /** The detectors examined after each epoch (over every epoch so far) with their documented defaults. */
@@ -144,6 +151,31 @@ public final class Doctor implements TrainingListener {
         return this;
     }
 
+    /**
+     * Traces a NaN or infinity to where it was made ({@link NonFiniteTracer}: a rolling snapshot, and a replay of the
+     * failing step with per-op checks); the provenance goes to the sinks and into the evidence of the NaN's finding.
+     */
+    public Doctor traceNonFinite() {
+        this.tracer = new NonFiniteTracer();
+        return this;
+    }
+
+    /** Hears the provenance of a NaN or infinity when a traced run finds it. */
+    public Doctor onProvenance(Consumer<NonFiniteProvenance> sink) {
+        provenanceSinks.add(sink);
+        return this;
+    }
+
+    /** The provenance found (or recorded, for a stored run), if the run turned non-finite. */
+    public Optional<NonFiniteProvenance> provenance() {
+        return Optional.ofNullable(provenance);
+    }
+
+    /** The provenance a stored run recorded: its findings carry it as the live run's did (call before {@link #replay}). */
+    public void recordProvenance(NonFiniteProvenance p) {
+        this.provenance = p;
+    }
+
     public Doctor onCurvature(Consumer<CurvatureReading> sink) {
         curvatureSinks.add(sink);
         return this;
@@ -168,6 +200,17 @@ public final class Doctor implements TrainingListener {
         window.addLast(reading);
         while (!window.isEmpty() && window.getFirst().step() <= reading.step() - windowSteps) window.removeFirst();
         if (reading.full() || !Double.isFinite(reading.loss()) || !reading.layers().isEmpty()) examine();
+        else examineEveryStep();
+    }
+
+    /** On a loss-only step: the rules cheap enough for every step (a tenfold growth per step warns before the NaN). */
+    private void examineEveryStep() {
+        List<StepReading> w = null;
+        for (Detector d : detectors) {
+            if (!d.examinesEveryStep()) continue;
+            if (w == null) w = List.copyOf(window);
+            report(d.id(), d.examine(w, List.of(), facts));
+        }
     }
 
     /**
@@ -203,7 +246,7 @@ public final class Doctor implements TrainingListener {
     /** Opens (or updates) the finding {@code id} when present, closes it when absent. */
     private void report(String id, Optional<Finding> f) {
         if (f.isPresent()) {
-            Finding finding = f.get();
+            Finding finding = withProvenance(f.get());
             boolean isNew = !open.containsKey(id);
             Finding merged = isNew && everOpened.containsKey(id) ? finding : keepFirstStep(open.get(id), finding);
             open.put(id, merged);
@@ -213,6 +256,20 @@ public final class Doctor implements TrainingListener {
             Finding closed = open.remove(id);
             listeners.forEach(l -> l.closed(closed));
         }
+    }
+
+    /** The NaN's own finding (exploding_gradients' non-finite one) carries the provenance as evidence. */
+    private Finding withProvenance(Finding f) {
+        if (provenance == null || !ExplodingGradientsDetector.isNonFinite(f) || f.lastStep() < provenance.failedStep()) return f;
+        List<String> evidence = new ArrayList<>(f.evidence());
+        for (String line : provenance.evidence()) if (!evidence.contains(line)) evidence.add(line);
+        return new Finding(f.id(), f.title(), f.severity(), f.firstStep(), f.lastStep(), f.layers(), evidence, f.cause(), f.remedies());
+    }
+
+    private void traceNonFinite(Trainer trainer, long step, String trigger) {
+        if (tracer == null) return;
+        provenance = tracer.trace(trainer, step, trigger);
+        for (Consumer<NonFiniteProvenance> sink : provenanceSinks) sink.accept(provenance);
     }
 
     private static Finding keepFirstStep(Finding previous, Finding current) {
@@ -247,6 +304,7 @@ public final class Doctor implements TrainingListener {
     public void onTrainingStart(Trainer trainer) {
         panel.onTrainingStart(trainer);
         if (plateaus != null) plateaus.onTrainingStart(trainer);
+        if (tracer != null) tracer.start(trainer);
     }
 
     @Override
@@ -257,6 +315,7 @@ public final class Doctor implements TrainingListener {
     @Override
     public void onBatchEnd(Trainer trainer, BatchEvent event) {
         panel.onBatchEnd(trainer, event);
+        if (tracer != null) tracer.afterStep(trainer, event);
         try {
             // After the panel's reading: the probe's forward pass must not replace the outputs the panel reads.
             if (curvatureMonitor != null && curvatureMonitor.isDue(event.step()) && Double.isFinite(event.loss())) {
@@ -270,12 +329,14 @@ public final class Doctor implements TrainingListener {
 
     @Override
     public void onNonFiniteLoss(Trainer trainer, long step, int epoch, double loss) {
+        traceNonFinite(trainer, step, "loss " + loss);
         // No step was taken, so no instrument reading: record the loss so the detectors see the NaN.
         onReading(new StepReading(step, epoch, loss, false, Double.NaN, List.of(), List.of()));
     }
 
     @Override
     public void onNonFiniteGradients(Trainer trainer, long step, int epoch, double loss, double gradientNorm) {
+        traceNonFinite(trainer, step, "gradient norm " + gradientNorm + " (step refused)");
         // The step was refused: the panel reads the gradients still in place so the detectors see where the NaN is.
         panel.refusedStepReading(trainer, step, epoch, loss);
     }

@@ -39,6 +39,10 @@ class NonFiniteGradientClippingTest {
     private record Run(TrainingResult result, Module model, Doctor doctor, float[] weightsBeforePoison) {}
 
     private static Run run(boolean errorIfNonfinite) {
+        return run(errorIfNonfinite, false);
+    }
+
+    private static Run run(boolean errorIfNonfinite, boolean traced) {
         Rng rng = new Rng(3);
         float[] x = new float[60 * 6], y = new float[60];
         for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
@@ -58,6 +62,7 @@ class NonFiniteGradientClippingTest {
         });
         Doctor doctor = new Doctor(InstrumentOptions.defaults(), Doctor.standardDetectors(),
                 new RunFacts(0.05, "sgd", 0, List.of("linear", "linear")), 100);
+        if (traced) doctor.traceNonFinite();
         trainer.addListener(doctor);
         TrainingResult r = trainer.fit(new DataLoader(Dataset.regression(x, new int[] {6}, y, new int[] {1}), 10, true, false, 1), null);
         return new Run(r, model, doctor, before[0]);
@@ -95,5 +100,17 @@ class NonFiniteGradientClippingTest {
         assertEquals(Severity.BLOCKING, f.severity());
         assertEquals(POISONED_STEP, f.firstStep());
         assertEquals(List.of("1"), f.layers(), "the layer whose gradient held the NaN: " + f.evidence());
+    }
+
+    @Test
+    void theTraceNamesTheGradientThatCameInAndTheClippingThatSpreadIt() {
+        Run run = run(false, true);
+        var p = run.doctor().provenance().orElseThrow();
+        assertEquals(POISONED_STEP, p.originStep(), p::toString);
+        assertEquals("input", p.phase());
+        assertEquals("1.bias", p.parameter(), "the one gradient entry made NaN outside the ops");
+        assertTrue(p.detail().contains("no op's backward made it"), p.detail());
+        assertTrue(p.detail().contains("clip.global_norm then saw a total gradient norm of NaN and scaled every gradient by it"), p.detail());
+        assertTrue(exploding(run.doctor()).evidence().containsAll(p.evidence()), "the NaN's finding carries it");
     }
 }

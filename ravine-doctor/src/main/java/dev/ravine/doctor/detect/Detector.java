@@ -25,4 +25,12 @@ public interface Detector {
     default Optional<Finding> examine(List<StepReading> window, List<CurvatureReading> curvature, RunFacts facts) {
         return examine(window, facts);
     }
+
+    /**
+     * Whether this rule is also examined on loss-only steps (cheap rules over the loss, such as a tenfold growth per
+     * step, which must warn before the next full reading); the others wait for full readings.
+     */
+    default boolean examinesEveryStep() {
+        return false;
+    }
 }

@@ -23,13 +23,22 @@ import java.util.Optional;
  * rose by that factor.
  */
 public record ExplodingGradientsDetector(double growth) implements Detector {
+    public static final String ID = "exploding_gradients";
+    /** The title of the finding a NaN or infinity opens (the other triggers have their own). */
+    static final String NON_FINITE_TITLE = "Gradients exploded to NaN/Inf";
+
+    /** Whether a finding is the one a NaN or infinity opens: the doctor adds the NaN's provenance to its evidence. */
+    public static boolean isNonFinite(Finding f) {
+        return ID.equals(f.id()) && NON_FINITE_TITLE.equals(f.title());
+    }
+
     public static ExplodingGradientsDetector defaults() {
         return new ExplodingGradientsDetector(10);
     }
 
     @Override
     public String id() {
-        return "exploding_gradients";
+        return ID;
     }
 
     @Override
@@ -74,7 +83,7 @@ public record ExplodingGradientsDetector(double growth) implements Detector {
             if (Double.isFinite(r.loss()) && layers.isEmpty()) continue;
             List<String> evidence = new ArrayList<>();
             evidence.add("step " + r.step() + ": loss " + fmt(r.loss()) + (layers.isEmpty() ? "" : "; non-finite gradients or weights in layer " + String.join(", ", layers)));
-            return Optional.of(new Finding(id(), "Gradients exploded to NaN/Inf", Severity.BLOCKING, r.step(), window.getLast().step(), layers, evidence,
+            return Optional.of(new Finding(id(), NON_FINITE_TITLE, Severity.BLOCKING, r.step(), window.getLast().step(), layers, evidence,
                     "A value overflowed: updates grew until weights or activations were no longer representable. Once one NaN appears"
                             + " it spreads through every later step, so training cannot recover by itself.",
                     remedies(facts, Double.NaN)));

@@ -15,8 +15,8 @@ import java.util.Optional;
 public final class Findings {
     private Findings() {}
 
-    /** Finding ids that describe what the loss does without naming a cause. */
-    public static final java.util.Set<String> SYMPTOMS = java.util.Set.of("loss_stuck_at_chance");
+    /** Finding ids that describe what the loss does without naming a cause (stuck at chance, growing tenfold per step). */
+    public static final java.util.Set<String> SYMPTOMS = java.util.Set.of("loss_stuck_at_chance", "runaway_growth");
 
     public static final Comparator<Finding> ROOT_CAUSE_FIRST = Comparator
             .comparing((Finding f) -> f.severity() == Severity.INFO)

@@ -1,0 +1,109 @@
+package dev.ravine.doctor.detect;
+
+import static dev.ravine.doctor.detect.Readings.fmt;
+
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
+import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.finding.Severity;
+import dev.ravine.doctor.instrument.LayerReading;
+import dev.ravine.doctor.instrument.StepReading;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The warning before a NaN: the loss, or a gradient norm (global or of one layer), growing {@code perStep}-fold or more
+ * per step over a step or two. Nothing healthy multiplies tenfold per step, and at that rate float32 overflows within
+ * a few dozen steps; the rule is a rate, so it holds at any scale, with two guards taken from the run's own history:
+ * the loss must have climbed above the run's start ({@link RunFacts#startLoss}: a converged run's loss may jump from
+ * 1e-4 to 1e-3 on one batch), and a gradient norm above the one the run began with (its first reading). Examined on
+ * every step (the loss is read on every step), over the whole window, so the warning stays open while the growth is
+ * in view; it names a symptom, not a cause, so the ranking puts the findings that explain it first.
+ */
+public record RunawayGrowthDetector(double perStep) implements Detector {
+    public static final String ID = "runaway_growth";
+
+    public static RunawayGrowthDetector defaults() {
+        return new RunawayGrowthDetector(10);
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public boolean examinesEveryStep() {
+        return true;
+    }
+
+    @Override
+    public Optional<Finding> examine(List<StepReading> window, RunFacts facts) {
+        Optional<Finding> loss = lossGrowth(window, facts);
+        return loss.isPresent() ? loss : gradientGrowth(window, facts);
+    }
+
+    /** The first step in the window whose loss is perStep-fold its predecessor's (or perStep^2-fold the one two back). */
+    private Optional<Finding> lossGrowth(List<StepReading> window, RunFacts facts) {
+        double start = facts.startLoss();
+        if (!Double.isFinite(start)) return Optional.empty();
+        for (int i = 1; i < window.size(); i++) {
+            StepReading r = window.get(i);
+            if (!Double.isFinite(r.loss()) || !(r.loss() > start)) continue;
+            for (int back = 1; back <= 2 && back <= i; back++) {
+                StepReading before = window.get(i - back);
+                if (r.step() - before.step() != back || !(before.loss() > facts.negligibleLoss())) continue;
+                double rate = Math.pow(r.loss() / before.loss(), 1.0 / back);
+                if (rate >= perStep) {
+                    String evidence = "loss " + fmt(before.loss()) + " at step " + before.step() + " -> " + fmt(r.loss()) + " at step " + r.step()
+                            + ": " + fmt(rate) + "x per step" + (back == 2 ? " over two steps" : "") + ", above the run's start " + fmt(start);
+                    return Optional.of(finding("Loss growing " + fmt(rate) + "x per step", before.step() + 1, window, List.of(), evidence, facts));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Between consecutive full readings: the global norm, then each layer's, at a per-step rate of perStep or more. */
+    private Optional<Finding> gradientGrowth(List<StepReading> window, RunFacts facts) {
+        List<StepReading> full = Readings.full(window);
+        if (full.size() < 2) return Optional.empty();
+        StepReading first = full.getFirst();
+        for (int i = 1; i < full.size(); i++) {
+            StepReading a = full.get(i - 1), b = full.get(i);
+            long steps = b.step() - a.step();
+            if (steps <= 0) continue;
+            double rate = rate(a.globalGradNorm(), b.globalGradNorm(), first.globalGradNorm(), steps);
+            if (rate >= perStep) {
+                return Optional.of(finding("Gradient norm growing " + fmt(rate) + "x per step", a.step() + 1, window, List.of(),
+                        "global gradient norm " + fmt(a.globalGradNorm()) + " at step " + a.step() + " -> " + fmt(b.globalGradNorm()) + " at step "
+                                + b.step() + ": " + fmt(rate) + "x per step (the run began at " + fmt(first.globalGradNorm()) + ")", facts));
+            }
+            for (LayerReading l : b.layers()) {
+                double before = Readings.layer(a, l.layer()).map(LayerReading::gradNorm).orElse(Double.NaN);
+                double initial = Readings.layer(first, l.layer()).map(LayerReading::gradNorm).orElse(Double.NaN);
+                double layerRate = rate(before, l.gradNorm(), initial, steps);
+                if (layerRate >= perStep) {
+                    return Optional.of(finding("Gradient norm of layer " + l.layer() + " growing " + fmt(layerRate) + "x per step", a.step() + 1, window,
+                            List.of(l.layer()), "layer " + l.layer() + " gradient norm " + fmt(before) + " at step " + a.step() + " -> " + fmt(l.gradNorm())
+                                    + " at step " + b.step() + ": " + fmt(layerRate) + "x per step (the run began at " + fmt(initial) + ")", facts));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The per-step growth factor from {@code from} to {@code to} over {@code steps}; 0 unless {@code to} is above the run's first value. */
+    private static double rate(double from, double to, double initial, long steps) {
+        if (!(from > 0) || !Double.isFinite(to) || !(to > initial)) return 0;
+        return Math.pow(to / from, 1.0 / steps);
+    }
+
+    private Finding finding(String title, long firstStep, List<StepReading> window, List<String> layers, String evidence, RunFacts facts) {
+        return new Finding(ID, title, Severity.WARNING, firstStep, window.getLast().step(), layers, List.of(evidence),
+                "Something is multiplying itself from step to step: each update makes the next gradient larger (a step too long for the"
+                        + " curvature, or per-layer factors above 1). At this rate float32 overflows within a few steps, and the run turns NaN.",
+                List.of(Remedies.learningRate(facts, facts.learningRate() / 3, "a shorter step stops the overshoot that feeds the growth"),
+                        Remedies.clipGlobalNorm(1.0, "clipping caps every step whatever the gradient does")));
+    }
+}
