@@ -1,5 +1,6 @@
 package dev.ravine.lab;
 
+import dev.ravine.lab.labs.AdagradBurstsLab;
 import dev.ravine.lab.labs.OptimizerPathsLab;
 import java.util.Comparator;
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.Optional;
 /** Every registered lab, in number order: add a new lab's class to {@link #ALL} (one line). */
 public final class LabCatalog {
     private static final List<Lab> ALL = List.<Lab>of(
-            new OptimizerPathsLab()
+            new OptimizerPathsLab(),
+            new AdagradBurstsLab()
     ).stream().sorted(Comparator.comparingInt(Lab::number)).toList();
 
     private LabCatalog() {}

@@ -3,6 +3,7 @@ package dev.ravine.lab.surface;
 import dev.ravine.autograd.Autograd;
 import dev.ravine.optim.Optimizer;
 import dev.ravine.optim.OptimizerAssembly;
+import dev.ravine.tensor.Rng;
 import dev.ravine.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,6 +30,16 @@ public final class SurfaceDescent {
 
     /** As {@link #run(Surface, String, OptimizerAssembly, double[], int)}, stopping early at the first loss at or below {@code stopAt}. */
     public static Trajectory run(Surface surface, String label, OptimizerAssembly assembly, double[] start, int steps, double stopAt) {
+        return run(surface, label, assembly, start, steps, stopAt, null, 0);
+    }
+
+    /**
+     * As above, with Gaussian noise of standard deviation {@code noiseStd} (drawn from {@code noise}) added to each
+     * gradient coordinate before the optimizer sees it, as a mini-batch's gradient scatters around the full one; the
+     * recorded loss and gradient norm are the exact ones.
+     */
+    public static Trajectory run(Surface surface, String label, OptimizerAssembly assembly, double[] start, int steps, double stopAt,
+                                 Rng noise, double noiseStd) {
         Tensor px = Tensor.of(new float[] {(float) start[0]}, 1).requiresGrad(true);
         Tensor py = Tensor.of(new float[] {(float) start[1]}, 1).requiresGrad(true);
         Map<String, Tensor> params = new LinkedHashMap<>();
@@ -52,8 +63,12 @@ public final class SurfaceDescent {
                 return i == steps ? new Trajectory(label, xs, ys, loss, grad, false)
                         : new Trajectory(label, Arrays.copyOf(xs, i + 1), Arrays.copyOf(ys, i + 1), Arrays.copyOf(loss, i + 1), Arrays.copyOf(grad, i + 1), false);
             }
-            px.setGrad(g.get(0));
-            py.setGrad(g.get(1));
+            if (noise != null) {
+                gx += noiseStd * noise.nextGaussian();
+                gy += noiseStd * noise.nextGaussian();
+            }
+            px.setGrad(Tensor.of(new float[] {(float) gx}, 1));
+            py.setGrad(Tensor.of(new float[] {(float) gy}, 1));
             opt.step();
         }
         throw new AssertionError("unreachable: the loop returns at i == steps");

@@ -100,15 +100,14 @@
     var l0 = level(lo), l1 = level(hi);
     if (!(l1 > l0)) l1 = l0 + 1;
     var cw = g.plotW / (n - 1), ch = g.plotH / (m - 1);
-    // Light colours: the paths must stand out on it. Each grid value fills the cell around its grid point.
-    ctx.globalAlpha = 0.55;
+    // Each grid value fills the cell around its grid point, opaque (overlapping translucent cells would draw a grid),
+    // in viridis mixed halfway with white so that the paths stand out on it.
     for (var j = 0; j < m; j++) {
       for (var i = 0; i < n; i++) {
-        ctx.fillStyle = C.viridis((level(v[j * n + i]) - l0) / (l1 - l0));
+        ctx.fillStyle = light(C.viridis((level(v[j * n + i]) - l0) / (l1 - l0)));
         ctx.fillRect(PAD.left + (i - 0.5) * cw, PAD.top + (m - 1 - j - 0.5) * ch, cw + 1, ch + 1);
       }
     }
-    ctx.globalAlpha = 1;
     ctx.save();
     ctx.beginPath();
     ctx.rect(PAD.left, PAD.top, g.plotW, g.plotH);
@@ -117,6 +116,11 @@
     ctx.lineWidth = 0.8;
     for (var k = 1; k <= 14; k++) contourLine(ctx, g, level, l0 + (l1 - l0) * k / 15);
     ctx.restore();
+  }
+
+  function light(rgb) {
+    var c = rgb.match(/\d+/g).map(function (x) { return Math.round(0.5 * Number(x) + 0.5 * 255); });
+    return "rgb(" + c.join(",") + ")";
   }
 
   // Marching squares: the segments where the level field crosses t, cell by cell (saddle cells split by the centre).
