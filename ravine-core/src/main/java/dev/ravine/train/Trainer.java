@@ -51,6 +51,8 @@ public final class Trainer {
     private DataLoader trainLoader;
     /** True while {@link #replay} re-runs steps: listeners do not hear them. */
     private boolean replaying;
+    /** This trainer's part in synchronous data-parallel training, or null when it trains alone. */
+    private DataParallel dataParallel;
 
     public Trainer(Module model, Loss loss, Optimizer optimizer, Rng rng, TrainingOptions options) {
         this.model = model;
@@ -68,6 +70,20 @@ public final class Trainer {
     /** Adds a change to every training step (noise, augmentation, adversarial examples); hooks run in the order added. */
     public Trainer addStepHook(StepHook hook) {
         stepHooks.add(hook);
+        return this;
+    }
+
+    /**
+     * Makes this trainer one replica of a synchronous data-parallel run: each step it trains on its shard of the batch
+     * and the gradients are all-reduced ({@link DataParallel}). Methods that re-evaluate the loss within a step
+     * (L-BFGS) are refused: their line search would need an all-reduce per evaluation.
+     */
+    public Trainer dataParallel(DataParallel dp) {
+        if (optimizer.needsClosure()) {
+            throw new IllegalArgumentException("data-parallel training needs a one-gradient optimizer (sgd, adam, ...); this one "
+                    + "re-evaluates the loss within a step (lbfgs)");
+        }
+        this.dataParallel = dp;
         return this;
     }
 
@@ -277,6 +293,7 @@ public final class Trainer {
                     writeCheckpoint();
                 }
                 if (stopReason == null && StopRequest.raised()) stopReason = StopRequest.reason();
+                agreeOnStop();
                 if (stopReason != null) {
                     status = TrainingStatus.STOPPED;
                     reason = stopReason;
@@ -303,6 +320,7 @@ public final class Trainer {
             }
             writeCheckpoint();
             if (stopReason == null && StopRequest.raised()) stopReason = StopRequest.reason();
+            agreeOnStop();
             if (stopReason != null) {
                 status = TrainingStatus.STOPPED;
                 reason = stopReason;
@@ -316,6 +334,13 @@ public final class Trainer {
         return result;
     }
 
+    /** With replicas: a stop any of them wants is every replica's, or the others would wait for it forever. */
+    private void agreeOnStop() {
+        if (dataParallel != null && dataParallel.anyStops(stopReason != null) && stopReason == null) {
+            stopReason = "another replica of the data-parallel run stopped";
+        }
+    }
+
     /** {@code refused}: the optimizer's refusal of non-finite gradients, else null. */
     private record StepOutcome(double loss, int correct, NonFiniteGradientsException refused) {
         StepOutcome(double loss, int correct) {
@@ -327,6 +352,8 @@ public final class Trainer {
         Batch batch = loaded;
         for (StepHook hook : stepHooks) batch = hook.beforeForward(this, batch, epoch);
         if (optimizer.needsClosure()) return closureStep(batch);
+        // A replay (rank 0's doctor tracing a non-finite step) runs alone, on the whole batch: the other replicas are not in it.
+        if (dataParallel != null && !replaying) return replicaStep(batch);
         Tensor output;
         double value;
         try {
@@ -346,6 +373,41 @@ public final class Trainer {
             return new StepOutcome(value, 0, e);
         }
         return new StepOutcome(value, loss.isClassification() ? countCorrect(output, batch.labels()) : 0);
+    }
+
+    /**
+     * A step of one replica: forward and backward on its shard, then the global batch's loss, accuracy and gradient by
+     * all-reduce, so that listeners, the finiteness checks and the optimizer see the same numbers on every replica.
+     */
+    private StepOutcome replicaStep(Batch global) {
+        Batch batch = dataParallel.shard(global);
+        Tensor output = null;
+        Tensor l = null;
+        double[] reduced;
+        try {
+            double shardLoss = 0;
+            int shardCorrect = 0;
+            if (batch.size() > 0) {
+                output = model.call(batch.inputs());
+                l = loss.compute(output, batch.targets());
+                shardLoss = l.item();
+                shardCorrect = loss.isClassification() ? countCorrect(output, batch.labels()) : 0;
+            }
+            reduced = dataParallel.globalLossAndCorrect(shardLoss, shardCorrect, batch.size(), global.size());
+            if (!Double.isFinite(reduced[0])) return new StepOutcome(reduced[0], 0);
+            optimizer.zeroGrad();
+            if (l != null) l.backward();
+            dataParallel.reduceGradients(model, batch.size(), global.size());
+        } finally {
+            for (StepHook hook : stepHooks) hook.afterBackward(this);
+        }
+        for (TrainingListener listener : listeners) listener.onGradients(this, optimizer.stepCount() + 1);
+        try {
+            optimizer.step();
+        } catch (NonFiniteGradientsException e) {
+            return new StepOutcome(reduced[0], 0, e);
+        }
+        return new StepOutcome(reduced[0], (int) reduced[1]);
     }
 
     /** Thrown out of a closure whose first loss is not finite, so the method never steps on it. */

@@ -3,11 +3,13 @@ package dev.ravine.app.cli;
 import dev.ravine.app.ExitCode;
 import dev.ravine.app.TextFormat;
 import dev.ravine.app.Version;
+import dev.ravine.app.cluster.ClusterBackend;
 import dev.ravine.app.store.RunDirectory;
 import dev.ravine.app.sweep.Grid;
 import dev.ravine.app.sweep.Sweep;
 import dev.ravine.app.sweep.SweepResult;
 import dev.ravine.app.sweep.SweepTable;
+import dev.ravine.app.sweep.TrialOutcome;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -58,6 +61,10 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "the sweep folder (default: runs/sweep-<config name>-<yyyyMMdd-HHmmss>)")
     Path out;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "run each trial as a task of this Spark cluster (local[N], spark://HOST:PORT); the sweep folder must be a path every worker reaches")
+    String spark;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter o = spec.commandLine().getOut();
@@ -68,17 +75,25 @@ final class SweepCommand implements Callable<Integer> {
                 : main.workingDir().resolve("runs").resolve("sweep-" + stem + "-" + RunDirectory.STAMP.format(LocalDateTime.now()));
         int cores = Runtime.getRuntime().availableProcessors();
         int total = g.combinations().size() * seeds;
-        Sweep.checkSettings(seeds, parallel, cores);
-        o.println("sweep: " + total + " trials into " + TextFormat.path(folder, main.workingDir()));
+        if (spark == null) Sweep.checkSettings(seeds, parallel, cores);
+        else if (seeds < 1) throw new IllegalArgumentException("--seeds " + seeds + ": give at least 1");
+        o.println("sweep: " + total + " trials into " + TextFormat.path(folder, main.workingDir()) + (spark == null ? "" : " on Spark " + spark));
         o.flush();
         AtomicInteger done = new AtomicInteger();
-        SweepResult result = Sweep.run(file, g, sets, seeds, parallel, cores, folder, main.workingDir(), t -> {
+        Consumer<TrialOutcome> onDone = t -> {
             synchronized (o) {
                 o.println("trial " + done.incrementAndGet() + "/" + total + " " + t.trial().folder().getFileName() + ": " + t.status()
                         + (t.reason() != null && t.stoppedBy() != null ? " (" + t.reason() + ")" : "") + ", " + TextFormat.duration(t.wallSeconds()));
                 o.flush();
             }
-        });
+        };
+        SweepResult result;
+        if (spark == null) {
+            result = Sweep.run(file, g, sets, seeds, parallel, cores, folder, main.workingDir(), onDone);
+        } else {
+            ClusterBackend.SweepTrials cluster = ClusterBackend.load("--spark").sweepTrials(spark, file, sets, folder, main.workingDir(), onDone);
+            result = Sweep.runWith(file, g, sets, seeds, cluster.parallel(), cluster.threads(), folder, main.workingDir(), cluster.executor());
+        }
         o.print(SweepTable.render(result));
         o.println("sweep table: " + TextFormat.path(folder.resolve(Sweep.PAGE_FILE), main.workingDir()));
         o.flush();

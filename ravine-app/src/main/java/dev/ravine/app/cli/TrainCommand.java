@@ -1,6 +1,7 @@
 package dev.ravine.app.cli;
 
 import dev.ravine.app.Version;
+import dev.ravine.app.cluster.ClusterBackend;
 import dev.ravine.app.run.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,8 +48,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "the run folder (default: runs/<config name>-<yyyyMMdd-HHmmss>)")
     Path out;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "train data-parallel on Apache Spark: local[N], spark://HOST:PORT, ... (the run folder must be a path every worker reaches)")
+    String spark;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
+            description = "with --spark: replicas, each a barrier task with its shard of every batch (default: ${DEFAULT-VALUE})")
+    int workers;
+
     @Override
     public Integer call() {
+        if (spark != null) return trainOnSpark();
         if (resume != null) {
             if (config != null || out != null || !overrides.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--resume takes no CONFIG.yaml, --set or --out: the run "
@@ -60,5 +70,19 @@ final class TrainCommand implements Callable<Integer> {
         if (config == null) throw new ParameterException(spec.commandLine(), "Missing required parameter: 'CONFIG.yaml' (or --resume RUN_DIR)");
         var request = new TrainingRun.Request(config, overrides, out, null, main.workingDir(), main.interactive());
         return TrainingRun.execute(request, spec.commandLine().getOut()).exitCode();
+    }
+
+    private int trainOnSpark() {
+        TrainingRun.Request request;
+        if (resume != null) {
+            if (config != null || out != null || !overrides.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--resume takes no CONFIG.yaml, --set or --out");
+            }
+            request = TrainingRun.Request.resume(resume, main.workingDir(), false);
+        } else {
+            if (config == null) throw new ParameterException(spec.commandLine(), "Missing required parameter: 'CONFIG.yaml' (or --resume RUN_DIR)");
+            request = new TrainingRun.Request(config, overrides, out, null, main.workingDir(), false);
+        }
+        return ClusterBackend.load("--spark").train(spark, workers, request, spec.commandLine().getOut());
     }
 }

@@ -6,6 +6,7 @@ import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.RunConfig;
 import dev.ravine.app.store.RunDirectory;
 import dev.ravine.kernel.ComputePool;
+import dev.ravine.train.DataParallel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,11 +41,14 @@ public final class TrainingRun {
     private final PrintWriter out;
     /** The checkpoint a resumed run continues from; null for a new run. */
     private final Resumption resumption;
+    /** This run's part in a data-parallel run (rank 0: the folder, store, doctor and checkpoints), or null. */
+    private final DataParallel replicas;
 
-    private TrainingRun(Request request, PrintWriter out, Resumption resumption) {
+    private TrainingRun(Request request, PrintWriter out, Resumption resumption, DataParallel replicas) {
         this.request = request;
         this.out = out;
         this.resumption = resumption;
+        this.replicas = replicas;
     }
 
     /** How a run ended: the command's exit code and the run folder. */
@@ -52,6 +56,14 @@ public final class TrainingRun {
 
     /** Runs the request; bad input is thrown before any run folder is created (see {@code Main} for the exit codes). */
     public static Outcome execute(Request request, PrintWriter out) {
+        return execute(request, out, null);
+    }
+
+    /**
+     * As {@link #execute(Request, PrintWriter)}, as rank 0 of a data-parallel run whose replicas train in step with it
+     * ({@link ReplicaRun}); null trains alone.
+     */
+    static Outcome execute(Request request, PrintWriter out, DataParallel replicas) {
         if (request.resume() != null) {
             try (Resumption from = Resumption.open(request.resume())) {
                 // The run's resolved config: the same model, data, seed and threads as the run it continues.
@@ -60,11 +72,11 @@ public final class TrainingRun {
                     throw new ConfigException(request.resume() + " has trained all its " + config.training().epochs() + " epochs ("
                             + from.run().root().relativize(from.file()) + "); there is nothing to resume");
                 }
-                return execute(config, new TrainingRun(request, out, from));
+                return execute(config, new TrainingRun(request, out, from, replicas));
             }
         }
         RunConfig config = ConfigReader.read(request.config(), request.overrides(), request.workingDir());
-        return execute(config, new TrainingRun(request, out, null));
+        return execute(config, new TrainingRun(request, out, null, replicas));
     }
 
     private static Outcome execute(RunConfig config, TrainingRun run) {
@@ -80,6 +92,6 @@ public final class TrainingRun {
     private Outcome train(RunConfig config) {
         Instant started = Instant.now();
         RunAssembly assembly = RunAssembly.of(config);
-        return new TrainingSession(request, out, assembly, resumption, started).run();
+        return new TrainingSession(request, out, assembly, resumption, started, replicas).run();
     }
 }

@@ -21,6 +21,7 @@ import dev.ravine.io.AtomicFile;
 import dev.ravine.io.CheckpointFile;
 import dev.ravine.io.IoProblem;
 import dev.ravine.train.BestCheckpoint;
+import dev.ravine.train.DataParallel;
 import dev.ravine.train.Evaluation;
 import dev.ravine.train.StopRequest;
 import dev.ravine.train.Trainer;
@@ -52,8 +53,12 @@ final class TrainingSession {
     /** The checkpoint a resumed run continues from; null for a new run. */
     private final Resumption resumption;
     private final Instant started;
+    /** Rank 0's part in a data-parallel run, or null. */
+    private final DataParallel replicas;
 
-    TrainingSession(TrainingRun.Request request, PrintWriter out, RunAssembly assembly, Resumption resumption, Instant started) {
+    TrainingSession(TrainingRun.Request request, PrintWriter out, RunAssembly assembly, Resumption resumption, Instant started,
+                    DataParallel replicas) {
+        this.replicas = replicas;
         this.request = request;
         this.out = out;
         this.a = assembly;
@@ -123,6 +128,7 @@ final class TrainingSession {
         Trainer trainer = new Trainer(a.model().network(), a.loss(), a.optimizer(), a.rng(), options);
         a.stepHooks().forEach(trainer::addStepHook);
         if (resumption != null) trainer.resume(resumption.checkpoint()); // weights, optimizer, Rng and data position
+        if (replicas != null) trainer.dataParallel(replicas);
         return trainer;
     }
 

@@ -52,12 +52,29 @@ public final class Sweep {
     public static SweepResult run(Path config, Grid grid, List<String> sets, int seeds, int parallel, int cores, Path folder, Path workingDir,
                                   Consumer<TrialOutcome> onDone) throws InterruptedException {
         checkSettings(seeds, parallel, cores);
+        int threads = cores / parallel;
+        return runWith(config, grid, sets, seeds, parallel, threads, folder, workingDir,
+                trials -> new SweepRunner(config, sets, parallel, threads, folder.resolve("logs"), workingDir, onDone).run(trials));
+    }
+
+    /** Where a sweep's trials run: this machine's cores ({@link SweepRunner}) or a cluster's (ravine-spark). */
+    public interface TrialExecutor {
+        /** Runs every trial and gives their outcomes in trial order. */
+        List<TrialOutcome> run(List<Trial> trials) throws InterruptedException;
+    }
+
+    /**
+     * A sweep whose trials {@code executor} runs, {@code parallel} at a time with {@code threads} compute threads each
+     * (as the table reports them); the folder, its checks and the table are the same wherever the trials ran.
+     */
+    public static SweepResult runWith(Path config, Grid grid, List<String> sets, int seeds, int parallel, int threads, Path folder,
+                                      Path workingDir, TrialExecutor executor) throws InterruptedException {
+        if (seeds < 1) throw new IllegalArgumentException("--seeds " + seeds + ": give at least 1");
         List<Trial> trials = plan(grid, seeds, folder);
         for (Trial t : trials) ConfigReader.read(config, overrides(sets, t), workingDir);
         prepare(folder);
-        int threads = cores / parallel;
         long start = System.nanoTime();
-        List<TrialOutcome> outcomes = new SweepRunner(config, sets, parallel, threads, folder.resolve("logs"), workingDir, onDone).run(trials);
+        List<TrialOutcome> outcomes = executor.run(trials);
         SweepResult result = new SweepResult(folder, grid, seeds, parallel, threads, (System.nanoTime() - start) / 1e9, outcomes);
         try {
             AtomicFile.writeString(folder.resolve(TABLE_FILE), SweepTable.render(result));

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * parallel x threads never exceeds the cores. While a trial trains its run.db is polled for a blocking finding
  * ({@link DoctorEarlyStop}); one found stops the trial (SIGTERM: the trainer writes its summary and ends).
  */
-final class SweepRunner {
+public final class SweepRunner {
     /** How often a running trial's run.db is read for a blocking finding. */
     static final long POLL_MILLIS = 200;
     /** How long a stopped trial gets to write its summary before it is killed. */
@@ -67,6 +67,17 @@ final class SweepRunner {
     }
 
     private TrialOutcome runOne(Trial trial) throws InterruptedException {
+        TrialOutcome outcome = runTrial(config, sets, threads, logs, workingDir, trial);
+        onDone.accept(outcome);
+        return outcome;
+    }
+
+    /**
+     * Trains one trial in a child JVM with {@code threads} compute threads, its output in {@code logs}, stopping it
+     * early when its doctor stores a blocking finding; on this machine or on a cluster's worker alike.
+     */
+    public static TrialOutcome runTrial(Path config, List<String> sets, int threads, Path logs, Path workingDir, Trial trial)
+            throws InterruptedException {
         long start = System.nanoTime();
         Process p;
         try {
@@ -92,9 +103,7 @@ final class SweepRunner {
             p.destroyForcibly();
             throw e;
         }
-        TrialOutcome outcome = TrialOutcome.read(trial, stoppedBy, (System.nanoTime() - start) / 1e9, p.exitValue());
-        onDone.accept(outcome);
-        return outcome;
+        return TrialOutcome.read(trial, stoppedBy, (System.nanoTime() - start) / 1e9, p.exitValue());
     }
 
     /** Whether the trial's resolved config lets the doctor repair; null until the trainer has written config.yaml. */

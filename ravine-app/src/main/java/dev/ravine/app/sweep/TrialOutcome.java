@@ -44,6 +44,15 @@ public record TrialOutcome(Trial trial, String status, String reason, double val
                 number(summary, "test_accuracy"), top, stoppedBy == null ? null : stoppedBy.id(), wallSeconds, exitCode);
     }
 
+    /**
+     * The outcome of a trial that ran elsewhere (a cluster's worker), read from its run folder on the shared path:
+     * {@code stoppedEarly} says whether the sweep's doctor rule stopped it, whose finding is then read from its run.db.
+     */
+    public static TrialOutcome ranElsewhere(Trial trial, boolean stoppedEarly, double wallSeconds, int exitCode) {
+        Finding stoppedBy = stoppedEarly ? DoctorEarlyStop.blocking(trial.folder()).orElse(null) : null;
+        return read(trial, stoppedBy, wallSeconds, exitCode);
+    }
+
     static String describe(Finding f) {
         return f.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + f.id() + ": " + f.title();
     }
