@@ -1,8 +1,5 @@
 package dev.ravine.kernel;
 
-import static dev.ravine.kernel.SigmoidAndTanh.sigmoid;
-import static dev.ravine.kernel.SigmoidAndTanh.tanh;
-
 /**
  * One GRU time step over a range of batch rows, forward and backward, in one pass over the gates (PyTorch's order
  * r, z, n; see {@code dev.ravine.nn.Gru}). Each element is computed with the same float operations, in the same
@@ -19,16 +16,12 @@ public final class GruCellKernel {
             float[] next, int hidden, int from, int to) {
         int width = 3 * hidden;
         for (int b = from; b < to; b++) {
-            int row = b * width, state = b * hidden;
-            for (int j = 0; j < hidden; j++) {
-                float r = sigmoid(inputPart[ipOff + row + j] + hiddenPart[hpOff + row + j]);
-                float z = sigmoid(inputPart[ipOff + row + hidden + j] + hiddenPart[hpOff + row + hidden + j]);
-                float n = tanh(inputPart[ipOff + row + 2 * hidden + j] + r * hiddenPart[hpOff + row + 2 * hidden + j]);
-                gates[row + j] = r;
-                gates[row + hidden + j] = z;
-                gates[row + 2 * hidden + j] = n;
-                next[state + j] = n + z * (h[hOff + state + j] - n);
-            }
+            int row = b * width, state = b * hidden, n = row + 2 * hidden;
+            for (int j = 0; j < 2 * hidden; j++) gates[row + j] = inputPart[ipOff + row + j] + hiddenPart[hpOff + row + j];
+            SigmoidAndTanh.sigmoid(gates, row, gates, row, 2 * hidden); // r and z
+            for (int j = 0; j < hidden; j++) gates[n + j] = inputPart[ipOff + n + j] + gates[row + j] * hiddenPart[hpOff + n + j];
+            SigmoidAndTanh.tanh(gates, n, gates, n, hidden);
+            for (int j = 0; j < hidden; j++) next[state + j] = gates[n + j] + gates[row + hidden + j] * (h[hOff + state + j] - gates[n + j]);
         }
     }
 

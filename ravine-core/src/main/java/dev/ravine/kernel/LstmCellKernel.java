@@ -1,8 +1,5 @@
 package dev.ravine.kernel;
 
-import static dev.ravine.kernel.SigmoidAndTanh.sigmoid;
-import static dev.ravine.kernel.SigmoidAndTanh.tanh;
-
 /**
  * One LSTM time step over a range of batch rows, forward and backward, in one pass over the gates (PyTorch's order
  * i, f, g, o; see {@code dev.ravine.nn.Lstm}). Each element is computed with the same float operations, in the same
@@ -20,24 +17,18 @@ public final class LstmCellKernel {
      */
     public static void forward(float[] inputPart, int ipOff, float[] hiddenPart, int hpOff, float[] c, int cOff, float[] gates,
             float[] tanhC, float[] hc, int batch, int hidden, int from, int to) {
-        int width = 4 * hidden;
+        int width = 4 * hidden, cells = batch * hidden;
         for (int b = from; b < to; b++) {
             int row = b * width, state = b * hidden;
+            for (int j = 0; j < width; j++) gates[row + j] = inputPart[ipOff + row + j] + hiddenPart[hpOff + row + j];
+            SigmoidAndTanh.sigmoid(gates, row, gates, row, 2 * hidden); // i and f
+            SigmoidAndTanh.tanh(gates, row + 2 * hidden, gates, row + 2 * hidden, hidden);
+            SigmoidAndTanh.sigmoid(gates, row + 3 * hidden, gates, row + 3 * hidden, hidden);
             for (int j = 0; j < hidden; j++) {
-                float i = sigmoid(inputPart[ipOff + row + j] + hiddenPart[hpOff + row + j]);
-                float f = sigmoid(inputPart[ipOff + row + hidden + j] + hiddenPart[hpOff + row + hidden + j]);
-                float g = tanh(inputPart[ipOff + row + 2 * hidden + j] + hiddenPart[hpOff + row + 2 * hidden + j]);
-                float o = sigmoid(inputPart[ipOff + row + 3 * hidden + j] + hiddenPart[hpOff + row + 3 * hidden + j]);
-                float next = f * c[cOff + state + j] + i * g;
-                float t = tanh(next);
-                gates[row + j] = i;
-                gates[row + hidden + j] = f;
-                gates[row + 2 * hidden + j] = g;
-                gates[row + 3 * hidden + j] = o;
-                tanhC[state + j] = t;
-                hc[state + j] = o * t;
-                hc[batch * hidden + state + j] = next;
+                hc[cells + state + j] = gates[row + hidden + j] * c[cOff + state + j] + gates[row + j] * gates[row + 2 * hidden + j];
             }
+            SigmoidAndTanh.tanh(hc, cells + state, tanhC, state, hidden);
+            for (int j = 0; j < hidden; j++) hc[state + j] = gates[row + 3 * hidden + j] * tanhC[state + j];
         }
     }
 

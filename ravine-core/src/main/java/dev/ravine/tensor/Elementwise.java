@@ -34,13 +34,21 @@ final class Elementwise {
         SQRT { float apply(float x) { return (float) Math.sqrt(x); } },
         ABS { float apply(float x) { return Math.abs(x); } },
         SIGN { float apply(float x) { return Math.signum(x); } },
-        TANH { float apply(float x) { return SigmoidAndTanh.tanh(x); } },
-        SIGMOID { float apply(float x) { return SigmoidAndTanh.sigmoid(x); } },
+        TANH { float apply(float x) { return one(this, x); } },
+        SIGMOID { float apply(float x) { return one(this, x); } },
         RELU { float apply(float x) { return Math.max(x, 0f); } },
         SOFTPLUS { float apply(float x) { return (float) (Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs((double) x)))); } },
         NORMAL_CDF { float apply(float x) { return (float) (0.5 * Erf.erfc(-x / Math.sqrt(2))); } };
 
         abstract float apply(float x);
+
+        /** Sigmoid and tanh of one value through the range kernel, so a value gets the same bits either way. */
+        private static float one(Unary op, float x) {
+            float[] v = {x};
+            if (op == TANH) SigmoidAndTanh.tanh(v, 0, v, 0, 1);
+            else SigmoidAndTanh.sigmoid(v, 0, v, 0, 1);
+            return v[0];
+        }
     }
 
     // ------------------------------------------------------------------ binary
@@ -171,6 +179,8 @@ final class Elementwise {
         switch (op) {
             case NEG -> { for (int i = from; i < to; i++) out[i] = -src[i]; }
             case RELU -> ReluKernel.forward(src, out, from, to);
+            case TANH -> SigmoidAndTanh.tanh(src, from, out, from, to - from);
+            case SIGMOID -> SigmoidAndTanh.sigmoid(src, from, out, from, to - from);
             default -> { for (int i = from; i < to; i++) out[i] = op.apply(src[i]); }
         }
     }
