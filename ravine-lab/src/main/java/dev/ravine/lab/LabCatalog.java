@@ -1,7 +1,9 @@
 package dev.ravine.lab;
 
 import dev.ravine.lab.labs.AdagradBurstsLab;
+import dev.ravine.lab.labs.CriticalPointsLab;
 import dev.ravine.lab.labs.OptimizerPathsLab;
+import dev.ravine.lab.labs.StuckNotSmallLab;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +12,9 @@ import java.util.Optional;
 public final class LabCatalog {
     private static final List<Lab> ALL = List.<Lab>of(
             new OptimizerPathsLab(),
-            new AdagradBurstsLab()
+            new AdagradBurstsLab(),
+            new StuckNotSmallLab(),
+            new CriticalPointsLab()
     ).stream().sorted(Comparator.comparingInt(Lab::number)).toList();
 
     private LabCatalog() {}

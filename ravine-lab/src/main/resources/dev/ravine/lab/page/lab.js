@@ -13,8 +13,17 @@
 
   // ---- line charts (uPlot) --------------------------------------------------------------------------------------
 
+  // A log axis labels whole decades only: for values within one decade it would carry no label, so such a chart
+  // (or one with a value at or below zero) is drawn on a linear axis instead.
+  function spansDecades(chart) {
+    var lo = Infinity, hi = -Infinity;
+    chart.series.forEach(function (s) { s.y.forEach(function (v) { if (v !== null && isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }); });
+    return lo > 0 && hi / lo >= 10;
+  }
+
   function lineChart(chart) {
     var el = document.getElementById("chart-" + chart.anchor);
+    chart.logY = chart.logY && spansDecades(chart);
     var parts = chart.series.map(function (s) {
       var y = chart.logY ? C.log10OrNull(s.y.map(finiteOrNull)) : s.y.map(finiteOrNull);
       return {x: s.x, ys: [y]};
