@@ -24,6 +24,8 @@ import dev.ravine.doctor.instrument.InstrumentPanel;
 import dev.ravine.doctor.instrument.StepReading;
 import dev.ravine.doctor.provenance.NonFiniteProvenance;
 import dev.ravine.doctor.provenance.NonFiniteTracer;
+import dev.ravine.doctor.probe.ProbeEvidence;
+import dev.ravine.doctor.probe.ProbeOutcome;
 import dev.ravine.tensor.Tensor;
 import dev.ravine.train.BatchEvent;
 import dev.ravine.train.EpochEvent;
@@ -70,6 +72,8 @@ public final class Doctor implements TrainingListener {
     private NonFiniteTracer tracer;
     private NonFiniteProvenance provenance;
     private final List<Consumer<NonFiniteProvenance>> provenanceSinks = new ArrayList<>();
+    /** The counterfactual probes run for each finding id, applied to it whenever it is reported (ProbeEvidence). */
+    private final Map<String, List<ProbeOutcome>> probes = new LinkedHashMap<>();
 
     /** A doctor with the given step detectors and the {@link #standardEpochDetectors() standard epoch detectors}. */
     /** What the detectors know of the run (its first loss once seen). */
@@ -126,6 +130,21 @@ public final class Doctor implements TrainingListener {
      */
     public void record(Finding finding) {
         report(finding.id(), Optional.of(finding));
+    }
+
+    /**
+     * The probes that tested finding {@code id}: from now on the finding carries them as evidence, is ranked first
+     * when one confirmed it, and is demoted to INFO when all of them refuted it ({@link ProbeEvidence}).
+     */
+    public void recordProbes(String id, List<ProbeOutcome> outcomes) {
+        probes.computeIfAbsent(id, k -> new ArrayList<>()).addAll(outcomes);
+        if (open.containsKey(id)) open.put(id, ProbeEvidence.apply(open.get(id), probes.get(id)));
+        if (everOpened.containsKey(id)) everOpened.put(id, ProbeEvidence.apply(everOpened.get(id), probes.get(id)));
+    }
+
+    /** The finding {@code id} as it stands now (open or not), if it ever opened. */
+    public Optional<Finding> finding(String id) {
+        return Optional.ofNullable(everOpened.get(id));
     }
 
     public Doctor addFindingListener(FindingListener listener) {
@@ -248,7 +267,8 @@ public final class Doctor implements TrainingListener {
         if (f.isPresent()) {
             Finding finding = withProvenance(f.get());
             boolean isNew = !open.containsKey(id);
-            Finding merged = isNew && everOpened.containsKey(id) ? finding : keepFirstStep(open.get(id), finding);
+            Finding kept = isNew && everOpened.containsKey(id) ? finding : keepFirstStep(open.get(id), finding);
+            Finding merged = probes.containsKey(id) ? ProbeEvidence.apply(kept, probes.get(id)) : kept;
             open.put(id, merged);
             everOpened.put(id, merged);
             if (isNew) listeners.forEach(l -> l.opened(merged));

@@ -33,11 +33,20 @@ public record RunAssembly(RunConfig config, RunConfig resolved, Rng rng, BuiltMo
 
     /** Builds the run of {@code config}; bad input (model, data, their fit, batches) is thrown as a ConfigException. */
     public static RunAssembly of(RunConfig config) {
+        return of(config, null);
+    }
+
+    /**
+     * The run of {@code config} over data already loaded for its data section (null: load it): a doctor's probe of a
+     * change that leaves the data alone builds its network, loaders and optimizer without reading the files again.
+     */
+    public static RunAssembly of(RunConfig config, RunData loaded) {
         TrainingConfig t = config.training();
         Rng rng = new Rng(config.seed());
         // With model.input given, a model that cannot be built fails before the (slow) data loading.
         BuiltModel model = config.model().input() == null ? null : ModelBuilder.build(config.model().layers(), config.model().input(), rng);
-        RunData data = RunData.load(config.data(), ModelDataCheck.isRegression(config.loss()), config.seed(), config.doctor().enabled());
+        RunData data = loaded != null ? loaded
+                : RunData.load(config.data(), ModelDataCheck.isRegression(config.loss()), config.seed(), config.doctor().enabled());
         ModelDataCheck.requireInput(config, data.train());
         if (model == null) model = ModelBuilder.build(config.model().layers(), data.train().sampleShape(), rng);
         ModelDataCheck.requireFits(config, model, data.train(), data.numClasses());

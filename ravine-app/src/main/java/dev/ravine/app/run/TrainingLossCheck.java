@@ -10,6 +10,7 @@ import dev.ravine.data.DataLoader;
 import dev.ravine.data.Dataset;
 import dev.ravine.doctor.Doctor;
 import dev.ravine.doctor.detect.TrainingLossDiagnosis;
+import dev.ravine.doctor.probe.ProbeBudget;
 import dev.ravine.nn.loss.Loss;
 import dev.ravine.tensor.Rng;
 import dev.ravine.train.BatchEvent;
@@ -44,12 +45,31 @@ final class TrainingLossCheck {
     private TrainingLossCheck() {}
 
     static void run(RunConfig config, BuiltModel model, Dataset train, TrainingResult result, Doctor doctor) {
+        run(config, model, train, result, doctor, null);
+    }
+
+    /**
+     * With the doctor's probe budget (null: none), the references share it with the probes: their deadline is what the
+     * budget has left (no floor), and their time is spent from it.
+     */
+    static void run(RunConfig config, BuiltModel model, Dataset train, TrainingResult result, Doctor doctor, ProbeBudget shared) {
+        long t0 = System.nanoTime();
+        try {
+            check(config, model, train, result, doctor, shared);
+        } finally {
+            if (shared != null) shared.spend((System.nanoTime() - t0) * 1e-9);
+        }
+    }
+
+    private static void check(RunConfig config, BuiltModel model, Dataset train, TrainingResult result, Doctor doctor, ProbeBudget shared) {
         TrainingLossDiagnosis rule = TrainingLossDiagnosis.defaults();
         double runLoss = result.trainLoss();
         double firstLoss = doctor.instruments().history().stream().mapToDouble(r -> r.loss()).filter(Double::isFinite).findFirst().orElse(Double.NaN);
         if (!rule.isHigh(runLoss, firstLoss)) return;
         long budget = Math.min(result.steps(), BUDGET);
-        Deadline deadline = new Deadline(System.nanoTime() + (long) (1e9 * Math.max(FLOOR_SECONDS, SHARE * result.wallSeconds())),
+        if (shared != null) shared.project(result.wallSeconds(), 0, 0);
+        double seconds = shared != null ? shared.remainingSeconds() : Math.max(FLOOR_SECONDS, SHARE * result.wallSeconds());
+        Deadline deadline = new Deadline(System.nanoTime() + (long) (1e9 * seconds),
                 result.wallSeconds() / Math.max(1, result.steps()), model.parameterCount());
         List<LayerConfig> layers = config.model().layers();
         double shallower = reference(config, ReferenceModels.shallower(layers), model, train, budget, deadline)[1];

@@ -4,6 +4,7 @@ import dev.ravine.app.ExitCode;
 import dev.ravine.app.TextFormat;
 import dev.ravine.app.Version;
 import dev.ravine.app.build.RunAssembly;
+import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.ConfigWriter;
 import dev.ravine.app.config.EarlyStoppingConfig;
 import dev.ravine.app.config.RunConfig;
@@ -16,6 +17,8 @@ import dev.ravine.app.store.Summary;
 import dev.ravine.doctor.Doctor;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.probe.ProbeBudget;
+import dev.ravine.doctor.probe.ProbeOutcome;
 import dev.ravine.doctor.repair.RepairPolicy;
 import dev.ravine.io.AtomicFile;
 import dev.ravine.io.CheckpointFile;
@@ -68,7 +71,8 @@ final class TrainingSession {
     }
 
     /** The run's parts as the trainer and the doctor see them while it goes. */
-    private record Watch(Trainer trainer, RunStore store, Doctor doctor, RepairPolicy repair, BestCheckpoint best, ProgressBar progress) {}
+    private record Watch(Trainer trainer, RunStore store, Doctor doctor, RepairPolicy repair, ProbeSession probes, BestCheckpoint best,
+                         ProgressBar progress) {}
 
     TrainingRun.Outcome run() {
         RunDirectory run = resumption != null ? resumption.run() : createFolder();
@@ -146,7 +150,12 @@ final class TrainingSession {
         doctor.addFindingListener(store); // each finding is in run.db from the moment it opens
         doctor.instruments().onReading(store::putReading);
         CurvatureProbe.attach(doctor, config.doctor(), a.data().train(), config.seed(), store);
+        ProbeSession probes = config.doctor().enabled() && config.doctor().probes() ? newProbes(doctor, store, run, progress) : null;
         RepairPolicy repair = config.doctor().enabled() && config.doctor().repair() ? newRepair(doctor, progress) : null;
+        if (probes != null && repair != null) {
+            repair.waitFor(probes::awaiting);
+            probes.onProbed(repair::probed);
+        }
         RepairRecorder repairRecorder = new RepairRecorder(store);
         trainer.addListener(store);
         if (config.doctor().enabled()) {
@@ -154,9 +163,10 @@ final class TrainingSession {
             doctor.examineData(a.data().train(), a.trainLoader(), config.model().readsTokenIds());
             NonFiniteTrainingData.stopIfPresent(a.data(), doctor, store);
             trainer.addListener(doctor);
+            if (probes != null) trainer.addListener(probes); // after the doctor opens a finding, before the repair acts on it
             if (repair != null) trainer.addListener(repairRecorder).addListener(repair.onAction(repairRecorder));
         }
-        return new Watch(trainer, store, doctor, repair, best, progress);
+        return new Watch(trainer, store, doctor, repair, probes, best, progress);
     }
 
     /**
@@ -196,6 +206,24 @@ final class TrainingSession {
             }
         });
         return doctor;
+    }
+
+    /**
+     * With doctor.probes: each finding's cause tested by forks of the run (ProbeSession), each probe printed as one
+     * line; the forks read the run's resolved config with a remedy's patches, as {@code ravine doctor --fix} does.
+     */
+    private ProbeSession newProbes(Doctor doctor, RunStore store, RunDirectory run, ProgressBar progress) {
+        long planned = (long) config.training().epochs() * a.trainLoader().batchesPerEpoch()
+                - (resumption == null ? 0 : resumption.checkpoint().step());
+        ProbeSession probes = new ProbeSession(a, sets -> ConfigReader.read(run.config(), sets, request.workingDir()), doctor, store,
+                new ProbeBudget(config.doctor().probeShare()), planned);
+        doctor.addFindingListener(probes);
+        probes.onProbed((f, outcomes) -> {
+            progress.clear();
+            for (ProbeOutcome o : outcomes) out.println("doctor: " + f.id() + ": " + o.describe());
+            out.flush();
+        });
+        return probes;
     }
 
     /** With doctor.repair: rolls a run back and lowers its learning rate when a blocking problem would end it. */
@@ -238,8 +266,10 @@ final class TrainingSession {
     /** The end-of-run checks and the test set, then the outcome in summary.json, run.db, the terminal and report.html. */
     private TrainingRun.Outcome finish(Watch w, RunDirectory run, TrainingResult result, StopOnInterrupt stop) {
         if (config.doctor().enabled() && result.status() == TrainingStatus.COMPLETED && !stop.interrupted()) {
-            TrainingLossCheck.run(config, a.model(), a.data().train(), result, w.doctor()); // model_bias or optimization_issue
+            TrainingLossCheck.run(config, a.model(), a.data().train(), result, w.doctor(),
+                    w.probes() == null ? null : w.probes().budget()); // model_bias or optimization_issue
             LabelNoiseCheck.run(a.data().train(), w.doctor()); // label_noise
+            if (w.probes() != null) w.probes().finish(result.steps()); // the end-of-run findings' probes
         }
         if (stop.interrupted() && result.status() == TrainingStatus.COMPLETED) result = stoppedAfterTraining(result);
         if (result.status() == TrainingStatus.DIVERGED) setAsideDivergedCheckpoint(run, result.steps());
@@ -290,6 +320,12 @@ final class TrainingSession {
                     best.bestValue(), best.bestEpoch(), best.bestStep()));
         }
         if (w.repair() != null) summary = summary.withRepairs(w.repair().actions());
+        if (w.probes() != null) {
+            double runSeconds = java.time.Duration.between(started, Instant.now()).toNanos() * 1e-9;
+            double spent = w.probes().budget().spentSeconds();
+            summary = summary.withProbes(new Summary.ProbeTime(w.probes().probesRun(), spent, spent / Math.max(runSeconds, 1e-9),
+                    w.probes().budget().share()));
+        }
         return summary;
     }
 

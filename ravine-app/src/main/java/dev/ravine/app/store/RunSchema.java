@@ -22,6 +22,14 @@ import java.sql.Statement;
  *                                                          evidence one per line, remedies one per line as "change | why | patch; patch"
  * repairs(seq, step, finding, remedy, rolled_back_to, lr_scale_before, lr_scale_after, loss_before)
  *                                                          one row per doctor repair, written when it is applied
+ * probes(seq, step, finding, change, remedy, patches, start, from_step, steps, control_start_loss, control_loss,
+ *        control_diverged, probe_start_loss, probe_loss, probe_diverged, effect, speedup, verdict, seconds)
+ *                                                          one row per counterfactual probe of a finding, written when it
+ *                                                          is done: the change (a remedy's patches), where both arms started
+ *                                                          (snapshot | run_start, from_step), the evaluation loss of the
+ *                                                          unchanged control and of the probe before and after, the effect
+ *                                                          ln(control_loss / probe_loss) (NULL when an arm diverged),
+ *                                                          the verdict (confirmed, inconclusive, refuted, skipped)
  * events(seq, at, step, kind, subject, detail)             what happened when: run_started, finding_opened,
  *                                                          finding_closed, repair, run_ended (subject: a finding id or a status)
  * layer_readings(step, layer, grad_norm, weight_norm, update_norm, update_ratio, non_finite)
@@ -50,6 +58,10 @@ final class RunSchema {
                 remedies TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS repairs(seq INTEGER PRIMARY KEY, step INTEGER NOT NULL, finding TEXT NOT NULL,
                 remedy TEXT NOT NULL, rolled_back_to INTEGER NOT NULL, lr_scale_before REAL, lr_scale_after REAL, loss_before REAL);
+            CREATE TABLE IF NOT EXISTS probes(seq INTEGER PRIMARY KEY, step INTEGER NOT NULL, finding TEXT NOT NULL,
+                change TEXT NOT NULL, remedy TEXT NOT NULL, patches TEXT NOT NULL, start TEXT NOT NULL, from_step INTEGER NOT NULL,
+                steps INTEGER, control_start_loss REAL, control_loss REAL, control_diverged INTEGER, probe_start_loss REAL,
+                probe_loss REAL, probe_diverged INTEGER, effect REAL, speedup REAL, verdict TEXT NOT NULL, seconds REAL);
             CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, at TEXT NOT NULL, step INTEGER, kind TEXT NOT NULL,
                 subject TEXT, detail TEXT);
             CREATE TABLE IF NOT EXISTS steps(step INTEGER PRIMARY KEY, epoch INTEGER NOT NULL, batch INTEGER NOT NULL,

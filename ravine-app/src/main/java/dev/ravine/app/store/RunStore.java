@@ -57,6 +57,7 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
     private final PreparedStatement insertFinding;
     private final PreparedStatement insertRepair;
     private final PreparedStatement insertEvent;
+    private final PreparedStatement insertProbe;
 
     private RunStore(Connection db) throws SQLException {
         this.db = db;
@@ -74,6 +75,9 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
         insertRepair = db.prepareStatement("INSERT INTO repairs(step, finding, remedy, rolled_back_to, lr_scale_before, lr_scale_after, "
                 + "loss_before) VALUES (?, ?, ?, ?, ?, ?, ?)");
         insertEvent = db.prepareStatement("INSERT INTO events(at, step, kind, subject, detail) VALUES (?, ?, ?, ?, ?)");
+        insertProbe = db.prepareStatement("INSERT INTO probes(step, finding, change, remedy, patches, start, from_step, steps, "
+                + "control_start_loss, control_loss, control_diverged, probe_start_loss, probe_loss, probe_diverged, effect, speedup, verdict, "
+                + "seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
     /** Keeps a curvature reading (NULL for a value that does not apply), written with the next flush. */
@@ -292,6 +296,36 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
             insertRepair.executeUpdate();
             bindEvent(a.step(), RunEvent.REPAIR, a.findingId(), a.remedy());
         });
+    }
+
+    /** A counterfactual probe of a finding, run at {@code step}, as it came out (RunSchema's probes table). */
+    public void putProbe(long step, dev.ravine.doctor.probe.ProbeOutcome o) {
+        commit("probe at step " + step, () -> {
+            var h = o.hypothesis();
+            insertProbe.setLong(1, step);
+            insertProbe.setString(2, h.findingId());
+            insertProbe.setString(3, h.change());
+            insertProbe.setString(4, h.remedy().change());
+            insertProbe.setString(5, h.remedy().patchText());
+            insertProbe.setString(6, o.fromStep() == 0 ? dev.ravine.doctor.probe.ProbeStart.RUN_START.id() : h.start().id());
+            insertProbe.setLong(7, o.fromStep());
+            if (o.probe() == null) insertProbe.setNull(8, Types.INTEGER);
+            else insertProbe.setInt(8, o.probe().steps());
+            arm(9, o.control());
+            arm(12, o.probe());
+            real(insertProbe, 15, o.effect());
+            real(insertProbe, 16, o.speedup());
+            insertProbe.setString(17, o.verdict().id());
+            real(insertProbe, 18, o.seconds());
+            insertProbe.executeUpdate();
+        });
+    }
+
+    private void arm(int at, dev.ravine.doctor.probe.ArmResult a) throws SQLException {
+        real(insertProbe, at, a == null ? Double.NaN : a.startLoss());
+        real(insertProbe, at + 1, a == null ? Double.NaN : a.endLoss());
+        if (a == null) insertProbe.setNull(at + 2, Types.INTEGER);
+        else insertProbe.setInt(at + 2, a.diverged() ? 1 : 0);
     }
 
     /** Something that happened at {@code step} (null: not at a step), e.g. {@link RunEvent#RUN_ENDED} with its status. */

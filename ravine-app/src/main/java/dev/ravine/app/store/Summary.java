@@ -29,7 +29,29 @@ import java.util.Map;
 public record Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
                       double valLoss, double valAccuracy, Evaluation test, double samplesPerSecond, double wallSeconds,
                       long parameters, long seed, int threads, String checkpoint, Instant startedAt, Instant finishedAt,
-                      List<Finding> findings, Integer bestEpoch, List<RepairAction> repairs, BestWeights best) {
+                      List<Finding> findings, Integer bestEpoch, List<RepairAction> repairs, BestWeights best, ProbeTime probes) {
+
+    /**
+     * The doctor's experiments (counterfactual probes and the end-of-run reference networks): how many probes ran, the
+     * seconds they took together, their share of the run's wall time and the share they were allowed; written as
+     * {@code doctor: {probes, probe_seconds, probe_share, probe_budget_share}}.
+     */
+    public record ProbeTime(int probes, double seconds, double share, double budgetShare) {}
+
+    /** As the canonical form, without probe figures (a run whose doctor ran none). */
+    public Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
+                   double valLoss, double valAccuracy, Evaluation test, double samplesPerSecond, double wallSeconds,
+                   long parameters, long seed, int threads, String checkpoint, Instant startedAt, Instant finishedAt,
+                   List<Finding> findings, Integer bestEpoch, List<RepairAction> repairs, BestWeights best) {
+        this(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond, wallSeconds,
+                parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, bestEpoch, repairs, best, null);
+    }
+
+    /** With the doctor's probe time. */
+    public Summary withProbes(ProbeTime time) {
+        return new Summary(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond,
+                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, bestEpoch, repairs, best, time);
+    }
 
     /** best.ckpt: its file relative to the run folder, the metric it is best by, its value, epoch and step. */
     public record BestWeights(String file, String metric, double value, int epoch, long step) {}
@@ -57,13 +79,13 @@ public record Summary(String status, String reason, String config, int epochs, l
     /** With the doctor's repairs, written as repairs: [{step, finding, remedy, rolled_back_to, lr_scale}]. */
     public Summary withRepairs(List<RepairAction> actions) {
         return new Summary(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond,
-                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, bestEpoch, actions, best);
+                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, bestEpoch, actions, best, probes);
     }
 
     /** With best.ckpt's facts, written as best_checkpoint; the test figures are then of its weights. */
     public Summary withBest(BestWeights weights) {
         return new Summary(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond,
-                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, bestEpoch, repairs, weights);
+                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, bestEpoch, repairs, weights, probes);
     }
 
     public Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
@@ -77,7 +99,7 @@ public record Summary(String status, String reason, String config, int epochs, l
     /** With the early-stopping best epoch (1-based), written as best_epoch. */
     public Summary withBestEpoch(int epoch) {
         return new Summary(status, reason, config, epochs, steps, trainLoss, trainAccuracy, valLoss, valAccuracy, test, samplesPerSecond,
-                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, epoch, repairs, best);
+                wallSeconds, parameters, seed, threads, checkpoint, startedAt, finishedAt, findings, epoch, repairs, best, probes);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -135,6 +157,14 @@ public record Summary(String status, String reason, String config, int epochs, l
         // Ranked root cause first, as run.db's reader, `ravine doctor` and report.html show them: one order everywhere.
         m.put("findings", findings == null ? List.of() : dev.ravine.doctor.finding.Findings.ranked(findings).stream().map(Summary::findingJson).toList());
         if (!repairs.isEmpty()) m.put("repairs", repairs.stream().map(Summary::repairJson).toList());
+        if (probes != null) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("probes", probes.probes());
+            d.put("probe_seconds", finite(probes.seconds()));
+            d.put("probe_share", finite(probes.share()));
+            d.put("probe_budget_share", finite(probes.budgetShare()));
+            m.put("doctor", d);
+        }
         return m;
     }
 
@@ -144,6 +174,7 @@ public record Summary(String status, String reason, String config, int epochs, l
         m.put("finding", a.findingId());
         m.put("remedy", a.remedy());
         m.put("rolled_back_to", a.rolledBackTo());
+        m.put("rollback_depth", a.step() - a.rolledBackTo()); // steps undone
         m.put("lr_scale", a.lrScaleAfter());
         return m;
     }

@@ -26,6 +26,7 @@ public final class Remedies {
         List<Remedy> all = new ArrayList<>();
         all.add(learningRate(facts, facts.learningRate() / 3, "a smaller step"));
         all.add(learningRate(facts, facts.learningRate() * 10, "a larger step"));
+        all.add(learningRate(facts, facts.learningRate() * 3, "a larger step"));
         all.add(clipGlobalNorm(1.0, "clipping bounds each step"));
         all.add(warmup(100, "a rising learning rate"));
         adam(facts, "per-parameter steps").ifPresent(all::add);
@@ -50,6 +51,7 @@ public final class Remedies {
             if (k.equals("lstm")) all.add(forgetBias(i));
             if (k.equals("relu")) batchnormBefore(facts, i, "normalized").ifPresent(all::add);
         }
+        saturatingToRelu(facts, "ReLU").ifPresent(all::add);
         batchnormAfterWeighted(facts, "normalization").ifPresent(all::add);
         initializationFitting(facts, "variance-preserving").ifPresent(all::add);
         dropoutAfterHidden(facts, "dropout").ifPresent(all::add);
@@ -152,6 +154,20 @@ public final class Remedies {
     public static Remedy warmRestarts() {
         return new Remedy("schedule: cosine warm restarts every 2 epochs", "each restart's large rate can leave the basin for another",
                 List.of(new ConfigPatch("schedule", "{name: cosine_warm_restarts, t_0: 2}")));
+    }
+
+    /** Every sigmoid and tanh layer a ReLU (one change: the nonlinearity of the whole net); empty when there is none. */
+    public static Optional<Remedy> saturatingToRelu(RunFacts facts, String why) {
+        List<ConfigPatch> patches = new ArrayList<>();
+        List<String> at = new ArrayList<>();
+        for (int i = 0; i < facts.layerKinds().size(); i++) {
+            String k = facts.layerKinds().get(i);
+            if (!k.equals("sigmoid") && !k.equals("tanh")) continue;
+            patches.add(new ConfigPatch("model.layers[" + i + "]", "relu"));
+            at.add(Integer.toString(i));
+        }
+        if (patches.size() < 2) return Optional.empty(); // one layer: activation(...) says it
+        return Optional.of(new Remedy("model.layers[" + String.join(", ", at) + "]: sigmoid/tanh -> relu", why, patches));
     }
 
     public static Remedy activation(int layer, String from, String to, String why) {

@@ -19,6 +19,11 @@ import java.util.List;
  * {@code lrFactor} (the top remedy those findings name that the trainer can apply by itself; ReLUs killed by a large
  * step come back with the rollback and stay alive at the smaller one). Bounded: after {@code maxTries} repairs it lets the run end. Acts only through the
  * trainer's public controls (rollback, lr scale, re-initialization); every action is recorded.
+ *
+ * <p>With the doctor's probes ({@link #probed}) it waits for a finding's probes before it acts, then applies the
+ * winning change where the trainer can make it (the learning rate /3 or x3, the initialization fitting the
+ * activations), also for a confirmed cause that is no blocking problem (a learning rate too low); a finding the probes
+ * refuted is not repaired at all.
  */
 public final class RepairPolicy implements TrainingListener, Doctor.FindingListener {
     /** A rolling checkpoint and the batch loss at its step (NaN for the run's start). */
@@ -63,6 +68,39 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
     /** The findings open now, by id: the root cause among them decides the remedy. */
     private final java.util.Map<String, Finding> open = new java.util.LinkedHashMap<>();
 
+    /** The winning probe's hypothesis of each finding id the probes confirmed. */
+    private final java.util.Map<String, dev.ravine.doctor.probe.Hypothesis> winners = new java.util.HashMap<>();
+    /** Ids whose probes have not reported yet: a repair for them waits. */
+    private java.util.function.Predicate<String> awaiting = id -> false;
+
+    /** Changes the trainer can make by itself, so a repair can apply them when a probe shows they win. */
+    public static final java.util.Set<String> APPLICABLE = java.util.Set.of("lr/3", "lr*3", "init");
+
+    /** A repair of finding id waits while {@code awaiting} says its probes have not reported. */
+    public RepairPolicy waitFor(java.util.function.Predicate<String> awaiting) {
+        this.awaiting = awaiting;
+        return this;
+    }
+
+    /**
+     * The probes of {@code finding} reported (the finding as the doctor now holds it): refuted, it is not repaired;
+     * confirmed with a change the trainer can make, that change is what the repair applies, and it repairs then even
+     * a finding it would otherwise leave alone.
+     */
+    public void probed(Finding finding, List<dev.ravine.doctor.probe.ProbeOutcome> outcomes) {
+        if (dev.ravine.doctor.probe.ProbeEvidence.refuted(outcomes) || finding.severity() == Severity.INFO) {
+            open.remove(finding.id());
+            if (pendingBlocking != null && pendingBlocking.id().equals(finding.id())) pendingBlocking = null;
+            return;
+        }
+        var won = dev.ravine.doctor.probe.ProbeEvidence.winner(outcomes);
+        if (won.isEmpty()) return;
+        winners.put(finding.id(), won.get().hypothesis());
+        open.put(finding.id(), finding);
+        boolean repaired = actions.stream().anyMatch(a -> a.findingId().equals(finding.id()));
+        if (pendingBlocking == null && !repaired && APPLICABLE.contains(won.get().hypothesis().change())) pendingBlocking = finding;
+    }
+
     @Override
     public void closed(Finding finding) {
         open.remove(finding.id());
@@ -77,7 +115,7 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
 
     @Override
     public void onBatchEnd(Trainer trainer, BatchEvent event) {
-        if (pendingBlocking != null) {
+        if (pendingBlocking != null && !awaiting.test(pendingBlocking.id())) {
             Finding f = pendingBlocking;
             pendingBlocking = null;
             repair(trainer, event.step(), f.id(), f.firstStep());
@@ -116,6 +154,8 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         // diverging from a sane start is lr_too_high's, lowered learning rate, not the NaN's own exploding_gradients.
         Finding cause = dev.ravine.doctor.finding.Findings.top(List.copyOf(open.values())).orElse(null);
         if (cause != null) findingId = cause.id();
+        dev.ravine.doctor.probe.Hypothesis winner = winners.get(findingId);
+        String won = winner == null ? "" : winner.change();
         // Snapshots after the trouble began, or whose loss had already climbed well above the best, are on the bad path.
         while (!snapshots.isEmpty() && (snapshots.peekLast().step() >= troubleBegan || !(snapshots.peekLast().loss() <= 2 * bestLoss))) {
             snapshots.removeLast();
@@ -123,15 +163,16 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         if (!actions.isEmpty() && !snapshots.isEmpty() && snapshots.peekLast().step() == actions.getLast().rolledBackTo()) {
             snapshots.removeLast();
         }
-        Snapshot target = snapshots.isEmpty() ? initial : snapshots.peekLast();
+        // new initial weights mean a new start: the rollback goes to the run's start
+        Snapshot target = snapshots.isEmpty() || won.equals("init") ? initial : snapshots.peekLast();
         if (target == null) return;
         troubleSince = Long.MAX_VALUE;
         double before = trainer.optimizer().lrScale();
         trainer.rollback(target.checkpoint());
         // Gradients that explode at step 1 were computed at the initial weights, before any step: the initialization, which
         // no learning rate fixes, is the cause, so the exploding_gradients remedy "init: he_normal" is applied instead (note 003).
-        boolean reinitialize = findingId.equals("exploding_gradients") && troubleBegan <= 1 && target == initial
-                && (cause == null || cause.firstStep() <= 1);
+        boolean reinitialize = won.equals("init") || winner == null && findingId.equals("exploding_gradients") && troubleBegan <= 1
+                && target == initial && (cause == null || cause.firstStep() <= 1);
         String drawn = null;
         if (reinitialize) {
             Reinitialization plan = Reinitialization.of(trainer.model());
@@ -143,9 +184,14 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
             initial = new Snapshot(initial.step(), trainer.snapshot(), Double.NaN);
         }
         // The checkpoint carries its own lr scale; the repair lowers the one that was in force when things went wrong.
-        double after = reinitialize ? before : before * options.lrFactor(); // the lr was not what failed
+        double factor = won.equals("lr*3") ? 3 : options.lrFactor();
+        double after = reinitialize ? before : before * factor; // the lr was not what failed
         trainer.setLrScale(after);
-        String remedy = reinitialize ? "weights re-drawn with " + drawn : "optimizer.lr x " + fmt(options.lrFactor());
+        String remedy = reinitialize ? "weights re-drawn with " + drawn : "optimizer.lr x " + fmt(factor);
+        if (winner != null) {
+            remedy += APPLICABLE.contains(won) ? " (the probe winner)" : " (the probe winner, " + winner.remedy().change()
+                    + ", is a config change the trainer cannot make: ravine doctor --fix)";
+        }
         RepairAction action = new RepairAction(step, findingId, remedy, target.step(), before, after);
         actions.add(action);
         actionListeners.forEach(l -> l.accept(action));

@@ -1,0 +1,256 @@
+package dev.ravine.app.run;
+
+import dev.ravine.app.build.RunAssembly;
+import dev.ravine.app.config.RunConfig;
+import dev.ravine.app.store.RunStore;
+import dev.ravine.doctor.Doctor;
+import dev.ravine.doctor.finding.ConfigPatch;
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Severity;
+import dev.ravine.doctor.probe.ArmResult;
+import dev.ravine.doctor.probe.EffectSize;
+import dev.ravine.doctor.probe.Hypothesis;
+import dev.ravine.doctor.probe.ProbeBudget;
+import dev.ravine.doctor.probe.ProbeEvidence;
+import dev.ravine.doctor.probe.ProbeOutcome;
+import dev.ravine.doctor.probe.ProbePlan;
+import dev.ravine.doctor.probe.ProbeStart;
+import dev.ravine.io.Checkpoint;
+import dev.ravine.train.BatchEvent;
+import dev.ravine.train.Trainer;
+import dev.ravine.train.TrainingListener;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The doctor's diagnosis by experiment, live: when a finding opens, the changes that would remove its cause
+ * ({@link ProbePlan}) are each trained for a few steps in a fork of the run ({@link ProbeFork}) beside an unchanged
+ * control from the same start over the same batches, and {@link EffectSize} says which change made the loss behave.
+ * Every probe is a row of run.db's probes table; the doctor then carries the outcome in the finding (confirmed
+ * first, refuted demoted: {@link ProbeEvidence}) and a repair applies the winner. The forks start from a rolling
+ * in-memory snapshot taken before the trouble began (the trainer's snapshot, as repair rollbacks use) or from the
+ * run's start, and all of them together stay within the {@link ProbeBudget}.
+ */
+final class ProbeSession implements TrainingListener, Doctor.FindingListener {
+    /** Steps each arm trains, at most, and at least (fewer would measure noise). */
+    static final int STEPS = 40;
+    static final int MIN_STEPS = 8;
+    /** A rolling snapshot every this many steps; the newest {@value #KEEP} are kept. */
+    static final int SNAPSHOT_EVERY = 10;
+    static final int KEEP = 4;
+    /** Steps the run must have taken before its step time is known well enough to budget probes by. */
+    static final int WARMUP_STEPS = 20;
+
+    /** Hears each finding's probes once they are done (the repair, to apply the winner). */
+    interface Listener {
+        void probed(Finding finding, List<ProbeOutcome> outcomes);
+    }
+
+    private record Snapshot(long step, Checkpoint checkpoint) {}
+
+    private final RunAssembly run;
+    private final Function<List<String>, RunConfig> patched;
+    private final Doctor doctor;
+    private final RunStore store;
+    private final ProbeBudget budget;
+    private final EffectSize rule = EffectSize.defaults();
+    private final long plannedSteps;
+    private final List<Listener> listeners = new ArrayList<>();
+    private final ArrayDeque<Snapshot> snapshots = new ArrayDeque<>();
+    private final Set<String> pending = new LinkedHashSet<>();
+    private final Set<String> probed = new java.util.HashSet<>();
+    /** Control arms already trained, by start step and length: several findings share one control. */
+    private final Map<Long, Control> controls = new HashMap<>();
+    private Snapshot initial;
+    /** The last {@value #RECENT} step times, for {@link #stepSeconds()}. */
+    private final ArrayDeque<Double> recentSteps = new ArrayDeque<>();
+    static final int RECENT = 8;
+    private long lastBatchEnd;
+    private double spentAtLastBatch;
+    private long trainingStarted;
+    private long stepsSeen;
+    private int probesRun;
+
+    /**
+     * @param patched the run's config with {@code --set} arguments applied (read by the config reader, so a patch the
+     *                reader refuses fails there)
+     */
+    ProbeSession(RunAssembly run, Function<List<String>, RunConfig> patched, Doctor doctor, RunStore store, ProbeBudget budget, long plannedSteps) {
+        this.run = run;
+        this.patched = patched;
+        this.doctor = doctor;
+        this.store = store;
+        this.budget = budget;
+        this.plannedSteps = plannedSteps;
+    }
+
+    ProbeSession onProbed(Listener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    ProbeBudget budget() {
+        return budget;
+    }
+
+    int probesRun() {
+        return probesRun;
+    }
+
+    /** Whether finding {@code id} is waiting for its probes (a repair waits for their winner). */
+    boolean awaiting(String id) {
+        return pending.contains(id);
+    }
+
+    @Override
+    public void opened(Finding f) {
+        if (f.severity() == Severity.INFO || probed.contains(f.id())) return;
+        if (!ProbePlan.of(f, doctor.facts()).isEmpty()) pending.add(f.id());
+    }
+
+    @Override
+    public void onTrainingStart(Trainer trainer) {
+        if (initial == null) initial = new Snapshot(trainer.optimizer().stepCount(), trainer.snapshot());
+        trainingStarted = System.nanoTime();
+    }
+
+    /**
+     * What a step of the run costs now: the median of the last steps' times (the time between two batch ends, less
+     * what probes spent in between). The first steps are slow while the JIT compiles; a mean over them would make
+     * every probe look unaffordable, and the projected run far longer than it will be.
+     */
+    private double stepSeconds() {
+        if (recentSteps.isEmpty()) return Double.NaN;
+        double[] sorted = recentSteps.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    @Override
+    public void onBatchEnd(Trainer trainer, BatchEvent event) {
+        long now = System.nanoTime();
+        if (lastBatchEnd != 0) {
+            recentSteps.addLast(Math.max(0, (now - lastBatchEnd) * 1e-9 - (budget.spentSeconds() - spentAtLastBatch)));
+            while (recentSteps.size() > RECENT) recentSteps.removeFirst();
+        }
+        lastBatchEnd = now;
+        spentAtLastBatch = budget.spentSeconds();
+        stepsSeen++;
+        if (Double.isFinite(event.loss()) && event.step() % SNAPSHOT_EVERY == 0) {
+            snapshots.addLast(new Snapshot(event.step(), trainer.snapshot()));
+            while (snapshots.size() > KEEP) snapshots.removeFirst();
+        }
+        if (!pending.isEmpty() && stepsSeen >= WARMUP_STEPS) probePending(event.step());
+        lastBatchEnd = System.nanoTime(); // the probes' time is not the next step's
+        spentAtLastBatch = budget.spentSeconds();
+    }
+
+    @Override
+    public void onNonFiniteLoss(Trainer trainer, long step, int epoch, double loss) {
+        if (!pending.isEmpty()) probePending(step);
+    }
+
+    @Override
+    public void onNonFiniteGradients(Trainer trainer, long step, int epoch, double loss, double gradientNorm) {
+        if (!pending.isEmpty()) probePending(step);
+    }
+
+    /** After the run's last step: findings opened by the end-of-run checks, or still waiting, are probed now. */
+    void finish(long step) {
+        for (Finding f : doctor.findings()) opened(f);
+        if (!pending.isEmpty()) probePending(step);
+    }
+
+    /** The run's own time so far, the probes' excluded. */
+    private double runSeconds() {
+        return Math.max(0, (System.nanoTime() - trainingStarted) * 1e-9 - budget.spentSeconds());
+    }
+
+    private void probePending(long step) {
+        double stepSeconds = stepSeconds();
+        if (Double.isNaN(stepSeconds)) stepSeconds = runSeconds() / Math.max(1, stepsSeen);
+        budget.project(runSeconds(), plannedSteps - stepsSeen, stepSeconds);
+        for (String id : List.copyOf(pending)) {
+            pending.remove(id);
+            probed.add(id);
+            Optional<Finding> f = doctor.finding(id);
+            if (f.isEmpty() || f.get().severity() == Severity.INFO) continue;
+            List<ProbeOutcome> outcomes = probe(f.get(), step, stepSeconds);
+            doctor.recordProbes(id, outcomes);
+            Finding now = doctor.finding(id).orElseThrow();
+            for (Listener l : listeners) l.probed(now, outcomes);
+        }
+    }
+
+    private List<ProbeOutcome> probe(Finding f, long step, double stepSeconds) {
+        List<Hypothesis> plan = ProbePlan.of(f, doctor.facts());
+        List<ProbeOutcome> out = new ArrayList<>();
+        for (Hypothesis h : plan) {
+            long t0 = System.nanoTime();
+            ProbeOutcome o;
+            try {
+                o = probe(h, f, stepSeconds);
+            } finally {
+                budget.spend((System.nanoTime() - t0) * 1e-9); // building the fork counts, not only its steps
+            }
+            out.add(o);
+            store.putProbe(step, o);
+            if (o.control() != null) probesRun++;
+        }
+        return out;
+    }
+
+    /** A control arm as trained: the steps it was asked for (it may have diverged sooner) and its result. */
+    private record Control(int steps, ArmResult result) {}
+
+    /**
+     * One hypothesis: its fork and, unless one was already trained from the same start, the unchanged control, for
+     * the same number of steps over the same batches. Skipped when the budget has no room or the patched config
+     * cannot be built.
+     */
+    private ProbeOutcome probe(Hypothesis h, Finding f, double stepSeconds) {
+        Snapshot from = h.start() == ProbeStart.SNAPSHOT ? before(f.firstStep()) : null;
+        ProbeFork fork;
+        try {
+            RunConfig config = patched.apply(h.remedy().patches().stream().map(ConfigPatch::setArgument).toList());
+            boolean sameData = h.remedy().patches().stream().noneMatch(p -> p.path().startsWith("data"));
+            fork = new ProbeFork(sameData ? RunAssembly.of(config, run.data()) : RunAssembly.of(config));
+        } catch (RuntimeException refused) {
+            return ProbeOutcome.skipped(h, from == null ? 0 : from.step());
+        }
+        if (from != null && !fork.fits(from.checkpoint())) from = null; // the change reshapes the optimizer's state: both start fresh
+        long fromStep = from == null ? 0 : from.step();
+        Checkpoint start = from == null ? null : from.checkpoint();
+        Control control = controls.get(fromStep);
+        int steps = control != null ? control.steps() : budget.stepsThatFit(STEPS, MIN_STEPS, 2 * stepSeconds);
+        if (steps == 0 || control != null && budget.stepsThatFit(steps, steps, stepSeconds) == 0) return ProbeOutcome.skipped(h, fromStep);
+        long deadline = System.nanoTime() + (long) (1e9 * budget.remainingSeconds());
+        if (control == null) {
+            ArmResult c = arm(new ProbeFork(run), start, steps, deadline);
+            if (c == null) return ProbeOutcome.skipped(h, fromStep);
+            control = new Control(steps, c);
+            controls.put(fromStep, control);
+        }
+        ArmResult p = arm(fork, start, steps, deadline);
+        if (p == null) return ProbeOutcome.skipped(h, fromStep);
+        return ProbeOutcome.measured(h, fromStep, control.result(), p, rule);
+    }
+
+    /** An arm stopped at the deadline (null: cut short). */
+    private static ArmResult arm(ProbeFork fork, Checkpoint start, int steps, long deadline) {
+        return fork.train(start, steps, () -> System.nanoTime() >= deadline);
+    }
+
+    private Snapshot before(long troubleStep) {
+        Snapshot best = null;
+        for (Snapshot s : snapshots) if (s.step() < troubleStep) best = s;
+        return best;
+    }
+}
+

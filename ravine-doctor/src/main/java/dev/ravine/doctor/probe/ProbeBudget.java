@@ -1,0 +1,59 @@
+package dev.ravine.doctor.probe;
+
+/**
+ * The time the doctor's experiments may take: probes and the end-of-run reference networks together get at most
+ * {@code share} of the run's wall time. The run's time is not known until it ends, so the budget is taken against
+ * what the run will have cost by its end at its pace so far (time spent plus the steps left at the mean step time),
+ * and the probes count into the run's time as they spend. A probe asks before it starts how many steps fit; one that
+ * would get fewer than its minimum is skipped. Not thread-safe: the training thread owns it.
+ */
+public final class ProbeBudget {
+    private final double share;
+    private double spentSeconds;
+    private double projectedRunSeconds;
+
+    public ProbeBudget(double share) {
+        if (!(share > 0 && share < 1)) throw new IllegalArgumentException("the probe budget's share must be in (0, 1), got " + share);
+        this.share = share;
+    }
+
+    public static final double SHARE = 0.10;
+
+    public static ProbeBudget defaults() {
+        return new ProbeBudget(SHARE);
+    }
+
+    public double share() {
+        return share;
+    }
+
+    /**
+     * The run's time without the experiments, as projected now ({@code elapsed} seconds so far, probes excluded, plus
+     * {@code stepsLeft} at {@code stepSeconds} each). The projection only grows: a run that sped up keeps the budget it
+     * was promised, and the share reported at the end is measured, not projected.
+     */
+    public void project(double elapsedSeconds, long stepsLeft, double stepSeconds) {
+        projectedRunSeconds = Math.max(projectedRunSeconds, elapsedSeconds + Math.max(0, stepsLeft) * stepSeconds);
+    }
+
+    /** Seconds still free: share of (the run's time + the experiments') less what they spent. */
+    public double remainingSeconds() {
+        double allowed = share / (1 - share) * projectedRunSeconds;
+        return Math.max(0, allowed - spentSeconds);
+    }
+
+    /** How many steps of {@code stepSeconds} fit, up to {@code wanted}; 0 when fewer than {@code minimum} would. */
+    public int stepsThatFit(int wanted, int minimum, double stepSeconds) {
+        if (!(stepSeconds > 0)) return 0;
+        int fit = (int) Math.min(wanted, Math.floor(remainingSeconds() / stepSeconds));
+        return fit >= minimum ? fit : 0;
+    }
+
+    public void spend(double seconds) {
+        spentSeconds += Math.max(0, seconds);
+    }
+
+    public double spentSeconds() {
+        return spentSeconds;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.ravine.doctor.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Findings;
+import dev.ravine.doctor.finding.Remedies;
+import dev.ravine.doctor.finding.RunFacts;
+import dev.ravine.doctor.finding.Severity;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The effect-size rule, the budget and what probes make of a finding (its evidence, remedies, rank and severity). */
+class ProbeRulesTest {
+    private static final EffectSize RULE = EffectSize.defaults();
+    private static final RunFacts FACTS = new RunFacts(0.3, "sgd", 10, List.of("flatten", "linear", "relu", "linear"))
+            .withLayerYaml(List.of("flatten", "linear: {out: 16}", "relu", "linear: {out: 10}"));
+
+    private static ArmResult arm(double start, double end) {
+        return new ArmResult(start, end, 40, false, 0.01);
+    }
+
+    @Test
+    void theEffectIsTheLogRatioOfTheControlsLossToTheProbes() {
+        assertEquals(Math.log(2), EffectSize.of(arm(2.3, 1.0), arm(2.3, 0.5)), 1e-12);
+        assertEquals(ProbeVerdict.CONFIRMED, RULE.verdict(arm(2.3, 1.0), arm(2.3, 0.5)));
+        // 5% lower: below the 1.1 ratio, and it fell only 1.1x as fast
+        assertEquals(ProbeVerdict.INCONCLUSIVE, RULE.verdict(arm(2.3, 1.0), arm(2.3, 0.95)));
+        // worse, and slower: refuted
+        assertEquals(ProbeVerdict.REFUTED, RULE.verdict(arm(2.3, 1.0), arm(2.3, 1.2)));
+    }
+
+    @Test
+    void aLossThatBarelyMovesIsJudgedByHowFastItFalls() {
+        // learning rate far too low: both losses stay near 2.48, the probe falls 3x as far
+        ArmResult control = arm(2.4800, 2.4797), probe = arm(2.4800, 2.4791);
+        assertEquals(3.0, EffectSize.speedup(control, probe), 1e-6);
+        assertEquals(ProbeVerdict.CONFIRMED, RULE.verdict(control, probe));
+    }
+
+    @Test
+    void divergenceIsInfinitelyWorse() {
+        ArmResult diverged = new ArmResult(2.3, Double.NaN, 7, true, 0.01);
+        assertEquals(Double.POSITIVE_INFINITY, EffectSize.of(diverged, arm(2.3, 1.0)));
+        assertEquals(ProbeVerdict.CONFIRMED, RULE.verdict(diverged, arm(2.3, 1.0)));
+        assertEquals(ProbeVerdict.REFUTED, RULE.verdict(arm(2.3, 1.0), diverged));
+        assertEquals(ProbeVerdict.REFUTED, RULE.verdict(diverged, diverged), "a change that does not stop the divergence");
+    }
+
+    @Test
+    void theBudgetIsAShareOfTheRunsTimeWithTheProbesIn() {
+        ProbeBudget b = new ProbeBudget(0.1);
+        b.project(5, 450, 0.01); // 5 s so far, 450 steps of 10 ms left: a 9.5 s run
+        assertEquals(0.1 / 0.9 * 9.5, b.remainingSeconds(), 1e-9);
+        assertEquals(40, b.stepsThatFit(40, 8, 0.01));
+        b.spend(1.0);
+        assertEquals(5, b.stepsThatFit(40, 1, 0.01));
+        assertEquals(0, b.stepsThatFit(40, 8, 0.01), "fewer than the minimum: skipped");
+        b.project(1, 0, 0.01);
+        assertEquals(0.1 / 0.9 * 9.5 - 1.0, b.remainingSeconds(), 1e-9, "the projection never shrinks");
+    }
+
+    private static Finding finding(String id, long firstStep) {
+        return new Finding(id, id, Severity.WARNING, firstStep, firstStep + 10, List.of(), List.of("gauge says so"), "cause",
+                List.of(Remedies.learningRate(FACTS, 1.0, "larger")));
+    }
+
+    @Test
+    void aConfirmedFindingRanksFirstWithTheWinningChangeAsItsFirstRemedy() {
+        Finding dead = finding("dead_relu", 30);
+        Hypothesis lr = ProbePlan.of(dead, FACTS).getFirst();
+        assertEquals("lr/3", lr.change());
+        ProbeOutcome won = ProbeOutcome.measured(lr, 20, arm(1.5, 1.04), arm(1.5, 0.75), RULE);
+        Finding confirmed = ProbeEvidence.apply(dead, List.of(won));
+        assertTrue(Findings.probeConfirmed(confirmed), confirmed.evidence().toString());
+        assertTrue(confirmed.evidence().getFirst().contains("loss 0.75 against the unchanged control's 1.04"), confirmed.evidence().getFirst());
+        assertEquals("optimizer.lr: 0.3 -> 0.1", confirmed.remedies().getFirst().change());
+        assertEquals(Severity.WARNING, confirmed.severity());
+        // an earlier, unconfirmed finding no longer comes first
+        Finding earlier = finding("vanishing_gradients", 1);
+        assertEquals(List.of("dead_relu", "vanishing_gradients"), Findings.ranked(List.of(earlier, confirmed)).stream().map(Finding::id).toList());
+        assertEquals(List.of("vanishing_gradients", "dead_relu"), Findings.ranked(List.of(earlier, dead)).stream().map(Finding::id).toList());
+    }
+
+    @Test
+    void aFindingEveryProbeRefutedIsDemotedToANote() {
+        Finding high = finding("lr_too_high", 5);
+        List<ProbeOutcome> outcomes = ProbePlan.of(high, FACTS).stream()
+                .map(h -> ProbeOutcome.measured(h, 0, arm(2.3, 0.5), arm(2.3, 0.9), RULE)).toList();
+        assertEquals(List.of("lr/3", "clip"), outcomes.stream().map(o -> o.hypothesis().change()).toList());
+        Finding demoted = ProbeEvidence.apply(high, outcomes);
+        assertEquals(Severity.INFO, demoted.severity());
+        assertTrue(demoted.evidence().getFirst().startsWith(Findings.PROBE_REFUTED));
+        assertTrue(Findings.top(List.of(demoted)).isEmpty(), "no longer the run's problem");
+        // one probe skipped: not every probe refuted it, so it stays
+        List<ProbeOutcome> partly = List.of(outcomes.getFirst(), ProbeOutcome.skipped(outcomes.get(1).hypothesis(), 0));
+        assertEquals(Severity.WARNING, ProbeEvidence.apply(high, partly).severity());
+    }
+
+    @Test
+    void eachHypothesisStartsWhereItsChangeCanBeTested() {
+        RunFacts sigmoid = new RunFacts(0.1, "sgd", 10, List.of("flatten", "linear", "sigmoid", "linear", "sigmoid", "linear"))
+                .withLayerYaml(List.of("flatten", "linear: {out: 16}", "sigmoid", "linear: {out: 16}", "sigmoid", "linear: {out: 10}"));
+        List<Hypothesis> vanishing = ProbePlan.of(finding("vanishing_gradients", 1), sigmoid);
+        assertEquals("relu", vanishing.getFirst().change());
+        assertEquals("model.layers[2]: relu; model.layers[4]: relu", vanishing.getFirst().remedy().patchText());
+        assertTrue(vanishing.stream().allMatch(h -> h.start() == ProbeStart.RUN_START));
+        assertEquals(ProbeStart.SNAPSHOT, ProbePlan.of(finding("lr_too_low", 1), FACTS).getFirst().start());
+        assertEquals("optimizer.lr: 0.3 -> 0.9", ProbePlan.of(finding("lr_too_low", 1), FACTS).getFirst().remedy().change());
+        assertEquals(List.of(), ProbePlan.of(finding("loss_stuck_at_chance", 1), FACTS), "a symptom: no experiment");
+    }
+}
