@@ -1,9 +1,14 @@
 package dev.ravine.lab;
 
 import dev.ravine.lab.labs.AdagradBurstsLab;
+import dev.ravine.lab.labs.AdamBlowUpLab;
+import dev.ravine.lab.labs.BatchNormSmoothnessLab;
+import dev.ravine.lab.labs.BatchSizeLab;
 import dev.ravine.lab.labs.CriticalPointsLab;
+import dev.ravine.lab.labs.DeeperNetsLab;
 import dev.ravine.lab.labs.OptimizerPathsLab;
 import dev.ravine.lab.labs.StuckNotSmallLab;
+import dev.ravine.lab.labs.VanishingExplodingLab;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +19,12 @@ public final class LabCatalog {
             new OptimizerPathsLab(),
             new AdagradBurstsLab(),
             new StuckNotSmallLab(),
-            new CriticalPointsLab()
+            new CriticalPointsLab(),
+            new DeeperNetsLab(),
+            new VanishingExplodingLab(),
+            new AdamBlowUpLab(),
+            new BatchNormSmoothnessLab(),
+            new BatchSizeLab()
     ).stream().sorted(Comparator.comparingInt(Lab::number)).toList();
 
     private LabCatalog() {}

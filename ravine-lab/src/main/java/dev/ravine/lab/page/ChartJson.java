@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ravine.lab.chart.Chart;
 import dev.ravine.lab.chart.ContourChart;
+import dev.ravine.lab.chart.HeatMapChart;
 import dev.ravine.lab.chart.LineChart;
 import dev.ravine.lab.chart.Series;
 import dev.ravine.lab.chart.SurfacePath;
 import java.util.List;
 
-/** A lab's charts as the JSON lab.js draws from: {@code kind} "line" or "contour" and each chart's fields. NaN is null. */
+/** A lab's charts as the JSON lab.js draws from: {@code kind} "line", "contour" or "heatmap" and each chart's fields. NaN is null. */
 final class ChartJson {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -23,6 +24,7 @@ final class ChartJson {
             switch (c) {
                 case LineChart l -> list.add(line(l));
                 case ContourChart k -> list.add(contour(k));
+                case HeatMapChart h -> list.add(heatMap(h));
             }
         }
         return out;
@@ -52,6 +54,17 @@ final class ChartJson {
         }
         ArrayNode marks = o.putArray("marks");
         for (ContourChart.Mark m : k.marks()) marks.addObject().put("label", m.label()).put("x", m.x()).put("y", m.y());
+        return o;
+    }
+
+    private static ObjectNode heatMap(HeatMapChart h) {
+        ObjectNode o = F.objectNode().put("kind", "heatmap").put("anchor", h.anchor()).put("columnTitle", h.columnTitle())
+                .put("logScale", h.logScale());
+        ArrayNode rows = o.putArray("rows");
+        h.rowLabels().forEach(rows::add);
+        ArrayNode columns = o.putArray("columns");
+        h.columnLabels().forEach(columns::add);
+        numbers(o.putArray("values"), h.values());
         return o;
     }
 

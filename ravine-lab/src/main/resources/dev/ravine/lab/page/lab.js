@@ -1,6 +1,6 @@
 // Draws a lab page's charts from the JSON in #lab-data with the report's chart code (charts.js, window.RavineCharts):
 // line charts with uPlot, contour charts (a 2-D surface as a colour map with contour lines, optimizer paths over it,
-// animated) on canvases. Then writes the self-check into #lab-status, as the report does: one line per chart
+// animated) and heat maps (a table of values as coloured cells) on canvases. Then writes the self-check into #lab-status, as the report does: one line per chart
 // ("chart NAME: points=N painted=M") and every script error; the lab browser test reads it.
 (function () {
   "use strict";
@@ -252,6 +252,70 @@
     setTimeout(function () { shown = 1; frame(); }, 50);
   }
 
+  // ---- heat maps (canvas) ---------------------------------------------------------------------------------------
+
+  // One coloured cell per value (viridis over the finite values, log10 with logScale), the value printed in it, row
+  // labels on the left and column labels on top. The self-check counts the cells' coloured pixels.
+  function heatMapChart(chart) {
+    var el = document.getElementById("chart-" + chart.anchor);
+    var entry = check.entry(chart.anchor);
+    var probe = document.createElement("canvas").getContext("2d");
+    probe.font = "12px sans-serif";
+    var labelW = 0;
+    chart.rows.forEach(function (r) { labelW = Math.max(labelW, probe.measureText(r).width); });
+    labelW = Math.ceil(labelW) + 12;
+    var width = Math.min(C.chartWidth(el), 1000);
+    var cols = chart.columns.length, rows = chart.rows.length, top = 38;
+    var cellW = Math.max(34, Math.floor((width - labelW - 8) / cols)), cellH = 24;
+    width = labelW + cols * cellW + 8;
+    var height = top + rows * cellH + 6;
+    var holder = document.createElement("div");
+    holder.className = "contour";
+    holder.style.width = width + "px";
+    holder.style.height = height + "px";
+    el.appendChild(holder);
+    var ctx = canvas(holder, width, height).ctx;
+    var f = chart.logScale ? function (v) { return v > 0 ? Math.log10(v) : null; } : function (v) { return v; };
+    var lo = Infinity, hi = -Infinity, finite = 0;
+    chart.values.forEach(function (v) {
+      var t = v === null ? null : f(v);
+      if (t !== null && isFinite(t)) { lo = Math.min(lo, t); hi = Math.max(hi, t); finite++; }
+    });
+    if (!(hi > lo)) hi = lo + 1;
+    ctx.font = "12px sans-serif";
+    ctx.fillStyle = "#333";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(chart.columnTitle, labelW + cols * cellW / 2, 10);
+    chart.columns.forEach(function (c, i) { ctx.fillText(c, labelW + (i + 0.5) * cellW, 28); });
+    for (var r = 0; r < rows; r++) {
+      ctx.textAlign = "right";
+      ctx.fillStyle = "#333";
+      ctx.fillText(chart.rows[r], labelW - 8, top + (r + 0.5) * cellH);
+      for (var c = 0; c < cols; c++) {
+        var v = chart.values[r * cols + c], t = v === null ? null : f(v);
+        var x = labelW + c * cellW, y = top + r * cellH;
+        if (t === null || !isFinite(t)) {
+          ctx.fillStyle = "#eee";
+          ctx.fillRect(x, y, cellW - 1, cellH - 1);
+          continue;
+        }
+        var u = (t - lo) / (hi - lo);
+        ctx.fillStyle = C.viridis(u);
+        ctx.fillRect(x, y, cellW - 1, cellH - 1);
+        ctx.fillStyle = u > 0.6 ? "#000" : "#fff";
+        ctx.textAlign = "center";
+        ctx.font = "10px sans-serif";
+        ctx.fillText(C.sci(+v.toPrecision(2)), x + cellW / 2, y + cellH / 2);
+        ctx.font = "12px sans-serif";
+      }
+    }
+    var dpr = window.devicePixelRatio || 1;
+    entry.points = finite;
+    entry.painted = C.paintedPixels(ctx, labelW * dpr, top * dpr, cols * cellW * dpr, rows * cellH * dpr);
+    entry.state = "drawn";
+  }
+
   // ---- main -----------------------------------------------------------------------------------------------------
 
   var data = JSON.parse(document.getElementById("lab-data").textContent);
@@ -259,6 +323,7 @@
     check.safely(chart.anchor, function () {
       if (chart.kind === "line") lineChart(chart);
       else if (chart.kind === "contour") contourChart(chart);
+      else if (chart.kind === "heatmap") heatMapChart(chart);
       else throw new Error("unknown chart kind " + chart.kind);
     });
   });
