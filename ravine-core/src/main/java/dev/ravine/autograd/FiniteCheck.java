@@ -123,7 +123,7 @@ public final class FiniteCheck implements AutoCloseable {
             Tensor in = inputs[i];
             if (in == null) continue;
             String name = parameterNames.get(in);
-            if (parameter == null) parameter = name;
+            if (parameter == null) parameter = parameterBehind(in);
             int inBad = NonFiniteCount.of(in);
             if (inBad == 0) continue;
             if (name != null || in.gradFn() == null) {
@@ -138,6 +138,18 @@ public final class FiniteCheck implements AutoCloseable {
         }
         origin = new NonFiniteOrigin(step, NonFiniteOrigin.Phase.FORWARD, op, scope, parameter, bad, out.numel(),
                 "output " + NonFiniteCount.describe(out) + " from finite inputs " + NonFiniteCount.ranges(inputs));
+    }
+
+    /** The parameter an input is, or is a view of (a linear layer multiplies by its weight's transpose), or null. */
+    private String parameterBehind(Tensor t) {
+        for (int depth = 0; t != null && depth < 4; depth++) {
+            String name = parameterNames.get(t);
+            if (name != null) return name;
+            Node node = t.gradFn();
+            if (node == null || node.inputs().length != 1) return null;
+            t = node.inputs()[0];
+        }
+        return null;
     }
 
     /** Whether a backward pass begins under a check; if so {@link #exitBackward()} must follow. */

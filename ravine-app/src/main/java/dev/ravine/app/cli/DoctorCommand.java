@@ -10,6 +10,7 @@ import dev.ravine.app.build.RunOptimizer;
 import dev.ravine.app.store.RunDirectory;
 import dev.ravine.app.store.RunRecords;
 import dev.ravine.doctor.Doctor;
+import dev.ravine.doctor.provenance.NonFiniteProvenance;
 import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.finding.ConfigPatch;
 import dev.ravine.doctor.finding.Finding;
@@ -62,7 +63,9 @@ final class DoctorCommand implements Callable<Integer> {
         List<CurvatureReading> curvature;
         Map<String, String> meta;
         List<Finding> recorded;
+        List<NonFiniteProvenance> provenance;
         try (RunRecords records = RunRecords.open(run.database())) {
+            provenance = records.provenance();
             readings = records.readings();
             epochs = records.epochs();
             curvature = records.curvature();
@@ -76,6 +79,7 @@ final class DoctorCommand implements Callable<Integer> {
                 RunOptimizer.assembly(config.optimizer(), config.toolbox()).core(), classes, kinds)
                 .withLayerYaml(config.model().layers().stream().map(ConfigWriter::flow).toList());
         Doctor doctor = new Doctor(config.doctor().instrumentOptions(), Doctor.standardDetectors(), facts, 200);
+        if (!provenance.isEmpty()) doctor.recordProvenance(provenance.getLast()); // the replay of its NaN step, as the run found it
         List<Finding> findings = withRecordedOnly(doctor.replay(readings, epochs, curvature), recorded);
         long full = readings.stream().filter(r -> r.full()).count();
         out.println("run " + run.display(main.workingDir()) + ": " + readings.size() + " steps, " + full + " full readings, "

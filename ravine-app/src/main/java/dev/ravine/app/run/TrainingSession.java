@@ -159,6 +159,12 @@ final class TrainingSession {
         RepairRecorder repairRecorder = new RepairRecorder(store);
         trainer.addListener(store);
         if (config.doctor().enabled()) {
+            // a NaN/Inf is traced to the op, layer and parameter that made it, by replaying its step with per-op checks
+            doctor.traceNonFinite().onProvenance(store::putProvenance).onProvenance(p -> {
+                progress.clear();
+                out.println("doctor: NaN traced: " + p.line());
+                out.flush();
+            });
             // data_nan, data_scale (not for an embedding's token ids), data_imbalance, data_unshuffled before step 1
             doctor.examineData(a.data().train(), a.trainLoader(), config.model().readsTokenIds());
             NonFiniteTrainingData.stopIfPresent(a.data(), doctor, store);

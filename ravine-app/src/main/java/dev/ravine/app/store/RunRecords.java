@@ -11,6 +11,7 @@ import dev.ravine.doctor.instrument.ActivationReading;
 import dev.ravine.doctor.instrument.AdaptiveStepReading;
 import dev.ravine.doctor.instrument.LayerReading;
 import dev.ravine.doctor.instrument.StepReading;
+import dev.ravine.doctor.provenance.NonFiniteProvenance;
 import dev.ravine.train.EpochEvent;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -141,6 +142,15 @@ public final class RunRecords implements AutoCloseable {
         List<String> layers = rs.getString(5).isBlank() ? List.of() : Arrays.asList(rs.getString(5).split(","));
         return new Finding(rs.getString(1), rs.getString(6), Severity.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)),
                 rs.getLong(3), rs.getLong(4), layers, lines(rs.getString(8)), rs.getString(7), remedies);
+    }
+
+    /** Where the run's NaN/Inf values were made, one per failing step (a repaired run can fail more than once), oldest first. */
+    public List<NonFiniteProvenance> provenance() {
+        String sql = "SELECT failed_step, trigger, replayed_from, origin_step, phase, op, layer, parameter, detail, growth_start, growth"
+                + " FROM nan_provenance ORDER BY failed_step";
+        return read("nan_provenance", sql, new ArrayList<NonFiniteProvenance>(), (rs, out) -> out.add(new NonFiniteProvenance(rs.getLong(1),
+                rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                rs.getLong(10), rs.getString(11))));
     }
 
     /**

@@ -30,6 +30,10 @@ import java.sql.Statement;
  *                                                          unchanged control and of the probe before and after, the effect
  *                                                          ln(control_loss / probe_loss) (NULL when an arm diverged),
  *                                                          the verdict (confirmed, inconclusive, refuted, skipped)
+ * nan_provenance(failed_step, trigger, replayed_from, origin_step, phase, op, layer, parameter, detail, growth_start, growth)
+ *                                                          where a NaN/Inf was made, found by replaying the failing step with
+ *                                                          per-op checks: phase forward, backward, update or input (data),
+ *                                                          layer as the config names it; origin_step 0 when not reproduced
  * events(seq, at, step, kind, subject, detail)             what happened when: run_started, finding_opened,
  *                                                          finding_closed, repair, run_ended (subject: a finding id or a status)
  * layer_readings(step, layer, grad_norm, weight_norm, update_norm, update_ratio, non_finite)
@@ -62,6 +66,9 @@ final class RunSchema {
                 change TEXT NOT NULL, remedy TEXT NOT NULL, patches TEXT NOT NULL, start TEXT NOT NULL, from_step INTEGER NOT NULL,
                 steps INTEGER, control_start_loss REAL, control_loss REAL, control_diverged INTEGER, probe_start_loss REAL,
                 probe_loss REAL, probe_diverged INTEGER, effect REAL, speedup REAL, verdict TEXT NOT NULL, seconds REAL);
+            CREATE TABLE IF NOT EXISTS nan_provenance(failed_step INTEGER PRIMARY KEY, trigger TEXT NOT NULL, replayed_from INTEGER NOT NULL,
+                origin_step INTEGER NOT NULL, phase TEXT NOT NULL, op TEXT NOT NULL, layer TEXT NOT NULL, parameter TEXT NOT NULL,
+                detail TEXT NOT NULL, growth_start INTEGER NOT NULL, growth TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, at TEXT NOT NULL, step INTEGER, kind TEXT NOT NULL,
                 subject TEXT, detail TEXT);
             CREATE TABLE IF NOT EXISTS steps(step INTEGER PRIMARY KEY, epoch INTEGER NOT NULL, batch INTEGER NOT NULL,

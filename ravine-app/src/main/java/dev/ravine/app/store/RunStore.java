@@ -9,6 +9,7 @@ import dev.ravine.doctor.instrument.ActivationReading;
 import dev.ravine.doctor.instrument.AdaptiveStepReading;
 import dev.ravine.doctor.instrument.LayerReading;
 import dev.ravine.doctor.instrument.StepReading;
+import dev.ravine.doctor.provenance.NonFiniteProvenance;
 import dev.ravine.doctor.repair.RepairAction;
 import dev.ravine.pretrain.RbmEpoch;
 import dev.ravine.train.BatchEvent;
@@ -58,6 +59,7 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
     private final PreparedStatement insertRepair;
     private final PreparedStatement insertEvent;
     private final PreparedStatement insertProbe;
+    private final PreparedStatement insertProvenance;
 
     private RunStore(Connection db) throws SQLException {
         this.db = db;
@@ -78,6 +80,7 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
         insertProbe = db.prepareStatement("INSERT INTO probes(step, finding, change, remedy, patches, start, from_step, steps, "
                 + "control_start_loss, control_loss, control_diverged, probe_start_loss, probe_loss, probe_diverged, effect, speedup, verdict, "
                 + "seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insertProvenance = db.prepareStatement("INSERT OR REPLACE INTO nan_provenance VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
     /** Keeps a curvature reading (NULL for a value that does not apply), written with the next flush. */
@@ -201,6 +204,7 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
                     "epochs")) {
                 s.executeUpdate("DELETE FROM " + table + " WHERE step > " + step);
             }
+            s.executeUpdate("DELETE FROM nan_provenance WHERE failed_step > " + step);
             db.commit();
         } catch (SQLException e) {
             throw new RunStoreException("cannot remove the rows after step " + step + " from the run database: " + e.getMessage(), e);
@@ -326,6 +330,24 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
         real(insertProbe, at + 1, a == null ? Double.NaN : a.endLoss());
         if (a == null) insertProbe.setNull(at + 2, Types.INTEGER);
         else insertProbe.setInt(at + 2, a.diverged() ? 1 : 0);
+    }
+
+    /** Where a NaN/Inf was made (the doctor's replay of the failing step), committed at once: the run is about to end. */
+    public void putProvenance(NonFiniteProvenance p) {
+        commit("NaN provenance of step " + p.failedStep(), () -> {
+            insertProvenance.setLong(1, p.failedStep());
+            insertProvenance.setString(2, p.trigger());
+            insertProvenance.setLong(3, p.replayedFrom());
+            insertProvenance.setLong(4, p.originStep());
+            insertProvenance.setString(5, p.phase());
+            insertProvenance.setString(6, p.op());
+            insertProvenance.setString(7, p.layer());
+            insertProvenance.setString(8, p.parameter());
+            insertProvenance.setString(9, p.detail());
+            insertProvenance.setLong(10, p.growthStart());
+            insertProvenance.setString(11, p.growth());
+            insertProvenance.executeUpdate();
+        });
     }
 
     /** Something that happened at {@code step} (null: not at a step), e.g. {@link RunEvent#RUN_ENDED} with its status. */
