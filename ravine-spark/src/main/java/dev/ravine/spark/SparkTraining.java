@@ -59,7 +59,7 @@ final class SparkTraining {
             List<StepFigures> figures;
             try {
                 figures = runReplicas(sc, job, workers);
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // SparkException is checked, though Scala's collect() does not declare it
                 relay.close();
                 return lost(e, folder, master, workers, out);
             }
@@ -91,7 +91,7 @@ final class SparkTraining {
     }
 
     /** A replica failed (a worker lost, a peer's socket closed, an error in training): name the checkpoint to resume from. */
-    private static int lost(RuntimeException e, Path folder, String master, int workers, PrintWriter out) {
+    private static int lost(Exception e, Path folder, String master, int workers, PrintWriter out) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         Path newest = Trainer.latestCheckpoint(folder.resolve("checkpoints"));
