@@ -96,9 +96,11 @@ public final class OptimizerPathsLab implements Lab {
         int steps = settings.pick(300, 1500);
         List<Figure> figures = new ArrayList<>();
         List<Chart> charts = new ArrayList<>();
+        Map<String, List<Trajectory>> bySurface = new java.util.LinkedHashMap<>();
         for (Surface s : List.of(ElongatedQuadratic.ravine(), new Rosenbrock(), new Saddle(), new Beale())) {
-            surfaceRun(s, steps, figures, charts);
+            bySurface.put(s.name(), surfaceRun(s, steps, figures, charts));
         }
+        String pathsReading = pathsReading(bySurface, figures);
         SpeedUp speed = speedUps(settings);
         figures.addAll(speed.figures);
         charts.add(speed.chart);
@@ -110,18 +112,65 @@ public final class OptimizerPathsLab implements Lab {
         String reading = String.format(Locale.ROOT, "With the same small learning rate, momentum 0.9 reached the target loss %.2f times "
                         + "as fast as plain SGD (1/(1-0.9) = 10), because in the steady state its velocity is the sum of a geometric "
                         + "series of gradients, g/(1-alpha). The worst case over the alphas and seeds was %s. The claim is about the "
-                        + "steady state: with a learning rate large against the curvature (the paths above), momentum also overshoots "
-                        + "and oscillates, which is why the plots show it sweeping past the minimum. On the ravine plain SGD's path "
-                        + "zig-zags across the steep direction while barely advancing along x; the adaptive methods move close to "
-                        + "diagonally at first because they scale each coordinate by its own gradient history. On the saddle, "
-                        + "plain SGD stays on the ridge longest because the escape direction's gradient starts at 2e-3.",
-                speed.meanAt09, worstAlpha);
+                        + "steady state: with a learning rate large against the curvature (the paths above), momentum overshoots and "
+                        + "swings past the minimum instead. ", speed.meanAt09, worstAlpha) + pathsReading;
         return new LabResult(figures, verdict, charts, reading);
     }
 
     // ---- the four surfaces ------------------------------------------------------------------------------------------
 
-    private static void surfaceRun(Surface s, int steps, List<Figure> figures, List<Chart> charts) {
+    /** What the paths did, from the measured trajectories: who left the saddle's ridge first and last, which runs diverged. */
+    private static String pathsReading(Map<String, List<Trajectory>> bySurface, List<Figure> figures) {
+        StringBuilder r = new StringBuilder();
+        List<String> left = new ArrayList<>(), stayed = new ArrayList<>();
+        String fastest = null, slowest = null;
+        int fastestSteps = Integer.MAX_VALUE, slowestSteps = -1;
+        for (Trajectory t : bySurface.get("saddle")) {
+            int n = -1;
+            for (int i = 0; i < t.points(); i++) {
+                if (Math.abs(t.y()[i]) >= 0.5) {
+                    n = i;
+                    break;
+                }
+            }
+            figures.add(new Figure("saddle." + key(t.label()) + ".steps_to_leave", "saddle: " + t.label() + " steps until |y| >= 0.5 (off the ridge)",
+                    n < 0 ? Double.NaN : n, ""));
+            if (n < 0) {
+                stayed.add(t.label());
+                continue;
+            }
+            left.add(t.label());
+            if (n < fastestSteps) {
+                fastestSteps = n;
+                fastest = t.label();
+            }
+            if (n > slowestSteps) {
+                slowestSteps = n;
+                slowest = t.label();
+            }
+        }
+        if (fastest != null) {
+            r.append(String.format(Locale.ROOT, "On the saddle, where the gradient along the escape direction y starts at 2e-3, %s left the ridge "
+                    + "first (|y| >= 0.5 after %d steps) and %s last of those that left (%d steps)", fastest, fastestSteps, slowest, slowestSteps));
+            r.append(stayed.isEmpty() ? ". " : "; " + String.join(", ", stayed) + " never left it in these steps. ");
+        }
+        List<String> diverged = new ArrayList<>();
+        bySurface.forEach((surface, paths) -> paths.stream().filter(Trajectory::diverged)
+                .forEach(t -> diverged.add(t.label() + " on " + surface + " (step " + (t.points() - 1) + ")")));
+        if (!diverged.isEmpty()) {
+            r.append("Diverged: ").append(String.join(", ", diverged)).append(". ");
+        }
+        if (diverged.stream().anyMatch(d -> d.startsWith("RAdam "))) {
+            r.append("RAdam's first steps, before its variance estimate is trusted, are "
+                    + "momentum SGD at the full learning rate, so on a surface with gradients in the hundreds a step size "
+                    + "that suits Adam throws it off the surface. ");
+        }
+        r.append("On the ravine plain SGD's path zig-zags across the steep direction while it advances along x; the adaptive methods "
+                + "rescale each coordinate by its own gradient history, so their first steps point nearly diagonally.");
+        return r.toString();
+    }
+
+    private static List<Trajectory> surfaceRun(Surface s, int steps, List<Figure> figures, List<Chart> charts) {
         List<OptimizerSetting> opts = settings(s);
         List<Trajectory> paths = new ArrayList<>();
         for (OptimizerSetting o : opts) {
@@ -142,6 +191,7 @@ public final class OptimizerPathsLab implements Lab {
         double offset = s instanceof Saddle ? 0.5 : 0;
         charts.add(SurfaceCharts.losses(s.name() + "-loss", "Loss by step on the " + s.name(),
                 "Loss of each optimizer at every step" + (offset != 0 ? ", minus the minimum (−0.5), " : ", ") + "log scale.", paths, offset));
+        return paths;
     }
 
     /** The optimizers and their options on one surface: one step size per surface, scaled per family. */

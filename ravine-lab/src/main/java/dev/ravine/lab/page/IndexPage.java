@@ -19,7 +19,7 @@ public final class IndexPage {
     public static String render(List<Lab> labs, Map<String, JsonNode> summaries, String ravineVersion, Instant generatedAt) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Ravine labs</title>\n<style>\n")
-                .append(dev.ravine.app.report.ReportAssets.reportStyle()).append("\n</style>\n</head>\n<body>\n");
+                .append(dev.ravine.app.report.ReportAssets.reportStyle()).append("\ntable.labs td { vertical-align: top; }\n</style>\n</head>\n<body>\n");
         h.append("<header>\n<h1>Ravine labs</h1>\n<p class=\"subtitle\">Each lab reproduces one claim of the study notes, measures it and says "
                 + "whether it held, by a rule fixed before it ran. <code>ravine lab run NAME</code> runs one, <code>ravine lab all</code> every one.</p>\n</header>\n<main>\n");
         h.append("<section id=\"labs\">\n<table class=\"data labs\"><tr><th>#</th><th>lab</th><th>note</th><th>verdict</th><th>deciding figures</th><th>run</th></tr>\n");
