@@ -77,6 +77,7 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
     private long trainingStarted;
     private long stepsSeen;
     private int probesRun;
+    private boolean repairing;
 
     /**
      * @param patched the run's config with {@code --set} arguments applied (read by the config reader, so a patch the
@@ -146,25 +147,40 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
             snapshots.addLast(new Snapshot(event.step(), trainer.snapshot()));
             while (snapshots.size() > KEEP) snapshots.removeFirst();
         }
-        if (!pending.isEmpty() && stepsSeen >= WARMUP_STEPS) probePending(event.step());
+        if (!pending.isEmpty() && stepsSeen >= WARMUP_STEPS) probePending(event.step(), plannedSteps - stepsSeen);
         lastBatchEnd = System.nanoTime(); // the probes' time is not the next step's
         spentAtLastBatch = budget.spentSeconds();
     }
 
+    /**
+     * A non-finite loss or gradient ends the run here unless a repair saves it: the budget is then a share of the time
+     * so far, not of the steps planned.
+     */
     @Override
     public void onNonFiniteLoss(Trainer trainer, long step, int epoch, double loss) {
-        if (!pending.isEmpty()) probePending(step);
+        if (!pending.isEmpty()) probePending(step, afterNonFinite());
     }
 
     @Override
     public void onNonFiniteGradients(Trainer trainer, long step, int epoch, double loss, double gradientNorm) {
-        if (!pending.isEmpty()) probePending(step);
+        if (!pending.isEmpty()) probePending(step, afterNonFinite());
+    }
+
+    /** The steps left after a non-finite loss: none, unless a repair will carry the run on. */
+    private long afterNonFinite() {
+        return repairing ? plannedSteps - stepsSeen : 0;
+    }
+
+    /** With a repair listening, a non-finite loss no longer ends the run. */
+    ProbeSession repairing(boolean on) {
+        this.repairing = on;
+        return this;
     }
 
     /** After the run's last step: findings opened by the end-of-run checks, or still waiting, are probed now. */
     void finish(long step) {
         for (Finding f : doctor.findings()) opened(f);
-        if (!pending.isEmpty()) probePending(step);
+        if (!pending.isEmpty()) probePending(step, 0);
     }
 
     /** The run's own time so far, the probes' excluded. */
@@ -172,10 +188,10 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         return Math.max(0, (System.nanoTime() - trainingStarted) * 1e-9 - budget.spentSeconds());
     }
 
-    private void probePending(long step) {
+    private void probePending(long step, long stepsLeft) {
         double stepSeconds = stepSeconds();
         if (Double.isNaN(stepSeconds)) stepSeconds = runSeconds() / Math.max(1, stepsSeen);
-        budget.project(runSeconds(), plannedSteps - stepsSeen, stepSeconds);
+        budget.project(runSeconds(), stepsLeft, stepSeconds);
         for (String id : List.copyOf(pending)) {
             pending.remove(id);
             probed.add(id);
@@ -239,7 +255,7 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         }
         ArmResult p = arm(fork, start, steps, deadline);
         if (p == null) return ProbeOutcome.skipped(h, fromStep);
-        return ProbeOutcome.measured(h, fromStep, control.result(), p, rule);
+        return ProbeOutcome.measured(h, fromStep, steps, control.result(), p, rule);
     }
 
     /** An arm stopped at the deadline (null: cut short). */

@@ -154,7 +154,7 @@ final class TrainingSession {
         RepairPolicy repair = config.doctor().enabled() && config.doctor().repair() ? newRepair(doctor, progress) : null;
         if (probes != null && repair != null) {
             repair.waitFor(probes::awaiting);
-            probes.onProbed(repair::probed);
+            probes.onProbed(repair::probed).repairing(true);
         }
         RepairRecorder repairRecorder = new RepairRecorder(store);
         trainer.addListener(store);

@@ -314,7 +314,7 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
             insertProbe.setString(6, o.fromStep() == 0 ? dev.ravine.doctor.probe.ProbeStart.RUN_START.id() : h.start().id());
             insertProbe.setLong(7, o.fromStep());
             if (o.probe() == null) insertProbe.setNull(8, Types.INTEGER);
-            else insertProbe.setInt(8, o.probe().steps());
+            else insertProbe.setInt(8, o.steps());
             arm(9, o.control());
             arm(12, o.probe());
             real(insertProbe, 15, o.effect());

@@ -113,10 +113,32 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
                     + "x the loss the run started from, " + fmt(first));
         }
         growth(finite).ifPresent(evidence::add);
+        List<Remedy> remedies = new ArrayList<>(remedies(facts.learningRate(), finite.size()));
+        if (largestGrowth(finite) >= FAST_GROWTH) {
+            remedies.addFirst(Remedies.learningRate(facts.learningRate(), facts.learningRate() / 10, "a loss that grows " + fmt(FAST_GROWTH)
+                    + "x or more per step overshoots by a factor a third of the step does not bring back to half the stability limit"));
+        }
         return Optional.of(new Finding(id(), "Learning rate too high (loss diverging)", Severity.BLOCKING, finite.getFirst().step(), last.step(), List.of(),
                 evidence, "The run started from a sane loss and the steps themselves drove it up: each one overshoots the valley by more than"
                         + " the last (a step longer than 2 / curvature along the sharpest direction), so the loss grows instead of falling.",
-                remedies(facts.learningRate(), finite.size())));
+                remedies));
+    }
+
+    /**
+     * The per-step loss growth from which the learning rate /10 comes first. Along the sharpest direction a step of lr
+     * multiplies the deviation by |1 - lr * curvature|, and the loss by its square: a loss growing g x per step means
+     * lr * curvature = 1 + sqrt(g). A third of that step is at most half the stability limit (lr * curvature / 3 <= 1)
+     * only while sqrt(g) <= 2, i.e. g < 4; beyond, a tenth is needed.
+     */
+    static final double FAST_GROWTH = 4;
+
+    private static double largestGrowth(List<StepReading> finite) {
+        double factor = 1;
+        for (int i = 1; i < finite.size(); i++) {
+            double a = finite.get(i - 1).loss(), b = finite.get(i).loss();
+            if (a > 0) factor = Math.max(factor, b / a);
+        }
+        return factor;
     }
 
     /** The largest per-step growth of the finite losses, and where the climb began (the last minimum before it). */

@@ -27,6 +27,7 @@ public final class Remedies {
         all.add(learningRate(facts, facts.learningRate() / 3, "a smaller step"));
         all.add(learningRate(facts, facts.learningRate() * 10, "a larger step"));
         all.add(learningRate(facts, facts.learningRate() * 3, "a larger step"));
+        all.add(learningRate(facts, facts.learningRate() / 10, "a much smaller step"));
         all.add(clipGlobalNorm(1.0, "clipping bounds each step"));
         all.add(warmup(100, "a rising learning rate"));
         adam(facts, "per-parameter steps").ifPresent(all::add);

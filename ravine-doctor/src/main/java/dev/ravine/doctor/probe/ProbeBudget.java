@@ -36,9 +36,15 @@ public final class ProbeBudget {
         projectedRunSeconds = Math.max(projectedRunSeconds, elapsedSeconds + Math.max(0, stepsLeft) * stepSeconds);
     }
 
-    /** Seconds still free: share of (the run's time + the experiments') less what they spent. */
+    /**
+     * A fifth of the budget is held back: a probe checks its deadline between steps, and its last step and final
+     * evaluation (and the end-of-run references' last step) run past it.
+     */
+    static final double RESERVE = 0.2;
+
+    /** Seconds still free: share of (the run's time + the experiments'), less the reserve, less what they spent. */
     public double remainingSeconds() {
-        double allowed = share / (1 - share) * projectedRunSeconds;
+        double allowed = (1 - RESERVE) * share / (1 - share) * projectedRunSeconds;
         return Math.max(0, allowed - spentSeconds);
     }
 

@@ -18,10 +18,13 @@ import java.util.Optional;
 public final class ProbeEvidence {
     private ProbeEvidence() {}
 
-    /** The strongest confirmed probe: the largest effect, then the largest speed-up. */
+    /**
+     * The strongest confirmed probe: the largest effect, then (effects tie when the control diverged: +infinity for
+     * every probe that did not) the lowest loss the probe reached.
+     */
     public static Optional<ProbeOutcome> winner(List<ProbeOutcome> outcomes) {
         return outcomes.stream().filter(o -> o.verdict() == ProbeVerdict.CONFIRMED)
-                .max(Comparator.comparingDouble(ProbeOutcome::effect).thenComparingDouble(o -> Double.isNaN(o.speedup()) ? 0 : o.speedup()));
+                .max(Comparator.comparingDouble(ProbeOutcome::effect).thenComparingDouble(o -> -o.probe().endLoss()));
     }
 
     /** Every probe ran and none helped. */

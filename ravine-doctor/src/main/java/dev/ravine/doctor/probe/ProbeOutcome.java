@@ -4,17 +4,18 @@ import dev.ravine.doctor.detect.Readings;
 
 /**
  * A probe as it ran (one row of run.db's probes table): the hypothesis, the step its start point holds (0 for the run's
- * start), both arms, the effect size and speed-up ({@link EffectSize}) and the verdict. A skipped probe has no arms.
+ * start), the steps both arms were given, both arms, the effect size and speed-up ({@link EffectSize}) and the verdict. A skipped probe has no arms.
  */
-public record ProbeOutcome(Hypothesis hypothesis, long fromStep, ArmResult control, ArmResult probe, double effect, double speedup,
-                           ProbeVerdict verdict) {
-    public static ProbeOutcome measured(Hypothesis h, long fromStep, ArmResult control, ArmResult probe, EffectSize rule) {
-        return new ProbeOutcome(h, fromStep, control, probe, EffectSize.of(control, probe), EffectSize.speedup(control, probe),
+public record ProbeOutcome(Hypothesis hypothesis, long fromStep, int steps, ArmResult control, ArmResult probe, double effect,
+                           double speedup, ProbeVerdict verdict) {
+    /** Both arms were given {@code steps} steps (an arm that diverged stopped sooner). */
+    public static ProbeOutcome measured(Hypothesis h, long fromStep, int steps, ArmResult control, ArmResult probe, EffectSize rule) {
+        return new ProbeOutcome(h, fromStep, steps, control, probe, EffectSize.of(control, probe), EffectSize.speedup(control, probe),
                 rule.verdict(control, probe));
     }
 
     public static ProbeOutcome skipped(Hypothesis h, long fromStep) {
-        return new ProbeOutcome(h, fromStep, null, null, Double.NaN, Double.NaN, ProbeVerdict.SKIPPED);
+        return new ProbeOutcome(h, fromStep, 0, null, null, Double.NaN, Double.NaN, ProbeVerdict.SKIPPED);
     }
 
     /** Seconds both arms took. */
@@ -26,10 +27,10 @@ public record ProbeOutcome(Hypothesis hypothesis, long fromStep, ArmResult contr
     public String describe() {
         String from = fromStep == 0 ? "from the run's start" : "from the snapshot of step " + fromStep;
         if (verdict == ProbeVerdict.SKIPPED) return "probe " + hypothesis.change() + " " + from + ": skipped, the probe budget was spent";
-        String loss = probe.finite() ? Readings.fmt(probe.endLoss()) : "diverged";
-        String base = control.finite() ? Readings.fmt(control.endLoss()) : "diverged";
+        String loss = probe.finite() ? Readings.fmt(probe.endLoss()) : "diverged at its step " + probe.steps();
+        String base = control.finite() ? Readings.fmt(control.endLoss()) : "diverged at its step " + control.steps();
         String speed = Double.isNaN(speedup) ? "" : ", speed-up " + Readings.fmt(speedup) + "x";
-        return "probe " + hypothesis.change() + " (" + hypothesis.remedy().change() + ") " + from + ", " + probe.steps()
+        return "probe " + hypothesis.change() + " (" + hypothesis.remedy().change() + ") " + from + ", " + steps
                 + " steps on the control's batches: loss " + loss + " against the unchanged control's " + base
                 + " (effect ln(control/probe) " + effectText() + speed + "): " + verdict.id();
     }

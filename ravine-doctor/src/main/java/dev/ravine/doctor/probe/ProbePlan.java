@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * Which experiments test a finding: the one change each that would remove the cause it names, taken from the
- * {@link Remedies} catalog. A step that is too large (lr_too_high, adaptive_spike, exploding gradients, ReLUs killed
- * by a large step) is tested with the learning rate /3 and with clipping from the snapshot before the trouble; a step
+ * {@link Remedies} catalog. A step that is too large (lr_too_high, adaptive_spike, exploding gradients) is tested with
+ * the learning rate /3 and /10 and with clipping from the snapshot before the trouble, ReLUs killed by a large step
+ * with the learning rate /3, a leaky ReLU and the initialization; a step
  * too small with the learning rate x3; the data's scale and order, an activation, the initialization and the
  * network's size from the run's start, since the trained weights were made for the unchanged run. Findings that only
  * describe the loss (loss_stuck_at_chance), that need a held-out set to show (overfitting) or that the data checks
@@ -27,10 +28,12 @@ public final class ProbePlan {
         switch (id) {
             case "lr_too_high", "adaptive_spike" -> {
                 out.add(step(id, "lr/3", Remedies.learningRate(facts, lr / 3, "a smaller step")));
+                out.add(step(id, "lr/10", Remedies.learningRate(facts, lr / 10, "a much smaller step")));
                 out.add(step(id, "clip", Remedies.clipGlobalNorm(1.0, "clipping bounds each step")));
             }
             case "exploding_gradients" -> {
                 out.add(step(id, "lr/3", Remedies.learningRate(facts, lr / 3, "a smaller step")));
+                out.add(step(id, "lr/10", Remedies.learningRate(facts, lr / 10, "a much smaller step")));
                 out.add(step(id, "clip", Remedies.clipGlobalNorm(1.0, "clipping bounds each step")));
                 fresh(id, "init", Remedies.initializationFitting(facts, "variance-preserving")).ifPresent(out::add);
             }

@@ -21,7 +21,7 @@ import java.util.List;
  * trainer's public controls (rollback, lr scale, re-initialization); every action is recorded.
  *
  * <p>With the doctor's probes ({@link #probed}) it waits for a finding's probes before it acts, then applies the
- * winning change where the trainer can make it (the learning rate /3 or x3, the initialization fitting the
+ * winning change where the trainer can make it (the learning rate /3, /10 or x3, the initialization fitting the
  * activations), also for a confirmed cause that is no blocking problem (a learning rate too low); a finding the probes
  * refuted is not repaired at all.
  */
@@ -74,7 +74,7 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
     private java.util.function.Predicate<String> awaiting = id -> false;
 
     /** Changes the trainer can make by itself, so a repair can apply them when a probe shows they win. */
-    public static final java.util.Set<String> APPLICABLE = java.util.Set.of("lr/3", "lr*3", "init");
+    public static final java.util.Set<String> APPLICABLE = java.util.Set.of("lr/3", "lr/10", "lr*3", "init");
 
     /** A repair of finding id waits while {@code awaiting} says its probes have not reported. */
     public RepairPolicy waitFor(java.util.function.Predicate<String> awaiting) {
@@ -184,7 +184,12 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
             initial = new Snapshot(initial.step(), trainer.snapshot(), Double.NaN);
         }
         // The checkpoint carries its own lr scale; the repair lowers the one that was in force when things went wrong.
-        double factor = won.equals("lr*3") ? 3 : options.lrFactor();
+        double factor = switch (won) {
+            case "lr*3" -> 3;
+            case "lr/10" -> 0.1;
+            case "lr/3" -> 1.0 / 3;
+            default -> options.lrFactor();
+        };
         double after = reinitialize ? before : before * factor; // the lr was not what failed
         trainer.setLrScale(after);
         String remedy = reinitialize ? "weights re-drawn with " + drawn : "optimizer.lr x " + fmt(factor);

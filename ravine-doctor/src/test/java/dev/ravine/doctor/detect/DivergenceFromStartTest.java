@@ -39,6 +39,19 @@ class DivergenceFromStartTest {
     }
 
     @Test
+    void aLossGrowingFourfoldOrMorePerStepNeedsATenthOfTheStepNotAThird() {
+        // 40x per step: lr * curvature = 1 + sqrt(40) ~ 7.3, a third of it still beyond the stability limit of 2
+        List<StepReading> fast = steps(8, i -> i < 8 ? 1.1 * Math.pow(40, i - 1) : Double.NaN, 0.5);
+        Finding f = LrTooHighDetector.defaults().examine(fast, THREE_CLASSES.withFirstLoss(1.1)).orElseThrow();
+        assertEquals("optimizer.lr: 0.5 -> 0.05", f.remedies().getFirst().change());
+        assertEquals("optimizer.lr: 0.5 -> 0.1667", f.remedies().get(1).change());
+        // 2x per step: lr * curvature ~ 2.4, a third of it well inside
+        List<StepReading> slow = steps(8, i -> i < 8 ? 1.1 * Math.pow(2, i - 1) : Double.NaN, 0.5);
+        Finding g = LrTooHighDetector.defaults().examine(slow, THREE_CLASSES.withFirstLoss(1.1)).orElseThrow();
+        assertEquals("optimizer.lr: 0.5 -> 0.1667", g.remedies().getFirst().change());
+    }
+
+    @Test
     void aLossStuckFiveTimesAboveItsStartIsADivergenceButOnlyWithLargeUpdates() {
         List<StepReading> w = steps(60, i -> i < 5 ? 1.1 : 5.5 + 0.5 * (i % 2), 0.1);
         // a loss that bounces above twice its start for a few steps only is not staying there

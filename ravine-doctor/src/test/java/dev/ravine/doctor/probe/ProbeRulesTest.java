@@ -52,13 +52,14 @@ class ProbeRulesTest {
     void theBudgetIsAShareOfTheRunsTimeWithTheProbesIn() {
         ProbeBudget b = new ProbeBudget(0.1);
         b.project(5, 450, 0.01); // 5 s so far, 450 steps of 10 ms left: a 9.5 s run
-        assertEquals(0.1 / 0.9 * 9.5, b.remainingSeconds(), 1e-9);
+        double allowed = 0.8 * 0.1 / 0.9 * 9.5; // a fifth held back
+        assertEquals(allowed, b.remainingSeconds(), 1e-9);
         assertEquals(40, b.stepsThatFit(40, 8, 0.01));
-        b.spend(1.0);
-        assertEquals(5, b.stepsThatFit(40, 1, 0.01));
+        b.spend(0.8);
+        assertEquals(4, b.stepsThatFit(40, 1, 0.01));
         assertEquals(0, b.stepsThatFit(40, 8, 0.01), "fewer than the minimum: skipped");
         b.project(1, 0, 0.01);
-        assertEquals(0.1 / 0.9 * 9.5 - 1.0, b.remainingSeconds(), 1e-9, "the projection never shrinks");
+        assertEquals(allowed - 0.8, b.remainingSeconds(), 1e-9, "the projection never shrinks");
     }
 
     private static Finding finding(String id, long firstStep) {
@@ -71,7 +72,7 @@ class ProbeRulesTest {
         Finding dead = finding("dead_relu", 30);
         Hypothesis lr = ProbePlan.of(dead, FACTS).getFirst();
         assertEquals("lr/3", lr.change());
-        ProbeOutcome won = ProbeOutcome.measured(lr, 20, arm(1.5, 1.04), arm(1.5, 0.75), RULE);
+        ProbeOutcome won = ProbeOutcome.measured(lr, 20, 40, arm(1.5, 1.04), arm(1.5, 0.75), RULE);
         Finding confirmed = ProbeEvidence.apply(dead, List.of(won));
         assertTrue(Findings.probeConfirmed(confirmed), confirmed.evidence().toString());
         assertTrue(confirmed.evidence().getFirst().contains("loss 0.75 against the unchanged control's 1.04"), confirmed.evidence().getFirst());
@@ -84,11 +85,25 @@ class ProbeRulesTest {
     }
 
     @Test
+    void whenTheControlDivergedTheProbeWithTheLowestLossWins() {
+        Finding high = finding("lr_too_high", 1);
+        ArmResult diverged = new ArmResult(2.3, Double.NaN, 8, true, 0.01);
+        List<Hypothesis> plan = ProbePlan.of(high, FACTS);
+        List<ProbeOutcome> outcomes = List.of(ProbeOutcome.measured(plan.get(0), 0, 40, diverged, diverged, RULE),
+                ProbeOutcome.measured(plan.get(1), 0, 40, diverged, arm(2.3, 0.4), RULE),
+                ProbeOutcome.measured(plan.get(2), 0, 40, diverged, arm(2.3, 1.2), RULE));
+        assertEquals("lr/10", ProbeEvidence.winner(outcomes).orElseThrow().hypothesis().change());
+        Finding confirmed = ProbeEvidence.apply(high, outcomes);
+        assertEquals("optimizer.lr: 0.3 -> 0.03", confirmed.remedies().getFirst().change());
+        assertTrue(confirmed.evidence().getFirst().contains("the unchanged control's diverged at its step 8"), confirmed.evidence().getFirst());
+    }
+
+    @Test
     void aFindingEveryProbeRefutedIsDemotedToANote() {
         Finding high = finding("lr_too_high", 5);
         List<ProbeOutcome> outcomes = ProbePlan.of(high, FACTS).stream()
-                .map(h -> ProbeOutcome.measured(h, 0, arm(2.3, 0.5), arm(2.3, 0.9), RULE)).toList();
-        assertEquals(List.of("lr/3", "clip"), outcomes.stream().map(o -> o.hypothesis().change()).toList());
+                .map(h -> ProbeOutcome.measured(h, 0, 40, arm(2.3, 0.5), arm(2.3, 0.9), RULE)).toList();
+        assertEquals(List.of("lr/3", "lr/10", "clip"), outcomes.stream().map(o -> o.hypothesis().change()).toList());
         Finding demoted = ProbeEvidence.apply(high, outcomes);
         assertEquals(Severity.INFO, demoted.severity());
         assertTrue(demoted.evidence().getFirst().startsWith(Findings.PROBE_REFUTED));
