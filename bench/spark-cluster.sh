@@ -4,13 +4,15 @@
 #   1. trains examples/fashion-mlp.yaml and examples/fashion-cnn.yaml data-parallel with 1 and with 2 workers
 #      (data.train_subset=6400, 2 epochs: 100 steps of the global batch 128) and prints each rank's median step,
 #      split into computation and all-reduce, as the driver reports it;
-#   2. runs a 6-trial sweep of the MLP on the cluster (3 learning rates x 2 seeds, the same subset and epochs).
+#   2. runs a 6-trial sweep of the MLP on the cluster (learning rates 0.001, 0.003 and a far too high 3.0 x 2 seeds,
+#      the same subset and epochs): the doctor stops the lr=3.0 trials early.
 # Every run folder and the sweep land under RUNS (default runs/spark-cluster); the logs of the cluster under RUNS/cluster.
-# Usage: bench/spark-cluster.sh [RUNS]
+# Usage: bench/spark-cluster.sh [RUNS [all|sweep]]   (sweep: the sweep only)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bench/jdk.sh"
 runs="${1:-$ROOT/runs/spark-cluster}"
+what="${2:-all}"
 mkdir -p "$runs/cluster/spark-home/jars"
 runs="$(cd "$runs" && pwd)"
 "${MVN[@]}" -q -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -pl ravine-app,ravine-lab,ravine-spark -am install
@@ -38,7 +40,9 @@ sleep 5
 export RAVINE_JAVA_OPTS="-Dspark.executor.memory=2g -Xmx2g" RAVINE_SHORT_RUN=1
 subset=(--set data.train_subset=6400 --set training.epochs=2)
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for model in mlp cnn; do
+models=(mlp cnn)
+[ "$what" = "sweep" ] && models=()
+for model in "${models[@]}"; do
   for n in 1 2; do
     out="$runs/$model-$n-workers"
     rm -rf "$out"
@@ -48,6 +52,6 @@ for model in mlp cnn; do
   done
 done
 rm -rf "$runs/sweep"
-"$ROOT/ravine" sweep "$ROOT/examples/fashion-mlp.yaml" --grid optimizer.lr=0.0003,0.001,0.003 --seeds 2 "${subset[@]}" \
+"$ROOT/ravine" sweep "$ROOT/examples/fashion-mlp.yaml" --grid optimizer.lr=0.001,0.003,3.0 --seeds 2 "${subset[@]}" \
   --spark "$master" --out "$runs/sweep"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -18,7 +18,8 @@ import java.util.Map;
  * are the global batch's; BatchNorm normalizes each shard by the shard's own statistics (as PyTorch's
  * DistributedDataParallel without SyncBatchNorm) and its running statistics are averaged over the replicas every
  * step, so every replica keeps the same ones; dropout masks are drawn by each replica from the run's generator at
- * its shard's size, so a run with dropout is not the single-process run's sample for sample.
+ * its shard's size, from the same generator state on every replica (the shards share masks), so a run with dropout
+ * is not the single-process run's sample for sample.
  */
 public final class DataParallel {
     private final ReplicaGroup group;
