@@ -44,4 +44,22 @@ class SparkSweepTest {
         assertTrue(out.contains("stopped early: optimizer.lr=20.0_seed=1: the doctor found a blocking problem at step"), out);
         assertTrue(Files.readString(sweep.resolve("sweep.txt")).contains("per combination"), out);
     }
+
+    @Test
+    void aBadGridValueIsRefusedBeforeSparkStarts() throws Exception {
+        SparkFixtures.writeBlobs(dir.resolve("train.csv"), 30, 1);
+        Path config = SparkFixtures.blobsConfig(dir, "", 1);
+        Object[] r = SparkFixtures.ravine("sweep", config.toString(), "--grid", "optimizer.lr=0.01,fast", "--seeds", "1", "--spark", "local[2]",
+                "--out", dir.resolve("sweep").toString());
+        assertEquals(2, (int) r[0], (String) r[1]);
+        assertTrue(((String) r[1]).contains("optimizer.lr"), (String) r[1]);
+        // getOrCreate returns a context still running in this JVM, else starts this one
+        var sc = org.apache.spark.SparkContext.getOrCreate(new org.apache.spark.SparkConf().setMaster("local[1]").setAppName("probe")
+                .set("spark.ui.enabled", "false"));
+        try {
+            assertEquals("probe", sc.appName(), "no Spark context was left running by the refused sweep");
+        } finally {
+            sc.stop();
+        }
+    }
 }

@@ -91,6 +91,7 @@ final class SweepCommand implements Callable<Integer> {
         if (spark == null) {
             result = Sweep.run(file, g, sets, seeds, parallel, cores, folder, main.workingDir(), onDone);
         } else {
+            Sweep.checkTrials(file, g, sets, seeds, folder, main.workingDir()); // a bad config fails before the cluster is joined
             ClusterBackend.SweepTrials cluster = ClusterBackend.load("--spark").sweepTrials(spark, file, sets, folder, main.workingDir(), onDone);
             result = Sweep.runWith(file, g, sets, seeds, cluster.parallel(), cluster.threads(), folder, main.workingDir(), cluster.executor());
         }

@@ -70,8 +70,7 @@ public final class Sweep {
     public static SweepResult runWith(Path config, Grid grid, List<String> sets, int seeds, int parallel, int threads, Path folder,
                                       Path workingDir, TrialExecutor executor) throws InterruptedException {
         if (seeds < 1) throw new IllegalArgumentException("--seeds " + seeds + ": give at least 1");
-        List<Trial> trials = plan(grid, seeds, folder);
-        for (Trial t : trials) ConfigReader.read(config, overrides(sets, t), workingDir);
+        List<Trial> trials = checkTrials(config, grid, sets, seeds, folder, workingDir);
         prepare(folder);
         long start = System.nanoTime();
         List<TrialOutcome> outcomes = executor.run(trials);
@@ -83,6 +82,16 @@ public final class Sweep {
             throw new UncheckedIOException("cannot write the sweep table into " + folder + ": " + e.getMessage(), e);
         }
         return result;
+    }
+
+    /**
+     * Reads every trial's config (a bad key or value fails here, before any trial or cluster starts) and gives the
+     * trials in order.
+     */
+    public static List<Trial> checkTrials(Path config, Grid grid, List<String> sets, int seeds, Path folder, Path workingDir) {
+        List<Trial> trials = plan(grid, seeds, folder);
+        for (Trial t : trials) ConfigReader.read(config, overrides(sets, t), workingDir);
+        return trials;
     }
 
     /** The --set arguments of a trial: the sweep's own, then the grid values and the seed (later ones win). */
