@@ -27,9 +27,13 @@ Cases whose ground truth fails are listed and left out of the confusion tables (
 
 Usage (from the repository root):
   /usr/bin/python3 tools/pathology_suite.py [--half tuning|heldout|all] [--seeds 1,2] [--verify] [--only SUBSTRING]
-                                            [--keep DIR] [--list] [--blind] [-j JOBS]
+                                            [--keep DIR] [--list] [--blind] [-j JOBS] [--set K=V ...] [--repair]
 --blind runs the ground-truth checks only and prints no diagnosis: how the held-out half's cases are checked
 without looking at what the doctor says about them.
+--set K=V (repeatable) adds a config override to every failing and control run, e.g. --set doctor.probes=true.
+--repair also trains every pathology with doctor.repair=true and reports the repairs: healed runs (the repaired run
+passes the case's ground-truth check against the failing run, as its counterfactual must) over the runs a repair
+fired on, each repaired run's wall time over the unrepaired run's, and the rollback depths (steps undone).
 """
 import concurrent.futures
 import glob
@@ -76,7 +80,7 @@ def run(config, out, sets):
     shutil.rmtree(out, ignore_errors=True)  # a kept folder from an earlier run must not be read as this run's
     t0 = time.time()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, RAVINE_SHORT_RUN="1"))
-    outcome = {"exit": proc.returncode, "seconds": time.time() - t0, "top": "healthy", "findings": [], "repairs": 0,
+    outcome = {"exit": proc.returncode, "seconds": time.time() - t0, "top": "healthy", "findings": [], "repairs": 0, "depths": [],
                "final": math.inf, "first": math.nan, "val": [], "train": [], "peak": math.nan, "stderr": proc.stderr.strip().splitlines()[-1:] }
     summary_path = os.path.join(out, "summary.json")
     if os.path.exists(summary_path):
@@ -89,6 +93,7 @@ def run(config, out, sets):
         problems = [x for x in findings if x["severity"] != "info"]
         outcome["top"] = problems[0]["id"] if problems else "healthy"
         outcome["repairs"] = len(summary.get("repairs") or [])
+        outcome["depths"] = [r.get("rollback_depth", r["step"] - r["rolled_back_to"]) for r in summary.get("repairs") or []]
     db_path = os.path.join(out, "run.db")
     if not os.path.exists(summary_path) and os.path.exists(db_path):
         # A run stopped before its first step (bad data, exit 2) writes no summary.json, but its findings are in run.db;
@@ -191,13 +196,15 @@ def main():
     subprocess.run(["./ravine", "--help"], capture_output=True)  # builds once, outside the timings
     started = time.time()
     jobs = int(opt("-j", "1"))
+    extra = [argv[i + 1] for i, a in enumerate(argv) if a == "--set"]
+    repair_runs = "--repair" in argv
     work = [(seed, name, path, h) for seed in seeds for name, path, h in configs]
 
     def one(item):
         seed, name, path, h = item
         # Controls train with the doctor's repair on: a repair on a healthy run is a false alarm that acts.
         repair = ["doctor.repair=true"] if h["expect"] == "healthy" else []
-        failing = run(path, os.path.join(out, f"{name}-s{seed}"), [f"seed={seed}"] + repair)
+        failing = run(path, os.path.join(out, f"{name}-s{seed}"), [f"seed={seed}"] + extra + repair)
         truth = None
         if verify:
             if h["expect"] == "healthy":
@@ -205,11 +212,15 @@ def main():
             else:
                 cf = run(path, os.path.join(out, f"{name}-s{seed}-cf"), [f"seed={seed}"] + h["counterfactual"])
                 truth = ground_truth(h, failing, cf)
+        repaired = None
+        if repair_runs and h["expect"] != "healthy":
+            repaired = run(path, os.path.join(out, f"{name}-s{seed}-repair"), [f"seed={seed}"] + extra + ["doctor.repair=true"])
+            repaired["healed"] = repaired["repairs"] > 0 and ground_truth(h, failing, repaired)[0]
         mark = "" if failing["top"] == h["expect"] else "  MISS"
         gt = "" if truth is None else ("  truth ok: " if truth[0] else "  TRUTH FAILS: ") + truth[1]
         seen = "" if blind else f" {failing['top']}{mark}"
         print(f"seed {seed} {name}:{seen}{gt}", file=sys.stderr, flush=True)
-        return (name, h["half"], seed, h["expect"], failing, truth)
+        return (name, h["half"], seed, h["expect"], failing, truth, repaired)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(one, work))  # (name, half, seed, expected, outcome, truth), in suite order
@@ -243,6 +254,21 @@ def main():
     controls = [r for r in results if r[3] == "healthy"]
     repaired = sum(1 for r in controls if r[4]["repairs"] > 0)
     print(f"\nrepairs on controls: {repaired}/{len(controls)} control runs; {len(results)} runs (+ counterfactuals) in {wall:.0f} s")
+    if repair_runs:
+        fired = [r for r in results if r[6] is not None and r[6]["repairs"] > 0]
+        healed = [r for r in fired if r[6]["healed"]]
+        print(f"\nrepair runs: a repair fired on {len(fired)}/{sum(1 for r in results if r[6] is not None)} pathology runs; "
+              f"healed {len(healed)}/{len(fired)} (ground-truth check against the unrepaired run)")
+        print("\n| config | seed | repairs | rollback depths | healed | s repaired / s unrepaired |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for r in fired:
+            ratio = r[6]["seconds"] / r[4]["seconds"] if r[4]["seconds"] > 0 else math.nan
+            print(f"| {r[0]} | {r[2]} | {r[6]['repairs']} | {', '.join(map(str, r[6]['depths']))} | {'yes' if r[6]['healed'] else 'no'} | {ratio:.2f} |")
+        if fired:
+            ratios = sorted(r[6]["seconds"] / r[4]["seconds"] for r in fired)
+            depths = sorted(d for r in fired for d in r[6]["depths"])
+            print(f"\ntime repaired / unrepaired: median {ratios[len(ratios) // 2]:.2f}, max {ratios[-1]:.2f}; "
+                  f"rollback depth (steps): median {depths[len(depths) // 2]}, max {depths[-1]}")
 
 
 if __name__ == "__main__":
