@@ -33,7 +33,7 @@ public final class NonFiniteTracer {
     static final int MIN_INTERVAL = 10;
 
     private Checkpoint snapshot;
-    private long nextSnapshot;
+    private long lastSnapshotStep;
     private double snapshotSeconds;
     private double stepSeconds = Double.NaN;
     private long lastBatchEnd;
@@ -56,7 +56,15 @@ public final class NonFiniteTracer {
         if (rolledBack) losses.removeIf(l -> l.step() >= event.step());
         losses.add(new GrowthOnset.StepLoss(event.step(), event.loss()));
         if (!Double.isFinite(event.loss())) return;
-        if (rolledBack || snapshot == null || snapshot.step() >= event.step() || event.step() >= nextSnapshot) takeSnapshot(trainer, event.step());
+        if (rolledBack || snapshot == null || snapshot.step() >= event.step() || event.step() >= lastSnapshotStep + interval()) {
+            takeSnapshot(trainer, event.step());
+        }
+    }
+
+    /** Steps between snapshots: the copy's time over SNAPSHOT_SHARE of a step's, from the latest measures, at least MIN_INTERVAL. */
+    private long interval() {
+        if (!(stepSeconds > 0)) return MIN_INTERVAL;
+        return Math.max(MIN_INTERVAL, (long) Math.ceil(snapshotSeconds / (SNAPSHOT_SHARE * stepSeconds)));
     }
 
     private void takeSnapshot(Trainer trainer, long step) {
@@ -65,9 +73,7 @@ public final class NonFiniteTracer {
         boolean finite = c.parameters().values().stream().allMatch(NonFiniteTracer::finite);
         if (finite) snapshot = c;
         snapshotSeconds = (System.nanoTime() - t0) * 1e-9;
-        // Keep the copies at SNAPSHOT_SHARE of the time: every (copy / (share x step)) steps, at least MIN_INTERVAL apart.
-        double interval = Double.isFinite(stepSeconds) && stepSeconds > 0 ? snapshotSeconds / (SNAPSHOT_SHARE * stepSeconds) : MIN_INTERVAL;
-        nextSnapshot = step + Math.max(MIN_INTERVAL, (long) Math.ceil(interval));
+        lastSnapshotStep = step;
     }
 
     private static boolean finite(float[] values) {
