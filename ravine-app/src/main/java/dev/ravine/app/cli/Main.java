@@ -35,7 +35,7 @@ import picocli.CommandLine;
  */
 @Command(name = "ravine", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Trains neural networks on the JVM from a YAML config and keeps each run in a folder.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, EnsembleCommand.class, DoctorCommand.class, ReportCommand.class, CompareCommand.class, SweepCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, EnsembleCommand.class, DoctorCommand.class, ReportCommand.class, CompareCommand.class, SweepCommand.class, DashboardCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  internal error (a bug: the stack trace is printed)",
@@ -104,7 +104,8 @@ public final class Main implements Callable<Integer> {
         return t instanceof ConfigException || t instanceof DataFormatException || t instanceof CheckpointException
                 || t instanceof IllegalArgumentException // TensorShapeException and the core's argument checks
                 || t instanceof UncheckedIOException || t instanceof IOException || t instanceof RunStoreException
-                || t instanceof ReportException || t instanceof dev.ravine.onnx.OnnxExportException;
+                || t instanceof ReportException || t instanceof dev.ravine.onnx.OnnxExportException
+                || t instanceof dev.ravine.app.dashboard.DashboardException;
     }
 
     private static int handleFailure(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {

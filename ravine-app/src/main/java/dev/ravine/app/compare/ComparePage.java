@@ -19,8 +19,8 @@ import java.util.Objects;
 /**
  * The comparison as one self-contained HTML page: the differing config keys (cells that differ from the first run
  * highlighted), the outcome table, the findings of each run side by side (static, escaped HTML), and the curves of
- * every run overlaid (training loss by step, validation loss and accuracy by epoch), drawn by uPlot, the report's
- * chart library, from the embedded data. The page writes a self-check into #compare-status (series and points per
+ * every run overlaid (training loss by step, validation loss and accuracy by epoch), drawn by the report's chart code
+ * (charts.js, uPlot) from the embedded data. The page writes a self-check into #compare-status (series and points per
  * chart, script errors) that the browser test reads.
  */
 public final class ComparePage {
@@ -47,6 +47,7 @@ public final class ComparePage {
         h.append("<pre id=\"compare-status\">charts not drawn yet (scripts disabled?)</pre>\n</main>\n");
         h.append("<script type=\"application/json\" id=\"compare-data\">").append(HtmlText.scriptJson(json(curves(c)))).append("</script>\n");
         h.append("<script>\n").append(ReportAssets.requireInlinable("uPlot", ReportAssets.uplotScript())).append("\n</script>\n");
+        h.append("<script>\n").append(ReportAssets.requireInlinable("charts.js", ReportAssets.chartScript())).append("\n</script>\n");
         h.append("<script>\n").append(ReportAssets.requireInlinable("compare.js", script())).append("\n</script>\n");
         h.append("</body>\n</html>\n");
         return h.toString();

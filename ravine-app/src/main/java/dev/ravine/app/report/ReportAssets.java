@@ -48,6 +48,11 @@ public final class ReportAssets {
         return resource("dev/ravine/app/report/charts.js");
     }
 
+    /** The six charts of one run (window.RavineRunCharts, on top of charts.js): report.html and the dashboard's run page draw with it. */
+    public static String runChartScript() {
+        return resource("dev/ravine/app/report/run-charts.js");
+    }
+
     public static String reportScript() {
         return resource("dev/ravine/app/report/report.js");
     }

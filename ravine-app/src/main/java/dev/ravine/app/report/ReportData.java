@@ -56,19 +56,18 @@ public final class ReportData {
         JsonNode summary = summary(runFolder.resolve("summary.json"));
         ConfigFacts config = ConfigFacts.read(runFolder.resolve("config.yaml"));
         try (RunRecords records = RunRecords.open(database)) {
-            RunTables tables = new RunTables(records);
-            Map<String, String> meta = tables.meta();
+            Map<String, String> meta = records.meta();
             ObjectNode out = F.objectNode();
             out.set("run", run(runFolder, meta, summary));
             out.set("config", config(config));
-            ObjectNode epochs = tables.epochs();
+            ObjectNode epochs = RunTables.epochs(records.epochs());
             out.set("metrics", metrics(meta, summary, epochs));
-            out.set("steps", tables.steps(MAX_STEP_POINTS));
+            out.set("steps", RunTables.steps(records.steps(), MAX_STEP_POINTS));
             out.set("epochs", epochs);
-            out.set("layers", withLabels(tables.layers(MAX_READING_COLUMNS), config.layerKinds()));
-            out.set("activations", withLabels(tables.activations(MAX_READING_COLUMNS), config.layerKinds()));
-            out.set("curvature", tables.curvature(MAX_STEP_POINTS));
-            out.set("findings", tables.findings());
+            out.set("layers", withLabels(RunTables.layers(records.layerReadings(), MAX_READING_COLUMNS), config.layerKinds()));
+            out.set("activations", withLabels(RunTables.activations(records.activationReadings(), MAX_READING_COLUMNS), config.layerKinds()));
+            out.set("curvature", RunTables.curvature(records.curvature(), MAX_STEP_POINTS));
+            out.set("findings", RunTables.findings(records.findings()));
             out.set("repairs", repairs(records));
             out.set("confusion", confusion(records.confusion()));
             return out;
@@ -146,7 +145,7 @@ public final class ReportData {
     }
 
     /** Layer names are the doctor's module paths ("3", "2.1"); the label adds the kind of the top-level layer. */
-    private static ObjectNode withLabels(ObjectNode readings, List<String> kinds) {
+    static ObjectNode withLabels(ObjectNode readings, List<String> kinds) {
         if (readings == null) return null;
         ArrayNode labels = readings.putArray("labels");
         for (JsonNode name : readings.get("names")) {
@@ -169,7 +168,7 @@ public final class ReportData {
      * happened, NaN for a non-finite loss); after, the mean loss of the steps after the rollback point, as the run
      * finally recorded them.
      */
-    private static ArrayNode repairs(RunRecords records) {
+    static ArrayNode repairs(RunRecords records) {
         ArrayNode out = F.arrayNode();
         for (RepairRecord r : records.repairs()) {
             ObjectNode row = out.addObject();

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ravine.app.TextFormat;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * The report as one HTML document: the header, findings and repairs rendered here as escaped static HTML (readable
@@ -16,28 +15,6 @@ import java.util.List;
  * from the run goes through {@link HtmlText}.
  */
 final class ReportPage {
-    /** The chart sections: anchor, title, what it shows. The script draws into div#chart-ANCHOR. */
-    private record Chart(String anchor, String title, String description) {}
-
-    private static final List<Chart> CHARTS = List.of(
-            new Chart("loss", "Loss", "Training loss of every step (thin line) and validation loss at the end of each epoch (dots). "
-                    + "Shaded bands are the doctor's findings over their step range (red blocking, orange warning, blue info); "
-                    + "red ticks are steps whose loss was NaN/Inf; dashed lines are repairs (the steps after the one a repair went back to "
-                    + "show the repaired run)."),
-            new Chart("accuracy", "Accuracy", "Training and validation accuracy at the end of each epoch, in percent."),
-            new Chart("gradients", "Gradient norm per layer", "L2 norm of each layer's gradient at every doctor reading, on a "
-                    + "log colour scale (dark: small, yellow: large). Vanishing gradients show as dark rows at the input side, "
-                    + "exploding ones as a band turning yellow. Grey: no reading, or NaN/Inf."),
-            new Chart("updates", "Update / weight ratio per layer", "‖update‖ / ‖weight‖ of each layer per reading, log scale. "
-                    + "The dashed line is the usual healthy level, about 1e-3: far below, a layer barely learns; far above, "
-                    + "the step is large against the weights."),
-            new Chart("sharpness", "Sharpness against its stability threshold", "Largest Hessian eigenvalue of the loss (and, for "
-                    + "Adam-family optimizers, of the preconditioned Hessian) against the threshold above which the optimizer "
-                    + "cannot be stable: 2/lr for gradient descent, (2+2·momentum)/lr with momentum, and for Adam's preconditioned "
-                    + "sharpness (2+2·β1)/((1-β1)·lr), 38/lr at β1 = 0.9. Measured every doctor.curvature_every steps."),
-            new Chart("activations", "Dead and saturated units", "Per activation module: the fraction of ReLU units inactive on "
-                    + "the whole batch (dead) and of sigmoid/tanh units in their flat tails (saturated), in percent."));
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ReportPage() {}
@@ -59,16 +36,13 @@ final class ReportPage {
         ReportSections.findings(h, data.get("findings"));
         ReportSections.repairs(h, data.get("repairs"));
         ConfusionSection.render(h, data.get("confusion"));
-        for (Chart c : CHARTS) {
-            h.append("<section id=\"").append(c.anchor()).append("\">\n<h2>").append(escape(c.title())).append("</h2>\n");
-            h.append("<p class=\"note\">").append(escape(c.description())).append("</p>\n");
-            h.append("<div class=\"chart\" id=\"chart-").append(c.anchor()).append("\"></div>\n</section>\n");
-        }
+        ReportCharts.sections(h);
         h.append("</main>\n");
         footer(h, ravineVersion, generatedAt);
         h.append("<script type=\"application/json\" id=\"report-data\">").append(HtmlText.scriptJson(json(data))).append("</script>\n");
         h.append("<script>\n").append(ReportAssets.requireInlinable("uPlot", ReportAssets.uplotScript())).append("\n</script>\n");
         h.append("<script>\n").append(ReportAssets.requireInlinable("charts.js", ReportAssets.chartScript())).append("\n</script>\n");
+        h.append("<script>\n").append(ReportAssets.requireInlinable("run-charts.js", ReportAssets.runChartScript())).append("\n</script>\n");
         h.append("<script>\n").append(ReportAssets.requireInlinable("report.js", ReportAssets.reportScript())).append("\n</script>\n");
         h.append("</body>\n</html>\n");
         return h.toString();
@@ -91,7 +65,7 @@ final class ReportPage {
         h.append("<li><a href=\"#findings\">Findings</a></li>\n");
         h.append("<li><a href=\"#repairs\">Repairs</a></li>\n");
         h.append("<li><a href=\"#").append(ConfusionSection.ANCHOR).append("\">Per-class metrics and confusion matrix</a></li>\n");
-        for (Chart c : CHARTS) {
+        for (ReportCharts.Chart c : ReportCharts.ALL) {
             h.append("<li><a href=\"#").append(c.anchor()).append("\">").append(escape(c.title())).append("</a></li>\n");
         }
         h.append("<li><a href=\"#about\">About this report</a></li>\n</ol></nav>\n");

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The report's static sections (summary, findings, repairs) as escaped HTML, rendered from the report data. */
-final class ReportSections {
+public final class ReportSections {
     private ReportSections() {}
 
-    static void summary(StringBuilder h, JsonNode data) {
+    public static void summary(StringBuilder h, JsonNode data) {
         JsonNode run = data.get("run");
         JsonNode m = data.get("metrics");
         h.append("<section id=\"summary\">\n<h2>Summary and configuration</h2>\n<div class=\"columns\">\n");
@@ -48,7 +48,7 @@ final class ReportSections {
                 .append(escape(data.get("config").path("text").asText())).append("</pre></details>\n</section>\n");
     }
 
-    static void findings(StringBuilder h, JsonNode findings) {
+    public static void findings(StringBuilder h, JsonNode findings) {
         h.append("<section id=\"findings\">\n<h2>Findings</h2>\n");
         if (findings.isEmpty()) {
             h.append("<p class=\"good\">No findings: nothing in this run's readings matched a detector's rule.</p>\n</section>\n");
@@ -77,7 +77,7 @@ final class ReportSections {
         h.append("</section>\n");
     }
 
-    static void repairs(StringBuilder h, JsonNode repairs) {
+    public static void repairs(StringBuilder h, JsonNode repairs) {
         h.append("<section id=\"repairs\">\n<h2>Repairs</h2>\n");
         if (repairs.isEmpty()) {
             h.append("<p>No repairs were made (the doctor repairs only with <code>doctor: {repair: true}</code>, and only a "

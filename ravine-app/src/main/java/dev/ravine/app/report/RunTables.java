@@ -17,25 +17,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A run's records ({@link RunRecords}) as the columns the report's charts draw. What a run does not have (an older
+ * A run's records ({@link RunRecords}) as the columns the report's charts draw: all of them for the report, the rows
+ * after a step for the dashboard's live updates ({@link ReportDelta}). What a run does not have (an older
  * run without the doctor's readings, a run without curvature readings) reads as absent, never as an error. Values are
  * stored as floats (the charts need no more digits) and a metric that did not exist or was NaN/Inf as JSON null.
  */
 final class RunTables {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private final RunRecords records;
 
-    RunTables(RunRecords records) {
-        this.records = records;
-    }
-
-    Map<String, String> meta() {
-        return records.meta();
-    }
+    private RunTables() {}
 
     /** {step, loss, stride, nonfinite}: the loss of every kept step, and every step whose loss was NaN/Inf (stored NULL). */
-    ObjectNode steps(int maxPoints) {
-        List<StepRecord> steps = records.steps();
+    static ObjectNode steps(List<StepRecord> steps, int maxPoints) {
         ArrayNode nonFinite = F.arrayNode();
         for (StepRecord s : steps) if (Double.isNaN(s.loss())) nonFinite.add(s.step());
         Thinning keep = Thinning.of(steps.size(), maxPoints);
@@ -56,7 +49,7 @@ final class RunTables {
     }
 
     /** {epoch, step, train_loss, train_accuracy, val_loss, val_accuracy}, one entry per finished epoch. */
-    ObjectNode epochs() {
+    static ObjectNode epochs(List<EpochEvent> epochs) {
         ObjectNode out = F.objectNode();
         ArrayNode epoch = out.putArray("epoch");
         ArrayNode step = out.putArray("step");
@@ -64,7 +57,7 @@ final class RunTables {
         ArrayNode trainAccuracy = out.putArray("train_accuracy");
         ArrayNode valLoss = out.putArray("val_loss");
         ArrayNode valAccuracy = out.putArray("val_accuracy");
-        for (EpochEvent e : records.epochs()) {
+        for (EpochEvent e : epochs) {
             epoch.add(e.epoch());
             step.add(e.step());
             addReal(trainLoss, e.trainLoss());
@@ -79,9 +72,9 @@ final class RunTables {
      * {step, stride, names, grad_norm, update_ratio}: the doctor's per-layer readings as one row per layer (in the
      * order the doctor reads them) and one column per kept reading step; null where a layer had no reading.
      */
-    ObjectNode layers(int maxColumns) {
+    static ObjectNode layers(Map<Long, List<LayerReading>> readings, int maxColumns) {
         Grid grid = new Grid(2);
-        records.layerReadings().forEach((step, layers) -> {
+        readings.forEach((step, layers) -> {
             for (LayerReading l : layers) grid.put(step, l.layer(), l.gradNorm(), l.updateRatio());
         });
         if (grid.steps.isEmpty()) return null;
@@ -95,10 +88,10 @@ final class RunTables {
      * {step, stride, names, kinds, dead_fraction, saturated_fraction}: per activation module (ReLU dead fraction,
      * sigmoid/tanh saturated fraction; null where the module has no such measure).
      */
-    ObjectNode activations(int maxColumns) {
+    static ObjectNode activations(Map<Long, List<ActivationReading>> readings, int maxColumns) {
         Grid grid = new Grid(2);
         Map<String, String> kinds = new LinkedHashMap<>();
-        records.activationReadings().forEach((step, activations) -> {
+        readings.forEach((step, activations) -> {
             for (ActivationReading a : activations) {
                 kinds.putIfAbsent(a.module(), a.kind());
                 grid.put(step, a.module(), a.deadFraction(), a.saturatedFraction());
@@ -114,8 +107,7 @@ final class RunTables {
     }
 
     /** The curvature readings (sharpness against its stability threshold), or null when the run has none. */
-    ObjectNode curvature(int maxPoints) {
-        List<CurvatureReading> rows = records.curvature();
+    static ObjectNode curvature(List<CurvatureReading> rows, int maxPoints) {
         if (rows.isEmpty()) return null;
         Thinning keep = Thinning.of(rows.size(), maxPoints);
         ObjectNode out = F.objectNode();
@@ -143,9 +135,9 @@ final class RunTables {
      * The findings ranked root cause first, as RunRecords reads them ({@link dev.ravine.doctor.finding.Findings#ranked}, the
      * order of summary.json, run.db and ravine doctor): evidence and remedies as lists, a remedy as {change, why, patches}.
      */
-    ArrayNode findings() {
+    static ArrayNode findings(List<Finding> findings) {
         ArrayNode out = F.arrayNode();
-        for (Finding finding : records.findings()) {
+        for (Finding finding : findings) {
             ObjectNode f = out.addObject();
             f.put("id", finding.id());
             f.put("severity", finding.severity().name().toLowerCase(java.util.Locale.ROOT));

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One {@code ravine train} (or {@code demo}) run, from config file to run folder: read and check the config, build
@@ -24,16 +25,22 @@ public final class TrainingRun {
      * @param out         the run folder, or null for {@code runs/<name>-<timestamp>} under {@code workingDir}
      * @param runName     the name of the default run folder, or null for the config's name
      * @param interactive whether {@code out} is a terminal (progress redrawn in place)
+     * @param started     told the run folder once its run.db exists, before the first step (ravine train --dashboard); or null
      */
     public record Request(Path config, List<String> overrides, Path out, String runName, Path workingDir, boolean interactive,
-                          Path resume) {
+                          Path resume, Consumer<RunDirectory> started) {
         public Request(Path config, List<String> overrides, Path out, String runName, Path workingDir, boolean interactive) {
-            this(config, overrides, out, runName, workingDir, interactive, null);
+            this(config, overrides, out, runName, workingDir, interactive, null, null);
         }
 
         /** {@code ravine train --resume RUN_DIR}: continue the run in that folder from its newest intact checkpoint. */
         public static Request resume(Path runDir, Path workingDir, boolean interactive) {
-            return new Request(null, List.of(), null, null, workingDir, interactive, runDir);
+            return new Request(null, List.of(), null, null, workingDir, interactive, runDir, null);
+        }
+
+        /** This request, telling {@code started} the run folder when the run starts. */
+        public Request whenStarted(Consumer<RunDirectory> started) {
+            return new Request(config, overrides, out, runName, workingDir, interactive, resume, started);
         }
     }
 

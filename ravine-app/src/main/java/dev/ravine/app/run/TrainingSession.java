@@ -36,6 +36,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -58,6 +59,9 @@ final class TrainingSession {
     private final Instant started;
     /** Rank 0's part in a data-parallel run, or null. */
     private final DataParallel replicas;
+
+    /** A reader following the run (ravine dashboard) sees its steps at most this long after they happen. */
+    private static final Duration LIVE_ROWS = Duration.ofMillis(500);
 
     TrainingSession(TrainingRun.Request request, PrintWriter out, RunAssembly assembly, Resumption resumption, Instant started,
                     DataParallel replicas) {
@@ -87,7 +91,7 @@ final class TrainingSession {
         RunHeader.print(out, config, a.model(), a.optimizer(), a.data(), a.trainLoader().batchesPerEpoch(), a.threads());
         Trainer trainer = newTrainer(run);
         ProgressBar progress = new ProgressBar(out, request.interactive(), config.training().epochs());
-        try (StopOnInterrupt stop = new StopOnInterrupt(); RunStore store = RunStore.create(run.database())) {
+        try (StopOnInterrupt stop = new StopOnInterrupt(); RunStore store = RunStore.create(run.database()).flushEvery(LIVE_ROWS)) {
             store.putMeta(RunMeta.atStart(config, a.data(), a.model(), a.threads(), started));
             if (resumption == null) {
                 store.putEvent(null, RunEvent.RUN_STARTED, "running", null);
@@ -98,6 +102,7 @@ final class TrainingSession {
                 store.putEvent(resumption.checkpoint().step(), RunEvent.RUN_STARTED, "resumed from "
                         + run.root().relativize(resumption.file()), null);
             }
+            if (request.started() != null) request.started().accept(run); // run.db holds the run's facts: a reader can follow it
             Watch watch = watch(trainer, store, progress, run);
             trainer.addListener(progress).addListener(stop);
             TrainingResult result = fit(watch, run);

@@ -69,8 +69,40 @@ public final class RunRecords implements AutoCloseable {
 
     /** Every recorded step in step order (after a rollback, the replayed steps replaced the abandoned ones). */
     public List<StepRecord> steps() {
-        return read("steps", "SELECT step, epoch, batch, loss, accuracy, lr_scale FROM steps ORDER BY step", new ArrayList<StepRecord>(),
+        return steps(Long.MIN_VALUE);
+    }
+
+    /** The recorded steps after {@code afterStep}, in step order: what a live reader has not seen yet. */
+    public List<StepRecord> steps(long afterStep) {
+        return read("steps", "SELECT step, epoch, batch, loss, accuracy, lr_scale FROM steps WHERE step > ? ORDER BY step", afterStep,
+                new ArrayList<StepRecord>(),
                 (rs, out) -> out.add(new StepRecord(rs.getLong(1), rs.getInt(2), rs.getInt(3), real(rs, 4), real(rs, 5), real(rs, 6))));
+    }
+
+    /** The newest recorded step, or null before the first one is committed. */
+    public StepRecord latestStep() {
+        List<StepRecord> last = read("steps", "SELECT step, epoch, batch, loss, accuracy, lr_scale FROM steps ORDER BY step DESC LIMIT 1",
+                new ArrayList<StepRecord>(),
+                (rs, out) -> out.add(new StepRecord(rs.getLong(1), rs.getInt(2), rs.getInt(3), real(rs, 4), real(rs, 5), real(rs, 6))));
+        return last.isEmpty() ? null : last.getFirst();
+    }
+
+    /**
+     * How far the run's records have come (newest step, row counts, newest event): two equal progress values mean
+     * nothing new was committed in between, so a live reader polls this cheap query and reads rows only on a change.
+     */
+    public RunProgress progress() {
+        return new RunProgress(max("steps", "step"), count("epochs"), max("events", "seq"), count("repairs"), count("findings"),
+                max("curvature_readings", "step"), meta().getOrDefault("status", "unknown"));
+    }
+
+    private long max(String table, String column) {
+        return read(table, "SELECT MAX(" + column + ") FROM " + table, new long[] {-1},
+                (rs, out) -> out[0] = rs.getObject(1) == null ? -1 : rs.getLong(1))[0];
+    }
+
+    private int count(String table) {
+        return read(table, "SELECT COUNT(*) FROM " + table, new int[1], (rs, out) -> out[0] = rs.getInt(1))[0];
     }
 
     public List<EpochEvent> epochs() {
@@ -81,16 +113,27 @@ public final class RunRecords implements AutoCloseable {
 
     /** The doctor's per-layer readings by step, steps ascending and layers in the order the doctor read them. */
     public Map<Long, List<LayerReading>> layerReadings() {
-        String sql = "SELECT step, layer, grad_norm, weight_norm, update_norm, update_ratio, non_finite FROM layer_readings ORDER BY step, rowid";
-        return read("layer_readings", sql, new LinkedHashMap<Long, List<LayerReading>>(), (rs, out) -> out.computeIfAbsent(rs.getLong(1),
+        return layerReadings(Long.MIN_VALUE);
+    }
+
+    /** The per-layer readings of the steps after {@code afterStep}. */
+    public Map<Long, List<LayerReading>> layerReadings(long afterStep) {
+        String sql = "SELECT step, layer, grad_norm, weight_norm, update_norm, update_ratio, non_finite FROM layer_readings WHERE step > ? "
+                + "ORDER BY step, rowid";
+        return read("layer_readings", sql, afterStep, new LinkedHashMap<Long, List<LayerReading>>(), (rs, out) -> out.computeIfAbsent(rs.getLong(1),
                 k -> new ArrayList<>()).add(new LayerReading(rs.getString(2), real(rs, 3), real(rs, 4), real(rs, 5), real(rs, 6), rs.getInt(7))));
     }
 
     /** The doctor's per-layer-output (activation) readings by step, in the order the doctor read them. */
     public Map<Long, List<ActivationReading>> activationReadings() {
+        return activationReadings(Long.MIN_VALUE);
+    }
+
+    /** The activation readings of the steps after {@code afterStep}. */
+    public Map<Long, List<ActivationReading>> activationReadings(long afterStep) {
         String sql = "SELECT step, module, kind, mean, std, dead_fraction, saturated_fraction, non_finite, grad_norm, gsc"
-                + " FROM activation_readings ORDER BY step, rowid";
-        return read("activation_readings", sql, new LinkedHashMap<Long, List<ActivationReading>>(), (rs, out) -> out.computeIfAbsent(rs.getLong(1),
+                + " FROM activation_readings WHERE step > ? ORDER BY step, rowid";
+        return read("activation_readings", sql, afterStep, new LinkedHashMap<Long, List<ActivationReading>>(), (rs, out) -> out.computeIfAbsent(rs.getLong(1),
                 k -> new ArrayList<>()).add(new ActivationReading(rs.getString(2), rs.getString(3), real(rs, 4), real(rs, 5), real(rs, 6),
                 real(rs, 7), rs.getInt(8), real(rs, 9), real(rs, 10))));
     }
@@ -122,8 +165,14 @@ public final class RunRecords implements AutoCloseable {
 
     /** The curvature readings (none when the run measured no curvature). */
     public List<CurvatureReading> curvature() {
-        String sql = "SELECT step, sharpness, threshold, preconditioned_sharpness, preconditioned_threshold, hvps FROM curvature_readings ORDER BY step";
-        return read("curvature_readings", sql, new ArrayList<CurvatureReading>(), (rs, out) -> out.add(new CurvatureReading(rs.getLong(1),
+        return curvature(Long.MIN_VALUE);
+    }
+
+    /** The curvature readings of the steps after {@code afterStep}. */
+    public List<CurvatureReading> curvature(long afterStep) {
+        String sql = "SELECT step, sharpness, threshold, preconditioned_sharpness, preconditioned_threshold, hvps FROM curvature_readings "
+                + "WHERE step > ? ORDER BY step";
+        return read("curvature_readings", sql, afterStep, new ArrayList<CurvatureReading>(), (rs, out) -> out.add(new CurvatureReading(rs.getLong(1),
                 real(rs, 2), real(rs, 3), real(rs, 4), real(rs, 5), rs.getLong(6))));
     }
 
@@ -231,6 +280,22 @@ public final class RunRecords implements AutoCloseable {
             if (!RunSchema.hasTable(db, table)) return out;
             try (ResultSet rs = db.createStatement().executeQuery(sql)) {
                 while (rs.next()) row.add(rs, out);
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(table, e);
+        }
+    }
+
+    /** As the read above, with one {@code ?} in {@code sql} bound to {@code value}. */
+    private <T> T read(String table, String sql, long value, T out, Row<T> row) {
+        try {
+            if (!RunSchema.hasTable(db, table)) return out;
+            try (PreparedStatement s = db.prepareStatement(sql)) {
+                s.setLong(1, value);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) row.add(rs, out);
+                }
             }
             return out;
         } catch (SQLException e) {

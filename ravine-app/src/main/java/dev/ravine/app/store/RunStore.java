@@ -23,6 +23,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +38,8 @@ import java.util.Map;
  *
  * <p>Step rows and readings are buffered and inserted in one transaction per {@value #FLUSH_ROWS} rows, at each
  * epoch's end and before each checkpoint is written (so after a kill run.db holds every step up to the newest
- * checkpoint): one transaction per step would cost more than a small model's step itself. Findings, repairs, events and
+ * checkpoint), and with {@link #flushEvery} at least that often: one transaction per step would cost more than a small
+ * model's step itself. Findings, repairs, events and
  * meta are few and are committed as they happen, so a reader sees them while the run goes on.
  */
 public final class RunStore implements TrainingListener, Doctor.FindingListener, AutoCloseable {
@@ -60,6 +62,8 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
     private final PreparedStatement insertEvent;
     private final PreparedStatement insertProbe;
     private final PreparedStatement insertProvenance;
+    private long flushIntervalNanos;
+    private long lastFlushNanos = System.nanoTime();
 
     private RunStore(Connection db) throws SQLException {
         this.db = db;
@@ -174,10 +178,20 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
         }
     }
 
+    /**
+     * Also writes the buffered rows once {@code interval} has passed since the last write, so that a reader following
+     * the run (the dashboard) sees its steps within about that time even when an epoch is long; one more commit per
+     * interval, nothing against a step's cost. Off unless set.
+     */
+    public RunStore flushEvery(Duration interval) {
+        this.flushIntervalNanos = interval.toNanos();
+        return this;
+    }
+
     @Override
     public void onBatchEnd(Trainer trainer, BatchEvent event) {
         pending.add(event);
-        if (pending.size() >= FLUSH_ROWS) flush();
+        if (pending.size() >= FLUSH_ROWS || (flushIntervalNanos > 0 && System.nanoTime() - lastFlushNanos >= flushIntervalNanos)) flush();
     }
 
     /** The step whose loss was NaN/Inf is kept too (loss NULL, batch 0), so a re-analysis sees where the run broke. */
@@ -432,6 +446,7 @@ public final class RunStore implements TrainingListener, Doctor.FindingListener,
             insertStep.executeBatch();
             db.commit();
             pending.clear();
+            lastFlushNanos = System.nanoTime();
         } catch (SQLException e) {
             throw new RunStoreException("cannot write steps to the run database: " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
-// Ravine's chart code, shared by every page that draws charts (report.html, the lab pages): uPlot series and axes in
-// the report's style, the log-axis convention, the viridis colour map, and the self-check that each page writes into
-// a <pre> element ("chart NAME: points=N painted=M" or "chart NAME: not measured", then every script error), which
+// Ravine's chart code, shared by every page that draws charts (report.html, the comparison page, the dashboard, the
+// lab pages): uPlot series and axes in
+// the report's style, the log-axis convention, the viridis colour map, the overlay of several runs, and the self-check
+// that each page writes into a <pre> element ("chart NAME: points=N painted=M" or "chart NAME: not measured", then every script error), which
 // the browser tests read, so a blank chart or a script error fails them. Exposed as window.RavineCharts.
 window.RavineCharts = (function () {
   "use strict";
@@ -121,6 +122,7 @@ window.RavineCharts = (function () {
   // and write() puts the lines into the <pre id=statusId> (with data-done="true" once written).
   function SelfCheck(statusId) {
     var charts = [];
+    var plots = [];
     var started = performance.now();
 
     function entry(name) {
@@ -162,7 +164,16 @@ window.RavineCharts = (function () {
         e.painted = paintedPixels(u.ctx, u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
         e.state = "drawn";
       }]);
-      return new uPlot(opts, aligned, el);
+      var u = new uPlot(opts, aligned, el);
+      plots.push(u);
+      return u;
+    }
+
+    // Removes this check's uPlot charts (their listeners too): a page that draws again after new data (the dashboard)
+    // destroys the previous drawing's charts first.
+    function destroy() {
+      plots.forEach(function (u) { u.destroy(); });
+      plots = [];
     }
 
     function write() {
@@ -179,10 +190,40 @@ window.RavineCharts = (function () {
       pre.setAttribute("data-done", "true");
     }
 
-    return {entry: entry, notMeasured: notMeasured, safely: safely, plot: plot, write: write};
+    return {entry: entry, notMeasured: notMeasured, safely: safely, plot: plot, write: write, destroy: destroy};
+  }
+
+  // Several runs' series overlaid on one chart in div#chart-NAME (the comparison page): runs have different x values
+  // (steps, epochs), so one shared, sorted x axis with each run's series null where it has none; a log10 y axis when
+  // the values span more than two decades (a diverging run). Returns the self-check line "chart NAME: series=S points=P".
+  function overlay(name, runs, pick, xLabel, yLabel) {
+    var el = document.getElementById("chart-" + name);
+    el.textContent = "";
+    var parts = [], series = [{label: xLabel}], points = 0;
+    runs.forEach(function (run, i) {
+      var p = pick(run);
+      if (!p || !p.x || !p.y) return;
+      p.y.forEach(function (v) { if (v !== null && isFinite(v)) points++; });
+      parts.push({x: p.x, ys: [p.y]});
+      series.push(line(run.label, PALETTE[i % PALETTE.length], {points: {show: p.x.length < 60}}));
+    });
+    var status = "chart " + name + ": series=" + parts.length + " points=" + points;
+    if (parts.length === 0 || points === 0) { el.textContent = "not measured in these runs"; return status; }
+    var aligned = align(parts);
+    var ys = [];
+    aligned.slice(1).forEach(function (col) { col.forEach(function (v) { if (v !== null && isFinite(v)) ys.push(v); }); });
+    var lo = Math.min.apply(null, ys), hi = Math.max.apply(null, ys);
+    var logY = lo > 0 && hi / lo > 100;
+    if (logY) {
+      aligned = [aligned[0]].concat(aligned.slice(1).map(log10OrNull));
+      series.slice(1).forEach(logSeries);
+    }
+    new uPlot({width: Math.max(400, (el.clientWidth || 900) - 10), height: 300, series: series, scales: {x: {time: false}},
+      axes: [axis(xLabel), logY ? logAxis(yLabel + " (log scale)") : axis(yLabel, {values: tickLabels, size: 70})]}, aligned, el);
+    return status;
   }
 
   return {PALETTE: PALETTE, paintedPixels: paintedPixels, finiteCount: finiteCount, chartWidth: chartWidth, align: align,
     log10OrNull: log10OrNull, anyValue: anyValue, line: line, axis: axis, sci: sci, tickLabels: tickLabels,
-    logAxis: logAxis, logSeries: logSeries, viridis: viridis, SelfCheck: SelfCheck};
+    logAxis: logAxis, logSeries: logSeries, viridis: viridis, SelfCheck: SelfCheck, overlay: overlay};
 })();
