@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Trains CONFIG for every combination of the --grid values x each seed, each trial a run folder",
-                "under one sweep folder; prints the mean ± 95% confidence interval over seeds per combination and",
+                "under one sweep folder; prints the mean ± 95%% confidence interval over seeds per combination and",
                 "writes sweep.txt and sweep.html. Trials whose doctor finds a blocking problem are stopped early."})
 final class SweepCommand implements Callable<Integer> {
     @Spec
