@@ -6,6 +6,7 @@ import dev.ravine.lab.labs.BatchNormSmoothnessLab;
 import dev.ravine.lab.labs.BatchSizeLab;
 import dev.ravine.lab.labs.CriticalPointsLab;
 import dev.ravine.lab.labs.DeeperNetsLab;
+import dev.ravine.lab.labs.NonConvergenceLab;
 import dev.ravine.lab.labs.OptimizerPathsLab;
 import dev.ravine.lab.labs.StuckNotSmallLab;
 import dev.ravine.lab.labs.VanishingExplodingLab;
@@ -24,7 +25,8 @@ public final class LabCatalog {
             new VanishingExplodingLab(),
             new AdamBlowUpLab(),
             new BatchNormSmoothnessLab(),
-            new BatchSizeLab()
+            new BatchSizeLab(),
+            new NonConvergenceLab()
     ).stream().sorted(Comparator.comparingInt(Lab::number)).toList();
 
     private LabCatalog() {}
