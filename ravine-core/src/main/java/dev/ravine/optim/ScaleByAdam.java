@@ -1,5 +1,6 @@
 package dev.ravine.optim;
 
+import dev.ravine.kernel.AdamKernel;
 import java.util.List;
 import java.util.Map;
 
@@ -51,24 +52,9 @@ public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgra
             // Bias corrections are computed in double and rounded once, as PyTorch computes them in Python floats.
             float invBc1 = (float) (1 / (1 - Math.pow(beta1, t)));
             float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
-            float[] g = updates[p], m = s.mu[p], v = s.nu[p], vMax = amsgrad ? s.nuMax[p] : null;
-            for (int i = 0; i < g.length; i++) {
-                float gi = g[i];
-                m[i] = lerp(m[i], gi, oneMinusB1, b1);
-                v[i] = b2 * v[i] + oneMinusB2 * gi * gi;
-                float vi = v[i];
-                if (vMax != null) {
-                    vMax[i] = Math.max(vMax[i], vi);
-                    vi = vMax[i];
-                }
-                g[i] = m[i] * invBc1 / ((float) Math.sqrt(vi) / bc2Sqrt + e);
-            }
+            AdamKernel.update(updates[p], s.mu[p], s.nu[p], amsgrad ? s.nuMax[p] : null,
+                    new AdamKernel.Constants(b1, b2, oneMinusB1, oneMinusB2, invBc1, bc2Sqrt, e));
         }
-    }
-
-    /** torch.lerp(start, end, w) as computed for float tensors, so the first moment matches bit for bit. */
-    static float lerp(float start, float end, float weight, float oneMinusWeight) {
-        return weight < 0.5f ? start + weight * (end - start) : end - (end - start) * oneMinusWeight;
     }
 
     /** P = sqrt(v_hat) + eps with v_hat = v / (1 - beta2^t) (AMSGrad: the running maximum of v), t the parameter's steps. */

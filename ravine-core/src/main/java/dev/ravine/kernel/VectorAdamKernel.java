@@ -1,0 +1,32 @@
+package dev.ravine.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/** The Vector API body of {@link AdamKernel}; loaded only when the Vector API is in use. */
+final class VectorAdamKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private VectorAdamKernel() {}
+
+    /** Updates the whole vectors' worth of elements; returns where the scalar tail starts. */
+    static int update(float[] g, float[] m, float[] v, float[] vMax, AdamKernel.Constants k) {
+        boolean lowWeight = k.oneMinusB1() < 0.5f;
+        int end = S.loopBound(g.length);
+        for (int i = 0; i < end; i += S.length()) {
+            FloatVector gi = FloatVector.fromArray(S, g, i), mi = FloatVector.fromArray(S, m, i);
+            FloatVector diff = gi.sub(mi);
+            // lerp's two forms, as AdamKernel.lerp: start + w (end - start), or end - (end - start)(1 - w)
+            mi = lowWeight ? mi.add(diff.mul(k.oneMinusB1())) : gi.sub(diff.mul(k.b1()));
+            mi.intoArray(m, i);
+            FloatVector vi = FloatVector.fromArray(S, v, i).mul(k.b2()).add(gi.mul(k.oneMinusB2()).mul(gi));
+            vi.intoArray(v, i);
+            if (vMax != null) {
+                vi = FloatVector.fromArray(S, vMax, i).max(vi);
+                vi.intoArray(vMax, i);
+            }
+            mi.mul(k.invBc1()).div(vi.sqrt().div(k.bc2Sqrt()).add(k.eps())).intoArray(g, i);
+        }
+        return end;
+    }
+}
