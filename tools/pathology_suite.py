@@ -234,7 +234,7 @@ def main():
 
     print("| config | half | seed | expected | top finding | findings (first step) | repairs | exit | s | ground truth |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for name, hf, seed, exp, o, truth in results:
+    for name, hf, seed, exp, o, truth, _ in results:
         found = ", ".join(f"{f[0]} ({f[2]})" for f in o["findings"]) or "none"
         gt = "-" if truth is None else ("ok: " if truth[0] else "**fails**: ") + truth[1]
         miss = "" if o["top"] == exp else " **(miss)**"
