@@ -6,6 +6,7 @@ import dev.ravine.lab.labs.BatchNormSmoothnessLab;
 import dev.ravine.lab.labs.BatchSizeLab;
 import dev.ravine.lab.labs.CriticalPointsLab;
 import dev.ravine.lab.labs.DeeperNetsLab;
+import dev.ravine.lab.labs.FullBatchLab;
 import dev.ravine.lab.labs.NonConvergenceLab;
 import dev.ravine.lab.labs.OptimizerPathsLab;
 import dev.ravine.lab.labs.StuckNotSmallLab;
@@ -26,7 +27,8 @@ public final class LabCatalog {
             new AdamBlowUpLab(),
             new BatchNormSmoothnessLab(),
             new BatchSizeLab(),
-            new NonConvergenceLab()
+            new NonConvergenceLab(),
+            new FullBatchLab()
     ).stream().sorted(Comparator.comparingInt(Lab::number)).toList();
 
     private LabCatalog() {}
