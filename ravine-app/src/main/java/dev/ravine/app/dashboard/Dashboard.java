@@ -4,6 +4,7 @@ import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -110,6 +111,9 @@ public final class Dashboard implements AutoCloseable {
         routes.closeStreams();
         try {
             server.stop();
+        } catch (TimeoutException e) {
+            // Jetty stops its connectors and handlers before it reports that the graceful wait ran out: the server is
+            // down, only a page's event stream (which never ends by itself) was cut instead of closed.
         } catch (Exception e) {
             throw new IllegalStateException("cannot stop the dashboard: " + e.getMessage(), e);
         }
