@@ -1,5 +1,6 @@
 package dev.ravine.app.compare;
 
+import dev.ravine.app.BlobsCsv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,8 +13,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +32,7 @@ class CompareTest {
 
     @BeforeAll
     static void trainTwoRuns() throws Exception {
-        writeBlobs(dir.resolve("train.csv"), 240, 11);
+        BlobsCsv.write(dir.resolve("train.csv"), 240, 11);
         Path config = dir.resolve("blobs.yaml");
         Files.writeString(config, """
                 seed: 4
@@ -109,15 +108,4 @@ class CompareTest {
         return new Result(code, out.toString(StandardCharsets.UTF_8));
     }
 
-    /** Three Gaussian blobs in 5 dimensions, labels in the last column. */
-    static void writeBlobs(Path file, int rows, long seed) throws Exception {
-        Random r = new Random(seed);
-        StringBuilder csv = new StringBuilder("a,b,c,d,e,label\n");
-        for (int i = 0; i < rows; i++) {
-            int label = i % 3;
-            for (int d = 0; d < 5; d++) csv.append(String.format(Locale.ROOT, "%.4f,", 2.0 * ((label + d) % 3) + r.nextGaussian()));
-            csv.append(label).append('\n');
-        }
-        Files.writeString(file, csv);
-    }
 }

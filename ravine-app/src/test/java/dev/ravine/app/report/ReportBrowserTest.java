@@ -1,5 +1,6 @@
 package dev.ravine.app.report;
 
+import dev.ravine.app.BlobsCsv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -57,7 +57,7 @@ class ReportBrowserTest {
         assertNotNull(chromium, "no Chromium found (chromium, chromium-browser or google-chrome on the PATH, or RAVINE_CHROMIUM): "
                 + "install it (apt-get install chromium) or set RAVINE_SKIP_BROWSER=1 to skip this test explicitly");
 
-        writeBlobs(dir.resolve("train.csv"), 240, 11);
+        BlobsCsv.write(dir.resolve("train.csv"), 240, 11);
         Path config = dir.resolve("blobs.yaml");
         Files.writeString(config, """
                 seed: 4
@@ -83,17 +83,6 @@ class ReportBrowserTest {
         assertTrue(out.contains("report: "), out);
     }
 
-    /** Three Gaussian blobs in 5 dimensions, labels in the last column. */
-    private static void writeBlobs(Path file, int rows, long seed) throws Exception {
-        Random r = new Random(seed);
-        StringBuilder csv = new StringBuilder("a,b,c,d,e,label\n");
-        for (int i = 0; i < rows; i++) {
-            int label = i % 3;
-            for (int d = 0; d < 5; d++) csv.append(String.format(java.util.Locale.ROOT, "%.4f,", 2.0 * ((label + d) % 3) + r.nextGaussian()));
-            csv.append(label).append('\n');
-        }
-        Files.writeString(file, csv);
-    }
 
     private static String command(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,5 +1,6 @@
 package dev.ravine.app.sweep;
 
+import dev.ravine.app.BlobsCsv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,7 @@ class SweepEndToEndTest {
 
     @Test
     void aSweepTrainsEveryTrialAveragesOverSeedsAndStopsTheDoomedOnesEarly() throws Exception {
-        writeBlobs(dir.resolve("train.csv"), 120, 11);
+        BlobsCsv.write(dir.resolve("train.csv"), 120, 11);
         Path config = dir.resolve("blobs.yaml");
         Files.writeString(config, """
                 seed: 4
@@ -109,14 +108,4 @@ class SweepEndToEndTest {
         return text;
     }
 
-    private static void writeBlobs(Path file, int rows, long seed) throws Exception {
-        Random r = new Random(seed);
-        StringBuilder csv = new StringBuilder("a,b,c,d,e,label\n");
-        for (int i = 0; i < rows; i++) {
-            int label = i % 3;
-            for (int d = 0; d < 5; d++) csv.append(String.format(Locale.ROOT, "%.4f,", 2.0 * ((label + d) % 3) + r.nextGaussian()));
-            csv.append(label).append('\n');
-        }
-        Files.writeString(file, csv);
-    }
 }
