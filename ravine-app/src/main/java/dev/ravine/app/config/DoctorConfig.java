@@ -10,8 +10,8 @@ import java.util.List;
  * watches every run (full instrument readings every {@code every} steps; the top Hessian eigenvalue, and Adam's
  * preconditioned one, every {@code curvature_every} steps, 0 = never); with {@code repair} it also repairs a run that
  * a blocking problem would end, rolling back and lowering the learning rate, at most {@code max_repairs} times; with
- * {@code probes} it tests each finding's cause by counterfactual probes (short forks of the run that, with the end-of-run
- * reference networks, take at most {@code probe_share} of its time, 0.1 by default).
+ * {@code probes} it tests each finding's cause by counterfactual probes (short forks of the run that take at most
+ * {@code probe_share} of its wall time, 0.1 by default; the end-of-run reference networks are bounded on their own).
  */
 public record DoctorConfig(boolean enabled, int every, boolean repair, int maxRepairs, int curvatureEvery, boolean probes, double probeShare) {
     static final List<String> KEYS = List.of("enabled", "every", "repair", "max_repairs", "curvature_every", "probes", "probe_share");

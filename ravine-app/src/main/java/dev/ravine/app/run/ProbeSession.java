@@ -36,7 +36,8 @@ import java.util.function.Function;
  * Every probe is a row of run.db's probes table; the doctor then carries the outcome in the finding (confirmed
  * first, refuted demoted: {@link ProbeEvidence}) and a repair applies the winner. The forks start from a rolling
  * in-memory snapshot taken before the trouble began (the trainer's snapshot, as repair rollbacks use) or from the
- * run's start, and all of them together stay within the {@link ProbeBudget}.
+ * run's start, and all of them together stay within the {@link ProbeBudget}, taken against the run's wall time from its
+ * start (data loading and the pre-training checks included), the same clock summary.json's probe_share is measured on.
  */
 final class ProbeSession implements TrainingListener, Doctor.FindingListener {
     /** Steps each arm trains, at most, and at least (fewer would measure noise). */
@@ -68,28 +69,33 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
     private final Set<String> probed = new java.util.HashSet<>();
     /** Control arms already trained, by start step and length: several findings share one control. */
     private final Map<Long, Control> controls = new HashMap<>();
-    private Snapshot initial;
     /** The last {@value #RECENT} step times, for {@link #stepSeconds()}. */
     private final ArrayDeque<Double> recentSteps = new ArrayDeque<>();
     static final int RECENT = 8;
     private long lastBatchEnd;
     private double spentAtLastBatch;
-    private long trainingStarted;
+    /** The run's start on the wall clock (System.nanoTime), before its data were read. */
+    private final long runStarted;
+    /** Seconds since then that were not the run's own: the end-of-run checks'. */
+    private double outsideRun;
     private long stepsSeen;
     private int probesRun;
     private boolean repairing;
 
     /**
-     * @param patched the run's config with {@code --set} arguments applied (read by the config reader, so a patch the
-     *                reader refuses fails there)
+     * @param patched    the run's config with {@code --set} arguments applied (read by the config reader, so a patch the
+     *                   reader refuses fails there)
+     * @param runStarted when the run started (System.nanoTime), the origin of the time the budget is a share of
      */
-    ProbeSession(RunAssembly run, Function<List<String>, RunConfig> patched, Doctor doctor, RunStore store, ProbeBudget budget, long plannedSteps) {
+    ProbeSession(RunAssembly run, Function<List<String>, RunConfig> patched, Doctor doctor, RunStore store, ProbeBudget budget, long plannedSteps,
+            long runStarted) {
         this.run = run;
         this.patched = patched;
         this.doctor = doctor;
         this.store = store;
         this.budget = budget;
         this.plannedSteps = plannedSteps;
+        this.runStarted = runStarted;
     }
 
     ProbeSession onProbed(Listener listener) {
@@ -114,12 +120,6 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
     public void opened(Finding f) {
         if (f.severity() == Severity.INFO || probed.contains(f.id())) return;
         if (!ProbePlan.of(f, doctor.facts()).isEmpty()) pending.add(f.id());
-    }
-
-    @Override
-    public void onTrainingStart(Trainer trainer) {
-        if (initial == null) initial = new Snapshot(trainer.optimizer().stepCount(), trainer.snapshot());
-        trainingStarted = System.nanoTime();
     }
 
     /**
@@ -177,20 +177,24 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         return this;
     }
 
-    /** After the run's last step: findings opened by the end-of-run checks, or still waiting, are probed now. */
-    void finish(long step) {
+    /**
+     * After the run's last step: findings opened by the end-of-run checks, or still waiting, are probed now.
+     * {@code checkSeconds} (the end-of-run checks' own time) is no part of the run's time the budget is a share of.
+     */
+    void finish(long step, double checkSeconds) {
+        outsideRun += Math.max(0, checkSeconds);
         for (Finding f : doctor.findings()) opened(f);
         if (!pending.isEmpty()) probePending(step, 0);
     }
 
-    /** The run's own time so far, the probes' excluded. */
+    /** The run's own wall time so far (from its start, not its first step), the probes' and end-of-run checks' excluded. */
     private double runSeconds() {
-        return Math.max(0, (System.nanoTime() - trainingStarted) * 1e-9 - budget.spentSeconds());
+        return Math.max(0, (System.nanoTime() - runStarted) * 1e-9 - budget.spentSeconds() - outsideRun);
     }
 
     private void probePending(long step, long stepsLeft) {
         double stepSeconds = stepSeconds();
-        if (Double.isNaN(stepSeconds)) stepSeconds = runSeconds() / Math.max(1, stepsSeen);
+        if (Double.isNaN(stepSeconds)) stepSeconds = runSeconds() / Math.max(1, stepsSeen); // an upper bound: it holds the start
         budget.project(runSeconds(), stepsLeft, stepSeconds);
         for (String id : List.copyOf(pending)) {
             pending.remove(id);

@@ -226,8 +226,9 @@ final class TrainingSession {
     private ProbeSession newProbes(Doctor doctor, RunStore store, RunDirectory run, ProgressBar progress) {
         long planned = (long) config.training().epochs() * a.trainLoader().batchesPerEpoch()
                 - (resumption == null ? 0 : resumption.checkpoint().step());
+        long runStarted = System.nanoTime() - Duration.between(started, Instant.now()).toNanos();
         ProbeSession probes = new ProbeSession(a, sets -> ConfigReader.read(run.config(), sets, request.workingDir()), doctor, store,
-                new ProbeBudget(config.doctor().probeShare()), planned);
+                new ProbeBudget(config.doctor().probeShare()), planned, runStarted);
         doctor.addFindingListener(probes);
         probes.onProbed((f, outcomes) -> {
             progress.clear();
@@ -276,11 +277,15 @@ final class TrainingSession {
 
     /** The end-of-run checks and the test set, then the outcome in summary.json, run.db, the terminal and report.html. */
     private TrainingRun.Outcome finish(Watch w, RunDirectory run, TrainingResult result, StopOnInterrupt stop) {
+        double referenceSeconds = 0;
         if (config.doctor().enabled() && result.status() == TrainingStatus.COMPLETED && !stop.interrupted()) {
-            TrainingLossCheck.run(config, a.model(), a.data().train(), result, w.doctor(),
-                    w.probes() == null ? null : w.probes().budget()); // model_bias or optimization_issue
+            // model_bias or optimization_issue: the reference nets are trained like the run, so each costs about the run's own
+            // steps; they keep their own bound (TrainingLossCheck) instead of the probes' share, which they would not fit
+            referenceSeconds = TrainingLossCheck.run(config, a.model(), a.data().train(), result, w.doctor());
+            long labels = System.nanoTime();
             LabelNoiseCheck.run(a.data().train(), w.doctor()); // label_noise
-            if (w.probes() != null) w.probes().finish(result.steps()); // the end-of-run findings' probes
+            double checkSeconds = referenceSeconds + (System.nanoTime() - labels) * 1e-9;
+            if (w.probes() != null) w.probes().finish(result.steps(), checkSeconds); // the end-of-run findings' probes
         }
         if (stop.interrupted() && result.status() == TrainingStatus.COMPLETED) result = stoppedAfterTraining(result);
         if (result.status() == TrainingStatus.DIVERGED) setAsideDivergedCheckpoint(run, result.steps());
@@ -296,7 +301,7 @@ final class TrainingSession {
             HeldOutConfusion.record(w.store(), a.data(), config.training().batchSize(), a.model().network(),
                     weights == null ? "the final weights" : run.root().relativize(weights).toString());
         }
-        Summary summary = summarize(w, run, result, test, checkpoint);
+        Summary summary = summarize(w, run, result, test, checkpoint, referenceSeconds);
         w.store().putFindings(w.doctor().findings());
         writeSummary(run, summary);
         w.store().putMeta(RunMeta.atEnd(summary));
@@ -321,7 +326,7 @@ final class TrainingSession {
     }
 
     /** summary.json's content: the result, the test figures, and the best epoch, best weights and repairs where there are. */
-    private Summary summarize(Watch w, RunDirectory run, TrainingResult result, Evaluation test, String checkpoint) {
+    private Summary summarize(Watch w, RunDirectory run, TrainingResult result, Evaluation test, String checkpoint, double referenceSeconds) {
         Summary summary = Summary.of(config.file().toString(), result, test, a.model().parameterCount(), config.seed(), a.threads(),
                 checkpoint, started, w.doctor().findings());
         if (a.earlyStopping() != null) summary = summary.withBestEpoch(a.earlyStopping().bestEpoch());
@@ -332,10 +337,10 @@ final class TrainingSession {
         }
         if (w.repair() != null) summary = summary.withRepairs(w.repair().actions());
         if (w.probes() != null) {
-            double runSeconds = java.time.Duration.between(started, Instant.now()).toNanos() * 1e-9;
+            double runSeconds = Math.max(Duration.between(started, Instant.now()).toNanos() * 1e-9, 1e-9);
             double spent = w.probes().budget().spentSeconds();
-            summary = summary.withProbes(new Summary.ProbeTime(w.probes().probesRun(), spent, spent / Math.max(runSeconds, 1e-9),
-                    w.probes().budget().share()));
+            summary = summary.withProbes(new Summary.ProbeTime(w.probes().probesRun(), spent, spent / runSeconds,
+                    w.probes().budget().share(), referenceSeconds, referenceSeconds / runSeconds));
         }
         return summary;
     }

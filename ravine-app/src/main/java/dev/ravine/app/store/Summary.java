@@ -32,11 +32,12 @@ public record Summary(String status, String reason, String config, int epochs, l
                       List<Finding> findings, Integer bestEpoch, List<RepairAction> repairs, BestWeights best, ProbeTime probes) {
 
     /**
-     * The doctor's experiments (counterfactual probes and the end-of-run reference networks): how many probes ran, the
-     * seconds they took together, their share of the run's wall time and the share they were allowed; written as
-     * {@code doctor: {probes, probe_seconds, probe_share, probe_budget_share}}.
+     * The doctor's experiments: how many counterfactual probes ran, the seconds they took together, their share of the
+     * run's wall time and the share they were allowed, and the seconds of the end-of-run reference networks (bounded on
+     * their own, not by the probes' share); written as
+     * {@code doctor: {probes, probe_seconds, probe_share, probe_budget_share, reference_seconds, reference_share}}.
      */
-    public record ProbeTime(int probes, double seconds, double share, double budgetShare) {}
+    public record ProbeTime(int probes, double seconds, double share, double budgetShare, double referenceSeconds, double referenceShare) {}
 
     /** As the canonical form, without probe figures (a run whose doctor ran none). */
     public Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
@@ -163,6 +164,8 @@ public record Summary(String status, String reason, String config, int epochs, l
             d.put("probe_seconds", finite(probes.seconds()));
             d.put("probe_share", finite(probes.share()));
             d.put("probe_budget_share", finite(probes.budgetShare()));
+            d.put("reference_seconds", finite(probes.referenceSeconds()));
+            d.put("reference_share", finite(probes.referenceShare()));
             m.put("doctor", d);
         }
         return m;

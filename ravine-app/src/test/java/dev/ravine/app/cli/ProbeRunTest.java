@@ -73,6 +73,26 @@ class ProbeRunTest {
         assertTrue(doctorCommand.out().contains("probe confirmed: probe "), doctorCommand::toString);
     }
 
+    /**
+     * A run of about a second (the suite's model-too-small: a linear classifier on spirals) at the default share: the
+     * reference networks that find model_bias are not starved by the probes' tenth of the run (they cost more than the
+     * run's own training, so within that tenth they never trained and model_bias was missed), and the probes' share
+     * as summary.json reports it stays within the budget.
+     */
+    @Test
+    void onAShortRunTheReferencesStillFindModelBiasAndTheProbesKeepTheirShare() throws Exception {
+        Path run = dir.resolve("bias");
+        CommandResult train = CommandResult.run("train", pathology("model-too-small").toString(), "--set", "doctor.probes=true",
+                "--out", run.toString());
+        assertEquals(ExitCode.OK, train.exitCode(), train::toString);
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertEquals("model_bias", summary.get("findings").get(0).get("id").asText(), summary::toString);
+        JsonNode doctor = summary.get("doctor");
+        assertTrue(doctor.get("reference_seconds").asDouble() > 0, doctor::toString);
+        assertTrue(doctor.get("probe_share").asDouble() <= doctor.get("probe_budget_share").asDouble(), doctor::toString);
+        assertEquals(0.1, doctor.get("probe_budget_share").asDouble(), 1e-12);
+    }
+
     @Test
     void aHealthyRunIsNotProbed() throws Exception {
         Path run = dir.resolve("healthy");

@@ -1,8 +1,9 @@
 package dev.ravine.doctor.probe;
 
 /**
- * The time the doctor's experiments may take: probes and the end-of-run reference networks together get at most
- * {@code share} of the run's wall time. The run's time is not known until it ends, so the budget is taken against
+ * The time the doctor's counterfactual probes may take: at most {@code share} of the run's wall time (the end-of-run
+ * reference networks are bounded on their own: each is trained like the run, so it costs about the run's steps and
+ * would not fit a tenth of it). The run's time is not known until it ends, so the budget is taken against
  * what the run will have cost by its end at its pace so far (time spent plus the steps left at the mean step time),
  * and the probes count into the run's time as they spend. A probe asks before it starts how many steps fit; one that
  * would get fewer than its minimum is skipped. Not thread-safe: the training thread owns it.
@@ -38,7 +39,7 @@ public final class ProbeBudget {
 
     /**
      * A fifth of the budget is held back: a probe checks its deadline between steps, and its last step and final
-     * evaluation (and the end-of-run references' last step) run past it.
+     * evaluation run past it.
      */
     static final double RESERVE = 0.2;
 
