@@ -5,7 +5,9 @@ Each config carries, in its header comments:
   # expect: FINDING        the finding that should be the run's top finding ('healthy' for a control)
   # counterfactual: K=V    (pathologies; one or more) the config change that removes the cause, as --set K=V
   # check: METRIC          how the counterfactual shows the cause was real (see GROUND TRUTH)
-  # half: tuning|heldout   which half of the suite it belongs to (see examples/pathologies/README.md for the rule)
+  # half: HALF            tuning, heldout or fresh (the rule: examples/pathologies/README.md); fresh is the blind
+                         batch written after the held-out half had been looked at, never tuned on; --half all
+                         reports each half in its own tables
 
 The predicted label of a run is its top finding: the first finding above info in summary.json's `findings`, which lists
 them ranked root cause first (dev.ravine.doctor.finding.Findings), or 'healthy' when there is none.
@@ -26,7 +28,7 @@ A control is confirmed when it completes and its final training loss is at most 
 Cases whose ground truth fails are listed and left out of the confusion tables (a case is only as good as its check).
 
 Usage (from the repository root):
-  /usr/bin/python3 tools/pathology_suite.py [--half tuning|heldout|all] [--seeds 1,2] [--verify] [--only SUBSTRING]
+  /usr/bin/python3 tools/pathology_suite.py [--half tuning|heldout|fresh|all] [--seeds 1,2] [--verify] [--only SUBSTRING]
                                             [--keep DIR] [--list] [--blind] [-j JOBS] [--set K=V ...] [--repair]
 --blind runs the ground-truth checks only and prints no diagnosis: how the held-out half's cases are checked
 without looking at what the doctor says about them.
@@ -48,6 +50,7 @@ import tempfile
 import time
 
 SUITE = "examples/pathologies"
+HALVES = ("tuning", "heldout", "fresh")  # each gets its own confusion tables; only tuning is tuned on
 
 
 def header(path):
@@ -65,8 +68,8 @@ def header(path):
                         h[key].append(value)
                     else:
                         h[key] = value
-    if h["expect"] is None or h["half"] not in ("tuning", "heldout"):
-        raise SystemExit(f"{path}: needs '# expect:' and '# half: tuning|heldout' lines")
+    if h["expect"] is None or h["half"] not in HALVES:
+        raise SystemExit(f"{path}: needs '# expect:' and '# half: tuning|heldout|fresh' lines")
     if h["expect"] != "healthy" and not h["counterfactual"]:
         raise SystemExit(f"{path}: a pathology needs at least one '# counterfactual: KEY=VALUE' line")
     return h
@@ -178,6 +181,8 @@ def main():
     argv = sys.argv[1:]
     opt = lambda name, default: argv[argv.index(name) + 1] if name in argv else default
     half = opt("--half", "all")
+    if half != "all" and half not in HALVES:
+        raise SystemExit(f"--half must be all or one of {', '.join(HALVES)}, is {half}")
     seeds = [int(s) for s in opt("--seeds", "1,2").split(",")]
     only = opt("--only", "")
     blind = "--blind" in argv  # checks ground truth only, printing no diagnosis (for cases not to be looked at)
@@ -246,7 +251,7 @@ def main():
         for r in failed_truth:
             print(f"- {r[0]} seed {r[2]}: {r[5][1]}")
     kept = [r for r in results if r[5] is None or r[5][0]]
-    for hf in ("tuning", "heldout"):
+    for hf in HALVES:
         for seed in seeds:
             rows = [(r[0], r[3], r[4]["top"]) for r in kept if r[1] == hf and r[2] == seed]
             if rows:
