@@ -9,6 +9,7 @@ import dev.ravine.lab.labs.DeeperNetsLab;
 import dev.ravine.lab.labs.FullBatchLab;
 import dev.ravine.lab.labs.NonConvergenceLab;
 import dev.ravine.lab.labs.OptimizerPathsLab;
+import dev.ravine.lab.labs.RbmPretrainingLab;
 import dev.ravine.lab.labs.StuckNotSmallLab;
 import dev.ravine.lab.labs.VanishingExplodingLab;
 import java.util.Comparator;
@@ -28,7 +29,8 @@ public final class LabCatalog {
             new BatchNormSmoothnessLab(),
             new BatchSizeLab(),
             new NonConvergenceLab(),
-            new FullBatchLab()
+            new FullBatchLab(),
+            new RbmPretrainingLab()
     ).stream().sorted(Comparator.comparingInt(Lab::number)).toList();
 
     private LabCatalog() {}
