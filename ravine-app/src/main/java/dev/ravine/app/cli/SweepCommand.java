@@ -77,6 +77,8 @@ final class SweepCommand implements Callable<Integer> {
         int total = g.combinations().size() * seeds;
         if (spark == null) Sweep.checkSettings(seeds, parallel, cores);
         else if (seeds < 1) throw new IllegalArgumentException("--seeds " + seeds + ": give at least 1");
+        // Every trial's config is read before anything is announced or created: a bad grid value fails here, alone.
+        Sweep.checkTrials(file, g, sets, seeds, folder, main.workingDir());
         o.println("sweep: " + total + " trials into " + TextFormat.path(folder, main.workingDir()) + (spark == null ? "" : " on Spark " + spark));
         o.flush();
         AtomicInteger done = new AtomicInteger();
@@ -91,7 +93,6 @@ final class SweepCommand implements Callable<Integer> {
         if (spark == null) {
             result = Sweep.run(file, g, sets, seeds, parallel, cores, folder, main.workingDir(), onDone);
         } else {
-            Sweep.checkTrials(file, g, sets, seeds, folder, main.workingDir()); // a bad config fails before the cluster is joined
             ClusterBackend.SweepTrials cluster = ClusterBackend.load("--spark").sweepTrials(spark, file, sets, folder, main.workingDir(), onDone);
             result = Sweep.runWith(file, g, sets, seeds, cluster.parallel(), cluster.threads(), folder, main.workingDir(), cluster.executor());
         }

@@ -79,6 +79,10 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (port != null && !dashboard) throw new ParameterException(spec.commandLine(), "--port is the dashboard's: give --dashboard too");
+        if (spark == null && spec.commandLine().getParseResult().hasMatchedOption("--workers")) {
+            throw new ParameterException(spec.commandLine(), "--workers is the number of Spark replicas: give --spark MASTER too "
+                    + "(e.g. --spark local[" + workers + "]); without --spark the run trains here on every core (training.threads sets how many)");
+        }
         if (spark != null) {
             if (dashboard) throw new ParameterException(spec.commandLine(), "--dashboard does not go with --spark yet: watch the run with "
                     + "ravine dashboard on the run folder's parent instead");

@@ -76,6 +76,13 @@ class BadInputTest {
     }
 
     @Test
+    void workersWithoutSparkIsRefusedBeforeTraining() throws IOException {
+        CommandResult r = CommandResult.run("train", write(GOOD).toString(), "--workers", "2", "--out", dir.resolve("runs/workers").toString());
+        expectBadInput(r, "--workers is the number of Spark replicas: give --spark MASTER too", "training.threads");
+        assertFalse(Files.exists(dir.resolve("runs/workers")), "a refused run left a folder");
+    }
+
+    @Test
     void missingRequiredKeyIsNamed() throws IOException {
         expectBadInput(train(GOOD.replace("  train: idx:train\n", "")), "missing required key 'train' in data");
         expectBadInput(train(GOOD.replace("- linear: {out: 10}", "- linear: {bias: false}")),

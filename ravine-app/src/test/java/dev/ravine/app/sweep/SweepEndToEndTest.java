@@ -85,6 +85,30 @@ class SweepEndToEndTest {
     }
 
     @Test
+    void aBadGridValueIsRefusedBeforeAnythingIsAnnouncedOrCreated() throws Exception {
+        BlobsCsv.write(dir.resolve("train.csv"), 60, 3);
+        Path config = dir.resolve("blobs.yaml");
+        Files.writeString(config, """
+                data: {train: csv:train.csv, label: label}
+                model: {layers: [{linear: {out: 3}}]}
+                loss: cross_entropy
+                optimizer: {name: sgd, lr: 0.05}
+                training: {epochs: 1, batch_size: 20}
+                """);
+        Path sweep = dir.resolve("sweep");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            code = Main.run(new String[] {"sweep", config.toString(), "--grid", "optimizer.lr=0.1,abc", "--seeds", "1", "--out", sweep.toString()}, o, o);
+        }
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, text);
+        assertTrue(text.contains("optimizer.lr"), text);
+        assertTrue(!text.contains("trials into"), "announced a sweep it then refused:\n" + text);
+        assertTrue(!Files.exists(sweep), "created " + sweep + " for a refused sweep");
+    }
+
+    @Test
     void moreParallelTrialsThanCoresIsRefused() {
         int cores = Runtime.getRuntime().availableProcessors();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
