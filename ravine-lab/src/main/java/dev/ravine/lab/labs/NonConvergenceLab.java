@@ -50,7 +50,14 @@ public final class NonConvergenceLab implements Lab {
         }
     }
 
-    private static final int SAMPLES = 1000, WIDTH = 64, DEEP_LAYERS = 12;
+    private static final int SAMPLES = 1000, BATCH = 32, WIDTH = 64, DEEP_LAYERS = 12;
+    /**
+     * The quick run's data and batch: 600 samples (the label-noise check needs 50 a class) in batches of 16, so that the
+     * sorted data still gives about 31 batches a pass, most of them of one class, as the full run's 1000 in batches of
+     * 32 do; the data checks, the label draws and the end-of-run checks then see what they see in a full run, at a
+     * third of the neighbour search and half the CSV.
+     */
+    private static final int QUICK_SAMPLES = 600, QUICK_BATCH = 16;
     /** MNIST's raw pixels have mean about 33 and standard deviation about 78: the unnormalized case's affine map. */
     private static final double RAW_SCALE = 78, RAW_OFFSET = 33, NOISE_FRACTION = 0.3;
 
@@ -87,11 +94,12 @@ public final class NonConvergenceLab implements Lab {
 
     @Override
     public String method() {
-        return "Digits (" + SAMPLES + " training samples of 14 x 14 MNIST images, standardized; Gaussian blobs when MNIST is absent) "
+        return "Digits (" + SAMPLES + " training samples of 14 x 14 MNIST images; quick " + QUICK_SAMPLES + ", standardized; Gaussian blobs when MNIST is absent) "
                 + "written as a CSV table, and a config trained by ravine train's own code (Ravine's TrainingRun, the doctor with its "
                 + "defaults: data checks before step 1, detectors during the run, reference networks and the label-noise check at the "
                 + "end); the findings are read from each run's summary.json. The healthy control and four faults train a 196-" + WIDTH
-                + "-10 ReLU classifier with SGD lr 0.01, momentum 0.9, batch 32 (quick 2 epochs, full 8), each feature standardized by the config (data.normalize: standardize): unshuffled = samples sorted "
+                + "-10 ReLU classifier with SGD lr 0.01, momentum 0.9, batch " + BATCH + " (quick " + QUICK_BATCH
+                + ", so that sorted data gives as many batches of one class as in the full run), 2 epochs quick, 8 full, each feature standardized by the config (data.normalize: standardize): unshuffled = samples sorted "
                 + "by label with data.shuffle false; unnormalized = every feature mapped to " + (int) RAW_SCALE + " x + " + (int) RAW_OFFSET
                 + " (the range of raw pixels) and data.normalize none; label noise = 30% of the labels replaced by another class, drawn "
                 + "per seed; pure noise = every label drawn uniformly at random, per seed. The fifth fault is the model: " + DEEP_LAYERS
@@ -111,8 +119,8 @@ public final class NonConvergenceLab implements Lab {
     @Override
     public LabResult run(LabSettings settings) {
         List<Long> seeds = settings.quickRun() ? settings.seeds().subList(0, 1) : settings.seeds();
-        int epochs = settings.pick(2, 8);
-        DigitData data = DigitData.load(SAMPLES, 10);
+        int epochs = settings.pick(2, 8), batch = settings.pick(QUICK_BATCH, BATCH);
+        DigitData data = DigitData.load(settings.pick(QUICK_SAMPLES, SAMPLES), 10);
         Fault[] faults = Fault.values();
         double[][] loss = new double[faults.length][seeds.size()];
         int[][] named = new int[faults.length][faults.length];
@@ -123,7 +131,7 @@ public final class NonConvergenceLab implements Lab {
                 List<String> seen = new ArrayList<>();
                 for (int s = 0; s < seeds.size(); s++) {
                     long seed = seeds.get(s);
-                    DoctoredRun run = DoctoredRun.train(dir, fault.key() + "-" + seed, dataset(fault, data.train(), seed), config(fault, seed, epochs));
+                    DoctoredRun run = DoctoredRun.train(dir, fault.key() + "-" + seed, dataset(fault, data.train(), seed), config(fault, seed, epochs, batch));
                     loss[fault.ordinal()][s] = run.trainLoss();
                     for (Fault f : faults) if (f.expected != null && run.named(f.expected)) named[fault.ordinal()][f.ordinal()]++;
                     for (String id : run.findings()) if (!seen.contains(id)) seen.add(id);
@@ -232,7 +240,7 @@ public final class NonConvergenceLab implements Lab {
         return Dataset.classification(x, clean.sampleShape(), y, classes);
     }
 
-    private static String config(Fault fault, long seed, int epochs) {
+    private static String config(Fault fault, long seed, int epochs, int batch) {
         String shuffle = fault == Fault.UNSHUFFLED ? "false" : "true";
         // Every run but the unnormalized one standardizes each feature, as a user following the checklist would.
         String normalize = fault == Fault.UNNORMALIZED ? "none" : "standardize";
@@ -251,7 +259,7 @@ public final class NonConvergenceLab implements Lab {
                 + "model:\n  layers:\n" + layers
                 + "loss: cross_entropy\n"
                 + "optimizer: " + optimizer + "\n"
-                + "training: {epochs: " + epochs + ", batch_size: 32, keep_checkpoints: 1}\n";
+                + "training: {epochs: " + epochs + ", batch_size: " + batch + ", keep_checkpoints: 1}\n";
     }
 
     private static double mean(double[] v) {
