@@ -122,6 +122,11 @@ def main():
     write("regression-nan.csv", header, [list(reg_nan[i]) + [target[i]] for i in range(800)],
           lambda j, v: "NaN" if np.isnan(v) else f"{v:.6f}")
 
+    # The clean table's features with labels drawn independently of them (pure noise): nothing can be learnt that
+    # generalizes. A generator of its own, so that the tables above stay as they were.
+    random_labels = np.random.default_rng(20261203).integers(0, 3, len(y))
+    classification("tabular-random-labels.csv", x, random_labels)
+
 
 if __name__ == "__main__":
     main()

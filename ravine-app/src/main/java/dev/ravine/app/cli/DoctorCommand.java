@@ -103,8 +103,8 @@ final class DoctorCommand implements Callable<Integer> {
         }
         Remedy remedy = all.get(fix - 1);
         if (remedy.patches().isEmpty()) {
-            throw new ConfigException("--fix " + fix + ": remedy '" + remedy.change() + "' has no config patch (a run recorded before remedies"
-                    + " carried patches); apply it by hand");
+            throw new ConfigException("--fix " + fix + ": remedy '" + remedy.change() + "' has no config patch (no config key makes it, or the run"
+                    + " was recorded before remedies carried patches); apply it by hand");
         }
         List<String> sets = remedy.patches().stream().map(ConfigPatch::setArgument).toList();
         RunConfig patched = ConfigReader.read(run.config(), sets, main.workingDir());

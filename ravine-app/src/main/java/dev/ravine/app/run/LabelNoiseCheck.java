@@ -4,6 +4,7 @@ import dev.ravine.data.Dataset;
 import dev.ravine.doctor.Doctor;
 import dev.ravine.doctor.detect.ConfidentLearning;
 import dev.ravine.doctor.detect.LabelNoiseDiagnosis;
+import dev.ravine.train.TrainingResult;
 import java.util.Set;
 
 /**
@@ -26,6 +27,11 @@ final class LabelNoiseCheck {
     private LabelNoiseCheck() {}
 
     static void run(Dataset train, Doctor doctor) {
+        run(train, doctor, LabelNoiseDiagnosis.HeldOut.NONE);
+    }
+
+    /** @param heldOut the run's final training and held-out accuracy against chance (labels that carry no information) */
+    static void run(Dataset train, Doctor doctor, LabelNoiseDiagnosis.HeldOut heldOut) {
         // Neighbour votes need neighbours: with few samples per class a sample's K nearest reach into other classes.
         if (!train.isClassification() || train.size() < MIN_PER_CLASS * train.numClasses()) return;
         boolean otherProblem = doctor.findings().stream().anyMatch(f -> f.severity() != dev.ravine.doctor.finding.Severity.INFO && !COMPATIBLE.contains(f.id()));
@@ -35,7 +41,21 @@ final class LabelNoiseCheck {
         float[][] probabilities = neighbourVotes(standardized(train, n), labels, classes);
         ConfidentLearning cl = ConfidentLearning.estimate(probabilities, labels, classes);
         String source = "leave-one-out votes of each sample's " + K + " nearest neighbours among " + n + " training samples (standardized features)";
-        LabelNoiseDiagnosis.defaults().decide(cl, n, source).ifPresent(doctor::record);
+        LabelNoiseDiagnosis.defaults().decide(cl, n, source, heldOut).ifPresent(doctor::record);
+    }
+
+    /**
+     * The run's last epoch's training accuracy and its held-out accuracy, against chance on the held-out set (the share
+     * of its most frequent class, what a constant guess scores); NONE without validation data.
+     */
+    static LabelNoiseDiagnosis.HeldOut heldOut(TrainingResult result, Dataset validation) {
+        if (validation == null || !validation.isClassification() || validation.size() == 0 || result.history().isEmpty()) {
+            return LabelNoiseDiagnosis.HeldOut.NONE;
+        }
+        int[] counts = new int[validation.numClasses()];
+        for (int label : validation.labels()) counts[label]++;
+        double chance = (double) java.util.Arrays.stream(counts).max().orElse(0) / validation.size();
+        return new LabelNoiseDiagnosis.HeldOut(result.history().getLast().trainAccuracy(), result.valAccuracy(), chance);
     }
 
     private static float[][] standardized(Dataset d, int n) {

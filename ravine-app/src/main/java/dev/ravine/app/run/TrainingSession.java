@@ -283,7 +283,7 @@ final class TrainingSession {
             // steps; they keep their own bound (TrainingLossCheck) instead of the probes' share, which they would not fit
             referenceSeconds = TrainingLossCheck.run(config, a.model(), a.data().train(), result, w.doctor());
             long labels = System.nanoTime();
-            LabelNoiseCheck.run(a.data().train(), w.doctor()); // label_noise
+            LabelNoiseCheck.run(a.data().train(), w.doctor(), LabelNoiseCheck.heldOut(result, a.data().validation())); // label_noise
             double checkSeconds = referenceSeconds + (System.nanoTime() - labels) * 1e-9;
             if (w.probes() != null) w.probes().finish(result.steps(), checkSeconds); // the end-of-run findings' probes
         }

@@ -3,7 +3,9 @@ package dev.ravine.doctor.detect;
 import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Severity;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,25 +15,67 @@ import java.util.Optional;
  * probabilities; reported at step 0, since wrong labels are a property of the data and come before anything the
  * training did. Default minRate 0.15: a clean set with overlapping classes leaves a few percent (the samples the Bayes
  * classifier gets wrong look mislabelled too), so only a rate well above that is called noise.
+ *
+ * <p>Labels drawn independently of the inputs (pure noise) put the estimate at its ceiling: a sample's confident class
+ * is then its label only by chance, 1 in {@code classes}, so the rate is 1 - 1/classes. From {@code uninformative} of
+ * that ceiling on (default 0.85) the finding says the labels carry nothing the inputs predict, with the held-out
+ * accuracy at chance as its second evidence where the run has validation data, and its remedy is to check the labels:
+ * no config change fixes data (early stopping, the remedy of partial noise, would only stop the memorizing sooner).
  */
-public record LabelNoiseDiagnosis(double minRate) {
+public record LabelNoiseDiagnosis(double minRate, double uninformative) {
     public static LabelNoiseDiagnosis defaults() {
-        return new LabelNoiseDiagnosis(0.15);
+        return new LabelNoiseDiagnosis(0.15, 0.85);
     }
 
     /** @param source where the probabilities come from, for the evidence */
     public Optional<Finding> decide(ConfidentLearning cl, int samples, String source) {
+        return decide(cl, samples, source, HeldOut.NONE);
+    }
+
+    /**
+     * The run's final accuracies, training and held-out (NaN where there is none), and the held-out accuracy a
+     * constant guess of the most frequent class reaches (chance).
+     */
+    public record HeldOut(double trainAccuracy, double accuracy, double chance) {
+        public static final HeldOut NONE = new HeldOut(Double.NaN, Double.NaN, Double.NaN);
+
+        /** Held-out accuracy within 5 points of chance while the training accuracy is 5 points above it. */
+        boolean atChance() {
+            return Math.abs(accuracy - chance) <= 0.05 && trainAccuracy > chance + 0.05;
+        }
+    }
+
+    /** @param heldOut the run's held-out accuracy against chance, as evidence for labels that carry no information */
+    public Optional<Finding> decide(ConfidentLearning cl, int samples, String source, HeldOut heldOut) {
         if (!(cl.rate() >= minRate)) return Optional.empty();
-        List<String> evidence = List.of(
+        int classes = cl.thresholds().length;
+        double ceiling = 1 - 1.0 / classes;
+        List<String> evidence = new ArrayList<>(List.of(
                 "confident learning estimates " + fmt(100 * cl.rate()) + "% of the labels wrong (" + cl.offDiagonal() + " of " + cl.counted()
                         + " confidently predicted samples of " + samples + " carry another label; rows calibrated to the label counts)",
                 "probabilities: " + source + "; per-class thresholds " + thresholds(cl.thresholds())
-                        + " (Northcutt et al. 2021)");
+                        + " (Northcutt et al. 2021)"));
+        if (cl.rate() >= uninformative * ceiling) return Optional.of(independent(cl, ceiling, classes, evidence, heldOut));
         return Optional.of(new Finding("label_noise", "Noisy labels (about " + fmt(100 * cl.rate()) + "% wrong)", Severity.WARNING, 0, 0, List.of(), evidence,
                 "Many samples carry a label the model confidently contradicts: the training loss cannot fall below the noise's entropy, and"
                         + " fitting it further only memorizes the wrong labels.",
-                List.of(dev.ravine.doctor.finding.Remedies.earlyStopping(3, "stops before the network memorizes the wrong labels (needs validation"
+                List.of(Remedies.earlyStopping(3, "stops before the network memorizes the wrong labels (needs validation"
                         + " data: data.validation_split); relabelling the flagged samples is the real fix, which no config key makes"))));
+    }
+
+    private static Finding independent(ConfidentLearning cl, double ceiling, int classes, List<String> evidence, HeldOut heldOut) {
+        evidence.set(0, evidence.getFirst() + ": " + fmt(100 * cl.rate() / ceiling) + "% of the " + fmt(100 * ceiling)
+                + "% that labels drawn independently of the inputs give (a sample's neighbours agree with its label 1 time in " + classes + ")");
+        if (Double.isFinite(heldOut.accuracy()) && heldOut.atChance()) {
+            evidence.add("held-out accuracy " + fmt(100 * heldOut.accuracy()) + "% at chance (a constant guess of the most frequent class scores "
+                    + fmt(100 * heldOut.chance()) + "%) while the training accuracy rose to " + fmt(100 * heldOut.trainAccuracy())
+                    + "%: the net memorizes labels that do not generalize");
+        }
+        return new Finding("label_noise", "Labels independent of the inputs (pure noise)", Severity.WARNING, 0, 0, List.of(), evidence,
+                "The labels carry no information the inputs predict: neighbouring samples agree on their label no more often than"
+                        + " chance, so the training loss stays near chance and whatever the network learns is memorized noise. A bug in"
+                        + " reading or joining the labels (a shuffled label column, an off-by-one join) does this.",
+                List.of(Remedies.checkLabels()));
     }
 
     private static String thresholds(double[] t) {

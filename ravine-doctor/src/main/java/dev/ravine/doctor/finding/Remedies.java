@@ -128,6 +128,15 @@ public final class Remedies {
                 List.of(new ConfigPatch("data.sampler", "balanced")));
     }
 
+    /**
+     * Words only: labels that carry no information about the inputs are a data problem no config key fixes. The one
+     * remedy without a patch, so it is not in {@link #catalog}, whose every entry applies and trains.
+     */
+    public static Remedy checkLabels() {
+        return new Remedy("check the labels against the inputs (the label column, the row order of any join)",
+                "labels independent of the inputs cannot be learnt, and no config change fixes the data");
+    }
+
     public static Remedy earlyStopping(int patience, String why) {
         return new Remedy("training.early_stopping: {monitor: val_loss, patience: " + patience + "}", why,
                 List.of(new ConfigPatch("training.early_stopping", "{monitor: val_loss, patience: " + patience + ", restore_best: true}")));

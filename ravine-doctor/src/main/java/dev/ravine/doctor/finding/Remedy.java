@@ -13,7 +13,10 @@ public record Remedy(String change, String why, List<ConfigPatch> patches) {
         patches = List.copyOf(patches);
     }
 
-    /** A remedy as words only (a record read back from an older run, or a test's fixture): it has nothing to apply. */
+    /**
+     * A remedy as words only (a fix no config key makes, such as checking the labels; a record read back from an older
+     * run; a test's fixture): it has nothing to apply.
+     */
     public Remedy(String change, String why) {
         this(change, why, List.of());
     }

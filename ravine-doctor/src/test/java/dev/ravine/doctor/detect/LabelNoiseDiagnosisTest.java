@@ -1,0 +1,61 @@
+package dev.ravine.doctor.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ravine.doctor.finding.Finding;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Partial label noise against labels drawn independently of the inputs: the confident-learning estimate reaches its
+ * ceiling 1 - 1/classes only for the second, and the finding then says the labels carry no information and asks for
+ * them to be checked (no config patch), where partial noise keeps its early-stopping remedy.
+ */
+class LabelNoiseDiagnosisTest {
+    /** Neighbour votes that put {@code confidence} on each sample's true class; a label kept with {@code keep}, else another class. */
+    private static ConfidentLearning votes(double keep, int classes, long seed) {
+        Random rng = new Random(seed);
+        int n = 3000;
+        float[][] p = new float[n][classes];
+        int[] labels = new int[n];
+        for (int s = 0; s < n; s++) {
+            int truth = rng.nextInt(classes);
+            for (int j = 0; j < classes; j++) p[s][j] = 0.2f / (classes - 1);
+            p[s][truth] = 0.8f;
+            labels[s] = rng.nextDouble() < keep ? truth : (truth + 1 + rng.nextInt(classes - 1)) % classes;
+        }
+        return ConfidentLearning.estimate(p, labels, classes);
+    }
+
+    @Test
+    void labelsIndependentOfTheInputsAreCalledSoAndGetNoConfigPatch() {
+        // a label drawn uniformly at random keeps the true class 1 time in 3
+        Finding f = LabelNoiseDiagnosis.defaults().decide(votes(1.0 / 3, 3, 1), 3000, "votes",
+                new LabelNoiseDiagnosis.HeldOut(0.45, 0.34, 0.35)).orElseThrow();
+        assertEquals("label_noise", f.id());
+        assertTrue(f.title().startsWith("Labels independent of the inputs"), f.title());
+        assertTrue(f.evidence().getFirst().contains("labels drawn independently of the inputs give"), f.evidence().getFirst());
+        assertTrue(f.evidence().get(2).startsWith("held-out accuracy 34% at chance"), f.evidence().toString());
+        assertEquals(1, f.remedies().size());
+        assertTrue(f.remedies().getFirst().change().startsWith("check the labels"), f.remedies().toString());
+        assertTrue(f.remedies().getFirst().patches().isEmpty(), "no config key fixes the data");
+    }
+
+    @Test
+    void partialNoiseKeepsItsEarlyStoppingRemedy() {
+        Finding f = LabelNoiseDiagnosis.defaults().decide(votes(0.6, 3, 2), 3000, "votes").orElseThrow();
+        assertTrue(f.title().startsWith("Noisy labels"), f.title());
+        assertFalse(f.remedies().getFirst().patches().isEmpty(), f.remedies().toString());
+        // on ten classes 70% kept is far below the ceiling of 90% wrong
+        assertTrue(LabelNoiseDiagnosis.defaults().decide(votes(0.7, 10, 3), 3000, "votes").orElseThrow().title().startsWith("Noisy labels"));
+    }
+
+    @Test
+    void aHeldOutAccuracyAboveChanceIsNotGivenAsEvidence() {
+        Finding f = LabelNoiseDiagnosis.defaults().decide(votes(1.0 / 3, 3, 4), 3000, "votes",
+                new LabelNoiseDiagnosis.HeldOut(0.9, 0.6, 0.35)).orElseThrow();
+        assertEquals(2, f.evidence().size(), f.evidence().toString());
+    }
+}
