@@ -259,7 +259,7 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         }
         ArmResult p = arm(fork, start, steps, deadline);
         if (p == null) return ProbeOutcome.skipped(h, fromStep);
-        return ProbeOutcome.measured(h, fromStep, steps, control.result(), p, rule);
+        return ProbeOutcome.measured(h, fromStep, steps, STEPS, control.result(), p, rule);
     }
 
     /** An arm stopped at the deadline (null: cut short). */

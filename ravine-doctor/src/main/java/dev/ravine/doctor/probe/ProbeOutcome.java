@@ -8,10 +8,22 @@ import dev.ravine.doctor.detect.Readings;
  */
 public record ProbeOutcome(Hypothesis hypothesis, long fromStep, int steps, ArmResult control, ArmResult probe, double effect,
                            double speedup, ProbeVerdict verdict) {
-    /** Both arms were given {@code steps} steps (an arm that diverged stopped sooner). */
+    /** Both arms were given {@code steps} steps (an arm that diverged stopped sooner), as many as planned. */
     public static ProbeOutcome measured(Hypothesis h, long fromStep, int steps, ArmResult control, ArmResult probe, EffectSize rule) {
-        return new ProbeOutcome(h, fromStep, steps, control, probe, EffectSize.of(control, probe), EffectSize.speedup(control, probe),
-                rule.verdict(control, probe));
+        return measured(h, fromStep, steps, steps, control, probe, rule);
+    }
+
+    /**
+     * Both arms were given {@code steps} of the {@code planned} steps (fewer when the budget had no room for all). A
+     * shortened probe can confirm its change but not refute it: a change that needs longer to show (inputs standardized
+     * from the run's start, measured over 10 steps, lost to a learning rate tuned for the raw scale) did no better in a
+     * few steps without being wrong, and a refutation demotes the finding it tested.
+     */
+    public static ProbeOutcome measured(Hypothesis h, long fromStep, int steps, int planned, ArmResult control, ArmResult probe,
+            EffectSize rule) {
+        ProbeVerdict verdict = rule.verdict(control, probe);
+        if (verdict == ProbeVerdict.REFUTED && steps < planned) verdict = ProbeVerdict.INCONCLUSIVE;
+        return new ProbeOutcome(h, fromStep, steps, control, probe, EffectSize.of(control, probe), EffectSize.speedup(control, probe), verdict);
     }
 
     public static ProbeOutcome skipped(Hypothesis h, long fromStep) {

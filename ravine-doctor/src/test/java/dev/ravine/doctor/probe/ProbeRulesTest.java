@@ -98,6 +98,21 @@ class ProbeRulesTest {
         assertTrue(confirmed.evidence().getFirst().contains("the unchanged control's diverged at its step 8"), confirmed.evidence().getFirst());
     }
 
+    /**
+     * A change from the run's start that the budget cut to 10 of its 40 steps and that did no better there (as the
+     * suite's raw-tabular-sgd at seed 2, inputs standardized) is inconclusive, and its finding is not demoted.
+     */
+    @Test
+    void aProbeTheBudgetShortenedConfirmsButDoesNotRefute() {
+        Finding sorted = finding("data_unshuffled", 0);
+        Hypothesis shuffle = ProbePlan.of(sorted, FACTS).getFirst();
+        ProbeOutcome shortened = ProbeOutcome.measured(shuffle, 0, 10, 40, arm(2.3, 0.5), arm(2.3, 0.53), RULE);
+        assertEquals(ProbeVerdict.INCONCLUSIVE, shortened.verdict());
+        assertEquals(Severity.WARNING, ProbeEvidence.apply(sorted, List.of(shortened)).severity(), "not demoted");
+        assertEquals(ProbeVerdict.REFUTED, ProbeOutcome.measured(shuffle, 0, 40, 40, arm(2.3, 0.5), arm(2.3, 0.53), RULE).verdict());
+        assertEquals(ProbeVerdict.CONFIRMED, ProbeOutcome.measured(shuffle, 0, 10, 40, arm(2.3, 0.9), arm(2.3, 0.5), RULE).verdict());
+    }
+
     @Test
     void aFindingEveryProbeRefutedIsDemotedToANote() {
         Finding high = finding("lr_too_high", 5);
