@@ -235,7 +235,11 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
      * cannot be built.
      */
     private ProbeOutcome probe(Hypothesis h, Finding f, double stepSeconds) {
+        long t0 = System.nanoTime();
         Snapshot from = h.start() == ProbeStart.SNAPSHOT ? before(f.firstStep()) : null;
+        // nothing is built when not even the shortest arm fits: building a fork (for a change of the data, reading the
+        // data again) costs budget too, and on the suite's raw-pixel CNN it alone took a probe share of 0.2
+        if (budget.stepsThatFit(MIN_STEPS, MIN_STEPS, stepSeconds) == 0) return ProbeOutcome.skipped(h, from == null ? 0 : from.step());
         ProbeFork fork;
         try {
             RunConfig config = patched.apply(h.remedy().patches().stream().map(ConfigPatch::setArgument).toList());
@@ -248,9 +252,10 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         long fromStep = from == null ? 0 : from.step();
         Checkpoint start = from == null ? null : from.checkpoint();
         Control control = controls.get(fromStep);
-        int steps = control != null ? control.steps() : budget.stepsThatFit(STEPS, MIN_STEPS, 2 * stepSeconds);
-        if (steps == 0 || control != null && budget.stepsThatFit(steps, steps, stepSeconds) == 0) return ProbeOutcome.skipped(h, fromStep);
-        long deadline = System.nanoTime() + (long) (1e9 * budget.remainingSeconds());
+        double built = (System.nanoTime() - t0) * 1e-9; // used already, spent when the probe ends: the arms get the rest
+        int steps = control != null ? control.steps() : budget.stepsThatFit(STEPS, MIN_STEPS, 2 * stepSeconds, built);
+        if (steps == 0 || control != null && budget.stepsThatFit(steps, steps, stepSeconds, built) == 0) return ProbeOutcome.skipped(h, fromStep);
+        long deadline = System.nanoTime() + (long) (1e9 * Math.max(0, budget.remainingSeconds() - built));
         if (control == null) {
             ArmResult c = arm(new ProbeFork(run), start, steps, deadline);
             if (c == null) return ProbeOutcome.skipped(h, fromStep);

@@ -51,8 +51,16 @@ public final class ProbeBudget {
 
     /** How many steps of {@code stepSeconds} fit, up to {@code wanted}; 0 when fewer than {@code minimum} would. */
     public int stepsThatFit(int wanted, int minimum, double stepSeconds) {
+        return stepsThatFit(wanted, minimum, stepSeconds, 0);
+    }
+
+    /**
+     * As {@link #stepsThatFit(int, int, double)} for a probe that has already used {@code pendingSeconds} not yet spent
+     * (building its fork: for a change of the data, reading the data again), which its steps cannot have too.
+     */
+    public int stepsThatFit(int wanted, int minimum, double stepSeconds, double pendingSeconds) {
         if (!(stepSeconds > 0)) return 0;
-        int fit = (int) Math.min(wanted, Math.floor(remainingSeconds() / stepSeconds));
+        int fit = (int) Math.min(wanted, Math.floor(Math.max(0, remainingSeconds() - Math.max(0, pendingSeconds)) / stepSeconds));
         return fit >= minimum ? fit : 0;
     }
 

@@ -62,6 +62,15 @@ class ProbeRulesTest {
         assertEquals(allowed - 0.8, b.remainingSeconds(), 1e-9, "the projection never shrinks");
     }
 
+    @Test
+    void timeAProbeHasAlreadyUsedIsNotGivenToItsSteps() {
+        ProbeBudget b = ProbeBudget.defaults();
+        b.project(9, 0, 0.01); // allowed: 0.8 x 0.1 / 0.9 x 9 s = 0.8 s
+        assertEquals(40, b.stepsThatFit(40, 8, 0.01, 0));
+        assertEquals(30, b.stepsThatFit(40, 8, 0.01, 0.5), "0.5 s went on building the fork: 0.3 s are left");
+        assertEquals(0, b.stepsThatFit(40, 8, 0.01, 0.75), "room for 5 steps only: fewer than the minimum");
+    }
+
     private static Finding finding(String id, long firstStep) {
         return new Finding(id, id, Severity.WARNING, firstStep, firstStep + 10, List.of(), List.of("gauge says so"), "cause",
                 List.of(Remedies.learningRate(FACTS, 1.0, "larger")));
