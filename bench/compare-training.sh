@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Trains each workload in Ravine, PyTorch 1.13 (Debian) and DJL 0.36 on LibTorch 2.7.1, alternating the three sides
 # workload by workload and round by round in one run, then prints each side's median samples/s, both ratios and
-# each side's peak RSS.
+# each side's peak RSS. Ravine's timed run pre-touches a 3 GB heap (-Xms3g -XX:+AlwaysPreTouch, so GC noise stays
+# out of the timing), which makes its RSS the heap's size; its RSS figure comes instead from a second, short run of
+# the same workload (5 batches per round) with the JVM's default heap settings, the footprint a user sees.
 # Usage: bench/compare-training.sh [--isa native|avx2] [--rounds N] [workload ... | both | all]
 #   workloads: mlp cnn mlp-b32 mlp-b512 cnn-b32 cnn-b512 lstm rescnn (default: both = mlp cnn)
 #   --isa avx2: every side on its AVX2 code path (Ravine -XX:UseAVX=2; LibTorch, oneDNN, MKL and OpenBLAS capped
@@ -42,6 +44,12 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" OMP_NUM_THREADS=2
 
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
+# workload: Ravine's peak RSS line from a short run with the JVM's default heap (no -Xms, no pre-touch).
+ravine_footprint() {
+  "$JAVA_HOME/bin/java" "${jvm_isa[@]}" --add-modules jdk.incubator.vector -XX:+UseParallelGC \
+    -cp "$ROOT/bench/target/classes:$ROOT/ravine-core/target/classes:$ROOT/bench/target/lib/*" \
+    dev.ravine.bench.TrainingThroughput "$1" --batches 5 2>/dev/null | grep 'peak RSS'
+}
 # side workload: runs one side on one workload and appends "side workload samples/s rssMB" to $results.
 run_side() {
   local side="$1" workload="$2" out
@@ -55,6 +63,7 @@ run_side() {
   echo "$out" | sed "s/^/  $side | /" >&2
   local rate rss
   rate="$(echo "$out" | sed -n "s/^$workload: \([0-9]*\) samples.*/\1/p")"
+  if [ "$side" = ravine ]; then out="$(ravine_footprint "$workload")"; echo "  ravine | default heap: $out" >&2; fi
   rss="$(echo "$out" | sed -n 's/^[a-z]*: peak RSS \([0-9]*\) MB/\1/p')"
   echo "$side $workload ${rate:-0} ${rss:-0}" >> "$results"
 }
