@@ -9,6 +9,7 @@ import dev.ravine.lab.labs.DeeperNetsLab;
 import dev.ravine.lab.labs.FullBatchLab;
 import dev.ravine.lab.labs.NonConvergenceLab;
 import dev.ravine.lab.labs.OptimizerPathsLab;
+import dev.ravine.lab.labs.OverfittingRemediesLab;
 import dev.ravine.lab.labs.RbmPretrainingLab;
 import dev.ravine.lab.labs.StuckNotSmallLab;
 import dev.ravine.lab.labs.VanishingExplodingLab;
@@ -30,7 +31,8 @@ public final class LabCatalog {
             new BatchSizeLab(),
             new NonConvergenceLab(),
             new FullBatchLab(),
-            new RbmPretrainingLab()
+            new RbmPretrainingLab(),
+            new OverfittingRemediesLab()
     ).stream().sorted(Comparator.comparingInt(Lab::number)).toList();
 
     private LabCatalog() {}
