@@ -3,10 +3,10 @@ package dev.ravine.kernel;
 /**
  * Sigmoid and tanh over ranges of arrays, as the engine computes them everywhere (the element-wise operations and
  * the fused recurrent cells alike), so a fused kernel gives the same bits as the separate operations. With the Vector
- * API they are its lane-wise EXP and TANH (SVML on x86: within 2 ulp, 10-100x faster than {@link Math#exp} and
- * {@link Math#tanh} one element at a time), the tail of a range through a lane mask so that every element's result
- * depends on its value only, never on where it falls in a range (results stay independent of the thread count).
- * Without the Vector API, Math in double, rounded once.
+ * API they are polynomial approximations in exactly rounded vector arithmetic ({@link VectorSigmoidAndTanh}: within
+ * 3 ulp, the same bits whether the JIT compiler has compiled the loop or not), the tail of a range through a lane
+ * mask so that every element's result depends on its value only, never on where it falls in a range (results stay
+ * independent of the thread count). Without the Vector API, Math in double, rounded once.
  */
 public final class SigmoidAndTanh {
     private static final boolean VECTOR = Gemm.implementation().startsWith("vector");

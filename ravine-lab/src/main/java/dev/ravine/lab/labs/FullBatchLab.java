@@ -40,7 +40,7 @@ public final class FullBatchLab implements Lab {
     private static final int TOY_BATCHES = 10;
 
     /** A net's training method: the optimizer, its options and the batch size (0: the whole training set). */
-    private record Method(String key, String label, String optimizer, Map<String, ?> options, int batch) {}
+    record Method(String key, String label, String optimizer, Map<String, ?> options, int batch) {}
 
     private static final List<Method> METHODS = List.of(
             new Method("rprop_full", "rprop, full batch", "rprop", Map.of(), 0),
@@ -121,9 +121,7 @@ public final class FullBatchLab implements Lab {
             double[] curve = new double[epochs];
             double loss = 0;
             for (long seed : settings.seeds()) {
-                Sequential model = NET.build(DigitData.FEATURES, DigitData.CLASSES, new Rng(seed));
-                int batch = m.batch() == 0 ? data.train().size() : m.batch();
-                NetTraining run = NetTraining.fit(model, OptimizerAssembly.of(m.optimizer(), m.options()), data.train(), batch, epochs, seed);
+                NetTraining run = train(m, data.train(), epochs, seed);
                 loss += run.evaluate(data.train()).loss() / settings.seeds().size();
                 List<EpochEvent> history = run.result().history();
                 for (int e = 0; e < epochs; e++) {
@@ -148,6 +146,20 @@ public final class FullBatchLab implements Lab {
                 "toy.rprop_mini_drift", "toy.rprop_full_drift", "toy.rmsprop_mini_drift", "rprop_full.train_loss", "rprop_mini.train_loss",
                 "lbfgs_full.train_loss", "lbfgs_mini.train_loss", "rmsprop_mini.train_loss");
         return new LabResult(figures, verdict, charts(rpropMini, rpropFull, rmspropMini, curves), reading(driftRprop, driftRms, finalLoss, epochs, data));
+    }
+
+    /** The digit classifier trained by one method from seed's initialization and batch order. */
+    static NetTraining train(Method m, Dataset train, int epochs, long seed) {
+        Sequential model = NET.build(DigitData.FEATURES, DigitData.CLASSES, new Rng(seed));
+        int batch = m.batch() == 0 ? train.size() : m.batch();
+        return NetTraining.fit(model, OptimizerAssembly.of(m.optimizer(), m.options()), train, batch, epochs, seed);
+    }
+
+    /** The method of {@code key} (rprop_full, rprop_mini, lbfgs_full, lbfgs_mini, rmsprop_mini). */
+    static Method method(String key) {
+        return METHODS.stream().filter(m -> m.key().equals(key)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no method " + key + "; the lab's methods: "
+                        + METHODS.stream().map(Method::key).toList()));
     }
 
     /**
