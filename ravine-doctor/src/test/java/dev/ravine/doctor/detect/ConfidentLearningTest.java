@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ConfidentLearningTest {
     /** A model that puts probability {@code confidence} on each sample's true class; {@code noise} of the labels flipped. */
-    private static ConfidentLearning simulate(double noise, double confidence, int classes, long seed) {
+    static ConfidentLearning simulate(double noise, double confidence, int classes, long seed) {
         Random rng = new Random(seed);
         int n = 3000;
         float[][] p = new float[n][classes];

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ravine.doctor.finding.Finding;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,19 +13,9 @@ import org.junit.jupiter.api.Test;
  * them to be checked (no config patch), where partial noise keeps its early-stopping remedy.
  */
 class LabelNoiseDiagnosisTest {
-    /** Neighbour votes that put {@code confidence} on each sample's true class; a label kept with {@code keep}, else another class. */
+    /** Neighbour votes that put 0.8 on each sample's true class; a label kept with {@code keep}, else another class. */
     private static ConfidentLearning votes(double keep, int classes, long seed) {
-        Random rng = new Random(seed);
-        int n = 3000;
-        float[][] p = new float[n][classes];
-        int[] labels = new int[n];
-        for (int s = 0; s < n; s++) {
-            int truth = rng.nextInt(classes);
-            for (int j = 0; j < classes; j++) p[s][j] = 0.2f / (classes - 1);
-            p[s][truth] = 0.8f;
-            labels[s] = rng.nextDouble() < keep ? truth : (truth + 1 + rng.nextInt(classes - 1)) % classes;
-        }
-        return ConfidentLearning.estimate(p, labels, classes);
+        return ConfidentLearningTest.simulate(1 - keep, 0.8, classes, seed);
     }
 
     @Test
