@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the FMA chain over k starting from zero, then {@link #combine} (or its vector twin). That is why neither a tile's
  * position nor the kernel's shape or vector width ever changes its bits.
  */
-abstract sealed class MicroKernel permits MicroKernel8x2, MicroKernel4x2 {
+abstract sealed class MicroKernel permits MicroKernel8x2, MicroKernel6x2, MicroKernel4x2 {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();
 

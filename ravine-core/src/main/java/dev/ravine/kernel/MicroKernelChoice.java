@@ -9,30 +9,35 @@ import java.util.Locale;
  * Picks the {@link MicroKernel} shape for this machine at start-up from its vector register file: the largest
  * block whose accumulators, B vectors and broadcast fit without spilling.
  *
- * <p>With 32 registers (AVX-512, and NEON's 32 x 128-bit) that is 8 x 2 (19 registers). With 16 (AVX2) it is
- * 4 x 2 (11): measured on Zen 5 with {@code -XX:UseAVX=2} (GemmFlops 1024^3, one thread, GFLOP per CPU-second on a
- * loaded machine), 4 x 2 ran 72-76, 8 x 2 49-50 (it spills accumulators on every k step), and the shapes that fill
- * 15-16 registers on paper spilled too, 6 x 2 at 26-34 and 4 x 3 at 27-29: without AVX-512's embedded broadcast
- * every broadcast needs a register of its own, and C2 hoists several at once. The system property
- * {@code ravine.gemm.block=RxV} (e.g. {@code 4x2}) forces a shape, for benchmarks.
+ * <p>With 32 registers (AVX-512, and NEON's 32 x 128-bit) that is 8 x 2 (19 registers). With 16 (AVX2) it depends
+ * on C2's register-pressure-aware scheduler ({@code -XX:+OptoRegScheduling}, on by default). Measured on Zen 5 with
+ * {@code -XX:UseAVX=2}, one thread, the micro-kernel alone on packed data in cache (kc 512, GFLOP per CPU-second,
+ * load 6-9): with the scheduler on, 4 x 2 ran 114-118, 6 x 2 58-60 and 4 x 3 58-62 (they spill: the scheduler
+ * hoists the broadcasts, each into a register of its own, as AVX2 has no embedded broadcast); with it off
+ * ({@code -XX:-OptoRegScheduling}) 6 x 2 ran 128-135 and 4 x 2 121-122, while 4 x 3 still spilled (59-63). So
+ * 16 registers get 6 x 2 (15 registers) only where the scheduler is off, else 4 x 2 (11). 8 x 2 spills on 16
+ * registers either way (49-50 in GemmFlops at 1024^3). The system property {@code ravine.gemm.block=RxV} (e.g.
+ * {@code 6x2}) forces a shape, for benchmarks.
  */
 final class MicroKernelChoice {
     private MicroKernelChoice() {}
 
     /** Every shape, so tests can run each one whatever the host. */
     static List<MicroKernel> all() {
-        return List.of(new MicroKernel8x2(), new MicroKernel4x2());
+        return List.of(new MicroKernel8x2(), new MicroKernel6x2(), new MicroKernel4x2());
     }
 
     /** The shape named by {@code ravine.gemm.block}, else the one that fits this machine's registers. */
     static MicroKernel forThisMachine() {
         String forced = System.getProperty("ravine.gemm.block", "").trim();
         if (!forced.isEmpty()) return byShape(forced);
-        return forRegisters(vectorRegisters());
+        return forRegisters(vectorRegisters(), pressureScheduling());
     }
 
-    static MicroKernel forRegisters(int registers) {
-        return registers >= 32 ? new MicroKernel8x2() : new MicroKernel4x2();
+    /** The shape for {@code registers} vector registers, given whether C2 schedules for register pressure. */
+    static MicroKernel forRegisters(int registers, boolean pressureScheduling) {
+        if (registers >= 32) return new MicroKernel8x2();
+        return pressureScheduling ? new MicroKernel4x2() : new MicroKernel6x2();
     }
 
     private static MicroKernel byShape(String shape) {
@@ -58,11 +63,25 @@ final class MicroKernelChoice {
 
     /** HotSpot's UseAVX level, or 0 when it cannot be read (another JVM, or jdk.management absent). */
     private static int useAvx() {
+        String value = vmOption("UseAVX");
+        return value == null ? 0 : Integer.parseInt(value);
+    }
+
+    /**
+     * Whether C2 schedules for register pressure ({@code OptoRegScheduling}); assumed on where the flag cannot be
+     * read (another JVM, a platform without it), which keeps the shape that does not depend on it.
+     */
+    static boolean pressureScheduling() {
+        return !"false".equals(vmOption("OptoRegScheduling"));
+    }
+
+    /** A HotSpot flag's value, or null when this JVM has no such flag or it cannot be read. */
+    private static String vmOption(String name) {
         try {
             HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            return vm == null ? 0 : Integer.parseInt(vm.getVMOption("UseAVX").getValue());
+            return vm == null ? null : vm.getVMOption(name).getValue();
         } catch (RuntimeException | LinkageError e) {
-            return 0;
+            return null;
         }
     }
 }

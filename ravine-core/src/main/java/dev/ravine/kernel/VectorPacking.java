@@ -33,6 +33,8 @@ final class VectorPacking {
             if (!transA && width == 4 && rows - i0 >= 8 && Transpose8x8.AVAILABLE) {
                 packEightRowsOfStoredA(a, aOff + (rowStart + i0) * lda + kStart, lda, kc, dest, sliver, scratch);
                 i0 += width; // the next sliver is done too
+            } else if (!transA && width == 6 && rows - i0 >= 8 && Transpose8x8.AVAILABLE) {
+                packSixOfEightRowsOfStoredA(a, aOff + (rowStart + i0) * lda + kStart, lda, kc, dest, sliver, scratch);
             } else if (transA) {
                 packColumnsOfStoredA(a, aOff + kStart * lda + rowStart + i0, lda, valid, kc, width, dest, sliver);
             } else {
@@ -75,11 +77,31 @@ final class VectorPacking {
         }
     }
 
+    /**
+     * A stored m x k, one 6-row sliver, where 8 rows of A remain from its first: the 8 x 8 transpose writes the 8
+     * rows into scratch, and each k step's first 6 lanes go into place as one 8-lane store whose last 2 lanes the
+     * next step overwrites (the last step is copied lane by lane, so nothing lands past the sliver).
+     */
+    private static void packSixOfEightRowsOfStoredA(float[] a, int src, int lda, int kc, float[] dest, int sliver,
+                                                   float[] scratch) {
+        int p = Transpose8x8.transposeStrip(a, src, lda, kc, scratch, 0, 8);
+        for (int q = 0; q < p - 1; q++) FloatVector.fromArray(EIGHT_LANES, scratch, q * 8).intoArray(dest, sliver + q * 6);
+        if (p > 0) System.arraycopy(scratch, (p - 1) * 8, dest, sliver + (p - 1) * 6, 6);
+        for (int r = 0; r < 6; r++) {
+            int rowSrc = src + r * lda;
+            for (int q = p; q < kc; q++) dest[sliver + q * 6 + r] = a[rowSrc + q];
+        }
+    }
+
     /** A stored k x m: for each p the sliver's width values are already adjacent. */
     private static void packColumnsOfStoredA(float[] a, int src, int lda, int valid, int kc, int width, float[] dest,
                                              int sliver) {
         if (valid == 8 && width == 8 && EIGHT_LANES_NATIVE) {
             for (int p = 0; p < kc; p++) FloatVector.fromArray(EIGHT_LANES, a, src + p * lda).intoArray(dest, sliver + p * 8);
+            return;
+        }
+        if (valid == 6 && width == 6 && EIGHT_LANES_NATIVE) {
+            packSixColumnsOfStoredA(a, src, lda, kc, dest, sliver);
             return;
         }
         if (valid == 4 && width == 4) {
@@ -91,6 +113,18 @@ final class VectorPacking {
             for (int r = 0; r < valid; r++) dest[to + r] = a[from + r];
         }
         zeroPadding(dest, sliver, width, valid, kc);
+    }
+
+    /**
+     * A stored k x m, a full 6-row sliver: each k step is one 8-lane copy whose last 2 lanes the next step
+     * overwrites, except where the 8-lane read would pass the end of A and for the last step, copied lane by lane.
+     */
+    private static void packSixColumnsOfStoredA(float[] a, int src, int lda, int kc, float[] dest, int sliver) {
+        int p = 0;
+        for (; p < kc - 1 && src + p * lda + 8 <= a.length; p++) {
+            FloatVector.fromArray(EIGHT_LANES, a, src + p * lda).intoArray(dest, sliver + p * 6);
+        }
+        for (; p < kc; p++) System.arraycopy(a, src + p * lda, dest, sliver + p * 6, 6);
     }
 
     /**

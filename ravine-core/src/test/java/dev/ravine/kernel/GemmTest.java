@@ -27,8 +27,8 @@ class GemmTest {
     private static final float SENTINEL = 12345f;
 
     /**
-     * m, n, k: degenerate, prime, and either side of the vector kernels' register blocks (8 x 32 and 4 x 32 at 512
-     * bits) and cache blocks (MC about 64, KC 512, NC 512).
+     * m, n, k: degenerate, prime, and either side of the vector kernels' register blocks (8 x 32, 6 x 32 and
+     * 4 x 32 at 512 bits) and cache blocks (MC about 64, KC 512, NC 512).
      */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {7, 13, 17}, {1, 100, 1}, {100, 1, 1}, {1, 1, 100}, {1, 37, 300}, {40, 1, 70},
@@ -188,13 +188,17 @@ class GemmTest {
 
     @Test
     void picksAShapeThatFitsTheRegisterFile() {
-        MicroKernel wide = MicroKernelChoice.forRegisters(32);
-        MicroKernel narrow = MicroKernelChoice.forRegisters(16);
+        MicroKernel wide = MicroKernelChoice.forRegisters(32, true);
+        MicroKernel narrow = MicroKernelChoice.forRegisters(16, true);
+        MicroKernel unscheduled = MicroKernelChoice.forRegisters(16, false);
         assertEquals("8x2", wide.shape());
+        assertEquals("8x2", MicroKernelChoice.forRegisters(32, false).shape());
         assertEquals("4x2", narrow.shape());
+        assertEquals("6x2", unscheduled.shape());
         // Accumulators + B vectors + one broadcast must fit, or the kernel spills on every k step.
         assertTrue(wide.rows * wide.vectors + wide.vectors + 1 <= 32, wide.shape());
         assertTrue(narrow.rows * narrow.vectors + narrow.vectors + 1 <= 16, narrow.shape());
+        assertTrue(unscheduled.rows * unscheduled.vectors + unscheduled.vectors + 1 <= 16, unscheduled.shape());
         int registers = MicroKernelChoice.vectorRegisters();
         assertTrue(registers == 16 || registers == 32, "registers " + registers);
     }
