@@ -179,6 +179,12 @@ public final class Doctor implements TrainingListener {
         return this;
     }
 
+    /** As {@link #traceNonFinite()}, replaying from the run's shared rolling snapshots (the probes' and the repair's too). */
+    public Doctor traceNonFinite(dev.ravine.doctor.snapshot.RollingSnapshots snapshots) {
+        this.tracer = new NonFiniteTracer(snapshots);
+        return this;
+    }
+
     /** Hears the provenance of a NaN or infinity when a traced run finds it. */
     public Doctor onProvenance(Consumer<NonFiniteProvenance> sink) {
         provenanceSinks.add(sink);

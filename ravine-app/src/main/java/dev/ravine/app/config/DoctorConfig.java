@@ -36,7 +36,7 @@ public record DoctorConfig(boolean enabled, int every, boolean repair, int maxRe
 
     public RepairOptions repairOptions() {
         RepairOptions d = RepairOptions.defaults();
-        return new RepairOptions(maxRepairs, d.snapshotEvery(), d.keep(), d.lrFactor());
+        return new RepairOptions(maxRepairs, d.lrFactor());
     }
 
     static DoctorConfig read(Section top) {

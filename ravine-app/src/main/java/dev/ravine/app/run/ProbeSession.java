@@ -15,6 +15,8 @@ import dev.ravine.doctor.probe.ProbeEvidence;
 import dev.ravine.doctor.probe.ProbeOutcome;
 import dev.ravine.doctor.probe.ProbePlan;
 import dev.ravine.doctor.probe.ProbeStart;
+import dev.ravine.doctor.snapshot.RollingSnapshots;
+import dev.ravine.doctor.snapshot.RollingSnapshots.Snapshot;
 import dev.ravine.io.Checkpoint;
 import dev.ravine.train.BatchEvent;
 import dev.ravine.train.Trainer;
@@ -35,7 +37,8 @@ import java.util.function.Function;
  * control from the same start over the same batches, and {@link EffectSize} says which change made the loss behave.
  * Every probe is a row of run.db's probes table; the doctor then carries the outcome in the finding (confirmed
  * first, refuted demoted: {@link ProbeEvidence}) and a repair applies the winner. The forks start from a rolling
- * in-memory snapshot taken before the trouble began (the trainer's snapshot, as repair rollbacks use) or from the
+ * in-memory snapshot taken before the trouble began (the run's {@link RollingSnapshots}, which the NaN tracer and the
+ * repair share) or from the
  * run's start, and all of them together stay within the {@link ProbeBudget}, taken against the run's wall time from its
  * start (data loading and the pre-training checks included), the same clock summary.json's probe_share is measured on.
  */
@@ -43,9 +46,6 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
     /** Steps each arm trains, at most, and at least (fewer would measure noise). */
     static final int STEPS = 40;
     static final int MIN_STEPS = 8;
-    /** A rolling snapshot every this many steps; the newest {@value #KEEP} are kept. */
-    static final int SNAPSHOT_EVERY = 10;
-    static final int KEEP = 4;
     /** Steps the run must have taken before its step time is known well enough to budget probes by. */
     static final int WARMUP_STEPS = 20;
 
@@ -53,8 +53,6 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
     interface Listener {
         void probed(Finding finding, List<ProbeOutcome> outcomes);
     }
-
-    private record Snapshot(long step, Checkpoint checkpoint) {}
 
     private final RunAssembly run;
     private final Function<List<String>, RunConfig> patched;
@@ -64,7 +62,8 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
     private final EffectSize rule = EffectSize.defaults();
     private final long plannedSteps;
     private final List<Listener> listeners = new ArrayList<>();
-    private final ArrayDeque<Snapshot> snapshots = new ArrayDeque<>();
+    /** The run's rolling snapshots, shared with the NaN tracer and the repair. */
+    private final RollingSnapshots snapshots;
     private final Set<String> pending = new LinkedHashSet<>();
     private final Set<String> probed = new java.util.HashSet<>();
     /** Control arms already trained, by start step and length: several findings share one control. */
@@ -88,7 +87,8 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
      * @param runStarted when the run started (System.nanoTime), the origin of the time the budget is a share of
      */
     ProbeSession(RunAssembly run, Function<List<String>, RunConfig> patched, Doctor doctor, RunStore store, ProbeBudget budget, long plannedSteps,
-            long runStarted) {
+            long runStarted, RollingSnapshots snapshots) {
+        this.snapshots = snapshots;
         this.run = run;
         this.patched = patched;
         this.doctor = doctor;
@@ -143,10 +143,7 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         lastBatchEnd = now;
         spentAtLastBatch = budget.spentSeconds();
         stepsSeen++;
-        if (Double.isFinite(event.loss()) && event.step() % SNAPSHOT_EVERY == 0) {
-            snapshots.addLast(new Snapshot(event.step(), trainer.snapshot()));
-            while (snapshots.size() > KEEP) snapshots.removeFirst();
-        }
+        snapshots.afterStep(trainer, event);
         if (!pending.isEmpty() && stepsSeen >= WARMUP_STEPS) probePending(event.step(), plannedSteps - stepsSeen);
         lastBatchEnd = System.nanoTime(); // the probes' time is not the next step's
         spentAtLastBatch = budget.spentSeconds();
@@ -272,9 +269,10 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         return fork.train(start, steps, () -> System.nanoTime() >= deadline);
     }
 
+    /** The newest rolling snapshot before the trouble (the start not among them: a fresh fork is the same start). */
     private Snapshot before(long troubleStep) {
         Snapshot best = null;
-        for (Snapshot s : snapshots) if (s.step() < troubleStep) best = s;
+        for (Snapshot s : snapshots.held()) if (s.step() < troubleStep) best = s;
         return best;
     }
 }

@@ -20,6 +20,7 @@ import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.probe.ProbeBudget;
 import dev.ravine.doctor.probe.ProbeOutcome;
 import dev.ravine.doctor.repair.RepairPolicy;
+import dev.ravine.doctor.snapshot.RollingSnapshots;
 import dev.ravine.io.AtomicFile;
 import dev.ravine.io.CheckpointFile;
 import dev.ravine.io.IoProblem;
@@ -76,7 +77,7 @@ final class TrainingSession {
 
     /** The run's parts as the trainer and the doctor see them while it goes. */
     private record Watch(Trainer trainer, RunStore store, Doctor doctor, RepairPolicy repair, ProbeSession probes, BestCheckpoint best,
-                         ProgressBar progress) {}
+                         ProgressBar progress, RollingSnapshots snapshots) {}
 
     TrainingRun.Outcome run() {
         RunDirectory run = resumption != null ? resumption.run() : createFolder();
@@ -155,8 +156,10 @@ final class TrainingSession {
         doctor.addFindingListener(store); // each finding is in run.db from the moment it opens
         doctor.instruments().onReading(store::putReading);
         CurvatureProbe.attach(doctor, config.doctor(), a.data().train(), config.seed(), store);
-        ProbeSession probes = config.doctor().enabled() && config.doctor().probes() ? newProbes(doctor, store, run, progress) : null;
-        RepairPolicy repair = config.doctor().enabled() && config.doctor().repair() ? newRepair(doctor, progress) : null;
+        // one set of rolling snapshots for everything that goes back in time: the NaN tracer, the probes, the repair
+        RollingSnapshots snapshots = RollingSnapshots.defaults();
+        ProbeSession probes = config.doctor().enabled() && config.doctor().probes() ? newProbes(doctor, store, run, progress, snapshots) : null;
+        RepairPolicy repair = config.doctor().enabled() && config.doctor().repair() ? newRepair(doctor, progress, snapshots) : null;
         if (probes != null && repair != null) {
             repair.waitFor(probes::awaiting);
             probes.onProbed(repair::probed).repairing(true);
@@ -165,7 +168,7 @@ final class TrainingSession {
         trainer.addListener(store);
         if (config.doctor().enabled()) {
             // a NaN/Inf is traced to the op, layer and parameter that made it, by replaying its step with per-op checks
-            doctor.traceNonFinite().onProvenance(store::putProvenance).onProvenance(p -> {
+            doctor.traceNonFinite(snapshots).onProvenance(store::putProvenance).onProvenance(p -> {
                 progress.clear();
                 out.println("doctor: NaN traced: " + p.line());
                 out.flush();
@@ -177,7 +180,7 @@ final class TrainingSession {
             if (probes != null) trainer.addListener(probes); // after the doctor opens a finding, before the repair acts on it
             if (repair != null) trainer.addListener(repairRecorder).addListener(repair.onAction(repairRecorder));
         }
-        return new Watch(trainer, store, doctor, repair, probes, best, progress);
+        return new Watch(trainer, store, doctor, repair, probes, best, progress, snapshots);
     }
 
     /**
@@ -223,12 +226,12 @@ final class TrainingSession {
      * With doctor.probes: each finding's cause tested by forks of the run (ProbeSession), each probe printed as one
      * line; the forks read the run's resolved config with a remedy's patches, as {@code ravine doctor --fix} does.
      */
-    private ProbeSession newProbes(Doctor doctor, RunStore store, RunDirectory run, ProgressBar progress) {
+    private ProbeSession newProbes(Doctor doctor, RunStore store, RunDirectory run, ProgressBar progress, RollingSnapshots snapshots) {
         long planned = (long) config.training().epochs() * a.trainLoader().batchesPerEpoch()
                 - (resumption == null ? 0 : resumption.checkpoint().step());
         long runStarted = System.nanoTime() - Duration.between(started, Instant.now()).toNanos();
         ProbeSession probes = new ProbeSession(a, sets -> ConfigReader.read(run.config(), sets, request.workingDir()), doctor, store,
-                new ProbeBudget(config.doctor().probeShare()), planned, runStarted);
+                new ProbeBudget(config.doctor().probeShare()), planned, runStarted, snapshots);
         doctor.addFindingListener(probes);
         probes.onProbed((f, outcomes) -> {
             progress.clear();
@@ -239,8 +242,8 @@ final class TrainingSession {
     }
 
     /** With doctor.repair: rolls a run back and lowers its learning rate when a blocking problem would end it. */
-    private RepairPolicy newRepair(Doctor doctor, ProgressBar progress) {
-        RepairPolicy repair = new RepairPolicy(config.doctor().repairOptions());
+    private RepairPolicy newRepair(Doctor doctor, ProgressBar progress, RollingSnapshots snapshots) {
+        RepairPolicy repair = new RepairPolicy(config.doctor().repairOptions(), snapshots);
         doctor.addFindingListener(repair);
         repair.onAction(r -> {
             progress.clear();
@@ -303,6 +306,7 @@ final class TrainingSession {
         }
         Summary summary = summarize(w, run, result, test, checkpoint, referenceSeconds);
         w.store().putFindings(w.doctor().findings());
+        if (config.doctor().enabled()) w.store().putMeta(snapshotMeta(w.snapshots()));
         writeSummary(run, summary);
         w.store().putMeta(RunMeta.atEnd(summary));
         w.store().putEvent(result.steps(), RunEvent.RUN_ENDED, summary.status(), summary.reason());
@@ -343,6 +347,12 @@ final class TrainingSession {
                     w.probes().budget().share(), referenceSeconds, referenceSeconds / runSeconds));
         }
         return summary;
+    }
+
+    /** What the shared rolling snapshots cost: how many were taken, their seconds, the most bytes held at once. */
+    private static Map<String, String> snapshotMeta(RollingSnapshots s) {
+        return Map.of("snapshots_taken", Integer.toString(s.taken()), "snapshot_seconds", Double.toString(s.seconds()),
+                "snapshot_peak_bytes", Long.toString(s.peakBytes()));
     }
 
     /** The newest checkpoint, relative to the run folder, or null when none was written. */

@@ -5,6 +5,7 @@ import static dev.ravine.doctor.detect.Readings.fmt;
 import dev.ravine.autograd.FiniteCheck;
 import dev.ravine.autograd.NonFiniteOrigin;
 import dev.ravine.data.Batch;
+import dev.ravine.doctor.snapshot.RollingSnapshots;
 import dev.ravine.io.Checkpoint;
 import dev.ravine.nn.Module;
 import dev.ravine.optim.Chain;
@@ -18,72 +19,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds where a NaN or infinity came from. While the run goes it keeps one in-memory snapshot (model, optimizer, Rng,
- * data position: {@link Trainer#snapshot}) and each step's loss; when a step turns non-finite it replays the steps
- * since the snapshot on the same batches ({@link Trainer#replay}) with per-op finite checks on ({@link FiniteCheck}),
- * stops at the first value made non-finite and names it ({@link NonFiniteProvenance}).
- *
- * <p>A snapshot copies every weight and the optimizer's state, so it is taken only as often as keeps its cost at
- * {@value #SNAPSHOT_SHARE} of the training time (measured on the run: the copy's time against a step's), and at least
- * {@value #MIN_INTERVAL} steps apart; the replay is at most that many steps, once, at the failure. A snapshot whose
- * weights are already non-finite is not kept.
+ * Finds where a NaN or infinity came from. While the run goes it keeps each step's loss, and the run's rolling
+ * snapshots ({@link RollingSnapshots}, shared with the probes and the repair) keep the points to go back to; when a step
+ * turns non-finite it replays the steps since the newest snapshot on the same batches ({@link Trainer#replay}) with
+ * per-op finite checks on ({@link FiniteCheck}), stops at the first value made non-finite and names it
+ * ({@link NonFiniteProvenance}). The replay is at most the snapshots' interval of steps, once, at the failure.
  */
 public final class NonFiniteTracer {
-    static final double SNAPSHOT_SHARE = 0.005;
-    static final int MIN_INTERVAL = 10;
-
-    private Checkpoint snapshot;
-    private long lastSnapshotStep;
-    private double snapshotSeconds;
-    private double stepSeconds = Double.NaN;
-    private long lastBatchEnd;
+    private final RollingSnapshots snapshots;
     private final List<GrowthOnset.StepLoss> losses = new ArrayList<>();
+
+    /** A tracer with snapshots of its own (nothing else in the run goes back in time). */
+    public NonFiniteTracer() {
+        this(RollingSnapshots.defaults());
+    }
+
+    public NonFiniteTracer(RollingSnapshots snapshots) {
+        this.snapshots = snapshots;
+    }
 
     /** At the start of training (or of a resumed run): the first snapshot. */
     public void start(Trainer trainer) {
         losses.clear();
-        takeSnapshot(trainer, trainer.optimizer().stepCount());
-        lastBatchEnd = System.nanoTime();
+        snapshots.start(trainer);
     }
 
-    /** After each step: its loss, and a snapshot when one is due (or when a rollback made the one held stale). */
+    /** After each step: its loss (a rollback's steps replace those they undo), and a snapshot when one is due. */
     public void afterStep(Trainer trainer, BatchEvent event) {
-        long now = System.nanoTime();
-        double seconds = (now - lastBatchEnd) * 1e-9;
-        lastBatchEnd = now;
-        stepSeconds = Double.isNaN(stepSeconds) ? seconds : 0.9 * stepSeconds + 0.1 * seconds;
-        boolean rolledBack = !losses.isEmpty() && event.step() <= losses.getLast().step();
-        if (rolledBack) losses.removeIf(l -> l.step() >= event.step());
+        if (!losses.isEmpty() && event.step() <= losses.getLast().step()) losses.removeIf(l -> l.step() >= event.step());
         losses.add(new GrowthOnset.StepLoss(event.step(), event.loss()));
-        if (!Double.isFinite(event.loss())) return;
-        if (rolledBack || snapshot == null || snapshot.step() >= event.step() || event.step() >= lastSnapshotStep + interval()) {
-            takeSnapshot(trainer, event.step());
-        }
-    }
-
-    /** Steps between snapshots: the copy's time over SNAPSHOT_SHARE of a step's, from the latest measures, at least MIN_INTERVAL. */
-    private long interval() {
-        if (!(stepSeconds > 0)) return MIN_INTERVAL;
-        return Math.max(MIN_INTERVAL, (long) Math.ceil(snapshotSeconds / (SNAPSHOT_SHARE * stepSeconds)));
-    }
-
-    private void takeSnapshot(Trainer trainer, long step) {
-        long t0 = System.nanoTime();
-        Checkpoint c = trainer.snapshot();
-        boolean finite = c.parameters().values().stream().allMatch(NonFiniteTracer::finite);
-        if (finite) snapshot = c;
-        snapshotSeconds = (System.nanoTime() - t0) * 1e-9;
-        lastSnapshotStep = step;
-    }
-
-    private static boolean finite(float[] values) {
-        for (float v : values) if (!Float.isFinite(v)) return false;
-        return true;
+        snapshots.afterStep(trainer, event);
     }
 
     /** The step of the snapshot a replay would start from (-1 before training starts). */
     public long snapshotStep() {
-        return snapshot == null ? -1 : snapshot.step();
+        return snapshots.newestBefore(Long.MAX_VALUE).map(RollingSnapshots.Snapshot::step).orElse(-1L);
     }
 
     /**
@@ -95,6 +65,7 @@ public final class NonFiniteTracer {
     public NonFiniteProvenance trace(Trainer trainer, long failedStep, String trigger) {
         String growth = NonFiniteProvenance.describe(GrowthOnset.of(losses));
         long growthStart = GrowthOnset.of(losses).onset();
+        Checkpoint snapshot = snapshots.newestBefore(failedStep).map(RollingSnapshots.Snapshot::checkpoint).orElse(null);
         if (snapshot == null) {
             return new NonFiniteProvenance(failedStep, trigger, 0, 0, "", "", "", "", "no snapshot to replay from", growthStart, growth);
         }

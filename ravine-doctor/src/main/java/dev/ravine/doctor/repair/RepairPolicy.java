@@ -3,11 +3,11 @@ package dev.ravine.doctor.repair;
 import dev.ravine.doctor.Doctor;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.Severity;
-import dev.ravine.io.Checkpoint;
+import dev.ravine.doctor.snapshot.RollingSnapshots;
+import dev.ravine.doctor.snapshot.RollingSnapshots.Snapshot;
 import dev.ravine.train.BatchEvent;
 import dev.ravine.train.Trainer;
 import dev.ravine.train.TrainingListener;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,22 +26,19 @@ import java.util.List;
  * refuted is not repaired at all.
  */
 public final class RepairPolicy implements TrainingListener, Doctor.FindingListener {
-    /** A rolling checkpoint and the batch loss at its step (NaN for the run's start). */
-    private record Snapshot(long step, Checkpoint checkpoint, double loss) {}
-
     private final RepairOptions options;
-    private final ArrayDeque<Snapshot> snapshots = new ArrayDeque<>();
+    /** The run's rolling snapshots, shared with the NaN tracer and the probes; its start is the last resort. */
+    private final RollingSnapshots snapshots;
     private final List<RepairAction> actions = new ArrayList<>();
-    /** The run's start, always kept: the last resort when every rolling snapshot is already on the bad path. */
-    private Snapshot initial;
     private Finding pendingBlocking;
     /** The earliest step at which an open finding says trouble began (since the last repair), or MAX_VALUE. */
     private long troubleSince = Long.MAX_VALUE;
     /** The lowest batch loss seen: a snapshot whose loss is far above it was already taken on the way up. */
     private double bestLoss = Double.POSITIVE_INFINITY;
 
-    public RepairPolicy(RepairOptions options) {
+    public RepairPolicy(RepairOptions options, RollingSnapshots snapshots) {
         this.options = options;
+        this.snapshots = snapshots;
     }
 
     private final List<java.util.function.Consumer<RepairAction>> actionListeners = new ArrayList<>();
@@ -59,7 +56,7 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
     @Override
     public void onTrainingStart(Trainer trainer) {
         bestLoss = Double.POSITIVE_INFINITY;
-        initial = new Snapshot(trainer.optimizer().stepCount(), trainer.snapshot(), Double.NaN);
+        snapshots.start(trainer);
     }
 
     /** Findings whose first remedy is a lower learning rate, which a repair applies whatever their severity. */
@@ -122,7 +119,7 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
             return;
         }
         if (Double.isFinite(event.loss())) bestLoss = Math.min(bestLoss, event.loss());
-        if (Double.isFinite(event.loss()) && event.step() % options.snapshotEvery() == 0) remember(trainer, event.step(), event.loss());
+        snapshots.afterStep(trainer, event);
     }
 
     @Override
@@ -135,11 +132,6 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
     public void onNonFiniteGradients(Trainer trainer, long step, int epoch, double loss, double gradientNorm) {
         pendingBlocking = null;
         repair(trainer, step, "exploding_gradients", step);
-    }
-
-    private void remember(Trainer trainer, long step, double loss) {
-        snapshots.addLast(new Snapshot(step, trainer.snapshot(), loss));
-        while (snapshots.size() > options.keep()) snapshots.removeFirst();
     }
 
     /**
@@ -156,23 +148,17 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         if (cause != null) findingId = cause.id();
         dev.ravine.doctor.probe.Hypothesis winner = winners.get(findingId);
         String won = winner == null ? "" : winner.change();
-        // Snapshots after the trouble began, or whose loss had already climbed well above the best, are on the bad path.
-        while (!snapshots.isEmpty() && (snapshots.peekLast().step() >= troubleBegan || !(snapshots.peekLast().loss() <= 2 * bestLoss))) {
-            snapshots.removeLast();
-        }
-        if (!actions.isEmpty() && !snapshots.isEmpty() && snapshots.peekLast().step() == actions.getLast().rolledBackTo()) {
-            snapshots.removeLast();
-        }
         // new initial weights mean a new start: the rollback goes to the run's start
-        Snapshot target = snapshots.isEmpty() || won.equals("init") ? initial : snapshots.peekLast();
+        Snapshot target = won.equals("init") ? snapshots.start() : target(troubleBegan);
         if (target == null) return;
         troubleSince = Long.MAX_VALUE;
         double before = trainer.optimizer().lrScale();
         trainer.rollback(target.checkpoint());
+        snapshots.rolledBack(target.step());
         // Gradients that explode at step 1 were computed at the initial weights, before any step: the initialization, which
         // no learning rate fixes, is the cause, so the exploding_gradients remedy "init: he_normal" is applied instead (note 003).
         boolean reinitialize = won.equals("init") || winner == null && findingId.equals("exploding_gradients") && troubleBegan <= 1
-                && target == initial && (cause == null || cause.firstStep() <= 1);
+                && target == snapshots.start() && (cause == null || cause.firstStep() <= 1);
         String drawn = null;
         if (reinitialize) {
             Reinitialization plan = Reinitialization.of(trainer.model());
@@ -181,7 +167,7 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
             drawn = plan.describe();
             // the re-drawn weights are the run's start from now on: a later rollback to the start must not bring back
             // the initialization that failed
-            initial = new Snapshot(initial.step(), trainer.snapshot(), Double.NaN);
+            snapshots.replaceStart(trainer);
         }
         // The checkpoint carries its own lr scale; the repair lowers the one that was in force when things went wrong.
         double factor = switch (won) {
@@ -200,6 +186,18 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         RepairAction action = new RepairAction(step, findingId, remedy, target.step(), before, after);
         actions.add(action);
         actionListeners.forEach(l -> l.accept(action));
+    }
+
+    /**
+     * The newest snapshot taken before the trouble began whose loss had not already climbed well above the best (one
+     * that had was taken on the way up), else the run's start. If the last repair went back to that snapshot and trouble
+     * came again, it was already on the bad path (weights can be finite yet doomed), so it goes one further back.
+     */
+    private Snapshot target(long troubleBegan) {
+        List<Snapshot> sane = new ArrayList<>();
+        for (Snapshot s : snapshots.held()) if (s.step() < troubleBegan && s.loss() <= 2 * bestLoss) sane.add(s);
+        if (!actions.isEmpty() && !sane.isEmpty() && sane.getLast().step() == actions.getLast().rolledBackTo()) sane.removeLast();
+        return sane.isEmpty() ? snapshots.start() : sane.getLast();
     }
 
     private static String fmt(double v) {

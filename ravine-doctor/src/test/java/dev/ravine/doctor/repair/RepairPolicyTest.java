@@ -8,6 +8,7 @@ import dev.ravine.data.Dataset;
 import dev.ravine.doctor.Doctor;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.instrument.InstrumentOptions;
+import dev.ravine.doctor.snapshot.RollingSnapshots;
 import dev.ravine.nn.Linear;
 import dev.ravine.nn.Module;
 import dev.ravine.nn.Sequential;
@@ -48,7 +49,7 @@ class RepairPolicyTest {
         // lr 10 is far beyond 2 / sharpness for this least-squares problem: without repair the loss overflows.
         assertEquals(TrainingStatus.DIVERGED, run(10, null).status());
 
-        RepairPolicy repair = new RepairPolicy(new RepairOptions(5, 5, 3, 0.1));
+        RepairPolicy repair = new RepairPolicy(new RepairOptions(5, 0.1), new RollingSnapshots(5, 3));
         TrainingResult r = run(10, repair);
         assertEquals(TrainingStatus.COMPLETED, r.status(), r.reason() + " " + repair.actions());
         assertTrue(Double.isFinite(r.trainLoss()) && r.trainLoss() < 3, "final training loss " + r.trainLoss() + " " + repair.actions() + " " + r.history());
@@ -64,7 +65,7 @@ class RepairPolicyTest {
     @Test
     void repairsAreBounded() {
         // lr 1e6 diverges at every scale a single factor of 0.5 reaches within two tries: the run ends as diverged.
-        RepairPolicy repair = new RepairPolicy(new RepairOptions(2, 5, 3, 0.5));
+        RepairPolicy repair = new RepairPolicy(new RepairOptions(2, 0.5), new RollingSnapshots(5, 3));
         TrainingResult r = run(1e6, repair);
         assertEquals(TrainingStatus.DIVERGED, r.status());
         assertEquals(2, repair.actions().size());
