@@ -35,7 +35,9 @@ without looking at what the doctor says about them.
 --set K=V (repeatable) adds a config override to every failing and control run, e.g. --set doctor.probes=true.
 --repair also trains every pathology with doctor.repair=true and reports the repairs: healed runs (the repaired run
 passes the case's ground-truth check against the failing run, as its counterfactual must) over the runs a repair
-fired on, each repaired run's wall time over the unrepaired run's, and the rollback depths (steps undone).
+fired on and, with --verify, over the repairable runs (those whose ground truth holds: removing the cause trains);
+each repaired run's wall time over the unrepaired run's and, with --verify, over the clean run's (the counterfactual,
+same length); the rollback depths (steps undone) and how many went back to step 0; the repairs on controls.
 """
 import concurrent.futures
 import glob
@@ -83,7 +85,7 @@ def run(config, out, sets):
     shutil.rmtree(out, ignore_errors=True)  # a kept folder from an earlier run must not be read as this run's
     t0 = time.time()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, RAVINE_SHORT_RUN="1"))
-    outcome = {"exit": proc.returncode, "seconds": time.time() - t0, "top": "healthy", "findings": [], "repairs": 0, "depths": [],
+    outcome = {"exit": proc.returncode, "seconds": time.time() - t0, "top": "healthy", "findings": [], "repairs": 0, "depths": [], "to_start": 0,
                "final": math.inf, "first": math.nan, "val": [], "train": [], "peak": math.nan, "stderr": proc.stderr.strip().splitlines()[-1:] }
     summary_path = os.path.join(out, "summary.json")
     if os.path.exists(summary_path):
@@ -97,6 +99,7 @@ def run(config, out, sets):
         outcome["top"] = problems[0]["id"] if problems else "healthy"
         outcome["repairs"] = len(summary.get("repairs") or [])
         outcome["depths"] = [r.get("rollback_depth", r["step"] - r["rolled_back_to"]) for r in summary.get("repairs") or []]
+        outcome["to_start"] = sum(1 for r in summary.get("repairs") or [] if r["rolled_back_to"] == 0)
     db_path = os.path.join(out, "run.db")
     if not os.path.exists(summary_path) and os.path.exists(db_path):
         # A run stopped before its first step (bad data, exit 2) writes no summary.json, but its findings are in run.db;
@@ -211,6 +214,7 @@ def main():
         repair = ["doctor.repair=true"] if h["expect"] == "healthy" else []
         failing = run(path, os.path.join(out, f"{name}-s{seed}"), [f"seed={seed}"] + extra + repair)
         truth = None
+        cf = None
         if verify:
             if h["expect"] == "healthy":
                 truth = (learned(failing), f"loss {failing['first']:.4g} -> {failing['final']:.4g}")
@@ -221,6 +225,7 @@ def main():
         if repair_runs and h["expect"] != "healthy":
             repaired = run(path, os.path.join(out, f"{name}-s{seed}-repair"), [f"seed={seed}"] + extra + ["doctor.repair=true"])
             repaired["healed"] = repaired["repairs"] > 0 and ground_truth(h, failing, repaired)[0]
+            repaired["clean_seconds"] = cf["seconds"] if cf is not None else math.nan
         mark = "" if failing["top"] == h["expect"] else "  MISS"
         gt = "" if truth is None else ("  truth ok: " if truth[0] else "  TRUTH FAILS: ") + truth[1]
         seen = "" if blind else f" {failing['top']}{mark}"
@@ -260,20 +265,40 @@ def main():
     repaired = sum(1 for r in controls if r[4]["repairs"] > 0)
     print(f"\nrepairs on controls: {repaired}/{len(controls)} control runs; {len(results)} runs (+ counterfactuals) in {wall:.0f} s")
     if repair_runs:
-        fired = [r for r in results if r[6] is not None and r[6]["repairs"] > 0]
-        healed = [r for r in fired if r[6]["healed"]]
-        print(f"\nrepair runs: a repair fired on {len(fired)}/{sum(1 for r in results if r[6] is not None)} pathology runs; "
-              f"healed {len(healed)}/{len(fired)} (ground-truth check against the unrepaired run)")
-        print("\n| config | seed | repairs | rollback depths | healed | s repaired / s unrepaired |")
-        print("| --- | --- | --- | --- | --- | --- |")
-        for r in fired:
-            ratio = r[6]["seconds"] / r[4]["seconds"] if r[4]["seconds"] > 0 else math.nan
-            print(f"| {r[0]} | {r[2]} | {r[6]['repairs']} | {', '.join(map(str, r[6]['depths']))} | {'yes' if r[6]['healed'] else 'no'} | {ratio:.2f} |")
-        if fired:
-            ratios = sorted(r[6]["seconds"] / r[4]["seconds"] for r in fired)
-            depths = sorted(d for r in fired for d in r[6]["depths"])
-            print(f"\ntime repaired / unrepaired: median {ratios[len(ratios) // 2]:.2f}, max {ratios[-1]:.2f}; "
-                  f"rollback depth (steps): median {depths[len(depths) // 2]}, max {depths[-1]}")
+        repair_report(results, verify)
+
+
+def repair_report(results, verify):
+    """The repair figures: healed / fired (and / repairable), time against the unrepaired and the clean run, rollbacks."""
+    runs = [r for r in results if r[6] is not None]
+    fired = [r for r in runs if r[6]["repairs"] > 0]
+    healed = [r for r in fired if r[6]["healed"]]
+    print(f"\nrepair runs: a repair fired on {len(fired)}/{len(runs)} pathology runs; "
+          f"healed {len(healed)}/{len(fired)} (ground-truth check against the unrepaired run)")
+    if verify:
+        repairable = [r for r in runs if r[5] is not None and r[5][0]]
+        print(f"repairable runs (ground truth holds): {len(repairable)}; a repair fired on {sum(1 for r in repairable if r[6]['repairs'] > 0)}, "
+              f"healed {sum(1 for r in repairable if r[6]['healed'])}/{len(repairable)}")
+    print("\n| config | seed | repairs | rollback depths | to step 0 | healed | s repaired / s unrepaired | s repaired / s clean |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in fired:
+        o, rep = r[4], r[6]
+        ratio = rep["seconds"] / o["seconds"] if o["seconds"] > 0 else math.nan
+        clean = rep["seconds"] / rep["clean_seconds"] if rep["clean_seconds"] > 0 else math.nan
+        print(f"| {r[0]} | {r[2]} | {rep['repairs']} | {', '.join(map(str, rep['depths']))} | {rep['to_start']} | "
+              f"{'yes' if rep['healed'] else 'no'} | {ratio:.2f} | {clean:.2f} |")
+    if not fired:
+        return
+    median = lambda v: v[len(v) // 2]
+    ratios = sorted(r[6]["seconds"] / r[4]["seconds"] for r in fired)
+    depths = sorted(d for r in fired for d in r[6]["depths"])
+    print(f"\ntime repaired / unrepaired: median {median(ratios):.2f}, max {ratios[-1]:.2f}; "
+          f"rollback depth (steps): median {median(depths)}, max {depths[-1]}; "
+          f"{sum(r[6]['to_start'] for r in fired)} of {len(depths)} rollbacks went back to step 0")
+    clean = sorted(r[6]["seconds"] / r[6]["clean_seconds"] for r in fired if r[6]["clean_seconds"] > 0)
+    if clean:
+        print(f"time repaired / clean (counterfactual) run: median {median(clean):.2f}, max {clean[-1]:.2f}, "
+              f"within 1.2x on {sum(1 for c in clean if c <= 1.2)}/{len(clean)}")
 
 
 if __name__ == "__main__":
