@@ -46,8 +46,17 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
     /** Steps each arm trains, at most, and at least (fewer would measure noise). */
     static final int STEPS = 40;
     static final int MIN_STEPS = 8;
-    /** Steps the run must have taken before its step time is known well enough to budget probes by. */
+    /**
+     * Steps the run must have taken before its step time is known well enough to budget probes by: 20, but at most a
+     * twentieth of a short run (and at least 5), so that a restart its probes call for still fits the repair's tenth
+     * of the run ({@link dev.ravine.doctor.repair.RepairPolicy#RESTART_SHARE}).
+     */
     static final int WARMUP_STEPS = 20;
+    static final int MIN_WARMUP_STEPS = 5;
+
+    static long warmupSteps(long plannedSteps) {
+        return Math.min(WARMUP_STEPS, Math.max(MIN_WARMUP_STEPS, plannedSteps / 20));
+    }
 
     /** Hears each finding's probes once they are done (the repair, to apply the winner). */
     interface Listener {
@@ -111,6 +120,13 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         return probesRun;
     }
 
+    /** A restarted run's probes: those of the attempt before count as this run's (its budget and its summary). */
+    ProbeSession after(int probes, double seconds) {
+        probesRun += probes;
+        budget.spend(seconds);
+        return this;
+    }
+
     /** Whether finding {@code id} is waiting for its probes (a repair waits for their winner). */
     boolean awaiting(String id) {
         return pending.contains(id);
@@ -144,7 +160,7 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         spentAtLastBatch = budget.spentSeconds();
         stepsSeen++;
         snapshots.afterStep(trainer, event);
-        if (!pending.isEmpty() && stepsSeen >= WARMUP_STEPS) probePending(event.step(), plannedSteps - stepsSeen);
+        if (!pending.isEmpty() && stepsSeen >= warmupSteps(plannedSteps)) probePending(event.step(), plannedSteps - stepsSeen);
         lastBatchEnd = System.nanoTime(); // the probes' time is not the next step's
         spentAtLastBatch = budget.spentSeconds();
     }

@@ -19,7 +19,9 @@ import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.probe.ProbeBudget;
 import dev.ravine.doctor.probe.ProbeOutcome;
+import dev.ravine.doctor.repair.RepairAction;
 import dev.ravine.doctor.repair.RepairPolicy;
+import dev.ravine.doctor.repair.Restart;
 import dev.ravine.doctor.snapshot.RollingSnapshots;
 import dev.ravine.io.AtomicFile;
 import dev.ravine.io.CheckpointFile;
@@ -61,6 +63,12 @@ final class TrainingSession {
     /** Rank 0's part in a data-parallel run, or null. */
     private final DataParallel replicas;
 
+    /** A run restarted by the doctor's repair: its folder and the repairs of the attempts before (the restart last). */
+    private record Restarted(RunDirectory run, Restart restart, List<RepairAction> repairs, int probes, double probeSeconds) {}
+
+    /** Set when this session is a restart of the run in that folder; null otherwise. */
+    private Restarted restarted;
+
     /** A reader following the run (ravine dashboard) sees its steps at most this long after they happen. */
     private static final Duration LIVE_ROWS = Duration.ofMillis(500);
 
@@ -80,9 +88,11 @@ final class TrainingSession {
                          ProgressBar progress, RollingSnapshots snapshots) {}
 
     TrainingRun.Outcome run() {
-        RunDirectory run = resumption != null ? resumption.run() : createFolder();
+        RunDirectory run = restarted != null ? restarted.run() : resumption != null ? resumption.run() : createFolder();
         String runShown = run.display(request.workingDir());
-        if (resumption == null) {
+        if (restarted != null) {
+            out.println("ravine " + Version.get() + ": restarting " + runShown + " from step 0 with " + String.join(", ", restarted.restart().sets()));
+        } else if (resumption == null) {
             out.println("ravine " + Version.get() + ": training " + TextFormat.path(request.config(), request.workingDir()) + " into " + runShown);
         } else {
             resumption.notes().forEach(note -> out.println("resume: " + note));
@@ -92,10 +102,13 @@ final class TrainingSession {
         RunHeader.print(out, config, a.model(), a.optimizer(), a.data(), a.trainLoader().batchesPerEpoch(), a.threads());
         Trainer trainer = newTrainer(run);
         ProgressBar progress = new ProgressBar(out, request.interactive(), config.training().epochs());
+        Restarted next;
         try (StopOnInterrupt stop = new StopOnInterrupt(); RunStore store = RunStore.create(run.database()).flushEvery(LIVE_ROWS)) {
             store.putMeta(RunMeta.atStart(config, a.data(), a.model(), a.threads(), started));
             if (resumption == null) {
-                store.putEvent(null, RunEvent.RUN_STARTED, "running", null);
+                if (restarted != null) store.forgetAfter(0); // the earlier attempt's steps; its findings are rewritten at the end
+                store.putEvent(restarted == null ? null : 0L, RunEvent.RUN_STARTED, restarted == null ? "running" : "restarted",
+                        restarted == null ? null : restarted.restart().action().remedy());
                 Pretraining.run(config, a.model(), a.data(), store, out);
             } else {
                 store.forgetAfter(resumption.checkpoint().step());
@@ -107,8 +120,39 @@ final class TrainingSession {
             Watch watch = watch(trainer, store, progress, run);
             trainer.addListener(progress).addListener(stop);
             TrainingResult result = fit(watch, run);
-            return finish(watch, run, result, stop);
+            Restart restart = watch.repair() == null || stop.interrupted() ? null : watch.repair().restart().orElse(null);
+            if (restart == null) return finish(watch, run, result, stop);
+            ProbeSession p = watch.probes();
+            next = new Restarted(run, restart, watch.repair().actions(), p == null ? 0 : p.probesRun(), p == null ? 0 : p.budget().spentSeconds());
         }
+        return restartWith(next);
+    }
+
+    /**
+     * The doctor's repair stopped the run to start it again with a config change the trainer cannot make: the patched
+     * config is built (read as {@code ravine doctor --fix} would write it), becomes the run folder's config.yaml (with
+     * its normalizer: 'ravine eval' rebuilds the run that trained), the earlier attempt's checkpoints go, and the run
+     * trains from step 0 in the same folder, its clock still the first attempt's.
+     */
+    private TrainingRun.Outcome restartWith(Restarted next) {
+        RunDirectory run = next.run();
+        RunConfig patched = ConfigReader.read(run.config(), next.restart().sets(), request.workingDir());
+        RunAssembly assembly = RunAssembly.of(patched);
+        try {
+            try (var old = Files.list(run.checkpoints())) {
+                for (Path f : old.toList()) if (Files.isRegularFile(f)) Files.delete(f);
+            }
+            List<String> header = new ArrayList<>(configHeader());
+            header.add("Restarted from step " + next.restart().action().step() + " to step 0 by the doctor's repair ("
+                    + next.restart().action().findingId() + ") with --set " + String.join(" --set ", next.restart().sets()) + ".");
+            AtomicFile.writeString(run.config(), ConfigWriter.write(assembly.resolved(), header));
+            NormalizerFile.write(run.normalizer(), assembly.data().normalizer());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart the run in " + run.root() + ": " + IoProblem.describe(e), e);
+        }
+        TrainingSession session = new TrainingSession(request, out, assembly, null, started, replicas);
+        session.restarted = next;
+        return session.run();
     }
 
     /** The run folder with the resolved config and the normalizer: 'ravine eval' rebuilds the run from them. */
@@ -233,6 +277,7 @@ final class TrainingSession {
         ProbeSession probes = new ProbeSession(a, sets -> ConfigReader.read(run.config(), sets, request.workingDir()), doctor, store,
                 new ProbeBudget(config.doctor().probeShare()), planned, runStarted, snapshots);
         doctor.addFindingListener(probes);
+        if (restarted != null) probes.after(restarted.probes(), restarted.probeSeconds());
         probes.onProbed((f, outcomes) -> {
             progress.clear();
             for (ProbeOutcome o : outcomes) out.println("doctor: " + f.id() + ": " + o.describe());
@@ -244,6 +289,8 @@ final class TrainingSession {
     /** With doctor.repair: rolls a run back and lowers its learning rate when a blocking problem would end it. */
     private RepairPolicy newRepair(Doctor doctor, ProgressBar progress, RollingSnapshots snapshots) {
         RepairPolicy repair = new RepairPolicy(config.doctor().repairOptions(), snapshots);
+        if (restarted != null) repair.after(restarted.repairs());
+        if (replicas != null) repair.withoutRestarts(); // the replicas train the config they were given
         doctor.addFindingListener(repair);
         repair.onAction(r -> {
             progress.clear();

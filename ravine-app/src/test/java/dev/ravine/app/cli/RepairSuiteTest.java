@@ -20,10 +20,12 @@ class RepairSuiteTest {
     @TempDir
     Path dir;
 
-    private JsonNode repaired(String config, int epochs) throws Exception {
+    private JsonNode repaired(String config, int epochs, String... sets) throws Exception {
         Path run = dir.resolve(config);
-        CommandResult r = CommandResult.run("train", PathologySuiteTest.suite().resolve(config + ".yaml").toString(), "--out", run.toString(),
-                "--set", "doctor.repair=true", "--set", "training.epochs=" + epochs);
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", PathologySuiteTest.suite().resolve(config + ".yaml").toString(),
+                "--out", run.toString(), "--set", "doctor.repair=true", "--set", "training.epochs=" + epochs));
+        for (String s : sets) args.addAll(java.util.List.of("--set", s));
+        CommandResult r = CommandResult.run(args.toArray(String[]::new));
         assertEquals(ExitCode.OK, r.exitCode(), r::toString);
         return new ObjectMapper().readTree(run.resolve("summary.json").toFile());
     }
@@ -52,6 +54,24 @@ class RepairSuiteTest {
         JsonNode s = repaired("adam-late-spike", 45);
         repairedOnce(s, "adaptive_spike");
         assertTrue(s.get("train_loss").asDouble() < 1e-9, s::toString); // 8e-14 measured; 3.2e-4 without repair
+    }
+
+    /**
+     * Unshuffled batches are no learning-rate problem: the probe-confirmed change (data.shuffle) is a config change, so
+     * the run starts again from step 0 with it, in the same folder, whose config.yaml then says what trained. The
+     * probes get half the run's time instead of a tenth, so that the shuffle probe fits however loaded the machine.
+     */
+    @Test
+    void unshuffledBatchesRestartTheRunFromStepZeroShuffled() throws Exception {
+        JsonNode s = repaired("data-unshuffled", 3, "doctor.probes=true", "doctor.probe_share=0.5");
+        repairedOnce(s, "data_unshuffled");
+        JsonNode restart = s.get("repairs").get(0);
+        assertEquals(0, restart.get("rolled_back_to").asLong(), s::toString);
+        assertTrue(restart.get("remedy").asText().startsWith("restarted from step 0 with data.shuffle: true"), s::toString);
+        assertEquals(57, s.get("steps").asLong(), "the whole run after the restart: " + s);
+        assertTrue(s.get("train_loss").asDouble() < 0.5, s::toString); // 0.32 measured
+        String config = java.nio.file.Files.readString(dir.resolve("data-unshuffled").resolve("config.yaml"));
+        assertTrue(config.contains("shuffle: true") && config.contains("Restarted from step"), config);
     }
 
     @Test

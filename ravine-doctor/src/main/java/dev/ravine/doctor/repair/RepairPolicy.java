@@ -23,7 +23,10 @@ import java.util.List;
  * <p>With the doctor's probes ({@link #probed}) it waits for a finding's probes before it acts, then applies the
  * winning change where the trainer can make it (the learning rate /3, /10 or x3, the initialization fitting the
  * activations), also for a confirmed cause that is no blocking problem (a learning rate too low); a finding the probes
- * refuted is not repaired at all.
+ * refuted is not repaired at all. A confirmed change the trainer cannot make (clipping, an activation, standardized or
+ * shuffled inputs, a wider net) is a {@link Restart}: the trainer stops and the run starts again from step 0 with the
+ * change patched into its config, once, and only while the steps it throws away are at most {@link #RESTART_SHARE} of
+ * the run's. The points it rolls back to are the run's shared {@link RollingSnapshots}.
  */
 public final class RepairPolicy implements TrainingListener, Doctor.FindingListener {
     private final RepairOptions options;
@@ -49,8 +52,11 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         return this;
     }
 
+    /** The repairs of this run, an earlier attempt's first. */
     public List<RepairAction> actions() {
-        return List.copyOf(actions);
+        List<RepairAction> all = new ArrayList<>(earlier);
+        all.addAll(actions);
+        return List.copyOf(all);
     }
 
     @Override
@@ -95,7 +101,65 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         winners.put(finding.id(), won.get().hypothesis());
         open.put(finding.id(), finding);
         boolean repaired = actions.stream().anyMatch(a -> a.findingId().equals(finding.id()));
-        if (pendingBlocking == null && !repaired && APPLICABLE.contains(won.get().hypothesis().change())) pendingBlocking = finding;
+        dev.ravine.doctor.probe.Hypothesis h = won.get().hypothesis();
+        if (pendingBlocking == null && !repaired && APPLICABLE.contains(h.change())) pendingBlocking = finding;
+        if (!APPLICABLE.contains(h.change()) && !h.remedy().patches().isEmpty() && !restarted() && pendingRestart == null) pendingRestart = h;
+    }
+
+    /**
+     * A restart throws away the steps before it: it is taken only while they are at most this share of the run's, so
+     * that with the probes' own tenth the repaired run stays within 1.2x of a clean one.
+     */
+    public static final double RESTART_SHARE = 0.1;
+
+    /** A confirmed change the trainer cannot make, waiting for the next step's end to restart the run with it. */
+    private dev.ravine.doctor.probe.Hypothesis pendingRestart;
+    private Restart restart;
+    /** Repairs made before a restart, in the run's earlier attempt: they count against maxTries. */
+    private final List<RepairAction> earlier = new ArrayList<>();
+
+    /** The restart this policy asked for (the trainer has then stopped), if any. */
+    public java.util.Optional<Restart> restart() {
+        return java.util.Optional.ofNullable(restart);
+    }
+
+    /**
+     * This run is an earlier attempt's restart: its repairs (the restart among them) come first in {@link #actions},
+     * count against the tries, and no second restart is made.
+     */
+    public RepairPolicy after(List<RepairAction> before) {
+        earlier.addAll(before);
+        return this;
+    }
+
+    private boolean restarts = true;
+
+    /** No restarts (a data-parallel run: its replicas would go on training the config they were given). */
+    public RepairPolicy withoutRestarts() {
+        restarts = false;
+        return this;
+    }
+
+    private boolean restarted() {
+        return !restarts || restart != null || !earlier.isEmpty() && earlier.stream().anyMatch(a -> a.rolledBackTo() == 0 && a.remedy().startsWith(RESTARTED));
+    }
+
+    static final String RESTARTED = "restarted from step 0 with ";
+
+    /** Restarts with the pending change when it is affordable (see RESTART_SHARE); true when it did. */
+    private boolean restartIfAffordable(Trainer trainer, BatchEvent event) {
+        dev.ravine.doctor.probe.Hypothesis h = pendingRestart;
+        pendingRestart = null;
+        long planned = (long) trainer.options().epochs() * event.batchesPerEpoch();
+        if (earlier.size() + actions.size() >= options.maxTries() || event.step() > RESTART_SHARE * planned) return false;
+        double scale = trainer.optimizer().lrScale();
+        RepairAction action = new RepairAction(event.step(), h.findingId(), RESTARTED + h.remedy().patchText() + " (the probe winner, "
+                + h.change() + ")", 0, scale, 1);
+        restart = new Restart(action, h.remedy().patches());
+        actions.add(action);
+        trainer.requestStop("the doctor restarts the run from step 0 with " + h.remedy().patchText());
+        actionListeners.forEach(l -> l.accept(action));
+        return true;
     }
 
     @Override
@@ -112,6 +176,11 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
 
     @Override
     public void onBatchEnd(Trainer trainer, BatchEvent event) {
+        if (restart != null) return; // the run is ending, to start again
+        if (pendingRestart != null && restartIfAffordable(trainer, event)) {
+            pendingBlocking = null;
+            return;
+        }
         if (pendingBlocking != null && !awaiting.test(pendingBlocking.id())) {
             Finding f = pendingBlocking;
             pendingBlocking = null;
@@ -140,7 +209,7 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
      * snapshot was already on the bad path (weights can be finite yet doomed), so it goes one further back.
      */
     private void repair(Trainer trainer, long step, String findingId, long troubleStep) {
-        if (actions.size() >= options.maxTries()) return;
+        if (earlier.size() + actions.size() >= options.maxTries() || restart != null) return;
         long troubleBegan = Math.min(troubleStep, troubleSince);
         // The remedy is the root cause's (dev.ravine.doctor.finding.Findings ranks them): a NaN that follows a loss
         // diverging from a sane start is lr_too_high's, lowered learning rate, not the NaN's own exploding_gradients.
