@@ -23,21 +23,43 @@ final class ReferenceModels {
         return withoutInferred(out);
     }
 
-    /** Every hidden linear layer 4x as wide; with no hidden layer, one of 64 ReLUs before the output. Null if not a plain MLP. */
+    /**
+     * Every hidden linear layer and recurrent cell {@value #FACTOR}x as wide and at least {@value #MIN_WIDTH} units (a
+     * layer of 2 units made 8 is hardly a bigger model: the reference must really be bigger for its failure to clear the
+     * model); with no hidden layer, one of {@value #MIN_WIDTH} ReLUs before the output. Null for a model with
+     * convolutional or residual layers, or without a linear output.
+     */
     static List<LayerConfig> wider(List<LayerConfig> layers) {
-        List<Integer> linears = linearIndices(layers);
-        if (linears == null || linears.isEmpty()) return null;
+        List<Integer> linears = new ArrayList<>();
+        boolean recurrent = false;
+        for (int i = 0; i < layers.size(); i++) {
+            LayerKind k = layers.get(i).kind();
+            if (k == LayerKind.LINEAR) linears.add(i);
+            else if (k == LayerKind.RNN || k == LayerKind.LSTM || k == LayerKind.GRU) recurrent = true;
+            else if (k == LayerKind.CONV2D || k == LayerKind.RESIDUAL) return null;
+        }
+        if (linears.isEmpty()) return null;
         List<LayerConfig> out = new ArrayList<>();
         int last = linears.getLast();
         for (int i = 0; i < layers.size(); i++) {
             LayerConfig l = layers.get(i);
-            if (i == last && linears.size() == 1) {
-                out.add(l.with("out", 64));
+            LayerKind k = l.kind();
+            if (i == last && linears.size() == 1 && !recurrent) {
+                out.add(l.with("out", MIN_WIDTH));
                 out.add(new LayerConfig(LayerKind.RELU, Map.of(), List.of(), l.path(), l.origin()));
             }
-            out.add(l.kind() == LayerKind.LINEAR && i != last ? l.with("out", 4 * l.integer("out")) : l);
+            if (k == LayerKind.LINEAR && i != last) out.add(l.with("out", widened(l.integer("out"))));
+            else if (k == LayerKind.RNN || k == LayerKind.LSTM || k == LayerKind.GRU) out.add(l.with("hidden", widened(l.integer("hidden"))));
+            else out.add(l);
         }
         return withoutInferred(out);
+    }
+
+    static final int FACTOR = 4;
+    static final int MIN_WIDTH = 64;
+
+    private static int widened(int width) {
+        return Math.max(MIN_WIDTH, FACTOR * width);
     }
 
     private static List<Integer> linearIndices(List<LayerConfig> layers) {

@@ -23,9 +23,11 @@ import java.util.List;
 
 /**
  * The end-of-run check of a training loss that stayed high ({@link TrainingLossDiagnosis}): trains a shallower and a
- * wider reference network ({@link ReferenceModels}) from fresh weights for a short budget (the run's steps, at most
- * {@value #BUDGET} steps) with the run's optimizer settings, and the model itself on {@value #SUBSET} samples, then
- * lets the rule decide between model_bias and optimization_issue. Costs nothing when the loss fell as it should.
+ * wider reference network ({@link ReferenceModels}) from fresh weights for the run's own steps (at most {@value #BUDGET})
+ * like the run (its optimizer settings, batch size and sample order, shuffled or not), and the model itself on
+ * {@value #SUBSET} samples for {@value #SUBSET_STEPS} steps, then lets the rule decide between model_bias and
+ * optimization_issue, comparing each reference with the run's own loss after as many steps. Costs nothing when the
+ * loss fell as it should, or when it was still falling at the end.
  *
  * <p>Its cost is bounded by the run's own: the references together get {@value #SHARE} of the run's time (at least
  * {@value #FLOOR_SECONDS} s), a reference whose first step alone would not fit (judged from the run's step time and
@@ -38,8 +40,9 @@ import java.util.List;
  * summary.json ({@code doctor.reference_seconds}).
  */
 final class TrainingLossCheck {
-    static final int BUDGET = 200;
+    static final int BUDGET = 500;
     static final int SUBSET = 64;
+    static final int SUBSET_STEPS = 200;
     /** Losses averaged at the end of each reference run (a single batch's loss is noisy). */
     static final int TAIL = 10;
     /** The references' share of the run's wall time. */
@@ -58,8 +61,12 @@ final class TrainingLossCheck {
     private static void check(RunConfig config, BuiltModel model, Dataset train, TrainingResult result, Doctor doctor) {
         TrainingLossDiagnosis rule = TrainingLossDiagnosis.defaults();
         double runLoss = result.trainLoss();
-        double firstLoss = doctor.instruments().history().stream().mapToDouble(r -> r.loss()).filter(Double::isFinite).findFirst().orElse(Double.NaN);
-        if (!rule.isHigh(runLoss, firstLoss)) return;
+        List<double[]> history = doctor.instruments().history().stream().filter(r -> Double.isFinite(r.loss()))
+                .map(r -> new double[] {r.step(), r.loss()}).toList();
+        double firstLoss = history.isEmpty() ? Double.NaN : history.getFirst()[1];
+        double chance = ChanceLoss.of(config, train);
+        double lateDrop = lateDrop(history);
+        if (!rule.isHigh(runLoss, firstLoss, chance) || rule.stillFalling(lateDrop)) return;
         long budget = Math.min(result.steps(), BUDGET);
         double seconds = Math.max(FLOOR_SECONDS, SHARE * result.wallSeconds());
         Deadline deadline = new Deadline(System.nanoTime() + (long) (1e9 * seconds),
@@ -68,10 +75,31 @@ final class TrainingLossCheck {
         double shallower = reference(config, ReferenceModels.shallower(layers), model, train, budget, deadline)[1];
         double wider = reference(config, ReferenceModels.wider(layers), model, train, budget, deadline)[1];
         Dataset subset = train.subset(firstIndices(Math.min(SUBSET, train.size())));
-        double[] fit = reference(config, layers, model, subset, BUDGET, deadline);
+        double[] fit = reference(config, layers, model, subset, SUBSET_STEPS, deadline);
         if (StopRequest.raised()) return; // interrupted: no finding from partial measurements
         rule.decide(new TrainingLossDiagnosis.Measurements(runLoss, firstLoss, shallower, wider, fit[1], fit[0], subset.size(), budget,
-                result.steps()), doctor.facts()).ifPresent(doctor::record);
+                result.steps(), lossAt(history, budget), chance, lateDrop), doctor.facts()).ifPresent(doctor::record);
+    }
+
+    /** The run's mean step loss over the {@value #TAIL} steps ending at {@code step}: what a reference's tail is compared with. */
+    private static double lossAt(List<double[]> history, long step) {
+        return history.stream().filter(h -> h[0] <= step && h[0] > step - TAIL).mapToDouble(h -> h[1]).average().orElse(Double.NaN);
+    }
+
+    /**
+     * The relative fall of the median step loss from the run's middle third to its last third (medians over many steps,
+     * so batch noise does not move them); NaN for a run too short to have thirds.
+     */
+    static double lateDrop(List<double[]> history) {
+        int n = history.size(), third = n / 3;
+        if (third < 3) return Double.NaN;
+        double middle = median(history.subList(third, 2 * third)), last = median(history.subList(n - third, n));
+        return middle > 0 ? (middle - last) / middle : Double.NaN;
+    }
+
+    private static double median(List<double[]> part) {
+        double[] v = part.stream().mapToDouble(h -> h[1]).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /**
@@ -118,7 +146,8 @@ final class TrainingLossCheck {
             }
         });
         int batch = Math.min(config.training().batchSize(), data.size());
-        trainer.fit(new DataLoader(data, batch, true, false, config.seed()), null);
+        // in the run's sample order: a reference that shuffles what the run took sorted would be trained unlike it
+        trainer.fit(new DataLoader(data, batch, config.data().shuffle(), false, config.seed()), null);
         if (losses.isEmpty() || cut[0]) return NOT_MEASURED;
         double tail = losses.subList(Math.max(0, losses.size() - TAIL), losses.size()).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         return new double[] {losses.getFirst(), tail};

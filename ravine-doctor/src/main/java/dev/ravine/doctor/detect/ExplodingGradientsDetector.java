@@ -47,6 +47,8 @@ public record ExplodingGradientsDetector(double growth) implements Detector {
         if (nonFinite.isPresent()) return nonFinite;
         Optional<Finding> huge = huge(window, facts);
         if (huge.isPresent()) return huge;
+        Optional<Finding> insane = insaneStart(window, facts);
+        if (insane.isPresent()) return insane;
         // Growth of a gradient near convergence (loss negligible), or the spike of a stable Adam run (the more specific
         // adaptive_spike), is not reported as exploding.
         if (!(window.getLast().loss() > facts.negligibleLoss())) return Optional.empty();
@@ -74,6 +76,35 @@ public record ExplodingGradientsDetector(double growth) implements Detector {
                             + " weights orders of magnitude away in one step (note 003).", remedies(facts, Double.NaN)));
         }
         return Optional.empty();
+    }
+
+    /**
+     * A classification whose first loss, before any step, is more than {@link RunFacts#SANE_START}x the chance loss ln C:
+     * the freshly initialized network already produces logits orders of magnitude too large, so the per-layer gains of
+     * the initialization multiply through depth (forward and, by the same factors, backward). Whatever the steps do next
+     * (a jump, dead units, a loss pinned at chance) follows from where they started, so this is reported from the first
+     * full reading, at the run's first step.
+     */
+    private Optional<Finding> insaneStart(List<StepReading> window, RunFacts facts) {
+        double chance = facts.chanceLoss();
+        if (!Double.isFinite(facts.firstLoss()) || !Double.isFinite(chance) || facts.startedSane()) return Optional.empty();
+        List<StepReading> full = Readings.full(window);
+        if (full.isEmpty()) return Optional.empty();
+        StepReading r = full.getFirst();
+        List<String> evidence = new ArrayList<>();
+        evidence.add("first loss " + fmt(facts.firstLoss()) + " before any step = " + fmt(facts.firstLoss() / chance) + "x the chance loss ln("
+                + facts.numClasses() + ") = " + fmt(chance) + " (a sane start is at most " + fmt(RunFacts.SANE_START) + "x)");
+        r.layers().stream().max(java.util.Comparator.comparingDouble(LayerReading::gradNorm)).ifPresent(l -> evidence.add(
+                "at step " + r.step() + " the largest layer gradient norm is " + fmt(l.gradNorm()) + " (layer " + l.layer() + "), global "
+                        + fmt(r.globalGradNorm())));
+        List<Remedy> remedies = new ArrayList<>();
+        Remedies.initializationFitting(facts, "variance-preserving initialization starts every per-layer gain near 1").ifPresent(remedies::add);
+        for (Remedy x : remedies(facts, Double.NaN)) if (remedies.stream().noneMatch(y -> y.change().equals(x.change()))) remedies.add(x);
+        return Optional.of(new Finding(id(), "Exploding activations from the initialization", Severity.BLOCKING, window.getFirst().step(),
+                window.getLast().step(), List.of(), evidence,
+                "The untrained network's outputs are already far too large: each layer's initial weights multiply the signal's scale by"
+                        + " a factor well above 1, and over depth the factors compound (note 003), in the forward pass and in the gradients.",
+                remedies));
     }
 
     private Optional<Finding> nonFinite(List<StepReading> window, RunFacts facts) {

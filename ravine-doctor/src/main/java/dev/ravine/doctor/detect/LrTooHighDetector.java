@@ -100,7 +100,11 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
             evidence.add("loss " + fmt(last.loss()) + " at step " + last.step() + " after starting at " + fmt(first));
         } else {
             int span = Math.max(RECENT, finite.size() / 3);
-            if (finite.size() < 3 * RECENT) return Optional.empty();
+            // A loss that multiplied itself RUNAWAY-fold in one step has no healthy reading (no batch noise does that), so
+            // the first full reading (step 10) may judge it: waiting for 15 losses let a fast divergence kill the ReLUs
+            // first and be named by that symptom.
+            int needed = largestGrowth(finite) >= RUNAWAY ? 2 * RECENT : 3 * RECENT;
+            if (finite.size() < needed) return Optional.empty();
             double[] recent = finite.subList(finite.size() - span, finite.size()).stream().mapToDouble(StepReading::loss).toArray();
             double median = Readings.median(recent);
             if (!(median >= STAYS_ABOVE * first) || !(median > facts.negligibleLoss())) return Optional.empty();
@@ -123,6 +127,56 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
                         + " the last (a step longer than 2 / curvature along the sharpest direction), so the loss grows instead of falling.",
                 remedies));
     }
+
+    /**
+     * Steps that cut the network: a parameter layer that received gradient at the window's first full reading receives
+     * none at all in each of the last {@value #CUT_READINGS} (every unit feeding it dead, so nothing flows back through it),
+     * while the updates before that were large (median largest update/weight ratio above {@code minRatio}) and the loss
+     * made no progress from the run's start (median of the last third at least {@code 1 - minProgress} times it). A
+     * layer alive at the start that the steps silenced, with nothing learned, was killed by the step's length: dead
+     * ReLUs and vanishing gradients are what it left, lr_too_high what caused it. A run whose loss still falls with part
+     * of its units dead is dead_relu's, and one dead from its first reading is the initialization's.
+     */
+    private Optional<Finding> stepsCutTheNetwork(List<StepReading> window, RunFacts facts) {
+        if (!facts.startedSane()) return Optional.empty();
+        List<StepReading> full = Readings.full(window);
+        if (full.size() < CUT_READINGS + 1) return Optional.empty();
+        List<StepReading> recent = full.subList(full.size() - CUT_READINGS, full.size());
+        StepReading first = full.getFirst();
+        String silenced = null;
+        for (LayerReading l : first.layers()) {
+            if (!(l.gradNorm() > 0)) continue;
+            boolean deadSince = recent.stream().allMatch(r -> Readings.layer(r, l.layer()).map(x -> x.gradNorm() == 0).orElse(false));
+            if (deadSince) {
+                silenced = l.layer();
+                break;
+            }
+        }
+        if (silenced == null) return Optional.empty();
+        double[] before = full.subList(0, full.size() - CUT_READINGS).stream().mapToDouble(LrTooHighDetector::largestRatio).toArray();
+        double ratio = Readings.median(before);
+        if (!(ratio > minRatio)) return Optional.empty();
+        double[] loss = window.stream().mapToDouble(StepReading::loss).filter(Double::isFinite).toArray();
+        if (loss.length < minReadings) return Optional.empty();
+        double last = Readings.median(Arrays.copyOfRange(loss, loss.length - Math.max(1, loss.length / 3), loss.length));
+        double start = facts.startLoss();
+        if (last < (1 - minProgress) * start) return Optional.empty();
+        String layer = silenced;
+        List<String> evidence = List.of(
+                "layer " + layer + " received gradient at step " + first.step() + " and none at all (norm 0) in the last " + CUT_READINGS
+                        + " readings, steps " + recent.getFirst().step() + "-" + recent.getLast().step() + ": nothing flows back through it",
+                "before that, the largest update/weight ratio per reading had median " + fmt(ratio) + " (healthy: about 1e-3)",
+                "the loss made no progress: median " + fmt(last) + " over the last third of steps to " + window.getLast().step()
+                        + ", against the start " + fmt(start));
+        return Optional.of(new Finding(id(), "Learning rate too high (steps cut the network)", Severity.WARNING, window.getFirst().step(),
+                window.getLast().step(), List.of(layer), evidence,
+                "The first steps were so long that they threw the pre-activations of whole layers to where no input reaches them:"
+                        + " those units output a constant and pass no gradient back, so the network stopped learning before it began.",
+                remedies(facts.learningRate(), loss.length)));
+    }
+
+    /** Full readings in a row a layer must pass no gradient for the steps to count as having cut the network. */
+    static final int CUT_READINGS = 2;
 
     /**
      * The per-step loss growth from which the learning rate /10 comes first. Along the sharpest direction a step of lr
@@ -161,11 +215,15 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
 
     static final int RECENT = 5;
     static final double STAYS_ABOVE = 2;
+    /** A per-step growth of the loss no healthy run shows (the rate of {@link RunawayGrowthDetector}). */
+    static final double RUNAWAY = 10;
 
     @Override
     public Optional<Finding> examine(List<StepReading> window, RunFacts facts) {
         Optional<Finding> fromStart = divergingFromStart(window, facts);
         if (fromStart.isPresent()) return fromStart;
+        Optional<Finding> cut = stepsCutTheNetwork(window, facts);
+        if (cut.isPresent()) return cut;
         List<StepReading> finite = window.stream().filter(r -> Double.isFinite(r.loss())).toList();
         List<StepReading> full = Readings.full(window);
         if (finite.size() < Math.max(minReadings, 2 * edge) || full.size() < minReadings) return Optional.empty();
@@ -181,7 +239,10 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
         for (int i = 1; i < n; i++) if (loss[i] > loss[peak]) peak = i;
         List<String> evidence = new ArrayList<>();
         String kind;
-        if (start > 0 && loss[peak] > SPIKE * start && loss[peak] > facts.negligibleLoss()) {
+        // From an insane start (a first loss far above chance) the initialization, not the step, is the first thing wrong:
+        // that jump is left to exploding_gradients' initialization rule.
+        boolean saneOrUnknown = facts.startedSane() || !Double.isFinite(facts.firstLoss());
+        if (saneOrUnknown && start > 0 && loss[peak] > SPIKE * start && loss[peak] > facts.negligibleLoss()) {
             kind = "diverging";
             evidence.add("loss jumped to " + fmt(loss[peak]) + " at step " + finite.get(peak).step() + ", " + fmt(loss[peak] / start)
                     + "x its starting value " + fmt(start));

@@ -19,11 +19,18 @@ import java.util.Optional;
  * the run's first loss (for a classification, the larger of it and the chance loss, so one lucky first batch does not
  * set the bar). Medians over many steps, not two single mini-batch losses, so batch noise cannot break it; judged
  * against the run's own start, not the window's, so a converged run (tiny updates, the loss far below its start) never
- * qualifies. Defaults: maxRatio 1e-4, minRelativeDrop 0.1, minReadings 5.
+ * qualifies. A loss that did move, but crawls, qualifies too: still above half its start ({@value #SLOW_DROP} of
+ * it gone at most) and still falling steadily at the window's end (the median of the window's last third at least
+ * {@value #STEADY} below that of its middle third), with the same tiny updates: a run that converged has stopped
+ * falling, one that crawls has not. Defaults: maxRatio 1e-4, minRelativeDrop 0.1, minReadings 5.
  */
 public record LrTooLowDetector(double maxRatio, double minRelativeDrop, int minReadings) implements Detector {
     /** Below this gradient/weight ratio the gradient, not the learning rate, is what is missing. */
     static final double MIN_GRADIENT_RATIO = 1e-6;
+    /** The share of its start a crawling loss has lost at most (below half its start it is no longer high). */
+    static final double SLOW_DROP = 0.5;
+    /** The relative fall from the window's middle third to its last third that shows a loss still falling. */
+    static final double STEADY = 0.02;
 
     public static LrTooLowDetector defaults() {
         return new LrTooLowDetector(1e-4, 0.1, 5);
@@ -47,8 +54,13 @@ public record LrTooLowDetector(double maxRatio, double minRelativeDrop, int minR
         double start = startKnown ? facts.startLoss() : Readings.median(java.util.Arrays.copyOfRange(loss, 0, Math.max(1, loss.length / 3)));
         double last = Readings.median(java.util.Arrays.copyOfRange(loss, loss.length - Math.max(1, loss.length / 3), loss.length));
         double drop = (start - last) / Math.max(Math.abs(start), 1e-12);
-        // Flat, not rising: a rising loss is never cured by a larger step.
-        if (!(medianRatio < maxRatio) || !(drop < minRelativeDrop) || !(drop > -minRelativeDrop)) return Optional.empty();
+        // Flat, not rising (a rising loss is never cured by a larger step), or crawling down and still falling.
+        int third = Math.max(1, loss.length / 3);
+        double middle = Readings.median(java.util.Arrays.copyOfRange(loss, third, Math.max(third + 1, 2 * third)));
+        double lateFall = middle > 0 ? (middle - last) / middle : Double.NaN;
+        boolean flat = drop < minRelativeDrop && drop > -minRelativeDrop;
+        boolean crawling = drop >= minRelativeDrop && drop < SLOW_DROP && lateFall >= STEADY;
+        if (!(medianRatio < maxRatio) || !(flat || crawling)) return Optional.empty();
         double first = start;
         // The gradient itself must be alive: tiny updates from zero gradients (dead units, vanishing gradients) are
         // those detectors' findings, and a larger learning rate would not help.
@@ -59,7 +71,8 @@ public record LrTooLowDetector(double maxRatio, double minRelativeDrop, int minR
         List<String> evidence = List.of(
                 "largest update/weight ratio per step: median " + fmt(medianRatio) + " (healthy: about 1e-3)",
                 "loss " + fmt(first) + " at the start -> median " + fmt(last) + " over the last third of steps " + window.getFirst().step() + "-"
-                        + window.getLast().step() + " (" + fmt(100 * drop) + "% lower)");
+                        + window.getLast().step() + " (" + fmt(100 * drop) + "% lower" + (crawling ? ", still falling " + fmt(100 * lateFall)
+                        + "% from the middle third: crawling, not converged" : "") + ")");
         return Optional.of(new Finding(id(), "Learning rate too low", Severity.WARNING, window.getFirst().step(), window.getLast().step(), List.of(), evidence,
                 "Each step changes the weights by a negligible fraction, so the loss crawls: the learning rate is far below what this model tolerates.",
                 java.util.stream.Stream.concat(java.util.stream.Stream.of(Remedies.learningRate(facts, suggested, "brings update/weight ratios toward 1e-3")),

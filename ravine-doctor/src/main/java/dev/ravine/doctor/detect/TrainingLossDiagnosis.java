@@ -17,29 +17,65 @@ import java.util.Optional;
  * optimization problem, not a lack of capacity; note 004: check that the model can overfit a small subset). The app
  * measures the reference losses (fresh networks trained on a short budget); this rule decides:
  * <ol>
- *   <li>the loss is <b>high</b> when the run's final training loss is above {@code highFraction} x its first loss;</li>
+ *   <li>the loss is <b>high</b> when the run's final training loss is above {@code highFraction} x where it started: the
+ *       smaller of its first loss and the chance loss (the loss of the best constant prediction: the entropy of the
+ *       class frequencies, or for a regression the targets' variance), so that a regression whose first loss was
+ *       inflated by its initialization is not called fine for reaching the mean's loss; and it has <b>stopped
+ *       falling</b>: the median step loss of the run's last third is less than {@code stillFalling} below that of its
+ *       middle third (a run still improving steadily needs more steps, not another model);</li>
  *   <li>a <b>shallower</b> net (the same layers with all hidden blocks but the first removed) reaching below
- *       {@code betterFactor} x the run's loss: <b>optimization_issue</b> (depth is what fails to train);</li>
- *   <li>a <b>wider</b> net (hidden layers 4x as wide, or one hidden layer of 64 ReLUs when there is none) reaching
- *       below {@code betterFactor} x the run's loss: <b>model_bias</b> (the model is too small for the data);</li>
+ *       {@code betterFactor} x the run's own loss after as many steps: <b>optimization_issue</b> (depth is what fails
+ *       to train);</li>
+ *   <li>a <b>wider</b> net (hidden layers 4x as wide and at least 64 units, or one hidden layer of 64 ReLUs when there
+ *       is none) reaching below {@code betterFactor} x the run's own loss after as many steps: <b>model_bias</b> (the
+ *       model is too small for the data);</li>
  *   <li>otherwise, the model failing to overfit a small subset (its loss there staying above {@code overfitFraction}
  *       x its first loss there): <b>optimization_issue</b>.</li>
  * </ol>
  * Losses are NaN when a reference was not measured (no such network for this model). Defaults: highFraction 0.5,
- * betterFactor 0.7, overfitFraction 0.25.
+ * betterFactor 0.7, overfitFraction 0.25, stillFalling 0.1.
  */
-public record TrainingLossDiagnosis(double highFraction, double betterFactor, double overfitFraction) {
-    /** What the references measured; NaN where not measured. */
+public record TrainingLossDiagnosis(double highFraction, double betterFactor, double overfitFraction, double stillFalling) {
+    /**
+     * What the references measured; NaN where not measured. {@code runLossAtBudget}: the run's own mean step loss over
+     * the same last steps of the references' budget (the references are judged against the run at the same point of
+     * training, not at its end); {@code chanceLoss}: the best constant prediction's loss; {@code lateDrop}: the relative
+     * fall of the run's median step loss from its middle third to its last third.
+     */
     public record Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss,
-                               double subsetFirstLoss, int subsetSize, long budgetSteps, long step) {}
+                               double subsetFirstLoss, int subsetSize, long budgetSteps, long step, double runLossAtBudget, double chanceLoss,
+                               double lateDrop) {
+        /** Without the run's loss at the budget, its chance loss or its late drop (the run's final loss stands in). */
+        public Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss, double subsetFirstLoss,
+                            int subsetSize, long budgetSteps, long step) {
+            this(runLoss, runFirstLoss, shallowerLoss, widerLoss, subsetLoss, subsetFirstLoss, subsetSize, budgetSteps, step, Double.NaN, Double.NaN,
+                    Double.NaN);
+        }
+
+        /** The run's loss the references are compared with: at their budget when known, else at the end. */
+        double runReference() {
+            return Double.isFinite(runLossAtBudget) ? runLossAtBudget : runLoss;
+        }
+    }
 
     public static TrainingLossDiagnosis defaults() {
-        return new TrainingLossDiagnosis(0.5, 0.7, 0.25);
+        return new TrainingLossDiagnosis(0.5, 0.7, 0.25, 0.1);
     }
 
     /** Whether the run's loss stayed high enough for the references to be worth training. */
     public boolean isHigh(double runLoss, double runFirstLoss) {
-        return Double.isFinite(runLoss) && runFirstLoss > 0 && runLoss > highFraction * runFirstLoss;
+        return isHigh(runLoss, runFirstLoss, Double.NaN);
+    }
+
+    /** As above, judged against the smaller of the first loss and the chance loss (when known). */
+    public boolean isHigh(double runLoss, double runFirstLoss, double chanceLoss) {
+        double start = chanceLoss > 0 && Double.isFinite(chanceLoss) ? Math.min(runFirstLoss, chanceLoss) : runFirstLoss;
+        return Double.isFinite(runLoss) && start > 0 && runLoss > highFraction * start;
+    }
+
+    /** Whether the loss was still falling at the end: its last third's median more than stillFalling below its middle third's. */
+    public boolean stillFalling(double lateDrop) {
+        return lateDrop > stillFalling;
     }
 
     public Optional<Finding> decide(Measurements m) {
@@ -48,17 +84,21 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
 
     /** @param facts the run's facts, for remedies that patch its layers (none of those when null) */
     public Optional<Finding> decide(Measurements m, RunFacts facts) {
-        if (!isHigh(m.runLoss(), m.runFirstLoss())) return Optional.empty();
+        if (!isHigh(m.runLoss(), m.runFirstLoss(), m.chanceLoss()) || stillFalling(m.lateDrop())) return Optional.empty();
         String high = "training loss " + fmt(m.runLoss()) + " at the end = " + fmt(m.runLoss() / m.runFirstLoss()) + "x its first value "
-                + fmt(m.runFirstLoss()) + " (high: above " + fmt(highFraction) + "x)";
-        if (m.shallowerLoss() < betterFactor * m.runLoss()) {
+                + fmt(m.runFirstLoss()) + (Double.isFinite(m.chanceLoss()) ? ", " + fmt(m.runLoss() / m.chanceLoss()) + "x the chance loss "
+                + fmt(m.chanceLoss()) : "") + " (high: above " + fmt(highFraction) + "x)" + (Double.isFinite(m.lateDrop())
+                ? "; no longer falling (" + fmt(100 * m.lateDrop()) + "% from the run's middle third to its last)" : "");
+        double run = m.runReference();
+        String same = " in " + m.budgetSteps() + " steps from a fresh start, trained like the run, which was at " + fmt(run) + " after as many";
+        if (m.shallowerLoss() < betterFactor * run) {
             return Optional.of(optimization(m, facts, List.of(high, "a shallower network (only the first hidden block) reaches training loss "
-                    + fmt(m.shallowerLoss()) + " in " + m.budgetSteps() + " steps from a fresh start: the deeper model is worse on its own"
+                    + fmt(m.shallowerLoss()) + same + ": the deeper model is worse on its own"
                     + " training data, so depth defeats the optimizer, not a lack of capacity (note 001)")));
         }
-        if (m.widerLoss() < betterFactor * m.runLoss()) {
-            List<String> evidence = new ArrayList<>(List.of(high, "a wider network reaches training loss " + fmt(m.widerLoss()) + " in "
-                    + m.budgetSteps() + " steps from a fresh start: more capacity fits the data better"));
+        if (m.widerLoss() < betterFactor * run) {
+            List<String> evidence = new ArrayList<>(List.of(high, "a wider network reaches training loss " + fmt(m.widerLoss()) + same
+                    + ": more capacity fits the data better"));
             if (Double.isFinite(m.shallowerLoss())) evidence.add("a shallower one reaches " + fmt(m.shallowerLoss()) + ": depth is not the problem");
             return Optional.of(new Finding("model_bias", "Model too small for the data (model bias)", Severity.WARNING, m.step(), m.step(),
                     List.of(), evidence, "The training loss stays high because the model cannot represent the function: every network of"
@@ -76,7 +116,7 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
     private static List<Remedy> biasRemedies(RunFacts facts) {
         List<Remedy> out = new ArrayList<>();
         if (facts == null) return out;
-        Remedies.wider(facts, 4, "the wider reference (4x units) reached a lower loss").ifPresent(out::add);
+        Remedies.widerAtLeast(facts, 4, 64, "the wider reference (4x units, at least 64) reached a lower loss").ifPresent(out::add);
         Remedies.deeper(facts).ifPresent(out::add);
         return out;
     }

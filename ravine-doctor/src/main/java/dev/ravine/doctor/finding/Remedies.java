@@ -57,6 +57,7 @@ public final class Remedies {
         initializationFitting(facts, "variance-preserving").ifPresent(all::add);
         dropoutAfterHidden(facts, "dropout").ifPresent(all::add);
         wider(facts, 2, "wider").ifPresent(all::add);
+        widerAtLeast(facts, 4, 64, "wider, at least 64").ifPresent(all::add);
         deeper(facts).ifPresent(all::add);
         return all;
     }
@@ -271,6 +272,30 @@ public final class Remedies {
         if (patches.isEmpty()) return Optional.empty();
         return Optional.of(new Remedy("wider hidden layers (" + factor + "x units)", why, patches));
     }
+
+    /**
+     * Every hidden linear layer and recurrent cell {@code factor}x as wide and at least {@code minWidth} units (what the
+     * end-of-run model-bias reference trained): a layer of 2 units made 8 is hardly a bigger model.
+     */
+    public static Optional<Remedy> widerAtLeast(RunFacts facts, int factor, int minWidth, String why) {
+        List<String> kinds = facts.layerKinds();
+        int output = lastWeighted(kinds);
+        List<ConfigPatch> patches = new ArrayList<>();
+        for (int i = 0; i < kinds.size(); i++) {
+            String kind = kinds.get(i);
+            boolean recurrent = RECURRENT.contains(kind);
+            if (!(kind.equals("linear") && i != output) && !recurrent) continue;
+            Matcher m = (recurrent ? HIDDEN : OUT).matcher(facts.layerYaml().get(i));
+            if (!m.find()) continue;
+            int width = Math.max(minWidth, Integer.parseInt(m.group(1)) * factor);
+            patches.add(new ConfigPatch("model.layers[" + i + "]." + kind + (recurrent ? ".hidden" : ".out"), Integer.toString(width)));
+        }
+        if (patches.isEmpty()) return Optional.empty();
+        return Optional.of(new Remedy("wider hidden layers (" + factor + "x units, at least " + minWidth + ")", why, patches));
+    }
+
+    private static final Pattern HIDDEN = Pattern.compile("\\bhidden: (\\d+)");
+    private static final java.util.Set<String> RECURRENT = java.util.Set.of("rnn", "lstm", "gru");
 
     /** One more hidden linear + ReLU before the output layer, as wide as the widest hidden layer (64 if none). */
     public static Optional<Remedy> deeper(RunFacts facts) {
