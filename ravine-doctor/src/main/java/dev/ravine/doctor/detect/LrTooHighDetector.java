@@ -224,6 +224,9 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
         if (fromStart.isPresent()) return fromStart;
         Optional<Finding> cut = stepsCutTheNetwork(window, facts);
         if (cut.isPresent()) return cut;
+        // From an insane start (a first loss far above chance) the initialization, not the step, is the first thing wrong:
+        // what follows (a jump, a bouncing loss) is left to exploding_gradients' initialization rule.
+        if (Double.isFinite(facts.firstLoss()) && !facts.startedSane()) return Optional.empty();
         List<StepReading> finite = window.stream().filter(r -> Double.isFinite(r.loss())).toList();
         List<StepReading> full = Readings.full(window);
         if (finite.size() < Math.max(minReadings, 2 * edge) || full.size() < minReadings) return Optional.empty();
@@ -239,10 +242,7 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
         for (int i = 1; i < n; i++) if (loss[i] > loss[peak]) peak = i;
         List<String> evidence = new ArrayList<>();
         String kind;
-        // From an insane start (a first loss far above chance) the initialization, not the step, is the first thing wrong:
-        // that jump is left to exploding_gradients' initialization rule.
-        boolean saneOrUnknown = facts.startedSane() || !Double.isFinite(facts.firstLoss());
-        if (saneOrUnknown && start > 0 && loss[peak] > SPIKE * start && loss[peak] > facts.negligibleLoss()) {
+        if (start > 0 && loss[peak] > SPIKE * start && loss[peak] > facts.negligibleLoss()) {
             kind = "diverging";
             evidence.add("loss jumped to " + fmt(loss[peak]) + " at step " + finite.get(peak).step() + ", " + fmt(loss[peak] / start)
                     + "x its starting value " + fmt(start));

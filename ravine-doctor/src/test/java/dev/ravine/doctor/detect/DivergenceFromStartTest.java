@@ -83,4 +83,63 @@ class DivergenceFromStartTest {
         assertTrue(LrTooLowDetector.defaults().examine(steps(100, i -> 0.01 * (1 + 0.2 * Math.sin(i * 2.1)), 1e-6), THREE_CLASSES.withFirstLoss(1.3))
                 .isEmpty());
     }
+
+    @Test
+    void aLossGrowingTenfoldPerStepIsJudgedAtTheFirstFullReadingASlowerRiseIsNot() {
+        double[] fast = {1.1, 11, 110, 1100, 50, 30, 20, 20, 20, 20};
+        Finding f = LrTooHighDetector.defaults().examine(steps(10, i -> fast[i - 1], 0.5), THREE_CLASSES.withFirstLoss(1.1)).orElseThrow();
+        assertEquals(1, f.firstStep(), "named from the run's first step, before the dead units it leaves");
+        double[] slow = {1.1, 2.2, 4.4, 8.8, 5, 5, 5, 5, 5, 5};
+        assertTrue(LrTooHighDetector.defaults().examine(steps(10, i -> slow[i - 1], 0.5), THREE_CLASSES.withFirstLoss(1.1)).isEmpty(),
+                "a 2x rise needs 15 losses to be judged");
+    }
+
+    /** 50 steps, a full reading every 10th: layer 0's gradient norm {@code grad0} at each reading, layer 1 alive. */
+    private static List<StepReading> twoLayers(IntToDoubleFunction loss, IntToDoubleFunction grad0, double ratio) {
+        List<StepReading> out = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            boolean full = i % 10 == 0;
+            List<LayerReading> layers = full ? List.of(new LayerReading("0", grad0.applyAsDouble(i), 10, 10 * ratio, ratio, 0),
+                    new LayerReading("1", 1, 10, 10 * ratio, ratio, 0)) : List.of();
+            out.add(new StepReading(i, 0, loss.applyAsDouble(i), full, 1, layers, List.of()));
+        }
+        return out;
+    }
+
+    @Test
+    void stepsThatSilenceALayerAliveAtTheStartWithNothingLearnedAreTooHighALearningRate() {
+        IntToDoubleFunction chance = i -> Math.log(3) * (1 + 0.05 * Math.sin(i));
+        IntToDoubleFunction diesAt30 = i -> i < 30 ? 1 : 0;
+        Finding f = LrTooHighDetector.defaults().examine(twoLayers(chance, diesAt30, 0.05), THREE_CLASSES.withFirstLoss(1.1)).orElseThrow();
+        assertTrue(f.title().contains("cut the network") && f.layers().equals(List.of("0")), f::toString);
+        assertEquals(1, f.firstStep());
+        // the same silenced layer while the loss still fell: the run learns, dead_relu's to name
+        assertTrue(LrTooHighDetector.defaults().examine(twoLayers(i -> 1.1 - 0.015 * i, diesAt30, 0.05), THREE_CLASSES.withFirstLoss(1.1)).isEmpty());
+        // dead from the first reading on: the initialization's, not the steps'
+        assertTrue(LrTooHighDetector.defaults().examine(twoLayers(chance, i -> 0, 0.05), THREE_CLASSES.withFirstLoss(1.1)).isEmpty());
+        // small steps cannot have thrown it there
+        assertTrue(LrTooHighDetector.defaults().examine(twoLayers(chance, diesAt30, 1e-3), THREE_CLASSES.withFirstLoss(1.1)).isEmpty());
+    }
+
+    @Test
+    void aFirstLossFarAboveChanceIsExplodingFromTheInitializationNotTooHighALearningRate() {
+        // ten classes: chance ln 10 = 2.3; the untrained net starts at 383, jumps, then sits at chance with dead units
+        RunFacts ten = new RunFacts(0.01, "sgd", 10, List.of("conv2d", "relu", "linear"));
+        List<StepReading> w = steps(60, i -> i == 1 ? 383 : i == 2 ? 3.6e5 : 2.3, 0.05);
+        assertTrue(LrTooHighDetector.defaults().examine(w, ten.withFirstLoss(383)).isEmpty());
+        Finding f = ExplodingGradientsDetector.defaults().examine(w, ten.withFirstLoss(383)).orElseThrow();
+        assertTrue(f.evidence().getFirst().contains("before any step") && f.evidence().getFirst().contains("x the chance loss"), f::toString);
+        assertEquals(1, f.firstStep());
+        assertTrue(ExplodingGradientsDetector.defaults().examine(steps(60, i -> 2.3, 0.05), ten.withFirstLoss(2.3)).isEmpty(), "a sane start");
+    }
+
+    @Test
+    void aLossCrawlingDownWithTinyUpdatesIsTooLowALearningRateAConvergedOneIsNot() {
+        // 30% below its start after 100 steps and still falling: crawling
+        Finding f = LrTooLowDetector.defaults().examine(steps(100, i -> 1.1 * (1 - 0.003 * i), 1e-6), THREE_CLASSES.withFirstLoss(1.1)).orElseThrow();
+        assertTrue(f.evidence().get(1).contains("crawling"), f.evidence()::toString);
+        // 30% below its start and flat since: a converged run whatever its updates
+        assertTrue(LrTooLowDetector.defaults().examine(steps(100, i -> i < 20 ? 1.1 - 0.0165 * i : 0.77, 1e-6), THREE_CLASSES.withFirstLoss(1.1))
+                .isEmpty());
+    }
 }

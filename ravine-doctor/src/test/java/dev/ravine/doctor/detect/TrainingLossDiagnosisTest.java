@@ -49,6 +49,24 @@ class TrainingLossDiagnosisTest {
     }
 
     @Test
+    void aLossStillFallingAtTheEndIsNotJudgedAndHighIsAlsoAgainstTheChanceLoss() {
+        TrainingLossDiagnosis.Measurements falling = new TrainingLossDiagnosis.Measurements(0.4, 0.69, NA, 0.1, 0.6, 0.69, 64, 200, 300, 0.45, 0.69,
+                0.2);
+        assertTrue(RULE.decide(falling).isEmpty(), "20% lower from the middle third to the last: still training");
+        // a regression that started at 1.6 (its initialization's offset) and ends at 0.15, near the mean's loss 0.167
+        assertTrue(RULE.isHigh(0.15, 1.6, 0.167) && !RULE.isHigh(0.15, 1.6));
+    }
+
+    @Test
+    void theReferencesAreComparedWithTheRunAfterAsManyStepsNotAtItsEnd() {
+        // the run ends at 0.5 after 1000 steps but was at 0.9 after the references' 200: a wider net at 0.6 beats it there
+        TrainingLossDiagnosis.Measurements m = new TrainingLossDiagnosis.Measurements(0.5, 0.69, NA, 0.6, 0.6, 0.69, 64, 200, 1000, 0.9, 0.69, 0.01);
+        Finding f = RULE.decide(m).orElseThrow();
+        assertEquals("model_bias", f.id());
+        assertTrue(f.evidence().get(1).contains("which was at 0.9 after as many"), f.evidence()::toString);
+    }
+
+    @Test
     void findingsRankProblemsBeforeNotesCausesBeforeSymptomsThenEarliest() {
         Finding chance = new Finding("loss_stuck_at_chance", "", Severity.WARNING, 10, 10, List.of(), List.of(), "", List.of());
         Finding bias = new Finding("model_bias", "", Severity.WARNING, 200, 200, List.of(), List.of(), "", List.of());

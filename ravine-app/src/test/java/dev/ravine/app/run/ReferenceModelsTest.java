@@ -1,0 +1,64 @@
+package dev.ravine.app.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.ravine.app.config.ConfigReader;
+import dev.ravine.app.config.LayerConfig;
+import dev.ravine.app.config.LayerKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The end-of-run check's references really bigger than the run's model, the chance loss and the late drop it judges by. */
+class ReferenceModelsTest {
+    @TempDir
+    Path dir;
+
+    private List<LayerConfig> layers(String yaml) throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "data: {train: \"blobs:classes=3,dims=2,samples=60,seed=1\"}\nmodel:\n  layers: " + yaml + "\nloss: cross_entropy\n"
+                + "optimizer: {name: sgd, lr: 0.1}\ntraining: {epochs: 1, batch_size: 10}\n");
+        return ConfigReader.read(file, List.of(), dir).model().layers();
+    }
+
+    @Test
+    void aTinyHiddenLayerIsWidenedToAtLeast64UnitsAndAWideOneFourfold() throws Exception {
+        List<LayerConfig> wider = ReferenceModels.wider(layers("[{linear: {out: 2}}, tanh, {linear: {out: 100}}, tanh, {linear: {out: 3}}]"));
+        assertEquals(64, wider.get(0).integer("out"), "2 units made 8 is hardly a bigger model");
+        assertEquals(400, wider.get(2).integer("out"));
+        assertEquals(3, wider.get(4).integer("out"), "the output layer keeps its size");
+    }
+
+    @Test
+    void aRecurrentCellIsWidenedAndItsModelGetsNoShallowerReference() throws Exception {
+        List<LayerConfig> wider = ReferenceModels.wider(layers("[{gru: {hidden: 1}}, {linear: {out: 3}}]"));
+        assertEquals(LayerKind.GRU, wider.get(0).kind());
+        assertEquals(64, wider.get(0).integer("hidden"));
+        assertEquals(2, wider.size(), "the recurrent cell is the hidden layer: no ReLU layer is added");
+        assertNull(ReferenceModels.shallower(layers("[{gru: {hidden: 1}}, {linear: {out: 3}}]")));
+    }
+
+    @Test
+    void theChanceLossIsTheEntropyOfTheClassFrequenciesOrTheTargetsVariance() {
+        assertEquals(Math.log(3), ChanceLoss.entropy(new int[] {5, 5, 5}), 1e-12);
+        assertEquals(-(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25)), ChanceLoss.entropy(new int[] {3, 1, 0}), 1e-12);
+        // two target components: {0, 2} has variance 1, {1, 1} has 0; MSE's mean over components is 0.5
+        assertEquals(0.5, ChanceLoss.variance(new float[] {0, 1, 2, 1}, 2), 1e-12);
+    }
+
+    @Test
+    void aRunStillFallingFromItsMiddleThirdToItsLastHasALateDropAFlatOneNone() {
+        List<double[]> falling = new ArrayList<>(), flat = new ArrayList<>();
+        for (int i = 1; i <= 90; i++) {
+            falling.add(new double[] {i, 1.0 - 0.005 * i});
+            flat.add(new double[] {i, 1.0 + 0.05 * Math.sin(i)});
+        }
+        // medians of steps 31-60 and 61-90: 0.7725 and 0.6225
+        assertEquals((0.7725 - 0.6225) / 0.7725, TrainingLossCheck.lateDrop(falling), 1e-9);
+        assertEquals(0, TrainingLossCheck.lateDrop(flat), 0.03);
+    }
+}
