@@ -63,7 +63,9 @@ class RepairSuiteTest {
      */
     @Test
     void unshuffledBatchesRestartTheRunFromStepZeroShuffled() throws Exception {
-        JsonNode s = repaired("data-unshuffled", 3, "doctor.probes=true", "doctor.probe_share=0.5");
+        // at lr 0.05, where this was measured: the case now trains at 0.2 (for its ground truth), and there, in one trial,
+        // the shuffle probe was confirmed during the second epoch and no restart was taken
+        JsonNode s = repaired("data-unshuffled", 3, "doctor.probes=true", "doctor.probe_share=0.5", "optimizer.lr=0.05");
         repairedOnce(s, "data_unshuffled");
         JsonNode restart = s.get("repairs").get(0);
         assertEquals(0, restart.get("rolled_back_to").asLong(), s::toString);

@@ -23,11 +23,19 @@ import java.util.Optional;
  * {@code minStable} earlier readings plus the last {@code recent}, and the median loss of the last {@code recent}
  * readings is more than {@code factor} times the median loss of the earlier part. Evidence adds the jump of the
  * largest layer update/weight ratio (latest full reading versus the earlier median) when full readings exist.
- * The spike must also exceed {@link RunFacts#negligibleLoss()} (a jump from 1e-12 to 1e-10 at convergence is no spike).
+ * The spike must also exceed {@link RunFacts#negligibleLoss()} (a jump from 1e-12 to 1e-10 at convergence is no spike),
+ * or be {@value #ORDERS}x its stable median or more while above {@value #ROUNDOFF} of the first loss: a loss that had
+ * converged to round-off and comes back by four orders of magnitude and more to where float32 resolves it relative to
+ * where it started (a few ulps of the first loss) is a spike whatever its absolute size, as note 000's was.
  * Non-finite losses are left to exploding_gradients. With curvature readings, the newest one's preconditioned
  * sharpness against Adam's threshold joins the evidence (Cohen et al. 2022: the spike comes when it crosses it).
  */
 public record AdaptiveSpikeDetector(double factor, int recent, int minStable) implements Detector {
+    /** A rise of this many times the stable loss is no round-off noise at convergence (which moves it by 10-100x). */
+    static final double ORDERS = 1e4;
+    /** A loss this far below the first loss is round-off relative to it (a few float32 ulps: eps is 1.2e-7). */
+    static final double ROUNDOFF = 1e-6;
+
     public static AdaptiveSpikeDetector defaults() {
         return new AdaptiveSpikeDetector(3, 3, 8);
     }
@@ -91,7 +99,9 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
         double stable = Readings.median(before.stream().mapToDouble(StepReading::loss).toArray());
         double spike = Readings.median(last.stream().mapToDouble(StepReading::loss).toArray());
         if (last.stream().anyMatch(r -> !Double.isFinite(r.loss()))) return Optional.empty();
-        if (!(spike > factor * stable) || !(stable > 0) || !(spike > facts.negligibleLoss())) return Optional.empty();
+        boolean significant = spike > facts.negligibleLoss()
+                || spike > ORDERS * stable && Double.isFinite(facts.firstLoss()) && spike > ROUNDOFF * Math.abs(facts.firstLoss());
+        if (!(spike > factor * stable) || !(stable > 0) || !significant) return Optional.empty();
         // onset: the start of the run of readings, ending at the newest, whose loss is above sqrt(factor) x the stable median
         long onset = window.getLast().step();
         for (int i = window.size() - 1; i >= 0 && window.get(i).loss() > Math.sqrt(factor) * stable; i--) onset = window.get(i).step();

@@ -90,6 +90,10 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
                     saddleRemedies(facts));
             return new Classification("saddle_point", gradNorm, lmin, lmax, Double.NaN, Optional.of(f));
         }
+        if (Math.abs(lmin) <= curvatureTolerance && Math.abs(lmax) <= curvatureTolerance) {
+            Optional<Finding> flat = higherOrderSaddle(loss, parameters, gradient, spectrum, facts, step);
+            if (flat.isPresent()) return new Classification("saddle_point", gradNorm, lmin, lmax, Double.NaN, flat);
+        }
         Finding f = new Finding("local_minimum", "At a local minimum", Severity.INFO, step, step, List.of(),
                 List.of(gradient, spectrum + ": no negative curvature"),
                 "The gradient vanishes and every curvature is non-negative: a (local) minimum. If the loss is still high, the model or the"
@@ -97,6 +101,49 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
                 minimumRemedies(facts));
         return new Classification("local_minimum", gradNorm, lmin, lmax, Double.NaN, Optional.of(f));
     }
+
+    /**
+     * A critical point where the Hessian vanishes too (every measured eigenvalue within curvatureTolerance of 0): the
+     * second-order test says nothing (y = w3 w2 w1 x from all-zero weights is flat to second order and still a saddle:
+     * the loss is cubic along most lines). The loss is sampled along {@value #FLAT_DIRECTIONS} random unit directions
+     * at steps of +-0.3, 1 and 3 x max(1, |theta|): if it falls along one of them by more than {@value #REAL_DECREASE}
+     * of itself (beyond float round-off), there is a way down, so it is a higher-order saddle, not a minimum.
+     */
+    private Optional<Finding> higherOrderSaddle(Supplier<Tensor> loss, List<Tensor> parameters, String gradient, String spectrum, RunFacts facts,
+                                                long step) {
+        double[] theta = flat(parameters);
+        double scale = Math.max(1, DenseVectors.norm(theta));
+        java.util.Random random = new java.util.Random(seed);
+        for (int k = 0; k < FLAT_DIRECTIONS; k++) {
+            double[] v = new double[theta.length];
+            for (int i = 0; i < v.length; i++) v[i] = random.nextGaussian();
+            double n = DenseVectors.norm(v);
+            for (int i = 0; i < v.length; i++) v[i] /= n;
+            LossAlongDirection walk = EscapeDirection.probe(loss, parameters, v, -3 * scale, -scale, -0.3 * scale, 0.3 * scale, scale, 3 * scale);
+            if (!(walk.largestDecrease() > REAL_DECREASE * Math.abs(walk.baseLoss()))) continue;
+            return Optional.of(new Finding("saddle_point", "Stuck near a higher-order saddle point", Severity.WARNING, step, step, List.of(),
+                    List.of(gradient, spectrum + ": the Hessian vanishes too, so the second-order test is silent",
+                            "along a random direction the loss falls by up to " + fmt(walk.largestDecrease()) + " from " + fmt(walk.baseLoss())
+                                    + " within " + fmt(3 * scale) + " of the point: a way down exists, flat only to second order"),
+                    "Gradient and curvature both vanish, yet the loss falls along some directions: a degenerate (higher-order) saddle, such"
+                            + " as a product of weights that all start at zero, where gradient descent does not move at all (note 001).",
+                    flatSaddleRemedies(facts)));
+        }
+        return Optional.empty();
+    }
+
+    /** At an exactly flat point no optimizer moves (the gradient is 0): a random initialization leaves it; then the saddle's. */
+    private static List<Remedy> flatSaddleRemedies(RunFacts facts) {
+        List<Remedy> out = new ArrayList<>();
+        if (facts != null) {
+            Remedies.initializationFitting(facts, "random initial weights break the symmetry that keeps every gradient at 0").ifPresent(out::add);
+        }
+        out.addAll(saddleRemedies(facts));
+        return out;
+    }
+
+    static final int FLAT_DIRECTIONS = 4;
+    static final double REAL_DECREASE = 1e-3;
 
     private Classification moving(HessianVectorProduct h, double gradNorm, double reference, List<double[]> updates, RunFacts facts, long step) {
         CurvatureReport top = HessianTopEigen.largest(h, PowerIterationOptions.cockpitDefaults(seed));
