@@ -119,6 +119,8 @@ public final class Doctor implements TrainingListener {
 
     /** As above; {@code tokenIds}: the inputs are an embedding's token ids, whose scale is no problem (no data_scale). */
     public List<Finding> examineData(Dataset train, DataLoader loader, boolean tokenIds) {
+        // what the inputs already are, so that no later remedy asks for it (standardize on standardized data)
+        if (!tokenIds) facts = facts.withInputsStandardized(DataDiagnosis.standardized(train));
         List<Finding> found = DataDiagnosis.defaults().examine(train, loader, tokenIds);
         for (Finding f : found) report(f.id(), Optional.of(f));
         return found;

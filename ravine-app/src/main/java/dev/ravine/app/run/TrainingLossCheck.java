@@ -27,7 +27,7 @@ import java.util.List;
  * like the run (its optimizer settings, batch size and sample order, shuffled or not), and the model itself on
  * {@value #SUBSET} samples for {@value #SUBSET_STEPS} steps, then lets the rule decide between model_bias and
  * optimization_issue, comparing each reference with the run's own loss after as many steps. Costs nothing when the
- * loss fell as it should, or when it was still falling at the end.
+ * loss fell as it should.
  *
  * <p>Its cost is bounded by the run's own: the references together get {@value #SHARE} of the run's time (at least
  * {@value #FLOOR_SECONDS} s), a reference whose first step alone would not fit (judged from the run's step time and
@@ -66,7 +66,7 @@ final class TrainingLossCheck {
         double firstLoss = history.isEmpty() ? Double.NaN : history.getFirst()[1];
         double chance = ChanceLoss.of(config, train);
         double lateDrop = lateDrop(history);
-        if (!rule.isHigh(runLoss, firstLoss, chance) || rule.stillFalling(lateDrop)) return;
+        if (!rule.isHigh(runLoss, firstLoss, chance)) return;
         long budget = Math.min(result.steps(), BUDGET);
         double seconds = Math.max(FLOOR_SECONDS, SHARE * result.wallSeconds());
         Deadline deadline = new Deadline(System.nanoTime() + (long) (1e9 * seconds),

@@ -36,6 +36,38 @@ public record DataDiagnosis(double scaleRatio, double imbalanceRatio, double sin
     /** Inputs whose root mean square is above this are in a raw range (see the class comment). */
     static final double RAW_RMS = 10;
 
+    /**
+     * Whether the training inputs are already standardized: every feature that varies has a mean within
+     * {@value #CENTRED} of 0 and a standard deviation within {@value #CENTRED} of 1 (finite values only). A remedy that
+     * asks for data.normalize: standardize is then no remedy (loss_stuck_at_chance used to give it on such data).
+     */
+    public static boolean standardized(Dataset d) {
+        int f = d.sampleSize(), n = d.size();
+        if (n < 2 || f == 0) return false;
+        float[] x = d.features();
+        double[] mean = new double[f], m2 = new double[f];
+        int[] count = new int[f];
+        for (int s = 0; s < n; s++) {
+            for (int j = 0; j < f; j++) {
+                double v = x[s * f + j];
+                if (!Double.isFinite(v)) continue;
+                double delta = v - mean[j];
+                mean[j] += delta / ++count[j];
+                m2[j] += delta * (v - mean[j]);
+            }
+        }
+        boolean anyVaries = false;
+        for (int j = 0; j < f; j++) {
+            double std = count[j] > 0 ? Math.sqrt(m2[j] / count[j]) : 0;
+            if (!(std > 1e-12 * Math.max(1, Math.abs(mean[j])))) continue; // constant: neither standardized nor not
+            anyVaries = true;
+            if (!(Math.abs(mean[j]) <= CENTRED && Math.abs(std - 1) <= CENTRED)) return false;
+        }
+        return anyVaries;
+    }
+
+    static final double CENTRED = 0.1;
+
     public static DataDiagnosis defaults() {
         return new DataDiagnosis(1e3, 10, 0.5, false);
     }

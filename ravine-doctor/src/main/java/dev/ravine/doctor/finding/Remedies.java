@@ -111,6 +111,7 @@ public final class Remedies {
     /** Standardized inputs, except for a model that reads token ids (an embedding layer; the config reader refuses that). */
     public static Optional<Remedy> standardize(RunFacts facts, String why) {
         if (facts != null && facts.layerKinds().contains("embedding")) return Optional.empty();
+        if (facts != null && facts.inputsStandardized()) return Optional.empty(); // the data check found them standardized already
         return Optional.of(new Remedy("data.normalize: standardize", why, List.of(new ConfigPatch("data.normalize", "standardize"))));
     }
 

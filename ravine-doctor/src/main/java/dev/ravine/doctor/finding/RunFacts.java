@@ -7,14 +7,27 @@ import java.util.List;
  * the learning rate and optimizer name, whether the optimizer's steps are adaptive (scaled per coordinate by a
  * {@link dev.ravine.optim.DiagonalPreconditioner}: Adam, RMSprop, Adagrad, ...), the number of classes (for the chance-level loss), each top-level layer's
  * config kind in order (so "add batchnorm after layer 2" can be said), and the run's first loss (NaN until known),
- * the scale against which a change of the loss is judged significant.
+ * the scale against which a change of the loss is judged significant, and whether the training inputs are already
+ * standardized (checked on the data before the first step; false when not known), so that no remedy asks for what the
+ * data already is.
  */
 public record RunFacts(double learningRate, String optimizer, boolean adaptive, int numClasses, List<String> layerKinds, double firstLoss,
-                       List<String> layerYaml) {
+                       List<String> layerYaml, boolean inputsStandardized) {
     public RunFacts {
         layerKinds = List.copyOf(layerKinds);
         layerYaml = List.copyOf(layerYaml);
         if (layerYaml.size() != layerKinds.size()) throw new IllegalArgumentException("one YAML text per layer kind");
+    }
+
+    /** Facts without a check of the inputs' scale. */
+    public RunFacts(double learningRate, String optimizer, boolean adaptive, int numClasses, List<String> layerKinds, double firstLoss,
+                    List<String> layerYaml) {
+        this(learningRate, optimizer, adaptive, numClasses, layerKinds, firstLoss, layerYaml, false);
+    }
+
+    /** With what the data check found of the inputs: already standardized (every feature with mean near 0, spread near 1). */
+    public RunFacts withInputsStandardized(boolean standardized) {
+        return new RunFacts(learningRate, optimizer, adaptive, numClasses, layerKinds, firstLoss, layerYaml, standardized);
     }
 
     /** Facts whose layers are known by kind only (each written as its bare name). */
@@ -27,7 +40,7 @@ public record RunFacts(double learningRate, String optimizer, boolean adaptive, 
      * that a remedy can patch the layer list itself (add batchnorm, swap a cell, widen a layer).
      */
     public RunFacts withLayerYaml(List<String> yaml) {
-        return new RunFacts(learningRate, optimizer, adaptive, numClasses, layerKinds, firstLoss, yaml);
+        return new RunFacts(learningRate, optimizer, adaptive, numClasses, layerKinds, firstLoss, yaml, inputsStandardized);
     }
 
     /** The facts of a run whose optimizer's chain is {@code transform} (the run's own, so its adaptivity is read, not guessed). */
@@ -42,7 +55,7 @@ public record RunFacts(double learningRate, String optimizer, boolean adaptive, 
     }
 
     public RunFacts withFirstLoss(double loss) {
-        return new RunFacts(learningRate, optimizer, adaptive, numClasses, layerKinds, loss, layerYaml);
+        return new RunFacts(learningRate, optimizer, adaptive, numClasses, layerKinds, loss, layerYaml, inputsStandardized);
     }
 
     /**

@@ -63,4 +63,17 @@ class AdaptiveSpikeOptimizersTest {
         assertFalse(new RunFacts(0.01, "sgd", Optimizers.transform("sgd", Map.of("momentum", 0.9)), 0, List.of("linear")).adaptive());
         assertFalse(new RunFacts(0.01, "lbfgs", (dev.ravine.optim.GradientTransform) null, 0, List.of("linear")).adaptive());
     }
+
+    @Test
+    void aConvergedLossComingBackByOrdersOfMagnitudeIsASpikeBelowTheAbsoluteFloor() {
+        // first loss 1.27, converged to ~4e-12, then back at 1e-3: under the 1e-3 x first floor, but 1e8x the stable loss
+        RunFacts adam = new RunFacts(0.03, "adam", 0, List.of("linear")).withFirstLoss(1.27);
+        List<StepReading> w = new java.util.ArrayList<>();
+        for (int i = 1; i <= 20; i++) w.add(new StepReading(300 + i, 0, i <= 17 ? 4e-12 : 1e-3, false, Double.NaN, List.of(), List.of()));
+        assertTrue(AdaptiveSpikeDetector.defaults().examine(w, adam).isPresent());
+        // 4e-12 -> 4e-9 (1000x) is round-off noise at convergence, not a spike
+        List<StepReading> noise = new java.util.ArrayList<>();
+        for (int i = 1; i <= 20; i++) noise.add(new StepReading(300 + i, 0, i <= 17 ? 4e-12 : 4e-9, false, Double.NaN, List.of(), List.of()));
+        assertTrue(AdaptiveSpikeDetector.defaults().examine(noise, adam).isEmpty());
+    }
 }

@@ -150,4 +150,16 @@ class DataDiagnosisTest {
         dev.ravine.data.Dataset images = dev.ravine.data.Dataset.classification(x, new int[] {2, 2, 2}, y, 2);
         org.junit.jupiter.api.Assertions.assertTrue(DataDiagnosis.defaults().examine(images, null).stream().anyMatch(f -> f.id().equals("data_scale")));
     }
+
+    @Test
+    void standardizedInputsAreRecognizedSoThatNoRemedyAsksForThem() {
+        float[] x = features(2000, 3); // N(0, 1) per feature: means within 0.1 of 0, spreads within 0.1 of 1
+        assertTrue(DataDiagnosis.standardized(Dataset.classification(x, new int[] {3}, cycling(2000), 3)));
+        float[] raw = x.clone();
+        for (int i = 0; i < raw.length; i += 3) raw[i] = 100 + 20 * raw[i];
+        assertTrue(!DataDiagnosis.standardized(Dataset.classification(raw, new int[] {3}, cycling(2000), 3)));
+        dev.ravine.doctor.finding.RunFacts facts = new dev.ravine.doctor.finding.RunFacts(0.1, "sgd", 3, List.of("linear"));
+        assertTrue(dev.ravine.doctor.finding.Remedies.standardize(facts, "").isPresent());
+        assertTrue(dev.ravine.doctor.finding.Remedies.standardize(facts.withInputsStandardized(true), "").isEmpty());
+    }
 }

@@ -75,4 +75,19 @@ class PlateauClassifierTest {
         RunFacts small = new RunFacts(0.001, "sgd", 0, List.of());
         assertEquals("not_critical", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, small, 10).kind());
     }
+
+    @Test
+    void aPointFlatToSecondOrderIsAHigherOrderSaddleWhenTheLossFallsAlongSomeLineElseAMinimum() {
+        // (1 - a b c)^2 at a = b = c = 0: gradient and Hessian both 0, yet the loss is cubic along most lines
+        Tensor p = Tensor.of(new float[] {0, 0, 0}, 3).requiresGrad(true);
+        Tensor e0 = Tensor.of(new float[] {1, 0, 0}, 3), e1 = Tensor.of(new float[] {0, 1, 0}, 3), e2 = Tensor.of(new float[] {0, 0, 1}, 3);
+        Supplier<Tensor> product = () -> p.mul(e0).sum().mul(p.mul(e1).sum()).mul(p.mul(e2).sum()).rsub(1).pow(2);
+        PlateauClassifier.Classification c = PlateauClassifier.defaults().classify(product, List.of(p), 1, List.of(), FACTS, 5);
+        assertEquals("saddle_point", c.kind());
+        assertTrue(c.finding().orElseThrow().evidence().get(1).contains("the Hessian vanishes too"), c.finding().orElseThrow()::toString);
+        assertEquals(0f, p.values()[0], 0f); // parameters restored after the probes
+        // a^4 + b^4 at 0: as flat to second order, but no line goes down: a minimum
+        Tensor q = Tensor.of(new float[] {0, 0}, 2).requiresGrad(true);
+        assertEquals("local_minimum", PlateauClassifier.defaults().classify(() -> q.pow(4).sum(), List.of(q), 1, List.of(), FACTS, 5).kind());
+    }
 }
