@@ -36,8 +36,6 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
     private Finding pendingBlocking;
     /** The earliest step at which an open finding says trouble began (since the last repair), or MAX_VALUE. */
     private long troubleSince = Long.MAX_VALUE;
-    /** The lowest batch loss seen: a snapshot whose loss is far above it was already taken on the way up. */
-    private double bestLoss = Double.POSITIVE_INFINITY;
 
     public RepairPolicy(RepairOptions options, RollingSnapshots snapshots) {
         this.options = options;
@@ -61,7 +59,6 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
 
     @Override
     public void onTrainingStart(Trainer trainer) {
-        bestLoss = Double.POSITIVE_INFINITY;
         snapshots.start(trainer);
     }
 
@@ -187,7 +184,6 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
             repair(trainer, event.step(), f.id(), f.firstStep());
             return;
         }
-        if (Double.isFinite(event.loss())) bestLoss = Math.min(bestLoss, event.loss());
         snapshots.afterStep(trainer, event);
     }
 
@@ -217,11 +213,15 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         if (cause != null) findingId = cause.id();
         dev.ravine.doctor.probe.Hypothesis winner = winners.get(findingId);
         String won = winner == null ? "" : winner.change();
+        troubleSince = Long.MAX_VALUE;
+        double before = trainer.optimizer().lrScale();
+        if (won.equals("lr*3")) { // a step too small did no harm: the steps taken stand, the larger rate applies from here
+            record(new RepairAction(step, findingId, "optimizer.lr x 3 (the probe winner), no rollback", step, before, 3 * before), trainer);
+            return;
+        }
         // new initial weights mean a new start: the rollback goes to the run's start
         Snapshot target = won.equals("init") ? snapshots.start() : target(troubleBegan);
         if (target == null) return;
-        troubleSince = Long.MAX_VALUE;
-        double before = trainer.optimizer().lrScale();
         trainer.rollback(target.checkpoint());
         snapshots.rolledBack(target.step());
         // Gradients that explode at step 1 were computed at the initial weights, before any step: the initialization, which
@@ -240,31 +240,34 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         }
         // The checkpoint carries its own lr scale; the repair lowers the one that was in force when things went wrong.
         double factor = switch (won) {
-            case "lr*3" -> 3;
             case "lr/10" -> 0.1;
             case "lr/3" -> 1.0 / 3;
             default -> options.lrFactor();
         };
         double after = reinitialize ? before : before * factor; // the lr was not what failed
-        trainer.setLrScale(after);
         String remedy = reinitialize ? "weights re-drawn with " + drawn : "optimizer.lr x " + fmt(factor);
         if (winner != null) {
             remedy += APPLICABLE.contains(won) ? " (the probe winner)" : " (the probe winner, " + winner.remedy().change()
                     + ", is a config change the trainer cannot make: ravine doctor --fix)";
         }
-        RepairAction action = new RepairAction(step, findingId, remedy, target.step(), before, after);
+        record(new RepairAction(step, findingId, remedy, target.step(), before, after), trainer);
+    }
+
+    /** Sets the repair's learning-rate scale and records it. */
+    private void record(RepairAction action, Trainer trainer) {
+        trainer.setLrScale(action.lrScaleAfter());
         actions.add(action);
         actionListeners.forEach(l -> l.accept(action));
     }
 
     /**
-     * The newest snapshot taken before the trouble began whose loss had not already climbed well above the best (one
-     * that had was taken on the way up), else the run's start. If the last repair went back to that snapshot and trouble
+     * The newest snapshot taken before the trouble began whose loss had not already climbed well above the best
+     * before it (one that had was taken on the way up), else the run's start. If the last repair went back to that snapshot and trouble
      * came again, it was already on the bad path (weights can be finite yet doomed), so it goes one further back.
      */
     private Snapshot target(long troubleBegan) {
         List<Snapshot> sane = new ArrayList<>();
-        for (Snapshot s : snapshots.held()) if (s.step() < troubleBegan && s.loss() <= 2 * bestLoss) sane.add(s);
+        for (Snapshot s : snapshots.held()) if (s.step() < troubleBegan && s.loss() <= 2 * s.bestLoss()) sane.add(s);
         if (!actions.isEmpty() && !sane.isEmpty() && sane.getLast().step() == actions.getLast().rolledBackTo()) sane.removeLast();
         return sane.isEmpty() ? snapshots.start() : sane.getLast();
     }

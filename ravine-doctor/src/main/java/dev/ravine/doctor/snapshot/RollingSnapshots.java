@@ -23,8 +23,11 @@ import java.util.Optional;
  * Not thread-safe: the training thread owns it.
  */
 public final class RollingSnapshots {
-    /** A snapshot and the batch loss of its step (NaN for the run's start). */
-    public record Snapshot(long step, Checkpoint checkpoint, double loss) {}
+    /**
+     * A snapshot, the batch loss of its step and the lowest batch loss up to it (NaN and infinity for the run's start):
+     * a snapshot whose loss was far above the best before it was taken on the way up.
+     */
+    public record Snapshot(long step, Checkpoint checkpoint, double loss, double bestLoss) {}
 
     /** The share of a step's time that copying may take on average. */
     static final double SHARE = 0.005;
@@ -37,6 +40,8 @@ public final class RollingSnapshots {
     /** The last step passed on (-1 before training): a second call for it is the same step heard by another user. */
     private long lastSeen = -1;
     private long lastTaken = -1;
+    /** The lowest finite batch loss on the path the run is on. */
+    private double bestLoss = Double.POSITIVE_INFINITY;
     private double stepSeconds = Double.NaN;
     private double copySeconds;
     private long lastBatchEnd;
@@ -67,7 +72,8 @@ public final class RollingSnapshots {
         long step = trainer.optimizer().stepCount();
         if (start != null && start.step() == step && lastSeen <= step) return;
         held.clear();
-        start = new Snapshot(step, timed(trainer), Double.NaN);
+        start = new Snapshot(step, timed(trainer), Double.NaN, Double.POSITIVE_INFINITY);
+        bestLoss = Double.POSITIVE_INFINITY;
         copySeconds = 0; // the first copy is cold (classes loading, nothing compiled): no measure of the next ones
         lastSeen = step;
         lastTaken = step;
@@ -85,25 +91,34 @@ public final class RollingSnapshots {
         if (step < lastSeen) rolledBack(step - 1); // the trainer went back without telling: the newer ones are abandoned
         else stepSeconds = Double.isNaN(stepSeconds) ? seconds : 0.9 * stepSeconds + 0.1 * seconds;
         lastSeen = step;
+        if (Double.isFinite(event.loss())) bestLoss = Math.min(bestLoss, event.loss());
         if (!Double.isFinite(event.loss()) || step < lastTaken + interval()) return;
         Checkpoint c = timed(trainer);
         lastTaken = step;
         if (!finite(c)) return;
-        held.addLast(new Snapshot(step, c, event.loss()));
+        held.addLast(new Snapshot(step, c, event.loss(), bestLoss));
         while (held.size() > keep) held.removeFirst();
         trackBytes();
+    }
+
+    /** The lowest loss known up to {@code step} after a rollback: that of the newest snapshot at or before it. */
+    private double bestBefore(long step) {
+        double best = Double.POSITIVE_INFINITY;
+        for (Snapshot s : held) if (s.step() <= step) best = s.bestLoss();
+        return best;
     }
 
     /** The run went back to step {@code step} (a repair's rollback): snapshots after it were of a path no longer taken. */
     public void rolledBack(long step) {
         held.removeIf(s -> s.step() > step);
+        bestLoss = held.isEmpty() || held.getLast().step() != step ? bestBefore(step) : held.getLast().bestLoss();
         lastSeen = step;
         lastTaken = Math.min(lastTaken, step);
     }
 
     /** New weights drawn at the start (a repair's re-initialization): a later return to the start must not undo them. */
     public void replaceStart(Trainer trainer) {
-        start = new Snapshot(trainer.optimizer().stepCount(), timed(trainer), Double.NaN);
+        start = new Snapshot(trainer.optimizer().stepCount(), timed(trainer), Double.NaN, Double.POSITIVE_INFINITY);
         copySeconds = 0;
         trackBytes();
     }

@@ -43,8 +43,11 @@ class RepairRestartTest {
         Module model = new Sequential(new Linear(6, 1, true, rng));
         Trainer trainer = new Trainer(model, new MseLoss(), Optimizers.sgd(model.namedParameters(), 0.01), rng, TrainingOptions.epochs(10));
         Finding finding = new Finding("exploding_gradients", "Exploding gradients", Severity.WARNING, 1, probedAt, List.of(), List.of(), "", List.of());
-        Hypothesis h = change.equals("clip") ? new Hypothesis(finding.id(), "clip", Remedies.clipGlobalNorm(1.0, "bounds each step"), ProbeStart.SNAPSHOT)
-                : new Hypothesis(finding.id(), "lr/3", Remedies.learningRate(0.01, 0.0033, "smaller"), ProbeStart.SNAPSHOT);
+        Hypothesis h = switch (change) {
+            case "clip" -> new Hypothesis(finding.id(), "clip", Remedies.clipGlobalNorm(1.0, "bounds each step"), ProbeStart.SNAPSHOT);
+            case "lr*3" -> new Hypothesis(finding.id(), "lr*3", Remedies.learningRate(0.01, 0.03, "larger"), ProbeStart.SNAPSHOT);
+            default -> new Hypothesis(finding.id(), "lr/3", Remedies.learningRate(0.01, 0.0033, "smaller"), ProbeStart.SNAPSHOT);
+        };
         ProbeOutcome confirmed = ProbeOutcome.measured(h, 0, 40, new ArmResult(2.3, 1.0, 40, false, 0.01), new ArmResult(2.3, 0.5, 40, false, 0.01),
                 EffectSize.defaults());
         trainer.addListener(new TrainingListener() { // the probes report before the repair hears the step, as in a run
@@ -96,5 +99,16 @@ class RepairRestartTest {
         RepairAction a = repair.actions().getFirst();
         assertEquals(1.0 / 3, a.lrScaleAfter(), 1e-12);
         assertTrue(a.rolledBackTo() < 15, a::toString);
+    }
+
+    @Test
+    void aStepTooSmallIsRaisedWithoutARollback() {
+        RepairPolicy repair = new RepairPolicy(RepairOptions.defaults(), RollingSnapshots.defaults());
+        TrainingResult r = run(repair, 15, "lr*3");
+        assertEquals(TrainingStatus.COMPLETED, r.status());
+        assertEquals(200, r.steps(), "no step taken again");
+        RepairAction a = repair.actions().getFirst();
+        assertEquals(15, a.rolledBackTo());
+        assertEquals(3, a.lrScaleAfter(), 1e-12);
     }
 }
