@@ -55,6 +55,29 @@ public final class EarlyStopping implements TrainingListener {
 
     @Override
     public void onEpochEnd(Trainer trainer, EpochEvent event) {
+        if (observe(event)) {
+            if (restoreBest) bestSnapshot = trainer.snapshot();
+            return;
+        }
+        if (wait >= patience && !stopped) {
+            stopped = true;
+            trainer.requestStop(reason());
+        }
+    }
+
+    /**
+     * For a resumed run: the epochs trained before its checkpoint, seen through the same rule, so that patience counts
+     * on from where the run left it and a run that early stopping had already ended is {@link #stoppedEarly()}. The best
+     * epoch's weights are not in memory then; the run's best.ckpt (kept by the same monitor) holds them.
+     */
+    public void replay(List<EpochEvent> earlier) {
+        for (EpochEvent event : earlier) {
+            if (!observe(event) && wait >= patience) stopped = true;
+        }
+    }
+
+    /** Updates the best value and the wait for one epoch; true when the epoch improved on the best. */
+    private boolean observe(EpochEvent event) {
         double v = metric(event, monitor);
         boolean improved = Double.isFinite(v) && (Double.isNaN(best)
                 || (mode == Mode.MIN ? v < best - minDelta : v > best + minDelta));
@@ -62,15 +85,16 @@ public final class EarlyStopping implements TrainingListener {
             best = v;
             bestEpoch = event.epoch();
             wait = 0;
-            if (restoreBest) bestSnapshot = trainer.snapshot();
-            return;
+        } else {
+            wait++;
         }
-        wait++;
-        if (wait >= patience && !stopped) {
-            stopped = true;
-            trainer.requestStop("early stopping: " + monitor + " did not improve for " + patience + " epoch" + (patience == 1 ? "" : "s")
-                    + (bestEpoch > 0 ? " (best " + best + " at epoch " + bestEpoch + ")" : ""));
-        }
+        return improved;
+    }
+
+    /** Why the run stopped, as the trainer reports it. */
+    public String reason() {
+        return "early stopping: " + monitor + " did not improve for " + patience + " epoch" + (patience == 1 ? "" : "s")
+                + (bestEpoch > 0 ? " (best " + best + " at epoch " + bestEpoch + ")" : "");
     }
 
     @Override

@@ -52,6 +52,25 @@ class EarlyStoppingTest {
     }
 
     @Test
+    void replayingARunsEpochsRecoversItsBestEpochPatienceAndStop() {
+        Result r = run(new EarlyStopping("val_loss", EarlyStopping.Mode.MIN, 2, 0.01, false), 40);
+        List<EpochEvent> h = r.result.history();
+        assertTrue(r.stopping.stoppedEarly(), "the run must stop early for this test to mean anything");
+        EarlyStopping whole = new EarlyStopping("val_loss", EarlyStopping.Mode.MIN, 2, 0.01, false);
+        whole.replay(h);
+        assertTrue(whole.stoppedEarly());
+        assertEquals(r.stopping.bestEpoch(), whole.bestEpoch());
+        assertEquals(r.stopping.bestValue(), whole.bestValue());
+        assertEquals(r.result.reason(), whole.reason(), "the reason a resumed run reports is the one the run stopped with");
+        // all but the last epoch: patience not yet used up, so a resumed run would train on
+        EarlyStopping prefix = new EarlyStopping("val_loss", EarlyStopping.Mode.MIN, 2, 0.01, false);
+        prefix.replay(h.subList(0, h.size() - 1));
+        assertFalse(prefix.stoppedEarly());
+        prefix.replay(h.subList(h.size() - 1, h.size()));
+        assertTrue(prefix.stoppedEarly(), "the last epoch used up the patience the earlier ones left");
+    }
+
+    @Test
     void tracksTheBestEpochOfARealRunInMaxMode() {
         Result r = run(new EarlyStopping("val_accuracy", EarlyStopping.Mode.MAX, 2, 0, true), 12);
         List<EpochEvent> h = r.result.history();

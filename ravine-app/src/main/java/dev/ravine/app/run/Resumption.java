@@ -1,8 +1,11 @@
 package dev.ravine.app.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ravine.app.config.ConfigException;
 import dev.ravine.app.store.RunDirectory;
 import dev.ravine.app.store.RunRecords;
+import dev.ravine.doctor.Doctor;
 import dev.ravine.io.Checkpoint;
 import dev.ravine.io.CheckpointException;
 import dev.ravine.io.CheckpointFolder;
@@ -13,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -79,6 +83,19 @@ record Resumption(RunDirectory run, Path file, Checkpoint checkpoint, List<Strin
         release(lock);
     }
 
+    /**
+     * The doctor's state is not in checkpoints: a resumed run's doctor re-reads the readings and epochs before the
+     * checkpoint from run.db (as {@code ravine doctor} does), so its detectors' windows and the findings already open
+     * go on where the run left them.
+     */
+    void replayInto(Doctor doctor) {
+        try (RunRecords records = RunRecords.open(run.database())) {
+            List<EpochEvent> epochs = records.epochs().stream().filter(e -> e.epoch() <= checkpoint.epoch()).toList();
+            doctor.replay(records.readings().stream().filter(r -> r.step() <= checkpoint.step()).toList(), epochs,
+                    records.curvature().stream().filter(c -> c.step() <= checkpoint.step()).toList());
+        }
+    }
+
     /** The epochs the run finished before the checkpoint, from its run.db, for what depends on their history. */
     List<EpochEvent> epochsBefore(RunDirectory run) {
         try (RunRecords records = RunRecords.open(run.database())) {
@@ -86,8 +103,31 @@ record Resumption(RunDirectory run, Path file, Checkpoint checkpoint, List<Strin
         }
     }
 
-    /** Whether the checkpoint is past the last epoch: then there is nothing left to train. */
-    boolean finished(int epochs) {
+    /**
+     * Whether the checkpoint is past the last epoch: then there is nothing left to train, though the end of the run
+     * (test set, summary.json, report) may still be missing, when the run was killed between its last checkpoint and
+     * its summary.
+     */
+    boolean trainedAllEpochs(int epochs) {
         return checkpoint.epoch() >= epochs;
+    }
+
+    /**
+     * How the run ended, from its summary.json, when that end leaves nothing to resume: it completed, or early
+     * stopping ended it. Null otherwise: no summary yet (killed), stopped by a signal, failed or diverged. An unreadable
+     * summary.json (it is written atomically, so only a hand edit makes one) counts as none: the checkpoints decide.
+     */
+    String endedBy() {
+        Path file = run.summary();
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            JsonNode summary = new ObjectMapper().readTree(file.toFile());
+            String status = summary.path("status").asText(""), reason = summary.path("reason").asText("");
+            if (status.equals("completed")) return "it completed (" + reason + ")";
+            if (status.equals("stopped") && reason.startsWith("early stopping")) return "it was ended by " + reason;
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

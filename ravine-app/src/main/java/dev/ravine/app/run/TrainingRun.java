@@ -75,9 +75,11 @@ public final class TrainingRun {
             try (Resumption from = Resumption.open(request.resume())) {
                 // The run's resolved config: the same model, data, seed and threads as the run it continues.
                 RunConfig config = ConfigReader.read(from.run().config(), List.of(), request.workingDir());
-                if (from.finished(config.training().epochs())) {
-                    throw new ConfigException(request.resume() + " has trained all its " + config.training().epochs() + " epochs ("
-                            + from.run().root().relativize(from.file()) + "); there is nothing to resume");
+                String ended = from.endedBy();
+                if (ended != null) {
+                    throw new ConfigException("there is nothing to resume in " + request.resume() + ": " + ended + " (its summary.json;"
+                            + " newest checkpoint " + from.run().root().relativize(from.file()) + "); to train longer, start a new run"
+                            + " from its config with --set training.epochs=N: ravine train " + from.run().config());
                 }
                 return execute(config, new TrainingRun(request, out, from, replicas));
             }

@@ -28,6 +28,7 @@ import dev.ravine.io.CheckpointFile;
 import dev.ravine.io.IoProblem;
 import dev.ravine.train.BestCheckpoint;
 import dev.ravine.train.DataParallel;
+import dev.ravine.train.EpochEvent;
 import dev.ravine.train.Evaluation;
 import dev.ravine.train.StopRequest;
 import dev.ravine.train.Trainer;
@@ -119,7 +120,8 @@ final class TrainingSession {
             if (request.started() != null) request.started().accept(run); // run.db holds the run's facts: a reader can follow it
             Watch watch = watch(trainer, store, progress, run);
             trainer.addListener(progress).addListener(stop);
-            TrainingResult result = fit(watch, run);
+            TrainingResult result = resumption == null ? fit(watch, run)
+                    : withEpochsBefore(nothingLeftToTrain() ? trainedBefore(run) : fit(watch, run), resumption.epochsBefore(run));
             Restart restart = watch.repair() == null || stop.interrupted() ? null : watch.repair().restart().orElse(null);
             if (restart == null) return finish(watch, run, result, stop);
             ProbeSession p = watch.probes();
@@ -153,6 +155,43 @@ final class TrainingSession {
         TrainingSession session = new TrainingSession(request, out, assembly, null, started, replicas);
         session.restarted = next;
         return session.run();
+    }
+
+    /**
+     * A resumed run whose checkpoint is after its last epoch, or after the epoch where early stopping ended it, was
+     * killed before its end-of-run work: it trains no step, and the end of the run (test set, summary, report) follows.
+     */
+    private boolean nothingLeftToTrain() {
+        return resumption.trainedAllEpochs(config.training().epochs()) || a.earlyStopping() != null && a.earlyStopping().stoppedEarly();
+    }
+
+    /** The result of the training done before the checkpoint, for a resumed run with nothing left to train. */
+    private TrainingResult trainedBefore(RunDirectory run) {
+        List<EpochEvent> before = resumption.epochsBefore(run);
+        boolean stoppedEarly = a.earlyStopping() != null && a.earlyStopping().stoppedEarly();
+        int epochs = config.training().epochs();
+        String reason = stoppedEarly ? a.earlyStopping().reason() : epochs == 1 ? "the epoch is done" : "all " + epochs + " epochs done";
+        out.println("resume: " + (stoppedEarly ? reason : reason + " before the checkpoint") + "; no step left to train, so only the"
+                + " end of the run (test set, summary.json, report) is done now");
+        EpochEvent last = before.isEmpty() ? null : before.getLast();
+        return new TrainingResult(stoppedEarly ? TrainingStatus.STOPPED : TrainingStatus.COMPLETED, reason, 0,
+                resumption.checkpoint().step(), last == null ? Double.NaN : last.trainLoss(), last == null ? Double.NaN : last.valLoss(),
+                last == null ? Double.NaN : last.valAccuracy(), last == null ? Double.NaN : last.samplesPerSecond(), 0, List.of());
+    }
+
+    /**
+     * A resumed run's result counts the epochs trained before its checkpoint too, so summary.json and the end-of-run
+     * checks see the whole run; the speed and wall time stay this session's.
+     */
+    private static TrainingResult withEpochsBefore(TrainingResult r, List<EpochEvent> before) {
+        if (before.isEmpty()) return r;
+        List<EpochEvent> history = new ArrayList<>(before);
+        history.addAll(r.history());
+        EpochEvent last = history.getLast();
+        boolean none = r.history().isEmpty(); // stopped again before an epoch ended: the figures are the last epoch's
+        return new TrainingResult(r.status(), r.reason(), history.size(), r.steps(), none ? last.trainLoss() : r.trainLoss(),
+                none ? last.valLoss() : r.valLoss(), none ? last.valAccuracy() : r.valAccuracy(),
+                Double.isNaN(r.samplesPerSecond()) ? last.samplesPerSecond() : r.samplesPerSecond(), r.wallSeconds(), List.copyOf(history));
     }
 
     /** The run folder with the resolved config and the normalizer: 'ravine eval' rebuilds the run from them. */
@@ -194,7 +233,10 @@ final class TrainingSession {
         if (a.scheduleListener() != null) trainer.addListener(a.scheduleListener());
         if (a.earlyStopping() != null) trainer.addListener(a.earlyStopping());
         BestCheckpoint best = bestCheckpoint(run);
-        if (resumption != null) best.replay(resumption.epochsBefore(run));
+        if (resumption != null) {
+            best.replay(resumption.epochsBefore(run));
+            if (a.earlyStopping() != null) a.earlyStopping().replay(resumption.epochsBefore(run)); // patience counts on
+        }
         trainer.addListener(best);
         Doctor doctor = newDoctor(progress);
         doctor.addFindingListener(store); // each finding is in run.db from the moment it opens
@@ -246,6 +288,8 @@ final class TrainingSession {
         RunFacts facts = new RunFacts(config.optimizer().lr(), config.optimizer().name(), a.optimizer().transform(), a.data().numClasses(), kinds)
                 .withLayerYaml(config.model().layers().stream().map(ConfigWriter::flow).toList());
         Doctor doctor = new Doctor(config.doctor().instrumentOptions(), Doctor.standardDetectors(), facts, 200);
+        // before any listener: the findings the run had already opened are not announced (or repaired) again
+        if (resumption != null) resumption.replayInto(doctor);
         doctor.addFindingListener(new Doctor.FindingListener() {
             @Override
             public void opened(Finding f) {

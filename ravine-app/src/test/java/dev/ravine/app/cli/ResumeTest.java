@@ -39,6 +39,22 @@ class ResumeTest {
             """;
 
     private static Path full;
+    private static Path stoppedEarly;
+
+    /**
+     * Only epoch 1 improves by more than min_delta 10, so early stopping (patience 1) ends the run after epoch 2 of 6
+     * (12 steps an epoch); lr 3 makes the loss grow from step 3, so the doctor has a finding open before any cut.
+     */
+    private static final String EARLY_STOPPING = """
+            seed: 5
+            data: {train: "blobs:classes=3,dims=4,samples=300,seed=50", validation_split: 0.2}
+            model:
+              layers: [{linear: {out: 24}}, relu, {linear: {out: 3}}]
+            loss: cross_entropy
+            optimizer: {name: sgd, lr: 3}
+            training: {epochs: 6, batch_size: 20, checkpoint_every: 4, keep_checkpoints: 100, threads: 2,
+                       early_stopping: {patience: 1, min_delta: 10}}
+            """;
 
     @BeforeAll
     static void uninterruptedRun() throws IOException {
@@ -47,10 +63,19 @@ class ResumeTest {
         full = dir.resolve("full");
         CommandResult r = CommandResult.run("train", dir.resolve("resume.yaml").toString(), "--out", full.toString());
         assertEquals(ExitCode.OK, r.exitCode(), r::toString);
+        Files.writeString(dir.resolve("early.yaml"), EARLY_STOPPING);
+        stoppedEarly = dir.resolve("early");
+        CommandResult e = CommandResult.run("train", dir.resolve("early.yaml").toString(), "--out", stoppedEarly.toString());
+        assertEquals(ExitCode.OK, e.exitCode(), e::toString);
+        assertTrue(e.out().contains("early stopping"), e.out());
     }
 
     /** A copy of the finished run as a kill after step {@code step}'s checkpoint (and a few steps more) leaves it. */
     private static Path killedAfter(String name, long step) throws IOException, SQLException {
+        return killedAfter(full, name, step);
+    }
+
+    private static Path killedAfter(Path full, String name, long step) throws IOException, SQLException {
         Path run = dir.resolve(name);
         try (Stream<Path> files = Files.walk(full)) {
             for (Path p : files.toList()) {
@@ -88,6 +113,22 @@ class ResumeTest {
         return out;
     }
 
+    /** The doctor's findings in run.db, in their ranked order. */
+    private static List<String> findings(Path run) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + run.resolve("run.db"));
+             ResultSet rs = db.createStatement().executeQuery("SELECT id, first_step, evidence FROM findings ORDER BY rowid")) {
+            while (rs.next()) out.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getString(3));
+        }
+        return out;
+    }
+
+    /** summary.json's epoch count and end. */
+    private static List<String> endOf(Path run) throws IOException {
+        return Files.readAllLines(run.resolve("summary.json")).stream()
+                .filter(l -> l.contains("\"epochs\"") || l.contains("\"status\"") || l.contains("\"reason\"") || l.contains("\"steps\"")).toList();
+    }
+
     /** The best-weights lines of summary.json (which epoch best.ckpt holds, and its value). */
     private static List<String> bestOf(Path run) throws IOException {
         return Files.readAllLines(run.resolve("summary.json")).stream().filter(l -> l.contains("best")).toList();
@@ -104,6 +145,34 @@ class ResumeTest {
         assertTrue(Files.readString(run.resolve("summary.json")).contains("\"completed\""));
         assertFalse(bestOf(full).isEmpty(), "the run keeps a best.ckpt");
         assertEquals(bestOf(full), bestOf(run), "best.ckpt chosen over the epochs of both parts");
+    }
+
+    @Test
+    void aRunKilledAfterItsLastCheckpointOnlyFinishes() throws Exception {
+        Path run = killedAfter("end", 24); // after the last step of epoch 3, before summary.json and report.html
+        Files.delete(run.resolve("report.html"));
+        CommandResult r = CommandResult.run("train", "--resume", run.toString());
+        assertEquals(ExitCode.OK, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("no step left to train"), r.out());
+        assertEquals(losses(full), losses(run));
+        assertEquals(endOf(full), endOf(run), "summary.json counts the whole run's epochs");
+        assertEquals(bestOf(full), bestOf(run));
+        assertTrue(Files.isRegularFile(run.resolve("report.html")));
+    }
+
+    @Test
+    void aResumedRunKeepsEarlyStoppingsPatienceAndTheDoctorsFindings() throws Exception {
+        Path run = killedAfter(stoppedEarly, "early-cut", 16); // mid-epoch 2: epoch 1 was the last improvement
+        CommandResult r = CommandResult.run("train", "--resume", run.toString());
+        assertEquals(ExitCode.OK, r.exitCode(), r::toString);
+        assertEquals(losses(stoppedEarly), losses(run), "stops after epoch 2 again, not a patience later");
+        assertEquals(endOf(stoppedEarly), endOf(run));
+        assertFalse(findings(stoppedEarly).isEmpty(), "the early-stopped run has findings to keep");
+        assertEquals(findings(stoppedEarly), findings(run), "the findings opened before the cut are kept, with their first step");
+
+        CommandResult again = CommandResult.run("train", "--resume", run.toString());
+        assertEquals(ExitCode.BAD_INPUT, again.exitCode(), again::toString);
+        assertTrue(again.err().contains("nothing to resume") && again.err().contains("ended by early stopping"), again.err());
     }
 
     @Test
@@ -124,7 +193,7 @@ class ResumeTest {
     void resumeRefusesWhatItCannotContinue() throws Exception {
         CommandResult done = CommandResult.run("train", "--resume", full.toString());
         assertEquals(ExitCode.BAD_INPUT, done.exitCode(), done::toString);
-        assertTrue(done.err().contains("has trained all its 3 epochs"), done.err());
+        assertTrue(done.err().contains("nothing to resume") && done.err().contains("it completed (all 3 epochs done)"), done.err());
 
         Path none = killedAfter("none", 0);
         CommandResult r = CommandResult.run("train", "--resume", none.toString());
