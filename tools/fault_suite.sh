@@ -121,7 +121,7 @@ check ckpt-bogus-length 2 "claims 2147483632 elements" -- $E "$W/bogus/checkpoin
 check ckpt-truncated 2 "truncated" -- $E "$W/cut/checkpoints/step-000000004.ckpt" --data idx:good
 peak ckpt-bogus-length -- $E "$W/bogus/checkpoints/step-000000004.ckpt" --data idx:good
 check resume-damaged-only 2 "is damaged, passed over" -- $T --resume "$W/flipped"
-check resume-completed 2 "has trained all its 1 epochs" -- $T --resume "$RUN"
+check resume-completed 2 "nothing to resume" -- $T --resume "$RUN"
 check resume-no-checkpoint 2 "no intact checkpoint" -- $T --resume "$W/cut"
 check resume-not-a-run 2 "is not a run folder" -- $T --resume "$IN"
 check resume-with-config 2 "--resume takes no CONFIG.yaml" -- $T good.yaml --resume "$RUN"

@@ -121,6 +121,7 @@ public final class CsvReader {
             columns = fields(line).stream().map(String::trim).toList();
             requireDistinctNames();
             labelIndex = columns.indexOf(labelColumn);
+            if (labelIndex < 0 && columns.size() == 1) requireCommas(columns.getFirst());
             if (labelIndex < 0) {
                 throw new DataFormatException("CSV file " + file + " has no column '" + labelColumn + "'; its columns are: "
                         + String.join(", ", columns) + "; pass one of these as the label column");
@@ -129,6 +130,18 @@ public final class CsvReader {
                 throw new DataFormatException("CSV file " + file + " has only the label column '" + labelColumn
                         + "'; it needs at least one feature column besides it");
             }
+        }
+
+        /**
+         * A header read as one column that holds semicolons or tabs is a file separated by them (spreadsheets in
+         * locales with a decimal comma save CSV with ';'): said so, instead of "no column named ...".
+         */
+        private void requireCommas(String header) {
+            String separator = header.contains(";") ? "';'" : header.contains("\t") ? "tabs" : null;
+            if (separator == null) return;
+            throw new DataFormatException("CSV file " + file + " line " + lineNumber + " looks separated by " + separator
+                    + ", not commas: its header reads as the single column '" + header.replace("\t", "\\t") + "'; save it comma-separated"
+                    + " with decimal points (in a spreadsheet: CSV UTF-8, with '.' as the decimal separator)");
         }
 
         private void requireDistinctNames() {

@@ -65,6 +65,17 @@ class CsvReaderTest {
     }
 
     @Test
+    void aSemicolonOrTabSeparatedFileIsNamedAsSuch() throws IOException {
+        DataFormatException semicolons = assertThrows(DataFormatException.class, () -> CsvReader.read(csv("a;b;y\n1,5;2;0\n"), "y"));
+        assertTrue(semicolons.getMessage().contains("looks separated by ';'") && semicolons.getMessage().contains("line 1"),
+                semicolons.getMessage());
+        DataFormatException tabs = assertThrows(DataFormatException.class, () -> CsvReader.read(csv("a\tb\ty\n1\t2\t0\n"), "y"));
+        assertTrue(tabs.getMessage().contains("looks separated by tabs"), tabs.getMessage());
+        DataFormatException named = assertThrows(DataFormatException.class, () -> CsvReader.read(csv("a,b,z\n1,2,0\n"), "y"));
+        assertTrue(named.getMessage().contains("has no column 'y'"), named.getMessage());
+    }
+
+    @Test
     void nonNumericValueNamesFileLineAndColumn() throws IOException {
         Path file = csv("id,age,y\n1,20,0\n2,abc,1\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(file, "y"));

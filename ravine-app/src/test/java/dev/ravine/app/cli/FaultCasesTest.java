@@ -124,7 +124,7 @@ class FaultCasesTest {
         f.add(new Fault("resume-damaged-only", ExitCode.BAD_INPUT, "is damaged, passed over", "train", "--resume",
                 dir.resolve("flipped").toString()));
         f.add(new Fault("resume-not-a-run", ExitCode.BAD_INPUT, "is not a run folder", "train", "--resume", dir.toString()));
-        f.add(new Fault("resume-completed", ExitCode.BAD_INPUT, "has trained all its 1 epochs", "train", "--resume", run.toString()));
+        f.add(new Fault("resume-completed", ExitCode.BAD_INPUT, "nothing to resume", "train", "--resume", run.toString()));
         return f.stream();
     }
 
