@@ -114,7 +114,8 @@ record Resumption(RunDirectory run, Path file, Checkpoint checkpoint, List<Strin
 
     /**
      * How the run ended, from its summary.json, when that end leaves nothing to resume: it completed, or early
-     * stopping ended it. Null otherwise: no summary yet (killed), stopped by a signal, failed or diverged. An unreadable
+     * stopping ended it, at the newest intact checkpoint's step. Null otherwise: no summary yet (killed), a summary of a
+     * later step (newer checkpoints lost), stopped by a signal, failed or diverged. An unreadable
      * summary.json (it is written atomically, so only a hand edit makes one) counts as none: the checkpoints decide.
      */
     String endedBy() {
@@ -122,6 +123,9 @@ record Resumption(RunDirectory run, Path file, Checkpoint checkpoint, List<Strin
         if (!Files.isRegularFile(file)) return null;
         try {
             JsonNode summary = new ObjectMapper().readTree(file.toFile());
+            // a summary of a later step than the newest intact checkpoint: the checkpoints after it are lost or damaged,
+            // so the steps since are trained again from it
+            if (summary.path("steps").asLong(-1) != checkpoint.step()) return null;
             String status = summary.path("status").asText(""), reason = summary.path("reason").asText("");
             if (status.equals("completed")) return "it completed (" + reason + ")";
             if (status.equals("stopped") && reason.startsWith("early stopping")) return "it was ended by " + reason;
