@@ -3,6 +3,7 @@ package dev.ravine.autograd;
 import dev.ravine.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -67,12 +68,15 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(output);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         Map<Tensor, Tensor> kept = new IdentityHashMap<>();
+        // Sums this pass allocated and nothing else has seen yet: a further contribution is added into them in place.
+        Set<Tensor> ownSums = Collections.newSetFromMap(new IdentityHashMap<>());
         grads.put(output, seed);
         boolean checked = FiniteCheck.enterBackward();
         try (var scope = GradMode.set(createGraph)) {
             for (Tensor t : order) {
                 Tensor g = grads.remove(t);
                 if (g == null) continue;
+                ownSums.remove(g); // handed to the backward, which may pass it on as another input's gradient
                 boolean isKept = keep == null ? t.gradFn() == null || t.retainsGrad() : keep.contains(t);
                 if (isKept) kept.put(t, g);
                 Node node = t.gradFn();
@@ -85,8 +89,10 @@ public final class Autograd {
                     if (in == null || !in.requiresGrad() || inputGrads[i] == null) continue;
                     Tensor gi = inputGrads[i];
                     Tensor prev = grads.get(in);
+                    if (prev != null && !createGraph && !checked && ownSums.contains(prev) && addInto(prev, gi)) continue;
                     Tensor sum = prev == null ? gi : prev.add(gi);
                     if (checked && prev != null) FiniteCheck.afterGradientSum(in, prev, gi, sum);
+                    if (prev != null) ownSums.add(sum);
                     grads.put(in, sum);
                 }
             }
@@ -97,6 +103,37 @@ public final class Autograd {
     }
 
     /** Tensors reachable from {@code root}, each after every tensor that depends on it. */
+    /**
+     * sum += g element by element, where both have the same shape and sum is dense: the same float additions as
+     * sum.add(g), without a new tensor. A weight used at every step of a sequence (an RNN's) gets one contribution a
+     * step; summed into fresh tensors that was one weight-sized allocation per step.
+     */
+    private static boolean addInto(Tensor sum, Tensor g) {
+        if (!sum.isDense() || !Arrays.equals(sum.shape(), g.shape())) return false;
+        float[] dst = sum.storage();
+        if (g.dim() == 2 && !g.isDense()) {
+            addStrided(dst, g);
+            return true;
+        }
+        float[] src = g.values();
+        for (int i = 0; i < dst.length; i++) dst[i] += src[i];
+        return true;
+    }
+
+    /**
+     * dst (dense, g's shape) += g read through its strides: a weight's gradient often arrives as the transposed view
+     * of the product that computed it, which {@link Tensor#values()} would first copy.
+     */
+    private static void addStrided(float[] dst, Tensor g) {
+        int rows = g.size(0), cols = g.size(1);
+        int[] strides = g.strides();
+        float[] src = g.storage();
+        for (int i = 0; i < rows; i++) {
+            int from = g.offset() + i * strides[0], to = i * cols;
+            for (int j = 0; j < cols; j++) dst[to + j] += src[from + j * strides[1]];
+        }
+    }
+
     static List<Tensor> topologicalOrder(Tensor root) {
         List<Tensor> postOrder = new ArrayList<>();
         Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -13,14 +13,16 @@ public final class LstmCellKernel {
 
     /**
      * Rows [from, to): pre = inputPart + hiddenPart, the gates, c' = f c + i g, h' = o tanh(c'). Keeps the activated
-     * gates and tanh(c') for the backward.
+     * gates and tanh(c') for the backward. With biases (both or neither, [4 hidden] each), pre = (inputPart + biasIh)
+     * + (hiddenPart + biasHh), the order in which separate bias additions would round.
      */
-    public static void forward(float[] inputPart, int ipOff, float[] hiddenPart, int hpOff, float[] c, int cOff, float[] gates,
-            float[] tanhC, float[] hc, int batch, int hidden, int from, int to) {
+    public static void forward(float[] inputPart, int ipOff, float[] hiddenPart, int hpOff, float[] biasIh, int bihOff,
+            float[] biasHh, int bhhOff, float[] c, int cOff, float[] gates, float[] tanhC, float[] hc, int batch, int hidden,
+            int from, int to) {
         int width = 4 * hidden, cells = batch * hidden;
         for (int b = from; b < to; b++) {
             int row = b * width, state = b * hidden;
-            for (int j = 0; j < width; j++) gates[row + j] = inputPart[ipOff + row + j] + hiddenPart[hpOff + row + j];
+            preActivations(inputPart, ipOff + row, hiddenPart, hpOff + row, biasIh, bihOff, biasHh, bhhOff, gates, row, width);
             SigmoidAndTanh.sigmoid(gates, row, gates, row, 2 * hidden); // i and f
             SigmoidAndTanh.tanh(gates, row + 2 * hidden, gates, row + 2 * hidden, hidden);
             SigmoidAndTanh.sigmoid(gates, row + 3 * hidden, gates, row + 3 * hidden, hidden);
@@ -29,6 +31,18 @@ public final class LstmCellKernel {
             }
             SigmoidAndTanh.tanh(hc, cells + state, tanhC, state, hidden);
             for (int j = 0; j < hidden; j++) hc[state + j] = gates[row + 3 * hidden + j] * tanhC[state + j];
+        }
+    }
+
+    /** One row of pre-activations into gates[row, row + width). */
+    private static void preActivations(float[] ip, int ipAt, float[] hp, int hpAt, float[] biasIh, int bihOff, float[] biasHh,
+            int bhhOff, float[] gates, int row, int width) {
+        if (biasIh == null) {
+            for (int j = 0; j < width; j++) gates[row + j] = ip[ipAt + j] + hp[hpAt + j];
+        } else {
+            for (int j = 0; j < width; j++) {
+                gates[row + j] = (ip[ipAt + j] + biasIh[bihOff + j]) + (hp[hpAt + j] + biasHh[bhhOff + j]);
+            }
         }
     }
 

@@ -54,7 +54,13 @@ public final class Lstm extends Recurrent {
 
     @Override
     protected State step(Tensor inputPart, Tensor hiddenPart, State previous) {
-        Tensor hc = LstmCell.step(inputPart, hiddenPart, previous.c());
+        Tensor hc = LstmCell.step(inputPart, hiddenPart, null, null, previous.c());
+        return new State(LstmCell.h(hc), LstmCell.c(hc));
+    }
+
+    @Override
+    protected State step(Tensor inputPart, Tensor hiddenPart, Tensor biasIh, Tensor biasHh, State previous) {
+        Tensor hc = LstmCell.step(inputPart, hiddenPart, biasIh, biasHh, previous.c());
         return new State(LstmCell.h(hc), LstmCell.c(hc));
     }
 

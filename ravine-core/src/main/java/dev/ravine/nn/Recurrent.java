@@ -133,6 +133,15 @@ public abstract class Recurrent extends Module {
      */
     protected abstract State step(Tensor inputPart, Tensor hiddenPart, State previous);
 
+    /**
+     * One time step from the projections before their biases: adds them, then {@link #step(Tensor, Tensor, State)}.
+     * A cell that adds the biases inside its own fused operation overrides this, sparing two [batch, gates * hidden]
+     * tensors a step.
+     */
+    protected State step(Tensor inputPart, Tensor hiddenPart, Tensor biasIh, Tensor biasHh, State previous) {
+        return step(inputPart.add(biasIh), hiddenPart.add(biasHh), previous);
+    }
+
     /** Gate block {@code index} (columns [index * hidden, (index + 1) * hidden)) of a [batch, gates * hidden] tensor. */
     static Tensor gate(Tensor t, int index, int hidden) {
         return t.slice(1, index * hidden, (index + 1) * hidden);
@@ -201,11 +210,7 @@ public abstract class Recurrent extends Module {
             int t = reverse ? seq - 1 - n : n;
             Tensor inputPart = inputs[t].matmul(wihT);
             Tensor hiddenPart = state.h().matmul(whhT);
-            if (withBias) {
-                inputPart = inputPart.add(biasIh[i]);
-                hiddenPart = hiddenPart.add(biasHh[i]);
-            }
-            state = step(inputPart, hiddenPart, state);
+            state = withBias ? step(inputPart, hiddenPart, biasIh[i], biasHh[i], state) : step(inputPart, hiddenPart, state);
             steps[t] = state.h();
             // the listeners follow time forward: they see the forward direction only
             if (!reverse) for (RecurrentStepListener listener : stepListeners) listener.onStep(this, k, t, seq, state.h());

@@ -60,7 +60,34 @@ class FusedCellsTest {
 
     @Test
     void lstmCellGivesTheSeparateOperationsBits() {
-        sameBitsForwardAndBackward(LstmCell::step, FusedCellsTest::lstmComposite, 4);
+        sameBitsForwardAndBackward((ip, hp, c) -> LstmCell.step(ip, hp, null, null, c), FusedCellsTest::lstmComposite, 4);
+    }
+
+    /**
+     * With the biases added inside the cell: the same bits as adding each to its projection first, forward and in
+     * every input's gradient (the biases' included), whether the backward is recorded or not.
+     */
+    @Test
+    void lstmCellWithBiasesGivesTheSeparateAdditionsBits() {
+        List<Tensor> in = new java.util.ArrayList<>(inputs(4, 31));
+        Rng rng = new Rng(32);
+        in.add(2, Tensor.normal(rng, 0, 1, 4 * HIDDEN).requiresGrad(true));
+        in.add(3, Tensor.normal(rng, 0, 1, 4 * HIDDEN).requiresGrad(true));
+        Function<List<Tensor>, Tensor> fused = t -> LstmCell.step(t.get(0), t.get(1), t.get(2), t.get(3), t.get(4));
+        Function<List<Tensor>, Tensor> composite = t -> lstmComposite(t.get(0).add(t.get(2)), t.get(1).add(t.get(3)), t.get(4));
+        Tensor yFused = fused.apply(in), yComposite = composite.apply(in);
+        assertArrayEquals(yComposite.toArray(), yFused.toArray(), 0f, "output");
+        Tensor r = Tensor.normal(new Rng(33), 0, 1, yFused.shape());
+        for (boolean recorded : new boolean[] {false, true}) {
+            try (var scope = GradMode.set(true)) {
+                List<Tensor> gFused = Autograd.grad(fused.apply(in).mul(r).sum(), in, null, recorded);
+                List<Tensor> gComposite = Autograd.grad(composite.apply(in).mul(r).sum(), in, null, recorded);
+                for (int k = 0; k < in.size(); k++) {
+                    assertArrayEquals(gComposite.get(k).toArray(), gFused.get(k).toArray(), 0f,
+                            "gradient of input " + k + (recorded ? ", recorded" : ""));
+                }
+            }
+        }
     }
 
     @Test
@@ -100,7 +127,7 @@ class FusedCellsTest {
 
     @Test
     void lstmCellHasExactSecondDerivatives() {
-        secondDerivatives(LstmCell::step, FusedCellsTest::lstmComposite, 4);
+        secondDerivatives((ip, hp, c) -> LstmCell.step(ip, hp, null, null, c), FusedCellsTest::lstmComposite, 4);
     }
 
     @Test
