@@ -222,6 +222,11 @@ public final class Trainer {
 
     // ------------------------------------------------------------------ training
 
+    /** A completed run's reason, as {@link TrainingResult#reason()} gives it (a resumed run that only finishes says the same). */
+    public static String completedReason(int epochs) {
+        return epochs == 1 ? "the epoch is done" : "all " + epochs + " epochs done";
+    }
+
     public TrainingResult fit(DataLoader train, DataLoader validation) {
         long started = System.nanoTime();
         removeStaleCheckpointWrites();
@@ -236,7 +241,7 @@ public final class Trainer {
     private TrainingResult fitEpochs(DataLoader train, DataLoader validation, long started) {
         List<EpochEvent> history = new ArrayList<>();
         TrainingStatus status = TrainingStatus.COMPLETED;
-        String reason = options.epochs() == 1 ? "the epoch is done" : "all " + options.epochs() + " epochs done";
+        String reason = completedReason(options.epochs());
         double trainSeconds = 0;
         long trainSamples = 0;
         listeners.forEach(l -> l.onTrainingStart(this));

@@ -90,8 +90,7 @@ record Resumption(RunDirectory run, Path file, Checkpoint checkpoint, List<Strin
      */
     void replayInto(Doctor doctor) {
         try (RunRecords records = RunRecords.open(run.database())) {
-            List<EpochEvent> epochs = records.epochs().stream().filter(e -> e.epoch() <= checkpoint.epoch()).toList();
-            doctor.replay(records.readings().stream().filter(r -> r.step() <= checkpoint.step()).toList(), epochs,
+            doctor.replay(records.readings().stream().filter(r -> r.step() <= checkpoint.step()).toList(), epochsBefore(records),
                     records.curvature().stream().filter(c -> c.step() <= checkpoint.step()).toList());
         }
     }
@@ -99,8 +98,12 @@ record Resumption(RunDirectory run, Path file, Checkpoint checkpoint, List<Strin
     /** The epochs the run finished before the checkpoint, from its run.db, for what depends on their history. */
     List<EpochEvent> epochsBefore(RunDirectory run) {
         try (RunRecords records = RunRecords.open(run.database())) {
-            return records.epochs().stream().filter(e -> e.epoch() <= checkpoint.epoch()).toList();
+            return epochsBefore(records);
         }
+    }
+
+    private List<EpochEvent> epochsBefore(RunRecords records) {
+        return records.epochs().stream().filter(e -> e.epoch() <= checkpoint.epoch()).toList();
     }
 
     /**

@@ -170,7 +170,7 @@ final class TrainingSession {
         List<EpochEvent> before = resumption.epochsBefore(run);
         boolean stoppedEarly = a.earlyStopping() != null && a.earlyStopping().stoppedEarly();
         int epochs = config.training().epochs();
-        String reason = stoppedEarly ? a.earlyStopping().reason() : epochs == 1 ? "the epoch is done" : "all " + epochs + " epochs done";
+        String reason = stoppedEarly ? a.earlyStopping().reason() : Trainer.completedReason(epochs);
         out.println("resume: " + (stoppedEarly ? reason : reason + " before the checkpoint") + "; no step left to train, so only the"
                 + " end of the run (test set, summary.json, report) is done now");
         EpochEvent last = before.isEmpty() ? null : before.getLast();
