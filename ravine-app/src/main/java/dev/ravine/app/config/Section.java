@@ -99,10 +99,15 @@ final class Section {
         if (v == null) return fallback;
         Long parsed = parseLong(v);
         if (parsed == null) {
-            problem(key, "expected an integer, got " + v.describe());
+            problem(key, integerDigits(v) ? "is out of range: " + v.describe() + " is above the largest allowed, "
+                    + Integer.MAX_VALUE : "expected an integer, got " + v.describe());
             return fallback;
         }
-        if (parsed < min || parsed > Integer.MAX_VALUE) {
+        if (parsed > Integer.MAX_VALUE) {
+            problem(key, "is out of range: " + parsed + " is above the largest allowed, " + Integer.MAX_VALUE);
+            return fallback;
+        }
+        if (parsed < min) {
             problem(key, "must be an integer of at least " + min + ", got " + parsed);
             return fallback;
         }
@@ -135,7 +140,7 @@ final class Section {
         if (v == null) return fallback;
         Double parsed = parseDouble(v);
         if (parsed == null) {
-            problem(key, "expected a number, got " + v.describe());
+            problem(key, notANumber(v));
             return fallback;
         }
         if (!valid.test(parsed)) {
@@ -204,7 +209,8 @@ final class Section {
         for (int i = 0; i < out.length; i++) {
             Double d = parseDouble(items.get(i));
             if (d == null || !valid.test(d)) {
-                problems.add(pathOf(key) + "[" + i + "]", "must be " + rule + ", got " + items.get(i).describe(), items.get(i).origin());
+                String why = d == null && overflows(items.get(i)) ? notANumber(items.get(i)) : "must be " + rule + ", got " + items.get(i).describe();
+                problems.add(pathOf(key) + "[" + i + "]", why, items.get(i).origin());
                 return fallback;
             }
             out[i] = d;
@@ -229,6 +235,11 @@ final class Section {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** Written as a whole number (whatever its size). */
+    static boolean integerDigits(ConfigNode v) {
+        return v instanceof ConfigNode.Scalar s && s.text().trim().replace("_", "").matches("[-+]?\\d+");
+    }
+
     static Long parseLong(ConfigNode v) {
         if (!(v instanceof ConfigNode.Scalar s)) return null;
         String t = s.text().trim().replace("_", "");
@@ -240,11 +251,28 @@ final class Section {
         }
     }
 
+    /** Why {@code v} is not a usable number: a decimal too large for a double is out of range, anything else is no number. */
+    static String notANumber(ConfigNode v) {
+        if (overflows(v)) {
+            return "is out of range: " + v.describe() + " is beyond the largest number a double holds (about 1.8e308)";
+        }
+        return "expected a number, got " + v.describe();
+    }
+
+    /** Written as a decimal number, but too large in magnitude for a double. */
+    static boolean overflows(ConfigNode v) {
+        if (!(v instanceof ConfigNode.Scalar s)) return false;
+        String t = s.text().trim().replace("_", "");
+        return t.matches(DECIMAL) && Double.isInfinite(Double.parseDouble(t));
+    }
+
+    private static final String DECIMAL = "[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?";
+
     static Double parseDouble(ConfigNode v) {
         if (!(v instanceof ConfigNode.Scalar s)) return null;
         String t = s.text().trim().replace("_", "");
         // Only decimal notation: Java would also accept "NaN", "Infinity" and hex, which no config should hold.
-        if (!t.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) return null;
+        if (!t.matches(DECIMAL)) return null;
         double d = Double.parseDouble(t);
         return Double.isFinite(d) ? d : null;
     }

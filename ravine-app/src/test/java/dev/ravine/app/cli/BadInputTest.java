@@ -71,7 +71,13 @@ class BadInputTest {
         CommandResult r = train(GOOD.replace("  epochs: 1", "  epochs: ten"));
         expectBadInput(r, "training.epochs: expected an integer, got 'ten' (", "bad.yaml line " + lineOf(GOOD, "  epochs: 1") + ")");
         expectBadInput(train(GOOD.replace("lr: 0.001", "lr: fast")), "optimizer.lr: expected a number, got 'fast'");
+        expectBadInput(train(GOOD.replace("lr: 0.001", "lr: 1e400")),
+                "optimizer.lr: is out of range: '1e400' is beyond the largest number a double holds");
         expectBadInput(train(GOOD.replace("  batch_size: 50", "  batch_size: 0")), "training.batch_size: must be an integer of at least 1, got 0");
+        expectBadInput(train(GOOD.replace("  batch_size: 50", "  batch_size: 3000000000")),
+                "training.batch_size: is out of range: 3000000000 is above the largest allowed, 2147483647");
+        expectBadInput(train(GOOD.replace("  epochs: 1", "  epochs: 99999999999999999999")),
+                "training.epochs: is out of range: '99999999999999999999' is above the largest allowed");
         expectBadInput(train(GOOD.replace("input: [1, 28, 28]", "input: 784")), "model.input: expected a list");
     }
 
