@@ -42,6 +42,7 @@ final class SparkTraining {
         List<String> overrides = new ArrayList<>(request.overrides());
         if (request.resume() != null) {
             folder = working.resolve(request.resume()).toAbsolutePath().normalize();
+            ReplicaRun.checkResume(folder);
             config = ConfigReader.read(RunDirectory.of(folder).config(), List.of(), working);
         } else {
             config = ConfigReader.read(request.config(), request.overrides(), working);

@@ -45,6 +45,12 @@ class DataParallelTrainingTest {
         assertEquals(100, summary.get("steps").asInt());
         assertTrue(Files.isRegularFile(spark.resolve("report.html")));
 
+        // a completed run has nothing to resume: refused before Spark starts, as a one-process resume is
+        Object[] refused = ravine("train", "--resume", spark.toString(), "--spark", "local[2]", "--workers", "2");
+        assertEquals(2, (int) refused[0], (String) refused[1]);
+        assertTrue(((String) refused[1]).contains("there is nothing to resume in " + spark + ": it completed"), (String) refused[1]);
+        assertTrue(!((String) refused[1]).contains("spark: 2 data-parallel workers"), "refused before Spark starts:\n" + refused[1]);
+
         // resume from step 50: delete the later checkpoints, as if the run had been lost there
         for (long s = 60; s <= 100; s += 10) Files.delete(spark.resolve("checkpoints").resolve(String.format("step-%09d.ckpt", s)));
         try (var files = Files.list(spark.resolve("checkpoints"))) {

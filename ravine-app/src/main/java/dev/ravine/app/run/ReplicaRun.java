@@ -11,6 +11,7 @@ import dev.ravine.train.DataParallel;
 import dev.ravine.train.Trainer;
 import dev.ravine.train.TrainingOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -36,6 +37,16 @@ public final class ReplicaRun {
         if (config.pretrain() != null) {
             throw new ConfigException("pretrain: RBM pre-training runs on one process; pre-train with a plain 'ravine train' and "
                     + "train data-parallel from there, or drop the pretrain key (" + config.file() + ")");
+        }
+    }
+
+    /**
+     * Refuses, before any worker starts, a resume with nothing to resume (no intact checkpoint, or a run that already
+     * completed), with the same words as a one-process {@code ravine train --resume}.
+     */
+    public static void checkResume(Path folder) {
+        try (Resumption from = Resumption.open(folder)) {
+            TrainingRun.refuseIfEnded(from, folder);
         }
     }
 

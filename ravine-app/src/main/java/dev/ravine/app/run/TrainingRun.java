@@ -75,17 +75,22 @@ public final class TrainingRun {
             try (Resumption from = Resumption.open(request.resume())) {
                 // The run's resolved config: the same model, data, seed and threads as the run it continues.
                 RunConfig config = ConfigReader.read(from.run().config(), List.of(), request.workingDir());
-                String ended = from.endedBy();
-                if (ended != null) {
-                    throw new ConfigException("there is nothing to resume in " + request.resume() + ": " + ended + " (its summary.json;"
-                            + " newest checkpoint " + from.run().root().relativize(from.file()) + "); to train longer, start a new run"
-                            + " from its config with --set training.epochs=N: ravine train " + from.run().config());
-                }
+                refuseIfEnded(from, request.resume());
                 return execute(config, new TrainingRun(request, out, from, replicas));
             }
         }
         RunConfig config = ConfigReader.read(request.config(), request.overrides(), request.workingDir());
         return execute(config, new TrainingRun(request, out, null, replicas));
+    }
+
+    /** A run that completed or was ended by early stopping has nothing to resume: say so, and how to train longer. */
+    static void refuseIfEnded(Resumption from, Path resume) {
+        String ended = from.endedBy();
+        if (ended != null) {
+            throw new ConfigException("there is nothing to resume in " + resume + ": " + ended + " (its summary.json;"
+                    + " newest checkpoint " + from.run().root().relativize(from.file()) + "); to train longer, start a new run"
+                    + " from its config with --set training.epochs=N: ravine train " + from.run().config());
+        }
     }
 
     private static Outcome execute(RunConfig config, TrainingRun run) {
