@@ -13,17 +13,19 @@ import sys
 
 # (kind, pattern on "Class.method" of the innermost dev.ravine frame), first match wins.
 KINDS = [
-    ("GEMM micro-kernel", r"kernel\.(MicroKernel\w*\.|VectorGemm\.sweep|ScalarGemm\.)"),
+    ("GEMM micro-kernel", r"kernel\.(MicroKernel\w*\.|VectorGemm\.sweep|ScalarGemm\.|ImplicitConv\.sweep)"),
     ("GEMM packing", r"kernel\.(VectorPacking|Transpose8x8)\."),
+    ("conv patch gathering (implicit GEMM's B panels)", r"kernel\.(PatchPanels|PaddedPlanes)\."),
     ("GEMM dispatch", r"kernel\.(VectorGemm|Gemm|GemmTasks|TileGrid)\."),
     ("im2col / col2im", r"kernel\.Im2Col\.|functional\.Im2ColMap"),
     ("pooling", r"kernel\.(MaxPool2dKernel|AvgPool2dKernel)\."),
-    ("element-wise (ReLU, bias, add)", r"kernel\.(VectorRelu|ReluKernel)\.|tensor\.Elementwise|Convolution\.addBias|tensor\.\w*Ops\.|Linear"),
+    ("element-wise (ReLU, bias, add)", r"kernel\.(VectorRelu|ReluKernel)\.|tensor\.Elementwise|Convolution\.addBias|ImplicitConv\.forwardTile|tensor\.\w*Ops\.|Linear"),
     ("reductions (bias grad, softmax, loss)", r"biasGrad|kernel\.(SoftmaxKernel|CrossEntropyKernel)\.|loss\.|Reduce|sum"),
     ("optimizer update", r"dev\.ravine\.optim\."),
     ("autograd bookkeeping", r"dev\.ravine\.autograd\."),
     ("tensor views / copies", r"dev\.ravine\.tensor\."),
     ("thread pool", r"kernel\.ComputePool"),
+    ("conv dispatch (implicit GEMM)", r"kernel\.ImplicitConv\."),
 ]
 
 

@@ -9,7 +9,10 @@ import dev.ravine.tensor.Tensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The fast convolution (grouped im2col + GEMM, recomputing backward) against the composite reference path. */
+/**
+ * The fast convolution (the implicit GEMM on the Vector API, else grouped im2col + GEMM; recomputing backward) against
+ * the composite reference path.
+ */
 class ConvolutionPathsTest {
     private static void assertClose(Tensor expected, Tensor actual, String what) {
         float[] e = expected.values(), a = actual.values();
@@ -20,9 +23,12 @@ class ConvolutionPathsTest {
     @Test
     void fastAndReferencePathsAgreeOnOutputsAndGradients() {
         Rng rng = new Rng(5);
-        // 11 samples: more than one group of 8, and a partial last group
-        for (int[] geo : new int[][] {{1, 1, 1, 1}, {2, 2, 0, 0}, {2, 1, 1, 0}}) {
-            Tensor x = Tensor.normal(rng, 0, 1, 11, 3, 9, 8).requiresGrad(true);
+        // 11 samples: more than one group (and weight-gradient chunk) of 8, and a partial last one; and batch 1.
+        // {strideH, strideW, padH, padW, batch}: stride 1 takes the implicit input gradient, padding 2 is the
+        // 3 x 2 kernel's k - 1 on one axis and k on the other (im2col's input gradient there).
+        for (int[] geo : new int[][] {{1, 1, 1, 1, 11}, {2, 2, 0, 0, 11}, {2, 1, 1, 0, 11}, {1, 1, 0, 0, 1}, {1, 1, 2, 2, 11},
+                {1, 1, 2, 1, 1}}) {
+            Tensor x = Tensor.normal(rng, 0, 1, geo[4], 3, 9, 8).requiresGrad(true);
             Tensor w = Tensor.normal(rng, 0, 0.3f, 4, 3, 3, 2).requiresGrad(true);
             Tensor b = Tensor.normal(rng, 0, 1, 4).requiresGrad(true);
             Tensor r = Tensor.normal(rng, 0, 1, Functional.conv2dReference(x, w, b, geo[0], geo[1], geo[2], geo[3]).shape());

@@ -4,20 +4,26 @@ import dev.ravine.autograd.Autograd;
 import dev.ravine.autograd.GradMode;
 import dev.ravine.kernel.Gemm;
 import dev.ravine.kernel.Im2Col;
+import dev.ravine.kernel.ImplicitConv;
 import dev.ravine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fast path of conv2d: im2col into a reused buffer a few samples at a time, then one batched GEMM per group, so
- * the [n, c*kh*kw, outH*outW] patch matrix of the whole batch is never materialized (PyTorch's CPU path works the
- * same way). The backward recomputes the patches instead of keeping them. When the backward itself is recorded (for
+ * The fast path of conv2d. On the Vector API GEMM it is an implicit GEMM ({@link ImplicitConv}): the product's panels
+ * are gathered straight from the image, bias added in the same pass, and the backward needs neither im2col nor
+ * col2im (except the input gradient of a strided convolution). Elsewhere, or with {@code -Dravine.conv=im2col} (for
+ * A/B measurements), it is im2col into a reused buffer a few samples at a time, then one batched GEMM per group, so
+ * the [n, c*kh*kw, outH*outW] patch matrix of the whole batch is never materialized. The backward recomputes the
+ * patches instead of keeping them. When the backward itself is recorded (for
  * Hessian-vector products) it differentiates {@link Functional#conv2dReference}, the composite of im2col and
  * matmul, so gradients of gradients stay exact; tests check both paths agree.
  */
 final class Convolution {
     /** Samples per im2col group: big enough for an efficient batched GEMM, small enough to stay in cache. */
     private static final int GROUP = 8;
+    /** Whether the implicit GEMM is used: the Vector API GEMM is in use and ravine.conv does not ask for im2col. */
+    private static final boolean IMPLICIT = ImplicitConv.available() && !"im2col".equals(System.getProperty("ravine.conv", ""));
 
     private Convolution() {}
 
@@ -25,6 +31,20 @@ final class Convolution {
         int o = weight.size(0), ckk = g.c() * g.kh() * g.kw(), positions = g.outH() * g.outW();
         float[] xv = x.values(), wv = weight.values();
         float[] out = new float[g.n() * o * positions];
+        if (IMPLICIT) {
+            ImplicitConv.forward(xv, g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW(),
+                    wv, o, bias == null ? null : bias.values(), out);
+        } else {
+            im2colForward(g, xv, wv, o, out);
+            if (bias != null) addBias(out, bias.values(), g.n(), o, positions);
+        }
+        Tensor result = Tensor.of(out, g.n(), o, g.outH(), g.outW());
+        Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
+        return Tensor.fromOp(out, result.shape(), "conv2d", inputs, grad -> backward(grad, x, weight, bias, g));
+    }
+
+    private static void im2colForward(Conv2dGeometry g, float[] xv, float[] wv, int o, float[] out) {
+        int ckk = g.c() * g.kh() * g.kw(), positions = g.outH() * g.outW();
         float[] cols = new float[Math.min(GROUP, g.n()) * ckk * positions];
         int sampleIn = g.c() * g.h() * g.w();
         for (int n0 = 0; n0 < g.n(); n0 += GROUP) {
@@ -33,19 +53,38 @@ final class Convolution {
             Gemm.gemmBatched(count, false, false, o, positions, ckk, 1f, wv, 0, ckk, 0, cols, 0, positions, ckk * positions,
                     0f, out, n0 * o * positions, positions, o * positions);
         }
-        if (bias != null) addBias(out, bias.values(), g.n(), o, positions);
-        Tensor result = Tensor.of(out, g.n(), o, g.outH(), g.outW());
-        Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        return Tensor.fromOp(out, result.shape(), "conv2d", inputs, grad -> backward(grad, x, weight, bias, g));
     }
 
     private static Tensor[] backward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Conv2dGeometry g) {
         if (GradMode.isEnabled()) return differentiableBackward(grad, x, weight, bias, g);
-        int o = weight.size(0), ckk = g.c() * g.kh() * g.kw(), positions = g.outH() * g.outW();
+        int o = weight.size(0), positions = g.outH() * g.outW();
         float[] gv = grad.values(), xv = x.values(), wv = weight.values();
-        int sampleIn = g.c() * g.h() * g.w();
         float[] gx = x.requiresGrad() ? new float[x.numel()] : null;
         float[] gw = weight.requiresGrad() ? new float[weight.numel()] : null;
+        boolean implicitGx = IMPLICIT && gx != null
+                && ImplicitConv.hasInputGradient(g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW());
+        boolean implicitGw = IMPLICIT && gw != null;
+        if (implicitGw) {
+            ImplicitConv.weightGradient(gv, xv, g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(),
+                    g.padH(), g.padW(), o, gw);
+        }
+        if (implicitGx) {
+            ImplicitConv.inputGradient(gv, wv, g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(),
+                    g.padH(), g.padW(), o, gx);
+        }
+        im2colBackward(g, gv, xv, wv, o, implicitGx ? null : gx, implicitGw ? null : gw);
+        Tensor[] grads = new Tensor[bias == null ? 2 : 3];
+        grads[0] = gx == null ? null : Tensor.of(gx, x.shape());
+        grads[1] = gw == null ? null : Tensor.of(gw, weight.shape());
+        if (bias != null && bias.requiresGrad()) grads[2] = Tensor.of(biasGrad(gv, g.n(), o, positions), bias.shape());
+        return grads;
+    }
+
+    /** The im2col backward for whichever of gx and gw is not null. */
+    private static void im2colBackward(Conv2dGeometry g, float[] gv, float[] xv, float[] wv, int o, float[] gx, float[] gw) {
+        if (gx == null && gw == null) return;
+        int ckk = g.c() * g.kh() * g.kw(), positions = g.outH() * g.outW();
+        int sampleIn = g.c() * g.h() * g.w();
         float[] cols = new float[Math.min(GROUP, g.n()) * ckk * positions];
         for (int n0 = 0; n0 < g.n(); n0 += GROUP) {
             int count = Math.min(GROUP, g.n() - n0);
@@ -65,11 +104,6 @@ final class Convolution {
                         gx, n0 * sampleIn);
             }
         }
-        Tensor[] grads = new Tensor[bias == null ? 2 : 3];
-        grads[0] = gx == null ? null : Tensor.of(gx, x.shape());
-        grads[1] = gw == null ? null : Tensor.of(gw, weight.shape());
-        if (bias != null && bias.requiresGrad()) grads[2] = Tensor.of(biasGrad(gv, g.n(), o, positions), bias.shape());
-        return grads;
     }
 
     /** Recorded backward: differentiate the composite form with createGraph, so the result has a graph of its own. */

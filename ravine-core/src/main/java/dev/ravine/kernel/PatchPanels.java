@@ -1,0 +1,68 @@
+package dev.ravine.kernel;
+
+import static dev.ravine.kernel.MicroKernel.LANES;
+import static dev.ravine.kernel.MicroKernel.SPECIES;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Packs a GEMM panel straight from a zero-padded image, in the sliver layout {@link VectorPacking#packB} produces,
+ * so a convolution needs no im2col matrix. Every entry of the virtual patch matrix is
+ * {@code image[base + outer[r] + inner[j]]}: one table holds each row's offset, the other each column's, so the
+ * same gather serves the forward pass (rows are kernel taps (ci, ky, kx), columns output positions) and the weight
+ * gradient (rows are positions, columns taps). The padding is real zeros in the image, so no entry needs a bounds
+ * test.
+ */
+final class PatchPanels {
+    private PatchPanels() {}
+
+    /**
+     * Packs rows [rowStart, rowStart + kc) and columns [colStart, colStart + cols) of the patch matrix as
+     * ceil(cols / width) slivers of kc x width into dest (width a multiple of the vector length); lanes past the last
+     * column are zero.
+     */
+    static void pack(float[] image, int base, int[] outer, int rowStart, int kc, int[] inner, int colStart, int cols,
+                     int width, float[] dest) {
+        for (int j0 = 0; j0 < cols; j0 += width) {
+            int valid = Math.min(width, cols - j0);
+            int sliver = j0 * kc;
+            int full = valid - valid % LANES;
+            int innerFrom = colStart + j0;
+            for (int r = 0; r < kc; r++) {
+                int from = base + outer[rowStart + r];
+                int to = sliver + r * width;
+                int v = 0;
+                for (; v < full; v += LANES) {
+                    FloatVector.fromArray(SPECIES, image, from, inner, innerFrom + v).intoArray(dest, to + v);
+                }
+                for (; v < valid; v++) dest[to + v] = image[from + inner[innerFrom + v]];
+                if (valid < width) Arrays.fill(dest, to + valid, to + width, 0f);
+            }
+        }
+    }
+
+    /**
+     * The offset of each kernel tap (ci, ky, kx), row index (ci * kh + ky) * kw + kx, in a c x paddedH x paddedW
+     * image, with dilation 1.
+     */
+    static int[] tapOffsets(int c, int kh, int kw, int paddedH, int paddedW) {
+        int[] offsets = new int[c * kh * kw];
+        int row = 0;
+        for (int ci = 0; ci < c; ci++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) offsets[row++] = (ci * paddedH + ky) * paddedW + kx;
+            }
+        }
+        return offsets;
+    }
+
+    /** The offset of each output position's window corner (oy * strideH, ox * strideW) in a padded plane. */
+    static int[] positionOffsets(int outH, int outW, int strideH, int strideW, int paddedW) {
+        int[] offsets = new int[outH * outW];
+        for (int oy = 0; oy < outH; oy++) {
+            for (int ox = 0; ox < outW; ox++) offsets[oy * outW + ox] = oy * strideH * paddedW + ox * strideW;
+        }
+        return offsets;
+    }
+}
