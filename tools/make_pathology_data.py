@@ -25,10 +25,10 @@ def write(name, header, rows, fmt):
     print(f"{path}: {len(rows)} rows")
 
 
-def tabular(rng, n=900, classes=3, dims=6):
+def tabular(rng, n=900, classes=3, dims=6, weights=None):
     """Classes whose means lie on a circle in the first two features and shift the others: learnable by a small MLP
-    to well under chance loss, not perfectly separable (a little overlap)."""
-    labels = rng.integers(0, classes, n)
+    to well under chance loss, not perfectly separable (a little overlap). weights: class frequencies (else uniform)."""
+    labels = rng.integers(0, classes, n) if weights is None else rng.choice(classes, n, p=weights)
     angles = 2 * np.pi * labels / classes
     x = rng.normal(0, 1, (n, dims))
     x[:, 0] += 2.2 * np.cos(angles)
@@ -126,6 +126,42 @@ def main():
     # generalizes. A generator of its own, so that the tables above stay as they were.
     random_labels = np.random.default_rng(20261203).integers(0, 3, len(y))
     classification("tabular-random-labels.csv", x, random_labels)
+
+    fresh2(x5, y5, px, py)
+
+
+def fresh2(x5, y5, px, py):
+    """The fresh2 half's tables (2026-12-03), from a generator of their own so that every table above stays as it was:
+    the five-class table with raw column scales, sorted by label, and with one column 10% missing; the XOR quadrants
+    and the 14x14 digits with 30% and 20% of their labels flipped; a regression table sorted by its target; a
+    regression target with heavy-tailed (Student t, 3 degrees of freedom) noise; a three-class table whose classes
+    are 80%, 15% and 5% of its rows."""
+    rng = np.random.default_rng(20261204)
+    raw5 = x5.copy()
+    raw5[:, 0] = raw5[:, 0] * 15000 + 30000     # a price-like column
+    raw5[:, 1] = raw5[:, 1] * 40 + 120          # a weight-like column
+    raw5[:, 4] = raw5[:, 4] * 0.001             # a ratio-like column
+    classification("five-class-raw.csv", raw5, y5)
+    order = np.argsort(y5, kind="stable")
+    classification("five-class-sorted.csv", x5[order], y5[order])
+    holes = x5.copy()
+    holes[rng.random(len(y5)) < 0.10, 3] = np.nan
+    classification("five-class-nan-column.csv", holes, y5)
+    xor = np.loadtxt(os.path.join(OUT, "xor.csv"), delimiter=",", skiprows=1)  # its features as written, jitter included
+    classification("xor-noisy30.csv", xor[:, :2], flip(rng, xor[:, 2].astype(np.int64), 0.30, 2))
+    header = [f"p{j}" for j in range(196)] + ["label"]
+    noisy = flip(rng, py, 0.20, 10)
+    write("digits14-noisy20.csv", header, [list(px[i]) + [noisy[i]] for i in range(len(py))], lambda j, v: str(int(v)))
+    reg = rng.normal(0, 1, (800, 4))
+    target = np.sin(2 * reg[:, 0]) + reg[:, 1] - 0.5 * reg[:, 2] * reg[:, 3] + 0.0001
+    order = np.argsort(target, kind="stable")
+    header = ["x0", "x1", "x2", "x3", "y"]
+    write("regression-sorted.csv", header, [list(reg[i]) + [target[i]] for i in order], lambda j, v: f"{v:.6f}")
+    heavy = rng.normal(0, 1, (800, 4))
+    heavy_y = 2 * heavy[:, 0] - 1.5 * heavy[:, 1] + heavy[:, 2] * heavy[:, 3] + 0.5 * rng.standard_t(3, 800) + 0.0001
+    write("regression-heavy.csv", header, [list(heavy[i]) + [heavy_y[i]] for i in range(800)], lambda j, v: f"{v:.6f}")
+    xi, yi = tabular(rng, n=1200, classes=3, dims=6, weights=[0.80, 0.15, 0.05])
+    classification("imbalanced.csv", xi, yi)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,10 @@ Each config carries, in its header comments:
   # expect: FINDING        the finding that should be the run's top finding ('healthy' for a control)
   # counterfactual: K=V    (pathologies; one or more) the config change that removes the cause, as --set K=V
   # check: METRIC          how the counterfactual shows the cause was real (see GROUND TRUTH)
-  # half: HALF            tuning, heldout or fresh (the rule: examples/pathologies/README.md); fresh is the blind
-                         batch written after the held-out half had been looked at, never tuned on; --half all
-                         reports each half in its own tables
+  # half: HALF            tuning, heldout, fresh or fresh2 (the rule: examples/pathologies/README.md); fresh is the
+                         blind batch written after the held-out half had been looked at, fresh2 a second one
+                         written after fresh had been looked at, neither tuned on; --half all reports each half
+                         in its own tables
 
 The predicted label of a run is its top finding: the first finding above info in summary.json's `findings`, which lists
 them ranked root cause first (dev.ravine.doctor.finding.Findings), or 'healthy' when there is none.
@@ -28,10 +29,13 @@ A control is confirmed when it completes and its final training loss is at most 
 Cases whose ground truth fails are listed and left out of the confusion tables (a case is only as good as its check).
 
 Usage (from the repository root):
-  /usr/bin/python3 tools/pathology_suite.py [--half tuning|heldout|fresh|all] [--seeds 1,2] [--verify] [--only SUBSTRING]
+  /usr/bin/python3 tools/pathology_suite.py [--half tuning|heldout|fresh|fresh2|all] [--seeds 1,2] [--verify] [--only SUBSTRING]
                                             [--keep DIR] [--list] [--blind] [-j JOBS] [--set K=V ...] [--repair]
+                                            [--cli COMMAND]
 --blind runs the ground-truth checks only and prints no diagnosis: how the held-out half's cases are checked
 without looking at what the doctor says about them.
+--cli COMMAND runs COMMAND (split as a shell would, e.g. a script that starts java on a worktree's target/classes)
+instead of ./ravine, and skips ./ravine's build: from a worktree, where ./ravine would mvn-install.
 --set K=V (repeatable) adds a config override to every failing and control run, e.g. --set doctor.probes=true.
 --repair also trains every pathology with doctor.repair=true and reports the repairs: healed runs (the repaired run
 passes the case's ground-truth check against the failing run, as its counterfactual must) over the runs a repair
@@ -44,6 +48,7 @@ import glob
 import json
 import math
 import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -52,7 +57,8 @@ import tempfile
 import time
 
 SUITE = "examples/pathologies"
-HALVES = ("tuning", "heldout", "fresh")  # each gets its own confusion tables; only tuning is tuned on
+HALVES = ("tuning", "heldout", "fresh", "fresh2")  # each gets its own confusion tables; only tuning is tuned on
+CLI = ["./ravine"]  # --cli replaces it
 
 
 def header(path):
@@ -71,7 +77,7 @@ def header(path):
                     else:
                         h[key] = value
     if h["expect"] is None or h["half"] not in HALVES:
-        raise SystemExit(f"{path}: needs '# expect:' and '# half: tuning|heldout|fresh' lines")
+        raise SystemExit(f"{path}: needs '# expect:' and '# half: {'|'.join(HALVES)}' lines")
     if h["expect"] != "healthy" and not h["counterfactual"]:
         raise SystemExit(f"{path}: a pathology needs at least one '# counterfactual: KEY=VALUE' line")
     return h
@@ -79,7 +85,7 @@ def header(path):
 
 def run(config, out, sets):
     """Trains config into out with the given --set overrides; returns the run's outcome as a dict."""
-    cmd = ["./ravine", "train", config, "--out", out]
+    cmd = CLI + ["train", config, "--out", out]
     for s in sets:
         cmd += ["--set", s]
     shutil.rmtree(out, ignore_errors=True)  # a kept folder from an earlier run must not be read as this run's
@@ -201,7 +207,10 @@ def main():
         for name, _, h in configs:
             print(f"{h['half']:8} {h['expect']:22} {name}")
         return
-    subprocess.run(["./ravine", "--help"], capture_output=True)  # builds once, outside the timings
+    if "--cli" in argv:
+        CLI[:] = shlex.split(opt("--cli", ""))
+    else:
+        subprocess.run(["./ravine", "--help"], capture_output=True)  # builds once, outside the timings
     started = time.time()
     jobs = int(opt("-j", "1"))
     extra = [argv[i + 1] for i, a in enumerate(argv) if a == "--set"]
