@@ -21,7 +21,7 @@ KINDS = [
     ("pooling", r"kernel\.(MaxPool2dKernel|AvgPool2dKernel)\."),
     ("element-wise (ReLU, bias, add)", r"kernel\.(VectorRelu|ReluKernel)\.|tensor\.Elementwise|Convolution\.addBias|ImplicitConv\.forwardTile|tensor\.\w*Ops\.|Linear"),
     ("reductions (bias grad, softmax, loss)", r"biasGrad|kernel\.(SoftmaxKernel|CrossEntropyKernel)\.|loss\.|Reduce|sum"),
-    ("optimizer update", r"dev\.ravine\.optim\."),
+    ("optimizer update", r"dev\.ravine\.optim\.|kernel\.(Vector)?Adam"),
     ("autograd bookkeeping", r"dev\.ravine\.autograd\."),
     ("tensor views / copies", r"dev\.ravine\.tensor\."),
     ("thread pool", r"kernel\.ComputePool"),
@@ -31,7 +31,9 @@ KINDS = [
 
 def main():
     jfr = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "jfr")
-    text = subprocess.run([jfr, "print", "--events", "jdk.ExecutionSample", sys.argv[1]],
+    # jfr print keeps 5 frames by default: the innermost Ravine frame of a sample in JDK code (an array copy, a
+    # fill) is often deeper than that, and the sample was then charged to "outside Ravine".
+    text = subprocess.run([jfr, "print", "--stack-depth", "64", "--events", "jdk.ExecutionSample", sys.argv[1]],
                           capture_output=True, text=True, check=True).stdout
     counts, total = collections.Counter(), 0
     for event in text.split("jdk.ExecutionSample")[1:]:

@@ -7,17 +7,6 @@ import dev.ravine.nn.Module;
 final class ActivationProbe {
     private ActivationProbe() {}
 
-    /** Units are everything but the batch axis: a channel at a position is a unit of a convolution. */
-    static boolean[] activeUnits(float[] v, int batch) {
-        int units = batch == 0 ? 0 : v.length / batch;
-        boolean[] active = new boolean[units];
-        for (int s = 0; s < batch; s++) {
-            int base = s * units;
-            for (int u = 0; u < units; u++) if (v[base + u] > 0) active[u] = true;
-        }
-        return active;
-    }
-
     static double fraction(boolean[] flags, boolean value) {
         if (flags.length == 0) return Double.NaN;
         int n = 0;
@@ -44,14 +33,13 @@ final class ActivationProbe {
         return m instanceof Activation a && (a.activation() == Activation.Kind.RELU);
     }
 
-    /** mean and population std in double, in one pass (values are activations: no catastrophic cancellation worry at float scale). */
-    static double[] meanStd(float[] v) {
-        double sum = 0, sumSq = 0;
-        for (float x : v) {
-            sum += x;
-            sumSq += (double) x * x;
-        }
-        double mean = sum / Math.max(1, v.length);
-        return new double[] {mean, Math.sqrt(Math.max(0, sumSq / Math.max(1, v.length) - mean * mean))};
+    /**
+     * Mean and population std of {@code n} values from their sum and sum of squares (MomentKernel.sums, in double; values
+     * are activations: no catastrophic cancellation worry at float scale). A layer output's units are everything but
+     * the batch axis: a channel at a position is a unit of a convolution.
+     */
+    static double[] meanStd(double sum, double sumSq, int n) {
+        double mean = sum / Math.max(1, n);
+        return new double[] {mean, Math.sqrt(Math.max(0, sumSq / Math.max(1, n) - mean * mean))};
     }
 }

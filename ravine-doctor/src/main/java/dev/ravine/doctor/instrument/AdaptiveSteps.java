@@ -3,7 +3,6 @@ package dev.ravine.doctor.instrument;
 import dev.ravine.doctor.curvature.StabilityRule;
 import dev.ravine.optim.DiagonalPreconditioner;
 import dev.ravine.optim.Optimizer;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -41,16 +40,14 @@ public final class AdaptiveSteps {
             }
             index += d.size();
         }
-        double[] v = Arrays.copyOf(vHat, n), scale = Arrays.copyOf(p, n);
-        Arrays.sort(v);
-        Arrays.sort(scale);
         // the effective step lr / P falls as P grows: its quantiles are the mirrored quantiles of P
-        return new AdaptiveStepReading(lr / quantile(scale, 0.5), lr / quantile(scale, 0.01), lr / scale[0], quantile(v, 0.5), v[0], n);
+        return new AdaptiveStepReading(lr / quantile(p, n, 0.5), lr / quantile(p, n, 0.01), lr / OrderStatistic.min(p, n),
+                quantile(vHat, n, 0.5), OrderStatistic.min(vHat, n), n);
     }
 
-    /** The q-quantile of sorted values (nearest rank). */
-    static double quantile(double[] sorted, double q) {
-        int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))));
-        return sorted[i];
+    /** The q-quantile (nearest rank) of the first n values, which it reorders. */
+    static double quantile(double[] values, int n, double q) {
+        int i = (int) Math.min(n - 1, Math.max(0, Math.round(q * (n - 1))));
+        return OrderStatistic.kth(values, n, i);
     }
 }

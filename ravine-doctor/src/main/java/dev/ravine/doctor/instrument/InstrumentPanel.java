@@ -1,6 +1,7 @@
 package dev.ravine.doctor.instrument;
 
 import dev.ravine.doctor.curvature.StabilityRule;
+import dev.ravine.kernel.MomentKernel;
 import dev.ravine.nn.Module;
 import dev.ravine.nn.Recurrent;
 import dev.ravine.tensor.Tensor;
@@ -35,6 +36,8 @@ public final class InstrumentPanel implements TrainingListener {
     /** Which link preconditions the optimizer's steps (read once: the chain does not change during a run). */
     private StabilityRule stability;
     private final Map<String, double[]> gradNorms = new LinkedHashMap<>();
+    /** The sum and sum of squares of the output being read (MomentKernel.sums), kept to spare an array per output. */
+    private final double[] sums = new double[2];
 
     public InstrumentPanel(InstrumentOptions options) {
         this.options = options;
@@ -176,7 +179,7 @@ public final class InstrumentPanel implements TrainingListener {
 
     private List<ActivationReading> activationReadings() {
         Tensor top = outputs.get("");
-        double topGrad = top == null || top.grad() == null ? Double.NaN : Math.sqrt(Norms.sumOfSquares(top.grad().values()));
+        double topGrad = top == null ? Double.NaN : gradientNorm(top);
         double topNorm = top == null ? Double.NaN : Math.sqrt(Norms.sumOfSquares(top.values()));
         List<ActivationReading> readings = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
@@ -184,22 +187,32 @@ public final class InstrumentPanel implements TrainingListener {
             Module m = probedModules.get(e.getKey());
             Tensor out = e.getValue();
             float[] v = out.values();
-            double[] ms = ActivationProbe.meanStd(v);
+            // one pass for the mean, the std, the norm, finiteness and (ReLU) which units were active
+            boolean relu = ActivationProbe.isRelu(m) && out.dim() >= 1;
+            boolean[] active = relu ? new boolean[out.size(0) == 0 ? 0 : v.length / out.size(0)] : null;
+            MomentKernel.sums(v, 0, v.length, active, sums);
             double dead = Double.NaN;
-            if (ActivationProbe.isRelu(m) && out.dim() >= 1) {
-                boolean[] active = ActivationProbe.activeUnits(v, out.size(0));
+            if (relu) {
                 DeadUnitTracker tracker = deadTrackers.computeIfAbsent(e.getKey(), k -> new DeadUnitTracker(options.deadWindow()));
                 tracker.record(active);
                 dead = ActivationProbe.fraction(active, false);
             }
-            double gradNorm = out.grad() == null ? Double.NaN : Math.sqrt(Norms.sumOfSquares(out.grad().values()));
-            double norm = Math.sqrt(Norms.sumOfSquares(v));
+            double[] ms = ActivationProbe.meanStd(sums[0], sums[1], v.length);
+            double gradNorm = gradientNorm(out);
+            double sumSq = Norms.policy(sums[1], v);
+            int nonFinite = Double.isFinite(sums[1]) ? 0 : Norms.countNonFinite(v);
+            double norm = Math.sqrt(sumSq);
             ThroughTimeTrace trace = timeTraces.get(e.getKey());
             double timeRatio = trace == null ? Double.NaN : trace.firstToLastRatio();
             readings.add(new ActivationReading(e.getKey(), m.kind(), ms[0], ms[1], dead, ActivationProbe.saturatedFraction(m, v),
-                    Norms.countNonFinite(v), gradNorm, GradientScaleCoefficient.of(gradNorm, norm, topGrad, topNorm), timeRatio));
+                    nonFinite, gradNorm, GradientScaleCoefficient.of(gradNorm, norm, topGrad, topNorm), timeRatio));
         }
         return readings;
+    }
+
+    /** The norm of a layer output's gradient (NaN when it has none or it is not finite). */
+    private static double gradientNorm(Tensor out) {
+        return out.grad() == null ? Double.NaN : Math.sqrt(Norms.sumOfSquares(out.grad().values()));
     }
 
     /** Fraction of a ReLU layer's units inactive over the whole window (NaN until the window has filled). */
