@@ -25,12 +25,14 @@ import java.util.function.Supplier;
  * rounds. Prints, per arm, the median wall time and process CPU time per step, the overhead as the median of the
  * paired ratios (pairing cancels the slow drifts of a shared machine; CPU time is less moved by other tenants' load),
  * and the CPU time spent inside the doctor's callbacks as a share of the run's (the least noisy of the three).
- * Usage: InstrumentOverhead [mlp|cnn (mlp)] [every (10)] [paired rounds (15)] [batches per round (200)]
+ * Also per arm: the bytes allocated per step (every thread) and the GC time per step, which the doctor adds outside
+ * its callbacks. Usage: InstrumentOverhead [mlp|cnn (mlp)] [every (10)] [paired rounds (15)] [batches per round (200)]
+ * [arms, comma-separated (all; plain is always run, first): e.g. doctor alone under a profiler]
  */
 public final class InstrumentOverhead {
     private record Arm(String name, Supplier<TrainingListener> listener) {}
 
-    private record Cost(double wall, double cpu, double inListener) {}
+    private record Cost(double wall, double cpu, double inListener, double allocated, double gc) {}
 
     /**
      * Runs a listener and adds up the CPU time its callbacks take on the training thread: the doctor's own work, read
@@ -66,14 +68,16 @@ public final class InstrumentOverhead {
         int batches = args.length > 3 ? Integer.parseInt(args[3]) : 200;
         Dataset set = subset(TrainingThroughput.syntheticDigits(), batches * 128);
         List<String> kinds = List.of(workload.equals("cnn") ? "conv2d" : "flatten", "linear", "relu", "linear");
-        List<Arm> arms = List.of(new Arm("plain", () -> null), new Arm("instruments", () -> new InstrumentPanel(new InstrumentOptions(every, 20))),
+        List<Arm> all = List.of(new Arm("plain", () -> null), new Arm("instruments", () -> new InstrumentPanel(new InstrumentOptions(every, 20))),
                 new Arm("doctor", () -> new Doctor(new InstrumentOptions(every, 20), Doctor.standardDetectors(), new RunFacts(1e-3, "adam", 10, kinds), 200)
                         .traceNonFinite()),
                 new Arm("untraced", () -> new Doctor(new InstrumentOptions(every, 20), Doctor.standardDetectors(), new RunFacts(1e-3, "adam", 10, kinds), 200)));
+        List<String> chosen = args.length > 4 ? List.of(args[4].split(",")) : all.stream().map(Arm::name).toList();
+        List<Arm> arms = all.stream().filter(a -> a.name().equals("plain") || chosen.contains(a.name())).toList();
         for (int warmup = 0; warmup < 2; warmup++) for (Arm a : arms) perStep(workload, set, a.listener().get());
         double[][] wall = new double[arms.size()][rounds], cpu = new double[arms.size()][rounds];
         double[][] wallRatio = new double[arms.size()][rounds], cpuRatio = new double[arms.size()][rounds];
-        double[][] share = new double[arms.size()][rounds];
+        double[][] share = new double[arms.size()][rounds], allocated = new double[arms.size()][rounds], gc = new double[arms.size()][rounds];
         for (int round = 0; round < rounds; round++) {
             for (int a = 0; a < arms.size(); a++) {
                 Cost c = perStep(workload, set, arms.get(a).listener().get());
@@ -82,11 +86,14 @@ public final class InstrumentOverhead {
                 wallRatio[a][round] = c.wall() / wall[0][round];
                 cpuRatio[a][round] = c.cpu() / cpu[0][round];
                 share[a][round] = 1 + c.inListener() / c.cpu();
+                allocated[a][round] = c.allocated();
+                gc[a][round] = c.gc();
             }
         }
         System.out.printf("%s, every %d steps, %d paired rounds of %d steps:%n", workload, every, rounds, batches);
         for (int a = 0; a < arms.size(); a++) {
-            System.out.printf("  %-11s %7.3f ms wall %7.3f ms CPU per step", arms.get(a).name(), 1e3 * median(wall[a]), 1e3 * median(cpu[a]));
+            System.out.printf("  %-11s %7.3f ms wall %7.3f ms CPU per step, %.2f MB allocated, GC %.3f ms", arms.get(a).name(), 1e3 * median(wall[a]),
+                    1e3 * median(cpu[a]), 1e-6 * median(allocated[a]), 1e3 * median(gc[a]));
             if (a > 0) {
                 System.out.printf("; overhead %.1f%% wall (quartiles %.1f%% to %.1f%%), %.1f%% CPU (quartiles %.1f%% to %.1f%%)",
                         pct(median(wallRatio[a])), pct(quartile(wallRatio[a], 1)), pct(quartile(wallRatio[a], 3)),
@@ -109,11 +116,22 @@ public final class InstrumentOverhead {
         TimedListener timed = listener == null ? null : new TimedListener(listener);
         if (timed != null) trainer.addListener(timed);
         DataLoader loader = new DataLoader(set, 128, true, true, 1);
-        long cpu0 = processCpuNanos(), t0 = System.nanoTime();
+        long cpu0 = processCpuNanos(), t0 = System.nanoTime(), bytes0 = allocatedBytes(), gc0 = gcMillis();
         trainer.fit(loader, null);
         double steps = loader.batchesPerEpoch();
         return new Cost((System.nanoTime() - t0) * 1e-9 / steps, (processCpuNanos() - cpu0) * 1e-9 / steps,
-                timed == null ? 0 : timed.nanos * 1e-9 / steps);
+                timed == null ? 0 : timed.nanos * 1e-9 / steps, (allocatedBytes() - bytes0) / steps, (gcMillis() - gc0) * 1e-3 / steps);
+    }
+
+    /** Bytes allocated by every live thread (the compute pool's included) since they started. */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
+    }
+
+    private static long gcMillis() {
+        long ms = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) ms += Math.max(0, gc.getCollectionTime());
+        return ms;
     }
 
     private static long processCpuNanos() {

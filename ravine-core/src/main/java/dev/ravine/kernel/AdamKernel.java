@@ -30,6 +30,28 @@ public final class AdamKernel {
         }
     }
 
+    /**
+     * Adam's update, the learning rate and the weight update in one pass, for the chain adam -> lr: the same float
+     * operations as {@link #update} on a copy of g, then u *= factor, then w += u (so the same bits), reading g, m, v
+     * and w once instead of four passes over the step's arrays. g is left as it is; u receives the parameter's change.
+     */
+    public static void step(float[] g, float[] m, float[] v, float[] vMax, Constants k, float factor, float[] u, float[] w) {
+        int i = VECTOR ? VectorAdamKernel.step(g, m, v, vMax, k, factor, u, w) : 0;
+        for (; i < g.length; i++) {
+            float gi = g[i];
+            m[i] = lerp(m[i], gi, k.oneMinusB1(), k.b1());
+            v[i] = k.b2() * v[i] + k.oneMinusB2() * gi * gi;
+            float vi = v[i];
+            if (vMax != null) {
+                vMax[i] = Math.max(vMax[i], vi);
+                vi = vMax[i];
+            }
+            float ui = m[i] * k.invBc1() / ((float) Math.sqrt(vi) / k.bc2Sqrt() + k.eps()) * factor;
+            u[i] = ui;
+            w[i] += ui;
+        }
+    }
+
     /** torch.lerp(start, end, w) as computed for float tensors, so the first moment matches bit for bit. */
     public static float lerp(float start, float end, float weight, float oneMinusWeight) {
         return weight < 0.5f ? start + weight * (end - start) : end - (end - start) * oneMinusWeight;

@@ -29,4 +29,26 @@ final class VectorAdamKernel {
         }
         return end;
     }
+
+    /** {@link AdamKernel#step} over whole vectors; returns where the scalar tail starts. */
+    static int step(float[] g, float[] m, float[] v, float[] vMax, AdamKernel.Constants k, float factor, float[] u, float[] w) {
+        boolean lowWeight = k.oneMinusB1() < 0.5f;
+        int end = S.loopBound(g.length);
+        for (int i = 0; i < end; i += S.length()) {
+            FloatVector gi = FloatVector.fromArray(S, g, i), mi = FloatVector.fromArray(S, m, i);
+            FloatVector diff = gi.sub(mi);
+            mi = lowWeight ? mi.add(diff.mul(k.oneMinusB1())) : gi.sub(diff.mul(k.b1()));
+            mi.intoArray(m, i);
+            FloatVector vi = FloatVector.fromArray(S, v, i).mul(k.b2()).add(gi.mul(k.oneMinusB2()).mul(gi));
+            vi.intoArray(v, i);
+            if (vMax != null) {
+                vi = FloatVector.fromArray(S, vMax, i).max(vi);
+                vi.intoArray(vMax, i);
+            }
+            FloatVector ui = mi.mul(k.invBc1()).div(vi.sqrt().div(k.bc2Sqrt()).add(k.eps())).mul(factor);
+            ui.intoArray(u, i);
+            FloatVector.fromArray(S, w, i).add(ui).intoArray(w, i);
+        }
+        return end;
+    }
 }

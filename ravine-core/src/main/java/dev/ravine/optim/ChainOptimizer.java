@@ -14,9 +14,13 @@ public final class ChainOptimizer extends Optimizer {
     private final GradientTransform transform;
     private final TransformState state;
 
+    /** Adam's one-pass step when the chain is adam -> lr, else null. */
+    private final FusedAdamStep fused;
+
     ChainOptimizer(Map<String, Tensor> namedParams, GradientTransform transform) {
         super(namedParams);
         this.transform = transform;
+        this.fused = FusedAdamStep.of(transform);
         List<float[]> arrays = new ArrayList<>();
         for (Tensor p : params) arrays.add(p.storage());
         this.state = transform.init(arrays);
@@ -26,28 +30,34 @@ public final class ChainOptimizer extends Optimizer {
     public void step() {
         float[][] values = new float[params.size()][];
         boolean[] active = new boolean[params.size()];
+        boolean checked = FiniteCheck.isOn(); // the doctor's NaN replay: a NaN gradient from outside the ops, w + u overflowing
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
             values[i] = p.storage();
             Tensor g = p.grad();
             active[i] = g != null;
             if (g == null) Arrays.fill(updates[i], 0f);
-            else System.arraycopy(g.values(), 0, updates[i], 0, updates[i].length);
+            else if (fused == null || checked) System.arraycopy(g.values(), 0, updates[i], 0, updates[i].length);
         }
         step++;
         try (var scope = GradMode.noGrad()) {
-            boolean checked = FiniteCheck.isOn(); // the doctor's NaN replay: a NaN gradient from outside the ops, w + u overflowing
-            if (checked) FiniteCheck.beforeUpdate(updates, values);
-            transform.update(updates, state, values, new StepContext(step, lrScale, active));
-            boolean[] finiteWeights = checked ? FiniteCheck.finiteRows(values) : null;
-            for (int i = 0; i < values.length; i++) {
-                if (!active[i]) continue;
-                float[] w = values[i], u = updates[i];
-                for (int j = 0; j < w.length; j++) w[j] += u[j];
-            }
-            if (checked) FiniteCheck.afterUpdate(finiteWeights, FiniteCheck.finiteRows(updates), values);
+            if (fused != null && !checked) fused.apply(params, updates, state, values, new StepContext(step, lrScale, active));
+            else chainStep(values, active, checked);
         }
         applyConstraints(values, active);
+    }
+
+    /** The chain's links in turn on the copied gradients, then w += u (with each stage checked during a NaN replay). */
+    private void chainStep(float[][] values, boolean[] active, boolean checked) {
+        if (checked) FiniteCheck.beforeUpdate(updates, values);
+        transform.update(updates, state, values, new StepContext(step, lrScale, active));
+        boolean[] finiteWeights = checked ? FiniteCheck.finiteRows(values) : null;
+        for (int i = 0; i < values.length; i++) {
+            if (!active[i]) continue;
+            float[] w = values[i], u = updates[i];
+            for (int j = 0; j < w.length; j++) w[j] += u[j];
+        }
+        if (checked) FiniteCheck.afterUpdate(finiteWeights, FiniteCheck.finiteRows(updates), values);
     }
 
     @Override

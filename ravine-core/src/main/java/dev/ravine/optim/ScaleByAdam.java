@@ -41,20 +41,24 @@ public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgra
 
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
-        double beta1 = beta1At(context); // a schedule's cycle_momentum sets it each step, as torch sets betas[0]
         State s = (State) state;
-        float b1 = (float) beta1, b2 = (float) beta2, oneMinusB1 = (float) (1 - beta1), oneMinusB2 = (float) (1 - beta2);
-        float e = (float) eps;
         for (int p = 0; p < updates.length; p++) {
             if (!context.isActive(p)) continue;
-            // Each parameter counts its own steps (torch.optim.Adam keeps state['step'] per parameter).
-            long t = ++s.count[p];
-            // Bias corrections are computed in double and rounded once, as PyTorch computes them in Python floats.
-            float invBc1 = (float) (1 / (1 - Math.pow(beta1, t)));
-            float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
-            AdamKernel.update(updates[p], s.mu[p], s.nu[p], amsgrad ? s.nuMax[p] : null,
-                    new AdamKernel.Constants(b1, b2, oneMinusB1, oneMinusB2, invBc1, bc2Sqrt, e));
+            AdamKernel.update(updates[p], s.mu[p], s.nu[p], amsgrad ? s.nuMax[p] : null, advance(s, p, context));
         }
+    }
+
+    /**
+     * Counts a step of parameter {@code p} and returns that step's constants. Each parameter counts its own steps
+     * (torch.optim.Adam keeps state['step'] per parameter).
+     */
+    AdamKernel.Constants advance(State s, int p, StepContext context) {
+        double beta1 = beta1At(context); // a schedule's cycle_momentum sets it each step, as torch sets betas[0]
+        long t = ++s.count[p];
+        // Bias corrections are computed in double and rounded once, as PyTorch computes them in Python floats.
+        float invBc1 = (float) (1 / (1 - Math.pow(beta1, t)));
+        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
+        return new AdamKernel.Constants((float) beta1, (float) beta2, (float) (1 - beta1), (float) (1 - beta2), invBc1, bc2Sqrt, (float) eps);
     }
 
     /** P = sqrt(v_hat) + eps with v_hat = v / (1 - beta2^t) (AMSGrad: the running maximum of v), t the parameter's steps. */

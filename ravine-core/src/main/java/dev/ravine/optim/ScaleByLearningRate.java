@@ -32,12 +32,17 @@ public record ScaleByLearningRate(Schedule schedule) implements GradientTransfor
 
     @Override
     public void update(float[][] updates, TransformState state, float[][] params, StepContext context) {
-        float factor = (float) (-schedule.learningRate(context.step()) * context.lrScale());
+        float factor = factor(context);
         for (int p = 0; p < updates.length; p++) {
             if (!context.isActive(p)) continue;
             float[] u = updates[p];
             for (int i = 0; i < u.length; i++) u[i] *= factor;
         }
+    }
+
+    /** The step's multiplier, -lr(step) * lrScale rounded once to float (what {@link #update} multiplies by). */
+    float factor(StepContext context) {
+        return (float) (-schedule.learningRate(context.step()) * context.lrScale());
     }
 
     @Override
