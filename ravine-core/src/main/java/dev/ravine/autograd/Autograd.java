@@ -43,9 +43,30 @@ public final class Autograd {
      */
     public static void backward(Tensor output, Tensor gradOutput) {
         Map<Tensor, Tensor> leafGrads = propagate(output, gradOutput, false, null);
+        Set<float[]> notOwn = notOwnStorage(leafGrads, gradOutput);
         try (var scope = GradMode.noGrad()) {
-            for (Map.Entry<Tensor, Tensor> e : leafGrads.entrySet()) e.getKey().accumulateGrad(e.getValue());
+            for (Map.Entry<Tensor, Tensor> e : leafGrads.entrySet()) {
+                Tensor t = e.getKey(), g = e.getValue();
+                if (notOwn.contains(g.storage())) t.accumulateGrad(g);
+                else t.accumulateOwnGrad(g);
+            }
         }
+    }
+
+    /**
+     * The storage of gradients that a tensor must copy rather than take ({@link Tensor#accumulateOwnGrad}): the caller's
+     * gradOutput (a view of it may come back), storage that two of the gradients share (an addition hands its gradient
+     * to both operands), and the values of the tensors being given gradients.
+     */
+    private static Set<float[]> notOwnStorage(Map<Tensor, Tensor> grads, Tensor gradOutput) {
+        Set<float[]> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<float[]> notOwn = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (gradOutput != null) notOwn.add(gradOutput.storage());
+        for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
+            notOwn.add(e.getKey().storage());
+            if (!seen.add(e.getValue().storage())) notOwn.add(e.getValue().storage());
+        }
+        return notOwn;
     }
 
     /**

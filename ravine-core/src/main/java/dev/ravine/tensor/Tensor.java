@@ -27,6 +27,8 @@ public final class Tensor {
     private Node gradFn;
     private String name;
     private boolean retainGrad;
+    /** Whether {@link #grad} is storage the backward pass computed, taken without a copy (see {@link #accumulateOwnGrad}). */
+    private boolean gradShared;
 
     Tensor(float[] data, int offset, int[] shape, int[] strides) {
         this.data = data;
@@ -232,10 +234,13 @@ public final class Tensor {
 
     public void setGrad(Tensor g) {
         this.grad = g;
+        this.gradShared = false;
     }
 
     public void zeroGrad() {
-        if (grad != null) Arrays.fill(grad.data, 0f);
+        if (grad == null) return;
+        if (gradShared) setGrad(Tensor.zeros(shape)); // the shared storage is not this tensor's to write
+        else Arrays.fill(grad.data, 0f);
     }
 
     /** Adds {@code g} to this leaf's gradient, in place after the first time (gradient accumulation). */
@@ -244,8 +249,25 @@ public final class Tensor {
             grad = Tensor.of(g.toArray(), shape);
         } else {
             float[] src = g.values();
-            float[] dst = grad.data;
+            float[] dst = gradShared ? grad.data.clone() : grad.data;
             for (int i = 0; i < dst.length; i++) dst[i] += src[i];
+            if (gradShared) setGrad(Tensor.of(dst, shape));
+        }
+    }
+
+    /**
+     * As {@link #accumulateGrad}, but a first gradient that is dense becomes this tensor's gradient without a copy. For
+     * Autograd, with a gradient it computed and handed to nothing else: the backward pass never writes a gradient once
+     * computed, and this tensor copies before it adds a second one or zeroes it, so nothing else sees a write. Copying
+     * was a model's worth of memory a step (every parameter's gradient) and, on the doctor's reading steps, every
+     * layer output's.
+     */
+    public void accumulateOwnGrad(Tensor g) {
+        if (grad == null && g.isDense() && Arrays.equals(g.shape, shape)) {
+            grad = Tensor.of(g.data, shape);
+            gradShared = true;
+        } else {
+            accumulateGrad(g);
         }
     }
 
