@@ -46,16 +46,20 @@ final class LabelNoiseCheck {
 
     /**
      * The run's last epoch's training accuracy and its held-out accuracy, against chance on the held-out set (the share
-     * of its most frequent class, what a constant guess scores); NONE without validation data.
+     * of its most frequent class, what a constant guess scores; NaN without validation data), and its first epoch's running
+     * training accuracy, its accuracy on samples not yet trained on (NONE for a run with no epoch).
      */
     static LabelNoiseDiagnosis.HeldOut heldOut(TrainingResult result, Dataset validation) {
-        if (validation == null || !validation.isClassification() || validation.size() == 0 || result.history().isEmpty()) {
-            return LabelNoiseDiagnosis.HeldOut.NONE;
+        if (result.history().isEmpty()) return LabelNoiseDiagnosis.HeldOut.NONE;
+        // the first epoch scores each batch before training on it: the run's accuracy on samples it had not seen
+        double unseen = result.history().getFirst().trainAccuracy();
+        if (validation == null || !validation.isClassification() || validation.size() == 0) {
+            return new LabelNoiseDiagnosis.HeldOut(Double.NaN, Double.NaN, Double.NaN, unseen);
         }
         int[] counts = new int[validation.numClasses()];
         for (int label : validation.labels()) counts[label]++;
         double chance = (double) java.util.Arrays.stream(counts).max().orElse(0) / validation.size();
-        return new LabelNoiseDiagnosis.HeldOut(result.history().getLast().trainAccuracy(), result.valAccuracy(), chance);
+        return new LabelNoiseDiagnosis.HeldOut(result.history().getLast().trainAccuracy(), result.valAccuracy(), chance, unseen);
     }
 
     private static float[][] standardized(Dataset d, int n) {

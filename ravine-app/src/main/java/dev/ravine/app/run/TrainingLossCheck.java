@@ -78,7 +78,7 @@ final class TrainingLossCheck {
         double[] fit = reference(config, layers, model, subset, SUBSET_STEPS, deadline);
         if (StopRequest.raised()) return; // interrupted: no finding from partial measurements
         rule.decide(new TrainingLossDiagnosis.Measurements(runLoss, firstLoss, shallower, wider, fit[1], fit[0], subset.size(), budget,
-                result.steps(), lossAt(history, budget), chance, lateDrop), doctor.facts()).ifPresent(doctor::record);
+                result.steps(), lossAt(history, budget), chance, lateDrop, model.parameterCount()), doctor.facts()).ifPresent(doctor::record);
     }
 
     /** The run's mean step loss over the {@value #TAIL} steps ending at {@code step}: what a reference's tail is compared with. */

@@ -33,11 +33,18 @@ public record LabelNoiseDiagnosis(double minRate, double uninformative) {
     }
 
     /**
-     * The run's final accuracies, training and held-out (NaN where there is none), and the held-out accuracy a
-     * constant guess of the most frequent class reaches (chance).
+     * The run's final accuracies, training and held-out (NaN where there is none), the held-out accuracy a constant
+     * guess of the most frequent class reaches (chance), and {@code unseenAccuracy}: the run's accuracy on samples it
+     * had not trained on yet, its first epoch's running training accuracy (each batch is scored before the step that
+     * learns from it), NaN when unknown.
      */
-    public record HeldOut(double trainAccuracy, double accuracy, double chance) {
-        public static final HeldOut NONE = new HeldOut(Double.NaN, Double.NaN, Double.NaN);
+    public record HeldOut(double trainAccuracy, double accuracy, double chance, double unseenAccuracy) {
+        public static final HeldOut NONE = new HeldOut(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+        /** Without the accuracy on unseen samples. */
+        public HeldOut(double trainAccuracy, double accuracy, double chance) {
+            this(trainAccuracy, accuracy, chance, Double.NaN);
+        }
 
         /** Held-out accuracy within 5 points of chance while the training accuracy is 5 points above it. */
         boolean atChance() {
@@ -49,6 +56,7 @@ public record LabelNoiseDiagnosis(double minRate, double uninformative) {
     public Optional<Finding> decide(ConfidentLearning cl, int samples, String source, HeldOut heldOut) {
         if (!(cl.rate() >= minRate)) return Optional.empty();
         int classes = cl.thresholds().length;
+        if (predictsBeyondNoise(cl.rate(), classes, samples, heldOut.unseenAccuracy())) return Optional.empty();
         double ceiling = 1 - 1.0 / classes;
         List<String> evidence = new ArrayList<>(List.of(
                 "confident learning estimates " + fmt(100 * cl.rate()) + "% of the labels wrong (" + cl.offDiagonal() + " of " + cl.counted()
@@ -62,6 +70,24 @@ public record LabelNoiseDiagnosis(double minRate, double uninformative) {
                 List.of(Remedies.earlyStopping(3, "stops before the network memorizes the wrong labels (needs validation"
                         + " data: data.validation_split); relabelling the flagged samples is the real fix, which no config key makes"))));
     }
+
+    /**
+     * Whether the run predicted labels it had not trained on better than labels with {@code rate} of them wrong allow:
+     * no predictor scores above max(1 - rate, rate / (classes - 1)) on such labels (the true class, or one wrong class
+     * of the others), so an accuracy on unseen samples above that, by {@value #STANDARD_ERRORS} standard errors of an
+     * accuracy over {@code samples}, refutes the estimate: the labels follow the inputs, only not as neighbours in
+     * input space do (a sequence's label read through an embedding and attention, say), and the neighbour votes
+     * contradict them for that reason. A first epoch's running accuracy is a lower bound of what the model predicts
+     * unseen (it is still learning), so the refutation is conservative; it cannot come from memorizing.
+     */
+    static boolean predictsBeyondNoise(double rate, int classes, int samples, double unseenAccuracy) {
+        if (!Double.isFinite(unseenAccuracy) || classes < 2 || samples <= 0) return false;
+        double ceiling = Math.max(1 - rate, rate / (classes - 1));
+        double standardError = Math.sqrt(ceiling * (1 - ceiling) / samples);
+        return unseenAccuracy > ceiling + STANDARD_ERRORS * standardError;
+    }
+
+    static final double STANDARD_ERRORS = 3;
 
     private static Finding independent(ConfidentLearning cl, double ceiling, int classes, List<String> evidence, HeldOut heldOut) {
         evidence.set(0, evidence.getFirst() + ": " + fmt(100 * cl.rate() / ceiling) + "% of the " + fmt(100 * ceiling)

@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  *       the far wall), the iterate bounces across the walls of a <b>ravine</b>; otherwise it is not a critical point
  *       ({@code not_critical}, no finding: the run is still moving, and flips without overshoot are mini-batch
  *       noise). The overshoot test uses the run's learning rate, so it speaks for fixed-step methods (SGD, with or
- *       without momentum), the setting of note 001's ravine; an adaptive method's own step sizes are not lr.</li>
+ *       without momentum), the setting of note 001's ravine; an adaptive method's own step sizes are not lr, so under
+ *       one (steps preconditioned per coordinate, {@link RunFacts#adaptive}) no ravine is claimed.</li>
  * </ol>
  * The loss closure must be deterministic (a fixed batch, eval mode).
  */
@@ -164,7 +165,9 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         }
         double flipShare = pairs == 0 ? 0 : (double) flips / pairs;
         double lr = facts == null ? Double.NaN : facts.learningRate();
-        boolean overshoots = lr * top.value() > overshoot;
+        // An adaptive method divides lr by its own per-coordinate scale, so lr x sharpness is not its step's factor along
+        // the sharp direction and cannot show an overshoot (Adadelta at its usual lr 1.0 read 6.8 on a healthy regression).
+        boolean overshoots = !(facts != null && facts.adaptive()) && lr * top.value() > overshoot;
         if (pairs < 2 || !(flipShare > flipFraction) || !(share >= minShare) || !overshoots) {
             return new Classification("not_critical", gradNorm, Double.NaN, top.value(), flipShare, Optional.empty());
         }

@@ -18,7 +18,9 @@ import java.util.Optional;
  * the loss must have climbed above the run's start ({@link RunFacts#startLoss}: a converged run's loss may jump from
  * 1e-4 to 1e-3 on one batch), and a gradient norm above the one the run began with (its first reading). Examined on
  * every step (the loss is read on every step), over the whole window, so the warning stays open while the growth is
- * in view; it names a symptom, not a cause, so the ranking puts the findings that explain it first.
+ * in view; it names a symptom, not a cause, so the ranking puts the findings that explain it first. A loss jump counts
+ * only when the next step's loss stays at least {@code perStep} x the loss before the jump (or is not finite): growth
+ * that feeds itself persists, a bad mini-batch does not.
  */
 public record RunawayGrowthDetector(double perStep) implements Detector {
     public static final String ID = "runaway_growth";
@@ -54,7 +56,7 @@ public record RunawayGrowthDetector(double perStep) implements Detector {
                 StepReading before = window.get(i - back);
                 if (r.step() - before.step() != back || !(before.loss() > facts.negligibleLoss())) continue;
                 double rate = Math.pow(r.loss() / before.loss(), 1.0 / back);
-                if (rate >= perStep) {
+                if (rate >= perStep && sustained(window, i, before.loss() * perStep)) {
                     String evidence = "loss " + fmt(before.loss()) + " at step " + before.step() + " -> " + fmt(r.loss()) + " at step " + r.step()
                             + ": " + fmt(rate) + "x per step" + (back == 2 ? " over two steps" : "") + ", above the run's start " + fmt(start);
                     return Optional.of(finding("Loss growing " + fmt(rate) + "x per step", before.step() + 1, window, List.of(), evidence, facts));
@@ -62,6 +64,17 @@ public record RunawayGrowthDetector(double perStep) implements Detector {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the loss stays grown at the step after window[i] (at least {@code floor}, or not finite): growth that
+     * feeds itself keeps going, where one bad mini-batch is followed by ordinary ones (a batch of 2 went from 0.12 to
+     * 1.40 and back, and 1.40 was just above the run's start 1.37, itself one batch of 2). Waits for that step.
+     */
+    private static boolean sustained(List<StepReading> window, int i, double floor) {
+        if (i + 1 >= window.size() || window.get(i + 1).step() != window.get(i).step() + 1) return false;
+        double next = window.get(i + 1).loss();
+        return !Double.isFinite(next) || next >= floor;
     }
 
     /** Between consecutive full readings: the global norm, then each layer's, at a per-step rate of perStep or more. */

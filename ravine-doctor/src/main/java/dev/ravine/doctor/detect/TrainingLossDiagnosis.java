@@ -31,7 +31,9 @@ import java.util.Optional;
  *       x its first loss there), while the run itself has <b>stopped falling</b> (the median step loss of its last
  *       third less than {@code stillFalling} below that of its middle third): <b>optimization_issue</b>. A run still
  *       improving steadily is slow, not stuck, and a slow optimizer does not fit 64 samples in the subset's budget
- *       either; the references above need no such guard, being compared with the run at the same step.</li>
+ *       either; the references above need no such guard, being compared with the run at the same step. Only for a
+ *       model with at least as many parameters as the subset has samples: a smaller one cannot memorize it, however
+ *       well optimized, so its failure there says nothing about the optimizer.</li>
  * </ol>
  * Losses are NaN when a reference was not measured (no such network for this model). Defaults: highFraction 0.5,
  * betterFactor 0.7, overfitFraction 0.25, stillFalling 0.1.
@@ -45,12 +47,28 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
      */
     public record Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss,
                                double subsetFirstLoss, int subsetSize, long budgetSteps, long step, double runLossAtBudget, double chanceLoss,
-                               double lateDrop) {
+                               double lateDrop, long parameters) {
+        /** Without the model's parameter count (0: unknown, the subset is then taken to be memorizable). */
+        public Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss, double subsetFirstLoss,
+                            int subsetSize, long budgetSteps, long step, double runLossAtBudget, double chanceLoss, double lateDrop) {
+            this(runLoss, runFirstLoss, shallowerLoss, widerLoss, subsetLoss, subsetFirstLoss, subsetSize, budgetSteps, step, runLossAtBudget,
+                    chanceLoss, lateDrop, 0);
+        }
+
         /** Without the run's loss at the budget, its chance loss or its late drop (the run's final loss stands in). */
         public Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss, double subsetFirstLoss,
                             int subsetSize, long budgetSteps, long step) {
             this(runLoss, runFirstLoss, shallowerLoss, widerLoss, subsetLoss, subsetFirstLoss, subsetSize, budgetSteps, step, Double.NaN, Double.NaN,
                     Double.NaN);
+        }
+
+        /**
+         * Whether the model could memorize the subset at all: at least one parameter per sample (fewer cannot, in
+         * general, interpolate that many values; a linear regression of 3 weights on 64 noisy targets stops at the
+         * noise however well it is optimized). True when the count is unknown.
+         */
+        boolean canMemorizeSubset() {
+            return parameters <= 0 || parameters >= subsetSize;
         }
 
         /** The run's loss the references are compared with: at their budget when known, else at the end. */
@@ -106,7 +124,7 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
                     + " this size is biased away from the data (note 001: model bias; a larger model lowers the training loss).",
                     biasRemedies(facts)));
         }
-        if (m.subsetLoss() > overfitFraction * m.subsetFirstLoss() && !stillFalling(m.lateDrop())) {
+        if (m.subsetLoss() > overfitFraction * m.subsetFirstLoss() && !stillFalling(m.lateDrop()) && m.canMemorizeSubset()) {
             return Optional.of(optimization(m, facts, List.of(high, "trained on " + m.subsetSize() + " samples only, the model's loss stays at "
                     + fmt(m.subsetLoss()) + " (" + fmt(m.subsetLoss() / m.subsetFirstLoss()) + "x its first value): it cannot even overfit"
                     + " a small subset (note 004)")));

@@ -91,18 +91,16 @@ class DetectorsTest {
     @Test
     void vanishingThroughTimeNamesTheRecurrentLayerAndSuggestsAGatedCell() {
         RunFacts rnnFacts = new RunFacts(0.01, "adam", 0, List.of("rnn", "linear")).withLayerYaml(List.of("rnn: {hidden: 8}", "linear: {out: 1}"));
-        List<StepReading> w = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            // layer gradients balanced (no vanishing over depth); the recurrent layer's first step gets 1e-7 of the last's
-            w.add(full(10 * (i + 1), 0.17, 1, List.of(layer("0", 0.5, 10, 1e-3), layer("1", 0.5, 5, 1e-3)),
-                    List.of(new ActivationReading("0", "rnn", 0, 0.5, Double.NaN, Double.NaN, 0, 1, 1, 1e-7 * (i + 1)))));
-        }
+        List<StepReading> w = throughTime(1e-9, 3e-9, 1e-8, 2e-9, 3e-9);
+        // layer gradients balanced (no vanishing over depth); the recurrent layer's first step gets 1e-9 to 1e-8 of the
+        // last's, varying with the weights as a trained vanilla cell's does; four readings are not enough to tell
+        assertTrue(VanishingGradientsDetector.defaults().examine(w.subList(0, 4), rnnFacts).isEmpty(), "waits to see whether the ratio moves");
         Finding f = VanishingGradientsDetector.defaults().examine(w, rnnFacts).orElseThrow();
         assertEquals("vanishing_gradients", f.id());
         assertEquals("Vanishing gradients through time", f.title());
         assertEquals(List.of("0"), f.layers());
-        assertEquals(10, f.firstStep());
-        assertTrue(f.evidence().getFirst().contains("3.00e-07x"), f.evidence().toString());
+        assertEquals(30, f.firstStep());
+        assertTrue(f.evidence().getFirst().contains("1.00e-08x"), f.evidence().toString());
         assertEquals("model.layers[0]: rnn -> gru (or lstm)", f.remedies().getFirst().change());
         assertEquals("model.layers[0]: {gru: {hidden: 8}}", f.remedies().getFirst().patchText(), "the cell swapped, its options kept");
         // a gated cell that carries the signal (ratio 0.8) is healthy
@@ -113,8 +111,49 @@ class DetectorsTest {
         }
         assertTrue(VanishingGradientsDetector.defaults().examine(gated, rnnFacts).isEmpty());
         // one recovered reading in the window is enough to stay quiet
-        w.set(1, gated.get(1));
+        w.set(3, gated.get(1));
         assertTrue(VanishingGradientsDetector.defaults().examine(w, rnnFacts).isEmpty());
+    }
+
+    /** Five full readings whose recurrent layer has the given first-to-last-step gradient ratios, the depth balanced. */
+    private static List<StepReading> throughTime(double... ratios) {
+        List<StepReading> w = new ArrayList<>();
+        for (int i = 0; i < ratios.length; i++) {
+            w.add(full(10 * (i + 1), 0.17, 1, List.of(layer("0", 0.5, 10, 1e-3), layer("1", 0.5, 5, 1e-3)),
+                    List.of(new ActivationReading("0", "gru", 0, 0.5, Double.NaN, Double.NaN, 0, 1, 1, ratios[i]))));
+        }
+        return w;
+    }
+
+    private static List<StepReading> losses(double... loss) {
+        List<StepReading> w = new ArrayList<>();
+        for (int i = 0; i < loss.length; i++) w.add(new StepReading(735 + i, 0, loss[i], false, Double.NaN, List.of(), List.of()));
+        return w;
+    }
+
+    @Test
+    void aLossJumpIsRunawayGrowthOnlyWhenTheNextStepStaysUp() {
+        // the run's own numbers: batches of 2 on three classes, 0.121 at step 736 -> 1.396 at 737, just above the start 1.374
+        RunFacts facts = new RunFacts(0.01, "sgd", 3, List.of("linear", "relu", "linear")).withFirstLoss(1.374);
+        RunawayGrowthDetector d = RunawayGrowthDetector.defaults();
+        assertTrue(d.examine(losses(0.4, 0.121, 1.396), facts).isEmpty(), "waits for the step after the jump");
+        assertTrue(d.examine(losses(0.4, 0.121, 1.396, 0.3), facts).isEmpty(), "one bad mini-batch, then an ordinary one");
+        Finding f = d.examine(losses(0.4, 0.121, 1.396, 15.0), facts).orElseThrow();
+        assertEquals(737, f.firstStep(), "growth that feeds itself keeps going; reported from the jump");
+        assertTrue(d.examine(losses(0.4, 0.121, 1.396, Double.NaN), facts).isPresent(), "a NaN after the jump is the growth's end");
+    }
+
+    @Test
+    void aGateOpeningOrACellNeverTrainedIsNotVanishingThroughTime() {
+        RunFacts facts = new RunFacts(0.01, "adam", 0, List.of("gru", "linear"));
+        // the run's own numbers: a healthy GRU opening its carry from 5.7e-5 (its loss fell); still below 1e-3 at the end
+        assertTrue(VanishingGradientsDetector.defaults().examine(throughTime(5.7e-5, 5.2e-4, 5.6e-4, 6.7e-4, 8.5e-4), facts).isEmpty());
+        // rising as much, but below float32's resolution the early steps' share is lost in round-off anyway
+        assertTrue(VanishingGradientsDetector.defaults().examine(throughTime(1e-12, 1e-11, 1e-10, 1e-9, 1e-8), facts).isPresent());
+        // an LSTM whose weights never moved (lr too low): 8.2e-4 to 8.6e-4 over the run, the initialization's reading
+        assertTrue(VanishingGradientsDetector.defaults().examine(throughTime(8.39e-4, 8.36e-4, 8.45e-4, 8.31e-4, 8.62e-4), facts).isEmpty());
+        // a ratio that moves with the weights but neither opens nor leaves the vanishing range is vanishing
+        assertTrue(VanishingGradientsDetector.defaults().examine(throughTime(4e-4, 2e-4, 6e-4, 3e-4, 5e-4), facts).isPresent());
     }
 
     @Test

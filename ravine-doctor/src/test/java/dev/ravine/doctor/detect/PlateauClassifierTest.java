@@ -74,6 +74,12 @@ class PlateauClassifierTest {
         // the same flips with a step far below the overshoot point (lr x sharpness 0.1) are mini-batch noise, not a ravine
         RunFacts small = new RunFacts(0.001, "sgd", 0, List.of());
         assertEquals("not_critical", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, small, 10).kind());
+
+        // the same flips under an adaptive optimizer: its steps are lr over its own per-coordinate scale, so lr x sharpness
+        // says nothing about an overshoot and no ravine is claimed (Adadelta at lr 1.0 read 6.8 on a healthy regression)
+        RunFacts adaptive = new RunFacts(0.019, "adadelta", 0, List.of());
+        assertTrue(adaptive.adaptive(), "Adadelta preconditions its steps");
+        assertEquals("not_critical", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, adaptive, 10).kind());
     }
 
     @Test

@@ -49,6 +49,18 @@ class TrainingLossDiagnosisTest {
     }
 
     @Test
+    void aModelWithFewerParametersThanTheSubsetHasSamplesIsNotBlamedForMissingIt() {
+        // the run's own numbers: a 3-weight linear regression on targets with unit noise, at the noise floor 1.04 of its
+        // first 2.18 (chance 1.95), 0.86 on 64 samples, 0.7% lower over its last third: it cannot memorize 64 values
+        TrainingLossDiagnosis.Measurements small = new TrainingLossDiagnosis.Measurements(1.039, 2.177, NA, 1.03, 0.856, 1.186, 64, 320, 320,
+                1.04, 1.951, 0.007, 3);
+        assertTrue(RULE.decide(small).isEmpty(), "no verdict from a subset the model cannot memorize");
+        TrainingLossDiagnosis.Measurements large = new TrainingLossDiagnosis.Measurements(1.039, 2.177, NA, 1.03, 0.856, 1.186, 64, 320, 320,
+                1.04, 1.951, 0.007, 64);
+        assertEquals("optimization_issue", RULE.decide(large).orElseThrow().id(), "with one parameter per sample it could");
+    }
+
+    @Test
     void aRunStillFallingIsNotBlamedForMissingTheSubsetButHighIsAlsoAgainstTheChanceLoss() {
         TrainingLossDiagnosis.Measurements falling = new TrainingLossDiagnosis.Measurements(0.4, 0.69, NA, 0.4, 0.6, 0.69, 64, 200, 300, 0.45, 0.69,
                 0.2);
