@@ -67,6 +67,17 @@ class DivergenceFromStartTest {
     }
 
     @Test
+    void aBatchOfOneWhoseRightSamplesScoreZeroIsJudgedAgainstTheRunsStart() {
+        // one sample a batch: 0 on each sample it gets right; from step 41 the wrong ones score 1e5, every ReLU dead
+        // (update ratio 0), so only the jump can tell; the window's start is 0, the run's ln 3
+        List<StepReading> w = steps(60, i -> i % 2 == 0 ? 0.0 : i < 41 ? 1.0 : 1e5, 0);
+        Finding f = LrTooHighDetector.defaults().examine(w, THREE_CLASSES.withFirstLoss(1.0)).orElseThrow();
+        assertTrue(f.evidence().getFirst().contains("its starting value 1.099"), f.evidence().toString());
+        // a healthy batch of one: zeros and wrong samples up to 5 (under 100x the start) stay quiet
+        assertTrue(LrTooHighDetector.defaults().examine(steps(60, i -> i % 2 == 0 ? 0.0 : 1 + (i % 5), 0), THREE_CLASSES.withFirstLoss(1.0)).isEmpty());
+    }
+
+    @Test
     void aConvergedRunWhoseTinyLossJumpsIsNotDiverging() {
         // 1e-12 -> 1e-9 is a thousandfold rise of the window's loss, far below the run's first loss
         List<StepReading> w = steps(60, i -> i < 30 ? 1e-12 : 1e-9, 0.05);
