@@ -48,12 +48,22 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
     /**
      * Whether a rise of the loss in this window belongs to this detector rather than to the generic lr_too_high or
      * exploding_gradients rules: an adaptive optimizer whose loss had already fallen below a tenth of the run's first
-     * loss within the window, i.e. a run that was training well (note 000's pattern), not one that never trained.
+     * loss within the window, i.e. a run that was training well (note 000's pattern), not one that never trained,
+     * nor one that blew up above its first loss and fell that low only afterwards.
      */
     static boolean ownsRise(List<StepReading> window, RunFacts facts) {
         if (!facts.adaptive() || !Double.isFinite(facts.firstLoss())) return false;
-        double min = window.stream().mapToDouble(StepReading::loss).filter(Double::isFinite).min().orElse(Double.NaN);
-        return min < 0.1 * facts.firstLoss();
+        double[] loss = window.stream().mapToDouble(StepReading::loss).filter(Double::isFinite).toArray();
+        if (loss.length == 0) return false;
+        int peak = 0, low = 0;
+        for (int i = 1; i < loss.length; i++) {
+            if (loss[i] > loss[peak]) peak = i;
+            if (loss[i] < loss[low]) low = i;
+        }
+        // A loss that blew up above its start and only then fell low was not training well before its rise: that low
+        // came after it (RMSprop on a GRU: 1.33 -> 4147 at step 4, then 0.13 by step 10).
+        if (peak < low && loss[peak] > facts.firstLoss()) return false;
+        return loss[low] < 0.1 * facts.firstLoss();
     }
 
     /** Whether the named optimizer (registry name, any case) is adaptive: its default chain has a diagonal preconditioner. */

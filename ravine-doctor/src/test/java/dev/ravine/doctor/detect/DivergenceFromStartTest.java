@@ -1,6 +1,7 @@
 package dev.ravine.doctor.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ravine.doctor.finding.Finding;
@@ -75,6 +76,19 @@ class DivergenceFromStartTest {
         assertTrue(f.evidence().getFirst().contains("its starting value 1.099"), f.evidence().toString());
         // a healthy batch of one: zeros and wrong samples up to 5 (under 100x the start) stay quiet
         assertTrue(LrTooHighDetector.defaults().examine(steps(60, i -> i % 2 == 0 ? 0.0 : 1 + (i % 5), 0), THREE_CLASSES.withFirstLoss(1.0)).isEmpty());
+    }
+
+    @Test
+    void anAdaptiveRunThatBlewUpFromItsStartAndRecoveredIsNotOneThatWasTrainingWell() {
+        // the run's own numbers: RMSprop on a GRU, 1.33 -> 4147 at step 4, then down to about 0.17 from step 10 on
+        double[] start = {1.335, 163.7, 604.4, 4147, 639.1, 38.47, 3.107, 0.391, 0.198, 0.133};
+        List<StepReading> w = steps(60, i -> i <= start.length ? start[i - 1] : 0.17 + 0.05 * (i % 3), 0.002);
+        RunFacts rmsprop = new RunFacts(0.1, "rmsprop", 0, List.of("gru", "linear")).withFirstLoss(1.335);
+        assertFalse(AdaptiveSpikeDetector.ownsRise(w, rmsprop), "its low came after the blow-up");
+        assertTrue(LrTooHighDetector.defaults().examine(w, List.of(), rmsprop).isPresent());
+        // trained well first (1.3 -> 1e-3), then spiking: the adaptive spike's
+        List<StepReading> late = steps(60, i -> i < 40 ? 1.335 * Math.pow(0.8, i) : 1e-3 * (i - 38), 0.002);
+        assertTrue(AdaptiveSpikeDetector.ownsRise(late, rmsprop));
     }
 
     @Test
