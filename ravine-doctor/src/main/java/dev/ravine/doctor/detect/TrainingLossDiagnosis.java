@@ -32,8 +32,9 @@ import java.util.Optional;
  *       third less than {@code stillFalling} below that of its middle third): <b>optimization_issue</b>. A run still
  *       improving steadily is slow, not stuck, and a slow optimizer does not fit 64 samples in the subset's budget
  *       either; the references above need no such guard, being compared with the run at the same step. Only for a
- *       model with at least as many parameters as the subset has samples: a smaller one cannot memorize it, however
- *       well optimized, so its failure there says nothing about the optimizer.</li>
+ *       model with at least as many parameters as the subset has samples, or one whose loss there barely moved: a
+ *       smaller one cannot memorize it, however well optimized, so its stopping short there says nothing about the
+ *       optimizer, but its not moving at all does.</li>
  * </ol>
  * Losses are NaN when a reference was not measured (no such network for this model). Defaults: highFraction 0.5,
  * betterFactor 0.7, overfitFraction 0.25, stillFalling 0.1.
@@ -63,12 +64,14 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
         }
 
         /**
-         * Whether the model could memorize the subset at all: at least one parameter per sample (fewer cannot, in
-         * general, interpolate that many values; a linear regression of 3 weights on 64 noisy targets stops at the
-         * noise however well it is optimized). True when the count is unknown.
+         * Whether the model's miss on the subset speaks of the optimizer: it has at least one parameter per sample (fewer
+         * cannot, in general, interpolate that many values: a linear regression of 3 weights on 64 targets with unit
+         * noise fell to 0.72x its first loss there and stopped at the noise), or its loss there did not fall even
+         * {@value #SUBSET_STUCK_DROP} of the way (a small model that does not move at all is at no floor: y = w2 w1 x
+         * from zeros stays at 1x, stuck at its saddle, on a target it could fit exactly). True when the count is unknown.
          */
-        boolean canMemorizeSubset() {
-            return parameters <= 0 || parameters >= subsetSize;
+        boolean subsetSpeaksOfTheOptimizer() {
+            return parameters <= 0 || parameters >= subsetSize || subsetLoss > (1 - SUBSET_STUCK_DROP) * subsetFirstLoss;
         }
 
         /** The run's loss the references are compared with: at their budget when known, else at the end. */
@@ -76,6 +79,9 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
             return Double.isFinite(runLossAtBudget) ? runLossAtBudget : runLoss;
         }
     }
+
+    /** The share of its first loss on the subset a model with fewer parameters than samples must fail to lose. */
+    static final double SUBSET_STUCK_DROP = 0.1;
 
     public static TrainingLossDiagnosis defaults() {
         return new TrainingLossDiagnosis(0.5, 0.7, 0.25, 0.1);
@@ -124,7 +130,7 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
                     + " this size is biased away from the data (note 001: model bias; a larger model lowers the training loss).",
                     biasRemedies(facts)));
         }
-        if (m.subsetLoss() > overfitFraction * m.subsetFirstLoss() && !stillFalling(m.lateDrop()) && m.canMemorizeSubset()) {
+        if (m.subsetLoss() > overfitFraction * m.subsetFirstLoss() && !stillFalling(m.lateDrop()) && m.subsetSpeaksOfTheOptimizer()) {
             return Optional.of(optimization(m, facts, List.of(high, "trained on " + m.subsetSize() + " samples only, the model's loss stays at "
                     + fmt(m.subsetLoss()) + " (" + fmt(m.subsetLoss() / m.subsetFirstLoss()) + "x its first value): it cannot even overfit"
                     + " a small subset (note 004)")));

@@ -58,6 +58,10 @@ class TrainingLossDiagnosisTest {
         TrainingLossDiagnosis.Measurements large = new TrainingLossDiagnosis.Measurements(1.039, 2.177, NA, 1.03, 0.856, 1.186, 64, 320, 320,
                 1.04, 1.951, 0.007, 64);
         assertEquals("optimization_issue", RULE.decide(large).orElseThrow().id(), "with one parameter per sample it could");
+        // y = w2 w1 x from zeros (2 weights) on a target it fits exactly: its loss on the subset never moved, 1x its first
+        TrainingLossDiagnosis.Measurements stuck = new TrainingLossDiagnosis.Measurements(0.94, 0.79, NA, NA, 0.80, 0.80, 64, 80, 80,
+                0.94, 0.95, 0.0, 2);
+        assertEquals("optimization_issue", RULE.decide(stuck).orElseThrow().id(), "a small model that does not move at all is at no floor");
     }
 
     @Test
