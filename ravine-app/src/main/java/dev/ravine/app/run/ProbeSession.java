@@ -21,7 +21,6 @@ import dev.ravine.io.Checkpoint;
 import dev.ravine.train.BatchEvent;
 import dev.ravine.train.Trainer;
 import dev.ravine.train.TrainingListener;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -39,17 +38,18 @@ import java.util.function.Function;
  * first, refuted demoted: {@link ProbeEvidence}) and a repair applies the winner. The forks start from a rolling
  * in-memory snapshot taken before the trouble began (the run's {@link RollingSnapshots}, which the NaN tracer and the
  * repair share) or from the
- * run's start, and all of them together stay within the {@link ProbeBudget}, taken against the run's wall time from its
- * start (data loading and the pre-training checks included), the same clock summary.json's probe_share is measured on.
+ * run's start, and all of them together stay within the {@link ProbeBudget}: a share of the run's steps, counted in
+ * steps, so that which probes run depends on the run and not on the machine's load. Their wall time is measured too,
+ * for summary.json's probe_share.
  */
 final class ProbeSession implements TrainingListener, Doctor.FindingListener {
     /** Steps each arm trains, at most, and at least (fewer would measure noise). */
     static final int STEPS = 40;
     static final int MIN_STEPS = 8;
     /**
-     * Steps the run must have taken before its step time is known well enough to budget probes by: 20, but at most a
-     * twentieth of a short run (and at least 5), so that a restart its probes call for still fits the repair's tenth
-     * of the run ({@link dev.ravine.doctor.repair.RepairPolicy#RESTART_SHARE}).
+     * Steps the run takes before its findings are probed: 20, so that the findings of the first steps have opened and
+     * share their probes, but at most a twentieth of a short run (and at least 5), so that a restart its probes call
+     * for still fits the repair's tenth of the run ({@link dev.ravine.doctor.repair.RepairPolicy#RESTART_SHARE}).
      */
     static final int WARMUP_STEPS = 20;
     static final int MIN_WARMUP_STEPS = 5;
@@ -77,15 +77,7 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
     private final Set<String> probed = new java.util.HashSet<>();
     /** Control arms already trained, by start step and length: several findings share one control. */
     private final Map<Long, Control> controls = new HashMap<>();
-    /** The last {@value #RECENT} step times, for {@link #stepSeconds()}. */
-    private final ArrayDeque<Double> recentSteps = new ArrayDeque<>();
-    static final int RECENT = 8;
-    private long lastBatchEnd;
-    private double spentAtLastBatch;
-    /** The run's start on the wall clock (System.nanoTime), before its data were read. */
-    private final long runStarted;
-    /** Seconds since then that were not the run's own: the end-of-run checks'. */
-    private double outsideRun;
+    /** The run's steps so far (replayed ones after a rollback included: each cost a step). */
     private long stepsSeen;
     private int probesRun;
     private boolean repairing;
@@ -93,10 +85,9 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
     /**
      * @param patched    the run's config with {@code --set} arguments applied (read by the config reader, so a patch the
      *                   reader refuses fails there)
-     * @param runStarted when the run started (System.nanoTime), the origin of the time the budget is a share of
      */
     ProbeSession(RunAssembly run, Function<List<String>, RunConfig> patched, Doctor doctor, RunStore store, ProbeBudget budget, long plannedSteps,
-            long runStarted, RollingSnapshots snapshots) {
+            RollingSnapshots snapshots) {
         this.snapshots = snapshots;
         this.run = run;
         this.patched = patched;
@@ -104,7 +95,6 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         this.store = store;
         this.budget = budget;
         this.plannedSteps = plannedSteps;
-        this.runStarted = runStarted;
     }
 
     ProbeSession onProbed(Listener listener) {
@@ -121,8 +111,9 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
     }
 
     /** A restarted run's probes: those of the attempt before count as this run's (its budget and its summary). */
-    ProbeSession after(int probes, double seconds) {
+    ProbeSession after(int probes, long steps, double seconds) {
         probesRun += probes;
+        budget.spendSteps(steps);
         budget.spend(seconds);
         return this;
     }
@@ -138,36 +129,16 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         if (!ProbePlan.of(f, doctor.facts()).isEmpty()) pending.add(f.id());
     }
 
-    /**
-     * What a step of the run costs now: the median of the last steps' times (the time between two batch ends, less
-     * what probes spent in between). The first steps are slow while the JIT compiles; a mean over them would make
-     * every probe look unaffordable, and the projected run far longer than it will be.
-     */
-    private double stepSeconds() {
-        if (recentSteps.isEmpty()) return Double.NaN;
-        double[] sorted = recentSteps.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return sorted[sorted.length / 2];
-    }
-
     @Override
     public void onBatchEnd(Trainer trainer, BatchEvent event) {
-        long now = System.nanoTime();
-        if (lastBatchEnd != 0) {
-            recentSteps.addLast(Math.max(0, (now - lastBatchEnd) * 1e-9 - (budget.spentSeconds() - spentAtLastBatch)));
-            while (recentSteps.size() > RECENT) recentSteps.removeFirst();
-        }
-        lastBatchEnd = now;
-        spentAtLastBatch = budget.spentSeconds();
         stepsSeen++;
         snapshots.afterStep(trainer, event);
         if (!pending.isEmpty() && stepsSeen >= warmupSteps(plannedSteps)) probePending(event.step(), plannedSteps - stepsSeen);
-        lastBatchEnd = System.nanoTime(); // the probes' time is not the next step's
-        spentAtLastBatch = budget.spentSeconds();
     }
 
     /**
-     * A non-finite loss or gradient ends the run here unless a repair saves it: the budget is then a share of the time
-     * so far, not of the steps planned.
+     * A non-finite loss or gradient ends the run here unless a repair saves it: the budget is then a share of the
+     * steps so far, not of the steps planned.
      */
     @Override
     public void onNonFiniteLoss(Trainer trainer, long step, int epoch, double loss) {
@@ -190,45 +161,35 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         return this;
     }
 
-    /**
-     * After the run's last step: findings opened by the end-of-run checks, or still waiting, are probed now.
-     * {@code checkSeconds} (the end-of-run checks' own time) is no part of the run's time the budget is a share of.
-     */
-    void finish(long step, double checkSeconds) {
-        outsideRun += Math.max(0, checkSeconds);
+    /** After the run's last step: findings opened by the end-of-run checks, or still waiting, are probed now. */
+    void finish(long step) {
+        budget.project(stepsSeen, 0); // the steps the run took, for the summary's budget even when nothing was probed
         for (Finding f : doctor.findings()) opened(f);
         if (!pending.isEmpty()) probePending(step, 0);
     }
 
-    /** The run's own wall time so far (from its start, not its first step), the probes' and end-of-run checks' excluded. */
-    private double runSeconds() {
-        return Math.max(0, (System.nanoTime() - runStarted) * 1e-9 - budget.spentSeconds() - outsideRun);
-    }
-
     private void probePending(long step, long stepsLeft) {
-        double stepSeconds = stepSeconds();
-        if (Double.isNaN(stepSeconds)) stepSeconds = runSeconds() / Math.max(1, stepsSeen); // an upper bound: it holds the start
-        budget.project(runSeconds(), stepsLeft, stepSeconds);
+        budget.project(stepsSeen, stepsLeft);
         for (String id : List.copyOf(pending)) {
             pending.remove(id);
             probed.add(id);
             Optional<Finding> f = doctor.finding(id);
             if (f.isEmpty() || f.get().severity() == Severity.INFO) continue;
-            List<ProbeOutcome> outcomes = probe(f.get(), step, stepSeconds);
+            List<ProbeOutcome> outcomes = probe(f.get(), step);
             doctor.recordProbes(id, outcomes);
             Finding now = doctor.finding(id).orElseThrow();
             for (Listener l : listeners) l.probed(now, outcomes);
         }
     }
 
-    private List<ProbeOutcome> probe(Finding f, long step, double stepSeconds) {
+    private List<ProbeOutcome> probe(Finding f, long step) {
         List<Hypothesis> plan = ProbePlan.of(f, doctor.facts());
         List<ProbeOutcome> out = new ArrayList<>();
         for (Hypothesis h : plan) {
             long t0 = System.nanoTime();
             ProbeOutcome o;
             try {
-                o = probe(h, f, stepSeconds);
+                o = probe(h, f);
             } finally {
                 budget.spend((System.nanoTime() - t0) * 1e-9); // building the fork counts, not only its steps
             }
@@ -247,12 +208,11 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
      * the same number of steps over the same batches. Skipped when the budget has no room or the patched config
      * cannot be built.
      */
-    private ProbeOutcome probe(Hypothesis h, Finding f, double stepSeconds) {
-        long t0 = System.nanoTime();
+    private ProbeOutcome probe(Hypothesis h, Finding f) {
         Snapshot from = h.start() == ProbeStart.SNAPSHOT ? before(f.firstStep()) : null;
         // nothing is built when not even the shortest arm fits: building a fork (for a change of the data, reading the
         // data again) costs budget too, and on the suite's raw-pixel CNN it alone took a probe share of 0.2
-        if (budget.stepsThatFit(MIN_STEPS, MIN_STEPS, stepSeconds) == 0) return ProbeOutcome.skipped(h, from == null ? 0 : from.step());
+        if (budget.stepsThatFit(MIN_STEPS, MIN_STEPS, 1) == 0) return ProbeOutcome.skipped(h, from == null ? 0 : from.step());
         ProbeFork fork;
         try {
             RunConfig config = patched.apply(h.remedy().patches().stream().map(ConfigPatch::setArgument).toList());
@@ -265,24 +225,24 @@ final class ProbeSession implements TrainingListener, Doctor.FindingListener {
         long fromStep = from == null ? 0 : from.step();
         Checkpoint start = from == null ? null : from.checkpoint();
         Control control = controls.get(fromStep);
-        double built = (System.nanoTime() - t0) * 1e-9; // used already, spent when the probe ends: the arms get the rest
-        int steps = control != null ? control.steps() : budget.stepsThatFit(STEPS, MIN_STEPS, 2 * stepSeconds, built);
-        if (steps == 0 || control != null && budget.stepsThatFit(steps, steps, stepSeconds, built) == 0) return ProbeOutcome.skipped(h, fromStep);
-        long deadline = System.nanoTime() + (long) (1e9 * Math.max(0, budget.remainingSeconds() - built));
+        int steps = control != null ? control.steps() : budget.stepsThatFit(STEPS, MIN_STEPS, 2);
+        if (steps == 0 || control != null && budget.stepsThatFit(steps, steps, 1) == 0) return ProbeOutcome.skipped(h, fromStep);
         if (control == null) {
-            ArmResult c = arm(new ProbeFork(run), start, steps, deadline);
+            ArmResult c = arm(new ProbeFork(run), start, steps);
             if (c == null) return ProbeOutcome.skipped(h, fromStep);
             control = new Control(steps, c);
             controls.put(fromStep, control);
         }
-        ArmResult p = arm(fork, start, steps, deadline);
+        ArmResult p = arm(fork, start, steps);
         if (p == null) return ProbeOutcome.skipped(h, fromStep);
         return ProbeOutcome.measured(h, fromStep, steps, STEPS, control.result(), p, rule);
     }
 
-    /** An arm stopped at the deadline (null: cut short). */
-    private static ArmResult arm(ProbeFork fork, Checkpoint start, int steps, long deadline) {
-        return fork.train(start, steps, () -> System.nanoTime() >= deadline);
+    /** An arm of {@code steps} steps, counted against the budget (null: it could not train). */
+    private ArmResult arm(ProbeFork fork, Checkpoint start, int steps) {
+        ArmResult r = fork.train(start, steps, () -> false);
+        budget.spendSteps(steps); // what the budget granted, whether or not the arm diverged sooner
+        return r;
     }
 
     /** The newest rolling snapshot before the trouble (the start not among them: a fresh fork is the same start). */

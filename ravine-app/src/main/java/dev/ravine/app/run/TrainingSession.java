@@ -65,7 +65,7 @@ final class TrainingSession {
     private final DataParallel replicas;
 
     /** A run restarted by the doctor's repair: its folder and the repairs of the attempts before (the restart last). */
-    private record Restarted(RunDirectory run, Restart restart, List<RepairAction> repairs, int probes, double probeSeconds) {}
+    private record Restarted(RunDirectory run, Restart restart, List<RepairAction> repairs, int probes, long probeSteps, double probeSeconds) {}
 
     /** Set when this session is a restart of the run in that folder; null otherwise. */
     private Restarted restarted;
@@ -125,7 +125,8 @@ final class TrainingSession {
             Restart restart = watch.repair() == null || stop.interrupted() ? null : watch.repair().restart().orElse(null);
             if (restart == null) return finish(watch, run, result, stop);
             ProbeSession p = watch.probes();
-            next = new Restarted(run, restart, watch.repair().actions(), p == null ? 0 : p.probesRun(), p == null ? 0 : p.budget().spentSeconds());
+            next = new Restarted(run, restart, watch.repair().actions(), p == null ? 0 : p.probesRun(), p == null ? 0 : p.budget().spentSteps(),
+                    p == null ? 0 : p.budget().spentSeconds());
         }
         return restartWith(next);
     }
@@ -317,11 +318,10 @@ final class TrainingSession {
     private ProbeSession newProbes(Doctor doctor, RunStore store, RunDirectory run, ProgressBar progress, RollingSnapshots snapshots) {
         long planned = (long) config.training().epochs() * a.trainLoader().batchesPerEpoch()
                 - (resumption == null ? 0 : resumption.checkpoint().step());
-        long runStarted = System.nanoTime() - Duration.between(started, Instant.now()).toNanos();
         ProbeSession probes = new ProbeSession(a, sets -> ConfigReader.read(run.config(), sets, request.workingDir()), doctor, store,
-                new ProbeBudget(config.doctor().probeShare()), planned, runStarted, snapshots);
+                new ProbeBudget(config.doctor().probeShare()), planned, snapshots);
         doctor.addFindingListener(probes);
-        if (restarted != null) probes.after(restarted.probes(), restarted.probeSeconds());
+        if (restarted != null) probes.after(restarted.probes(), restarted.probeSteps(), restarted.probeSeconds());
         probes.onProbed((f, outcomes) -> {
             progress.clear();
             for (ProbeOutcome o : outcomes) out.println("doctor: " + f.id() + ": " + o.describe());
@@ -376,10 +376,8 @@ final class TrainingSession {
             // model_bias or optimization_issue: the reference nets are trained like the run, so each costs about the run's own
             // steps; they keep their own bound (TrainingLossCheck) instead of the probes' share, which they would not fit
             referenceSeconds = TrainingLossCheck.run(config, a.model(), a.data().train(), result, w.doctor());
-            long labels = System.nanoTime();
             LabelNoiseCheck.run(a.data().train(), w.doctor(), LabelNoiseCheck.heldOut(result, a.data().validation())); // label_noise
-            double checkSeconds = referenceSeconds + (System.nanoTime() - labels) * 1e-9;
-            if (w.probes() != null) w.probes().finish(result.steps(), checkSeconds); // the end-of-run findings' probes
+            if (w.probes() != null) w.probes().finish(result.steps()); // the end-of-run findings' probes
         }
         if (stop.interrupted() && result.status() == TrainingStatus.COMPLETED) result = stoppedAfterTraining(result);
         if (result.status() == TrainingStatus.DIVERGED) setAsideDivergedCheckpoint(run, result.steps());
@@ -435,7 +433,8 @@ final class TrainingSession {
             double runSeconds = Math.max(Duration.between(started, Instant.now()).toNanos() * 1e-9, 1e-9);
             double spent = w.probes().budget().spentSeconds();
             summary = summary.withProbes(new Summary.ProbeTime(w.probes().probesRun(), spent, spent / runSeconds,
-                    w.probes().budget().share(), referenceSeconds, referenceSeconds / runSeconds));
+                    w.probes().budget().share(), referenceSeconds, referenceSeconds / runSeconds, w.probes().budget().spentSteps(),
+                    w.probes().budget().allowedSteps()));
         }
         return summary;
     }

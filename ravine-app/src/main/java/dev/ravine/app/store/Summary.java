@@ -34,10 +34,13 @@ public record Summary(String status, String reason, String config, int epochs, l
     /**
      * The doctor's experiments: how many counterfactual probes ran, the seconds they took together, their share of the
      * run's wall time and the share they were allowed, and the seconds of the end-of-run reference networks (bounded on
-     * their own, not by the probes' share); written as
-     * {@code doctor: {probes, probe_seconds, probe_share, probe_budget_share, reference_seconds, reference_share}}.
+     * their own, not by the probes' share), and the steps the probes' arms trained against the steps their budget allowed
+     * (the budget is counted in steps: {@link dev.ravine.doctor.probe.ProbeBudget}); written as
+     * {@code doctor: {probes, probe_seconds, probe_share, probe_budget_share, reference_seconds, reference_share, probe_steps,
+     * probe_budget_steps}}.
      */
-    public record ProbeTime(int probes, double seconds, double share, double budgetShare, double referenceSeconds, double referenceShare) {}
+    public record ProbeTime(int probes, double seconds, double share, double budgetShare, double referenceSeconds, double referenceShare,
+            long steps, long budgetSteps) {}
 
     /** As the canonical form, without probe figures (a run whose doctor ran none). */
     public Summary(String status, String reason, String config, int epochs, long steps, double trainLoss, double trainAccuracy,
@@ -166,6 +169,8 @@ public record Summary(String status, String reason, String config, int epochs, l
             d.put("probe_budget_share", finite(probes.budgetShare()));
             d.put("reference_seconds", finite(probes.referenceSeconds()));
             d.put("reference_share", finite(probes.referenceShare()));
+            d.put("probe_steps", probes.steps());
+            d.put("probe_budget_steps", probes.budgetSteps());
             m.put("doctor", d);
         }
         return m;
@@ -179,6 +184,11 @@ public record Summary(String status, String reason, String config, int epochs, l
         m.put("rolled_back_to", a.rolledBackTo());
         m.put("rollback_depth", a.step() - a.rolledBackTo()); // steps undone
         m.put("lr_scale", a.lrScaleAfter());
+        // how the repair was judged (RepairPolicy.judgeSteps): the mean batch loss before it and at the end of its window
+        m.put("loss_before", finite(a.lossBefore()));
+        m.put("loss_after", finite(a.lossAfter()));
+        m.put("verdict", a.verdict().id());
+        if (!a.note().isEmpty()) m.put("note", a.note());
         return m;
     }
 

@@ -38,8 +38,8 @@ class ProbeRunTest {
     @Test
     void probesConfirmTheLearningRateAndTheRepairAppliesTheWinner() throws Exception {
         Path run = dir.resolve("run");
-        // a generous share: the run is 64 steps of a tiny MLP (under a second once the JIT is warm), and the test must see
-        // the probes run whatever the machine's speed, not skipped
+        // a generous share: the run is 64 steps, and a tenth of them (6) would not fit the shortest probe; the budget is
+        // counted in steps, so what runs does not depend on the machine's speed
         CommandResult train = CommandResult.run("train", pathology("lr-too-high").toString(), "--set", "doctor.probes=true",
                 "--set", "doctor.probe_share=0.9", "--set", "doctor.repair=true", "--out", run.toString());
         assertEquals(ExitCode.OK, train.exitCode(), train::toString);
@@ -53,7 +53,7 @@ class ProbeRunTest {
             double control = r.getDouble(3), probe = r.getDouble(4);
             assertTrue(probe < control, probe + " vs " + control);
             assertEquals(Math.log(control / probe), r.getDouble(5), 1e-9, "the effect is ln(control / probe)");
-            assertEquals(40, r.getInt(6));
+            assertEquals(28, r.getInt(6), "0.9 of the run's 64 steps is 57 probe steps: 28 for each arm of the first probe");
             assertEquals("run_start", r.getString(7), "the loss diverges from step 1: no snapshot before the trouble but the start");
         }
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
@@ -64,6 +64,9 @@ class ProbeRunTest {
         double share = doctor.get("probe_share").asDouble();
         assertTrue(share > 0 && share <= 0.9, doctor::toString);
         assertEquals(0.9, doctor.get("probe_budget_share").asDouble(), 1e-12);
+        // at least 0.9 of the 64 planned steps; more at the end, when the steps the repair replayed count too
+        assertTrue(doctor.get("probe_budget_steps").asLong() >= 57, doctor::toString);
+        assertEquals(56, doctor.get("probe_steps").asLong(), "the lr/3 probe and its control, 28 steps each: " + doctor);
         JsonNode repair = summary.get("repairs").get(0);
         assertEquals("lr_too_high", repair.get("finding").asText(), summary::toString);
         assertTrue(repair.get("remedy").asText().endsWith("(the probe winner)"), summary::toString);
@@ -77,7 +80,7 @@ class ProbeRunTest {
      * A run of about a second (the suite's model-too-small: a linear classifier on spirals) at the default share: the
      * reference networks that find model_bias are not starved by the probes' tenth of the run (they cost more than the
      * run's own training, so within that tenth they never trained and model_bias was missed), and the probes' share
-     * as summary.json reports it stays within the budget.
+     * as summary.json reports them (counted in steps) stay within the budget.
      */
     @Test
     void onAShortRunTheReferencesStillFindModelBiasAndTheProbesKeepTheirShare() throws Exception {
@@ -89,7 +92,7 @@ class ProbeRunTest {
         assertEquals("model_bias", summary.get("findings").get(0).get("id").asText(), summary::toString);
         JsonNode doctor = summary.get("doctor");
         assertTrue(doctor.get("reference_seconds").asDouble() > 0, doctor::toString);
-        assertTrue(doctor.get("probe_share").asDouble() <= doctor.get("probe_budget_share").asDouble(), doctor::toString);
+        assertTrue(doctor.get("probe_steps").asLong() <= doctor.get("probe_budget_steps").asLong(), doctor::toString);
         assertEquals(0.1, doctor.get("probe_budget_share").asDouble(), 1e-12);
     }
 

@@ -1,17 +1,20 @@
 package dev.ravine.doctor.probe;
 
 /**
- * The time the doctor's counterfactual probes may take: at most {@code share} of the run's wall time (the end-of-run
- * reference networks are bounded on their own: each is trained like the run, so it costs about the run's steps and
- * would not fit a tenth of it). The run's time is not known until it ends, so the budget is taken against
- * what the run will have cost by its end at its pace so far (time spent plus the steps left at the mean step time),
- * and the probes count into the run's time as they spend. A probe asks before it starts how many steps fit; one that
- * would get fewer than its minimum is skipped. Not thread-safe: the training thread owns it.
+ * The training the doctor's counterfactual probes may do: at most {@code share} of the run's steps, counted in steps
+ * (each arm's step is one step of the run's model on one of its batches, so it costs about what a run step costs), so
+ * that which probes fit does not depend on the machine's load. It was a share of the wall time, and on the shared
+ * machine which probes ran varied from run to run of the same config. The run's steps are those it plans to take, or
+ * those it took when it ends early ({@link #project}). The wall time the probes took (building their forks included)
+ * is still measured ({@link #spend}) and reported as summary.json's {@code probe_share}; the end-of-run reference
+ * networks are bounded on their own (each is trained like the run, so it costs about the run's steps and would not
+ * fit a tenth of it). Not thread-safe: the training thread owns it.
  */
 public final class ProbeBudget {
     private final double share;
+    private long projectedSteps;
+    private long spentSteps;
     private double spentSeconds;
-    private double projectedRunSeconds;
 
     public ProbeBudget(double share) {
         if (!(share > 0 && share < 1)) throw new IllegalArgumentException("the probe budget's share must be in (0, 1), got " + share);
@@ -29,41 +32,42 @@ public final class ProbeBudget {
     }
 
     /**
-     * The run's time without the experiments, as projected now ({@code elapsed} seconds so far, probes excluded, plus
-     * {@code stepsLeft} at {@code stepSeconds} each). The projection only grows: a run that sped up keeps the budget it
-     * was promised, and the share reported at the end is measured, not projected.
+     * The run's steps as known now: {@code stepsSoFar} taken plus {@code stepsLeft} still to come (0 when a non-finite
+     * loss ends it here). The projection only grows: a probe already run was allowed by the larger one.
      */
-    public void project(double elapsedSeconds, long stepsLeft, double stepSeconds) {
-        projectedRunSeconds = Math.max(projectedRunSeconds, elapsedSeconds + Math.max(0, stepsLeft) * stepSeconds);
+    public void project(long stepsSoFar, long stepsLeft) {
+        projectedSteps = Math.max(projectedSteps, Math.max(0, stepsSoFar) + Math.max(0, stepsLeft));
+    }
+
+    /** The probes' steps allowed in all: share of the run's steps, rounded down. */
+    public long allowedSteps() {
+        return (long) Math.floor(share * projectedSteps);
+    }
+
+    public long remainingSteps() {
+        return Math.max(0, allowedSteps() - spentSteps);
     }
 
     /**
-     * A fifth of the budget is held back: a probe checks its deadline between steps, and its last step and final
-     * evaluation run past it.
+     * How many steps each of {@code arms} arms may train, up to {@code wanted}; 0 when fewer than {@code minimum} fit
+     * (a probe that short measures noise, and is skipped).
      */
-    static final double RESERVE = 0.2;
-
-    /** Seconds still free: share of (the run's time + the experiments'), less the reserve, less what they spent. */
-    public double remainingSeconds() {
-        double allowed = (1 - RESERVE) * share / (1 - share) * projectedRunSeconds;
-        return Math.max(0, allowed - spentSeconds);
-    }
-
-    /** How many steps of {@code stepSeconds} fit, up to {@code wanted}; 0 when fewer than {@code minimum} would. */
-    public int stepsThatFit(int wanted, int minimum, double stepSeconds) {
-        return stepsThatFit(wanted, minimum, stepSeconds, 0);
-    }
-
-    /**
-     * As {@link #stepsThatFit(int, int, double)} for a probe that has already used {@code pendingSeconds} not yet spent
-     * (building its fork: for a change of the data, reading the data again), which its steps cannot have too.
-     */
-    public int stepsThatFit(int wanted, int minimum, double stepSeconds, double pendingSeconds) {
-        if (!(stepSeconds > 0)) return 0;
-        int fit = (int) Math.min(wanted, Math.floor(Math.max(0, remainingSeconds() - Math.max(0, pendingSeconds)) / stepSeconds));
+    public int stepsThatFit(int wanted, int minimum, int arms) {
+        if (arms < 1) throw new IllegalArgumentException("a probe trains at least one arm, got " + arms);
+        int fit = (int) Math.min(wanted, remainingSteps() / arms);
         return fit >= minimum ? fit : 0;
     }
 
+    /** Steps an arm trained, counted against the budget. */
+    public void spendSteps(long steps) {
+        spentSteps += Math.max(0, steps);
+    }
+
+    public long spentSteps() {
+        return spentSteps;
+    }
+
+    /** Wall time the probes took, for the share summary.json reports (no part of the budget). */
     public void spend(double seconds) {
         spentSeconds += Math.max(0, seconds);
     }

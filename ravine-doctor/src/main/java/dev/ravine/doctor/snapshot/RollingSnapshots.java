@@ -16,10 +16,17 @@ import java.util.Optional;
  * used to keep copies of its own (the tracer one, the probes four, the repair three and the run's start), taken at
  * three cadences.
  *
- * <p>A snapshot is taken every {@code every} steps, or more rarely when copying costs more than {@value #SHARE} of a
- * step's time (measured on the run); the newest {@code keep} are held, beside the run's start. Any of the users may
- * pass each step on ({@link #afterStep}): the first call of a step takes its snapshot, the others find it done. A step
- * whose loss or weights are not finite gives no snapshot. After a rollback the snapshots of the abandoned path go.
+ * <p>A snapshot is taken every {@code every} steps, counted in steps only, so that which snapshots exist (and so where
+ * a probe forks and a rollback lands) does not depend on the machine's load; it used to stretch with the measured copy
+ * and step times, and rollback targets varied between runs of the same config. A copy of the weights and optimizer
+ * state costs less than a step, which reads each weight several times per sample, so a copy every few steps is a small
+ * share of the run (measured in run.db's {@code snapshot_seconds}). The newest {@code keep} are held, and beyond them
+ * up to {@code older} older ones, thinned so that they stay spread over the run's past: trouble that began long after
+ * the start still has a snapshot from before it, not only the start. Memory is bounded by {@code keep + older + 1}
+ * copies. Any of the users may pass each step on ({@link #afterStep}): the first call of a step takes its snapshot,
+ * the others find it done. A step whose loss or weights are not finite gives no snapshot. After a rollback the
+ * snapshots of the abandoned path go.
+ *
  * Not thread-safe: the training thread owns it.
  */
 public final class RollingSnapshots {
@@ -29,12 +36,9 @@ public final class RollingSnapshots {
      */
     public record Snapshot(long step, Checkpoint checkpoint, double loss, double bestLoss) {}
 
-    /** The share of a step's time that copying may take on average. */
-    static final double SHARE = 0.005;
-
     private final int every;
     private final int keep;
-    private final double share;
+    private final int older;
     private final ArrayDeque<Snapshot> held = new ArrayDeque<>();
     private Snapshot start;
     /** The last step passed on (-1 before training): a second call for it is the same step heard by another user. */
@@ -42,29 +46,30 @@ public final class RollingSnapshots {
     private long lastTaken = -1;
     /** The lowest finite batch loss on the path the run is on. */
     private double bestLoss = Double.POSITIVE_INFINITY;
-    private double stepSeconds = Double.NaN;
-    private double copySeconds;
-    private long lastBatchEnd;
     private int taken;
     private double totalSeconds;
     private long peakBytes;
 
+    /** The newest {@code keep}, every {@code every} steps, and no older ones. */
     public RollingSnapshots(int every, int keep) {
-        this(every, keep, SHARE);
+        this(every, keep, 0);
     }
 
-    /** With another share of a step's time for copying (a test's infinite share: exactly every {@code every} steps). */
-    RollingSnapshots(int every, int keep, double share) {
-        this.share = share;
+    public RollingSnapshots(int every, int keep, int older) {
         if (every < 1) throw new IllegalArgumentException("snapshots every " + every + " steps: must be >= 1");
         if (keep < 1) throw new IllegalArgumentException("keep " + keep + " snapshots: must be >= 1");
+        if (older < 0) throw new IllegalArgumentException("keep " + older + " older snapshots: must be >= 0");
         this.every = every;
         this.keep = keep;
+        this.older = older;
     }
 
-    /** Every 10 steps, the newest 4 held: a probe or rollback goes back at most about 40 steps before the trouble. */
+    /**
+     * Every 5 steps, the newest 4 held and 4 older ones spread over the run: the short suite runs (64 steps) have
+     * snapshots from before trouble that begins at step 5, and a long run's late trouble one from before it.
+     */
     public static RollingSnapshots defaults() {
-        return new RollingSnapshots(10, 4);
+        return new RollingSnapshots(5, 4, 4);
     }
 
     /** At the start of training (or of a resumed run): the start snapshot, once for all users. */
@@ -74,10 +79,8 @@ public final class RollingSnapshots {
         held.clear();
         start = new Snapshot(step, timed(trainer), Double.NaN, Double.POSITIVE_INFINITY);
         bestLoss = Double.POSITIVE_INFINITY;
-        copySeconds = 0; // the first copy is cold (classes loading, nothing compiled): no measure of the next ones
         lastSeen = step;
         lastTaken = step;
-        lastBatchEnd = System.nanoTime();
         trackBytes();
     }
 
@@ -85,20 +88,40 @@ public final class RollingSnapshots {
     public void afterStep(Trainer trainer, BatchEvent event) {
         long step = event.step();
         if (step == lastSeen) return;
-        long now = System.nanoTime();
-        double seconds = (now - lastBatchEnd) * 1e-9;
-        lastBatchEnd = now;
         if (step < lastSeen) rolledBack(step - 1); // the trainer went back without telling: the newer ones are abandoned
-        else stepSeconds = Double.isNaN(stepSeconds) ? seconds : 0.9 * stepSeconds + 0.1 * seconds;
         lastSeen = step;
         if (Double.isFinite(event.loss())) bestLoss = Math.min(bestLoss, event.loss());
-        if (!Double.isFinite(event.loss()) || step < lastTaken + interval()) return;
+        if (!Double.isFinite(event.loss()) || step < lastTaken + every) return;
         Checkpoint c = timed(trainer);
         lastTaken = step;
         if (!finite(c)) return;
         held.addLast(new Snapshot(step, c, event.loss(), bestLoss));
-        while (held.size() > keep) held.removeFirst();
+        thin();
         trackBytes();
+    }
+
+    /**
+     * Past {@code keep + older} snapshots, one of the older ones goes: the one whose neighbours (the start before the
+     * first) are closest together, so that the gap its removal leaves is the smallest and the older ones stay spread
+     * over the run (a tie goes to the newest of them: the oldest, rarest stay). Without older ones, the oldest goes.
+     */
+    private void thin() {
+        if (held.size() <= keep + older) return;
+        List<Snapshot> all = new ArrayList<>(held);
+        int candidates = all.size() - keep; // the older part, the newest keep never thinned
+        int drop = 0;
+        long smallest = Long.MAX_VALUE;
+        for (int i = 0; i < candidates && older > 0; i++) {
+            long before = i == 0 ? start.step() : all.get(i - 1).step();
+            long gap = all.get(i + 1).step() - before;
+            if (gap <= smallest) {
+                smallest = gap;
+                drop = i;
+            }
+        }
+        all.remove(drop);
+        held.clear();
+        held.addAll(all);
     }
 
     /** The lowest loss known up to {@code step} after a rollback: that of the newest snapshot at or before it. */
@@ -119,21 +142,13 @@ public final class RollingSnapshots {
     /** New weights drawn at the start (a repair's re-initialization): a later return to the start must not undo them. */
     public void replaceStart(Trainer trainer) {
         start = new Snapshot(trainer.optimizer().stepCount(), timed(trainer), Double.NaN, Double.POSITIVE_INFINITY);
-        copySeconds = 0;
         trackBytes();
-    }
-
-    /** Steps between snapshots: at least {@code every}, more when the last copy cost more than the share of a step. */
-    private long interval() {
-        if (!(stepSeconds > 0)) return every;
-        return Math.max(every, (long) Math.ceil(copySeconds / (share * stepSeconds)));
     }
 
     private Checkpoint timed(Trainer trainer) {
         long t0 = System.nanoTime();
         Checkpoint c = trainer.snapshot();
-        copySeconds = (System.nanoTime() - t0) * 1e-9;
-        totalSeconds += copySeconds;
+        totalSeconds += (System.nanoTime() - t0) * 1e-9;
         taken++;
         return c;
     }

@@ -49,26 +49,27 @@ class ProbeRulesTest {
     }
 
     @Test
-    void theBudgetIsAShareOfTheRunsTimeWithTheProbesIn() {
+    void theBudgetIsAShareOfTheRunsStepsCountedInSteps() {
         ProbeBudget b = new ProbeBudget(0.1);
-        b.project(5, 450, 0.01); // 5 s so far, 450 steps of 10 ms left: a 9.5 s run
-        double allowed = 0.8 * 0.1 / 0.9 * 9.5; // a fifth held back
-        assertEquals(allowed, b.remainingSeconds(), 1e-9);
-        assertEquals(40, b.stepsThatFit(40, 8, 0.01));
-        b.spend(0.8);
-        assertEquals(4, b.stepsThatFit(40, 1, 0.01));
-        assertEquals(0, b.stepsThatFit(40, 8, 0.01), "fewer than the minimum: skipped");
-        b.project(1, 0, 0.01);
-        assertEquals(allowed - 0.8, b.remainingSeconds(), 1e-9, "the projection never shrinks");
+        b.project(50, 450); // 50 steps so far, 450 to come: 50 probe steps allowed
+        assertEquals(50, b.allowedSteps());
+        assertEquals(25, b.stepsThatFit(40, 8, 2), "a probe and its control share what is left");
+        assertEquals(40, b.stepsThatFit(40, 8, 1));
+        b.spendSteps(45);
+        assertEquals(2, b.stepsThatFit(40, 1, 2));
+        assertEquals(0, b.stepsThatFit(40, 8, 1), "fewer than the minimum: skipped");
+        b.project(10, 0);
+        assertEquals(50, b.allowedSteps(), "the projection never shrinks");
+        b.spend(123.0);
+        assertEquals(5, b.remainingSteps(), "wall time is reported, never budgeted");
     }
 
     @Test
-    void timeAProbeHasAlreadyUsedIsNotGivenToItsSteps() {
+    void aRunThatEndsEarlyAllowsAShareOfTheStepsItTook() {
         ProbeBudget b = ProbeBudget.defaults();
-        b.project(9, 0, 0.01); // allowed: 0.8 x 0.1 / 0.9 x 9 s = 0.8 s
-        assertEquals(40, b.stepsThatFit(40, 8, 0.01, 0));
-        assertEquals(30, b.stepsThatFit(40, 8, 0.01, 0.5), "0.5 s went on building the fork: 0.3 s are left");
-        assertEquals(0, b.stepsThatFit(40, 8, 0.01, 0.75), "room for 5 steps only: fewer than the minimum");
+        b.project(57, 0); // a non-finite loss at step 57, no repair to carry the run on
+        assertEquals(5, b.allowedSteps());
+        assertEquals(0, b.stepsThatFit(40, 8, 1), "no room for the shortest arm");
     }
 
     private static Finding finding(String id, long firstStep) {

@@ -55,7 +55,7 @@ class RollingSnapshotsTest {
 
     @Test
     void threeUsersOfOneStepTakeOneSnapshotAndAtMostKeepAreHeld() {
-        RollingSnapshots s = new RollingSnapshots(5, 3, Double.POSITIVE_INFINITY);
+        RollingSnapshots s = new RollingSnapshots(5, 3);
         Trainer t = trainer(4); // 40 steps
         t.addListener(user(s)).addListener(user(s)).addListener(user(s));
         t.fit(data(), null);
@@ -72,7 +72,7 @@ class RollingSnapshotsTest {
 
     @Test
     void aRollbackDropsTheSnapshotsOfTheAbandonedPathAndTheStartCanBeRedrawn() {
-        RollingSnapshots s = new RollingSnapshots(5, 4, Double.POSITIVE_INFINITY);
+        RollingSnapshots s = new RollingSnapshots(5, 4);
         Trainer t = trainer(3); // 30 steps
         boolean[] done = {false};
         t.addListener(user(s)).addListener(new TrainingListener() {
@@ -97,5 +97,39 @@ class RollingSnapshotsTest {
         s.replaceStart(t);
         assertTrue(s.start().checkpoint().parameters().get("0.weight")[0] != before[0]);
         assertArrayEquals(t.model().namedParameters().get("0.weight").toArray(), s.start().checkpoint().parameters().get("0.weight"));
+    }
+
+    @Test
+    void olderSnapshotsStaySpreadOverTheRunWithinTheirBound() {
+        RollingSnapshots s = new RollingSnapshots(5, 4, 4);
+        Trainer t = trainer(20); // 200 steps: 40 due snapshots, at most 8 held
+        t.addListener(user(s));
+        t.fit(data(), null);
+        List<Long> steps = s.held().stream().map(RollingSnapshots.Snapshot::step).toList();
+        assertEquals(8, steps.size(), steps::toString);
+        assertEquals(List.of(185L, 190L, 195L, 200L), steps.subList(4, 8), "the newest keep, every 5 steps");
+        // the older four cover the run: none of them closer than 20 steps to the next, the first in its first half
+        for (int i = 1; i < 5; i++) assertTrue(steps.get(i) - steps.get(i - 1) >= 20, steps::toString);
+        assertTrue(steps.getFirst() <= 100, steps::toString);
+        assertEquals(1 + 200 / 5, s.taken(), "every 5 steps, counted in steps whatever the copies cost");
+    }
+
+    @Test
+    void whichSnapshotsExistDependsOnTheStepsAlone() {
+        List<List<Long>> runs = new java.util.ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            RollingSnapshots s = RollingSnapshots.defaults();
+            Trainer t = trainer(9);
+            t.addListener(user(s));
+            if (run == 1) t.addListener(new TrainingListener() { // a slow step: copies become a small share of it
+                @Override
+                public void onBatchEnd(Trainer trainer, BatchEvent event) {
+                    if (event.step() % 7 == 0) java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                }
+            });
+            t.fit(data(), null);
+            runs.add(s.held().stream().map(RollingSnapshots.Snapshot::step).toList());
+        }
+        assertEquals(runs.get(0), runs.get(1));
     }
 }
