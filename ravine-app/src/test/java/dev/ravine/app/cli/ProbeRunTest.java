@@ -53,7 +53,7 @@ class ProbeRunTest {
             double control = r.getDouble(3), probe = r.getDouble(4);
             assertTrue(probe < control, probe + " vs " + control);
             assertEquals(Math.log(control / probe), r.getDouble(5), 1e-9, "the effect is ln(control / probe)");
-            assertEquals(28, r.getInt(6), "0.9 of the run's 64 steps is 57 probe steps: 28 for each arm of the first probe");
+            assertEquals(23, r.getInt(6), "0.9 of the run's 64 steps, a fifth held back, is 46 probe steps: 23 for each arm");
             assertEquals("run_start", r.getString(7), "the loss diverges from step 1: no snapshot before the trouble but the start");
         }
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
@@ -64,9 +64,9 @@ class ProbeRunTest {
         double share = doctor.get("probe_share").asDouble();
         assertTrue(share > 0 && share <= 0.9, doctor::toString);
         assertEquals(0.9, doctor.get("probe_budget_share").asDouble(), 1e-12);
-        // at least 0.9 of the 64 planned steps; more at the end, when the steps the repair replayed count too
-        assertTrue(doctor.get("probe_budget_steps").asLong() >= 57, doctor::toString);
-        assertEquals(56, doctor.get("probe_steps").asLong(), "the lr/3 probe and its control, 28 steps each: " + doctor);
+        // at least 0.8 x 0.9 of the 64 planned steps; more at the end, when the steps the repair replayed count too
+        assertTrue(doctor.get("probe_budget_steps").asLong() >= 46, doctor::toString);
+        assertEquals(46, doctor.get("probe_steps").asLong(), "the lr/3 probe and its control, 23 steps each: " + doctor);
         JsonNode repair = summary.get("repairs").get(0);
         assertEquals("lr_too_high", repair.get("finding").asText(), summary::toString);
         assertTrue(repair.get("remedy").asText().endsWith("(the probe winner)"), summary::toString);

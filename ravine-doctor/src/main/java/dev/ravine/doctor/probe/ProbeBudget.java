@@ -39,9 +39,16 @@ public final class ProbeBudget {
         projectedSteps = Math.max(projectedSteps, Math.max(0, stepsSoFar) + Math.max(0, stepsLeft));
     }
 
-    /** The probes' steps allowed in all: share of the run's steps, rounded down. */
+    /**
+     * A fifth of the share is held back for what a probe costs beyond its arms' steps: building its fork (for a change
+     * of the data, reading the data again) and the evaluations before and after each arm. Measured on fashion-mlp at
+     * lr 0.1 without it: 42 of 42 steps used, and a wall-time share of 0.107.
+     */
+    static final double RESERVE = 0.2;
+
+    /** The probes' steps allowed in all: share of the run's steps less the reserve, rounded down. */
     public long allowedSteps() {
-        return (long) Math.floor(share * projectedSteps);
+        return (long) Math.floor((1 - RESERVE) * share * projectedSteps);
     }
 
     public long remainingSteps() {
