@@ -12,6 +12,12 @@ import java.util.List;
  * training thread owns it.
  */
 final class RepairJudge {
+    /**
+     * How much higher the last half of the window may be than its first half and still be no climb: batch noise moves a
+     * mean of 3-10 batches by less (a flat loss on noise, in RepairJudgingTest, by about 10%), a divergence by more.
+     */
+    static final double RISE = 1.5;
+
     /** Batch losses before a repair that its "before" is the mean of. */
     static final int RECENT = 20;
 
@@ -54,14 +60,19 @@ final class RepairJudge {
 
     /**
      * The verdict now (after the window, or sooner when trouble could not wait): healed when the mean over the last half
-     * of the steps since the repair is finite and at most {@code ratio} of the mean before it. Ends the judging.
+     * of the steps since the repair is finite, at most {@code ratio} of the mean before it, and not climbing again: at
+     * most {@value #RISE}x the first half's mean (a learning rate still too high after its repair first falls from
+     * where the rollback put it, then rises, and its window's end was still below the diverged loss before). Ends the
+     * judging.
      */
     Verdict verdict(double ratio) {
         if (!judging()) throw new IllegalStateException("no repair is being judged");
+        List<Double> head = after.subList(0, after.size() / 2);
         List<Double> tail = after.subList(after.size() / 2, after.size());
         double lossAfter = tail.isEmpty() ? Double.POSITIVE_INFINITY : mean(tail);
         double lossBefore = Double.isNaN(before) ? Double.POSITIVE_INFINITY : before;
-        boolean healed = Double.isFinite(lossAfter) && (lossBefore == Double.POSITIVE_INFINITY || lossAfter <= ratio * lossBefore);
+        boolean falling = head.isEmpty() || !(lossAfter > RISE * mean(head));
+        boolean healed = Double.isFinite(lossAfter) && falling && (lossBefore == Double.POSITIVE_INFINITY || lossAfter <= ratio * lossBefore);
         Verdict v = new Verdict(index, lossAfter, healed);
         index = -1;
         after.clear();

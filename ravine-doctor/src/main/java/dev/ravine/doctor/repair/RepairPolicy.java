@@ -41,8 +41,9 @@ import java.util.function.Predicate;
  * a repair is being judged waits for the verdict (a detector's window still holds the steps before the repair, and
  * fired again on them), except a non-finite loss, which ends the judging as not healed. A repair that did not heal is
  * followed at once by the next remedy for its finding ({@link #ladder}): the next probe winner, else the learning rate
- * x10 after a x3 that did not move the loss, the initialization after a lower learning rate that did not help, or a
- * lower learning rate after a re-drawn initialization. A finding repaired twice without healing is not repaired again,
+ * x10 after a x3 that did not move the loss, lr/10 after a lower learning rate that did not heal a step too large
+ * (lr_too_high, adaptive_spike), the initialization after one that did not heal another finding, or a lower learning
+ * rate after a re-drawn initialization. A finding repaired twice without healing is not repaired again,
  * and its last repair's note says so.
  *
  * <p>With the doctor's probes ({@link #probed}) it waits for a finding's probes before it acts, then applies the
@@ -58,6 +59,8 @@ import java.util.function.Predicate;
 public final class RepairPolicy implements TrainingListener, Doctor.FindingListener {
     /** Findings whose first remedy is a lower learning rate, which a repair applies whatever their severity. */
     public static final Set<String> LR_FINDINGS = Set.of("lr_too_high", "adaptive_spike", "dead_relu", "exploding_gradients");
+    /** Findings whose cause is a step too large: a lower learning rate that did not heal them is followed by a lower one. */
+    static final Set<String> STEP_FINDINGS = Set.of("lr_too_high", "adaptive_spike");
     /** Changes the trainer can make by itself, so a repair can apply them when a probe shows they win. */
     public static final Set<String> APPLICABLE = Set.of("lr/3", "lr/10", "lr*3", "lr*10", "init");
     /** Findings of the data that a restart with their first data remedy repairs, probed or not. */
@@ -104,6 +107,8 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
     private Restart restart;
     private boolean restarts = true;
     private long plannedSteps = Long.MAX_VALUE;
+    /** The run's first finite batch loss: the scale a snapshot's rise above the best is measured on. */
+    private double firstLoss = Double.NaN;
 
     public RepairPolicy(RepairOptions options, RollingSnapshots snapshots) {
         this.options = options;
@@ -223,6 +228,7 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         if (restart != null) return; // the run is ending, to start again
         plannedSteps = (long) trainer.options().epochs() * event.batchesPerEpoch();
         judge.observe(event.loss());
+        if (Double.isNaN(firstLoss) && Double.isFinite(event.loss())) firstLoss = event.loss();
         if (pendingRestart != null && restartIfAffordable(trainer, event)) {
             pendingBlocking = null;
             return;
@@ -344,7 +350,8 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
      * The remedies for a finding, in the order a repair tries them: the probe winners the trainer can apply, strongest
      * first, else the default (the initialization when gradients exploded at step 1 from the run's start, else a lower
      * learning rate); then the escalation of the first: a learning rate x3 that did not move the loss becomes x10, a
-     * lower learning rate that did not help gives way to the initialization, a re-drawn one to a lower learning rate.
+     * lower learning rate that did not heal a step too large becomes lr/10, one that did not heal another finding gives
+     * way to the initialization, a re-drawn one to a lower learning rate.
      */
     List<String> ladder(String findingId, Trainer trainer, long troubleBegan, Finding cause) {
         List<String> out = new ArrayList<>();
@@ -354,7 +361,9 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
             out.add(fromInit ? "init" : "lr/x");
         }
         String first = out.getFirst();
-        String escalation = first.equals("lr*3") ? "lr*10" : first.equals("init") ? "lr/x" : hasWeights(trainer) ? "init" : "lr/x";
+        // a step too large is the cause of lr_too_high and adaptive_spike: their next remedy is a smaller one still
+        boolean stepCause = STEP_FINDINGS.contains(findingId);
+        String escalation = first.equals("lr*3") ? "lr*10" : first.equals("init") ? "lr/x" : stepCause || !hasWeights(trainer) ? "lr/10" : "init";
         if (!out.contains(escalation)) out.add(escalation);
         return out;
     }
@@ -397,10 +406,11 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         trainer.rollback(target.checkpoint());
         snapshots.rolledBack(target.step());
         double after = switch (change) {
-            case "lr/10" -> Math.min(before, base) * 0.1;
-            case "lr/3" -> Math.min(before, base) / 3;
+            case "lr/10" -> base * 0.1;
+            case "lr/3" -> base / 3;
             default -> before * options.lrFactor();
         };
+        if (!(after < before)) after = before * options.lrFactor(); // already that low: lower still
         String remedy = "optimizer.lr x " + fmt(after / before);
         List<Hypothesis> won = confirmed.getOrDefault(findingId, List.of());
         if (!won.isEmpty()) {
@@ -445,9 +455,17 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
      */
     private Snapshot target(long troubleBegan) {
         List<Snapshot> sane = new ArrayList<>();
-        for (Snapshot s : snapshots.held()) if (s.step() < troubleBegan && s.loss() <= 2 * s.bestLoss()) sane.add(s);
+        for (Snapshot s : snapshots.held()) if (s.step() < troubleBegan && sane(s)) sane.add(s);
         if (!actions.isEmpty() && !sane.isEmpty() && sane.getLast().step() == actions.getLast().rolledBackTo()) sane.removeLast();
         return sane.isEmpty() ? snapshots.start() : sane.getLast();
+    }
+
+    /**
+     * A snapshot not taken on the way up: its loss at most twice the best before it, or above it by at most a hundredth
+     * of the run's first loss (a converged run's batch losses, 1e-14 to 1e-13, differ by more than 2x and are all sane).
+     */
+    private boolean sane(Snapshot s) {
+        return s.loss() <= 2 * s.bestLoss() || Double.isFinite(firstLoss) && s.loss() - s.bestLoss() <= 0.01 * firstLoss;
     }
 
     private static String fmt(double v) {

@@ -160,4 +160,32 @@ class RepairJudgingTest {
         j.observe(50);
         assertTrue(j.verdict(RepairPolicy.HEALED).healed());
     }
+
+    @Test
+    void aLossClimbingAgainWithinItsWindowDidNotHeal() {
+        RepairJudge j = new RepairJudge();
+        j.observe(Double.NaN);
+        j.start(0, j.recentMean()); // diverged before: any finite loss after is lower
+        for (double l : new double[] {2, 2.5, 4, 6}) j.observe(l); // falls from the rollback, then climbs again
+        RepairJudge.Verdict v = j.verdict(RepairPolicy.HEALED);
+        assertTrue(!v.healed(), "5 is more than 1.5x 2.25");
+        j.start(1, 10);
+        for (double l : new double[] {2, 2.5, 2.4, 2.6}) j.observe(l); // noise around a level well below the one before
+        assertTrue(j.verdict(RepairPolicy.HEALED).healed());
+    }
+
+    /** lr_too_high's lr /3 that did not heal is followed by lr/10 of the rate before it, not by new weights. */
+    @Test
+    void aStepTooLargeThatALowerRateDidNotHealGetsALowerOneStill() {
+        RepairPolicy repair = policy();
+        TrainingResult r = run(0.01, repair, (step, p) -> {
+            if (step == 60) p.opened(finding("lr_too_high", step, List.of()));
+        });
+        assertEquals(TrainingStatus.COMPLETED, r.status());
+        List<RepairAction> a = repair.actions();
+        assertEquals(2, a.size(), a::toString);
+        assertEquals(1.0 / 3, a.get(0).lrScaleAfter(), 1e-12);
+        assertEquals(0.1, a.get(1).lrScaleAfter(), 1e-12, a::toString);
+        assertTrue(a.get(1).remedy().startsWith("optimizer.lr x 0.3"), a::toString);
+    }
 }
