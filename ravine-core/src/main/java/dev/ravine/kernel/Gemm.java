@@ -144,7 +144,10 @@ public final class Gemm {
             throw new IllegalArgumentException("system property ravine.kernel must be 'vector' or 'scalar', got '" + choice + "'");
         }
         try {
-            if (VectorGemm.isUseful()) return new VectorGemm(MicroKernelChoice.forThisMachine());
+            if (VectorGemm.isUseful()) {
+                GemmBlocking forced = VectorGemm.DEFAULT_BLOCKING.forcedOver();
+                return new VectorGemm(MicroKernelChoice.forThisMachine(), forced == null ? VectorGemm.DEFAULT_BLOCKING : forced);
+            }
         } catch (LinkageError e) {
             // jdk.incubator.vector is not in the module graph (the JVM ran without --add-modules jdk.incubator.vector)
         }

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the FMA chain over k starting from zero, then {@link #combine} (or its vector twin). That is why neither a tile's
  * position nor the kernel's shape or vector width ever changes its bits.
  */
-abstract sealed class MicroKernel permits MicroKernel8x2, MicroKernel6x2, MicroKernel4x2 {
+abstract sealed class MicroKernel permits MicroKernel12x2, MicroKernel8x2, MicroKernel6x2, MicroKernel4x2 {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();
 
@@ -28,24 +28,27 @@ abstract sealed class MicroKernel permits MicroKernel8x2, MicroKernel6x2, MicroK
     }
 
     /**
-     * sums (rows x cols, row-major) = Ap * Bp, where Ap holds kc groups of rows values from aIdx and Bp holds kc
-     * groups of cols values from bIdx. The sums go through memory rather than straight into C because a helper that
-     * took vectors as arguments would be too big for C2 to inline, and then every vector passed is boxed: measured
-     * ten times slower. The detour through L1 is 2 x rows x vectors vector moves per rows * cols * kc multiply-adds.
+     * sums (rows x cols, row-major at sIdx) += Ap * Bp, where Ap holds kc groups of rows values from aIdx and Bp
+     * holds kc groups of cols values from bIdx. Each sum's FMA chain goes on from the value in sums, so a chain cut
+     * into several calls (zeroed sums first) gives the same bits as one call over the whole depth: that lets
+     * {@link VectorGemm} cut the depth to fit its cache without changing results. The sums go through memory rather
+     * than straight into C because a helper that took vectors as arguments would be too big for C2 to inline, and
+     * then every vector passed is boxed: measured ten times slower. The detour through L1 is 2 x rows x vectors
+     * vector moves per rows * cols * kc multiply-adds.
      */
-    abstract void multiply(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] sums);
+    abstract void multiply(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] sums, int sIdx);
 
     /** For logs and benchmarks, e.g. {@code 8x2}: rows x vectors. */
     String shape() {
         return rows + "x" + vectors;
     }
 
-    /** C block (rows x cols at cIdx, row stride ldc) = combine(sums, old C), a vector at a time. */
-    final void storeBlock(float[] sums, float[] c, int cIdx, int ldc, float alpha, float beta) {
+    /** C block (rows x cols at cIdx, row stride ldc) = combine(sums at sIdx, old C), a vector at a time. */
+    final void storeBlock(float[] sums, int sIdx, float[] c, int cIdx, int ldc, float alpha, float beta) {
         FloatVector alphas = FloatVector.broadcast(SPECIES, alpha);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j += LANES) {
-                FloatVector sum = FloatVector.fromArray(SPECIES, sums, r * cols + j);
+                FloatVector sum = FloatVector.fromArray(SPECIES, sums, sIdx + r * cols + j);
                 int at = cIdx + r * ldc + j;
                 FloatVector result;
                 if (beta == 0f) {
@@ -60,12 +63,12 @@ abstract sealed class MicroKernel permits MicroKernel8x2, MicroKernel6x2, MicroK
     }
 
     /** The part of C that a block cut by the edge of C covers: valid rows x cols, combined one element at a time. */
-    final void storePartialBlock(float[] sums, int validRows, int validCols, float[] c, int cIdx, int ldc,
+    final void storePartialBlock(float[] sums, int sIdx, int validRows, int validCols, float[] c, int cIdx, int ldc,
                                  float alpha, float beta) {
         for (int r = 0; r < validRows; r++) {
             for (int j = 0; j < validCols; j++) {
                 int at = cIdx + r * ldc + j;
-                c[at] = combine(sums[r * cols + j], alpha, beta, beta == 0f ? 0f : c[at]);
+                c[at] = combine(sums[sIdx + r * cols + j], alpha, beta, beta == 0f ? 0f : c[at]);
             }
         }
     }

@@ -13,12 +13,16 @@ final class MicroKernel4x2 extends MicroKernel {
     }
 
     @Override
-    void multiply(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] sums) {
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
-        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
-        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
-        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+    void multiply(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] sums, int sIdx) {
         int cols = 2 * LANES;
+        FloatVector c00 = FloatVector.fromArray(SPECIES, sums, sIdx);
+        FloatVector c01 = FloatVector.fromArray(SPECIES, sums, sIdx + LANES);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, sums, sIdx + cols);
+        FloatVector c11 = FloatVector.fromArray(SPECIES, sums, sIdx + cols + LANES);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, sums, sIdx + 2 * cols);
+        FloatVector c21 = FloatVector.fromArray(SPECIES, sums, sIdx + 2 * cols + LANES);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, sums, sIdx + 3 * cols);
+        FloatVector c31 = FloatVector.fromArray(SPECIES, sums, sIdx + 3 * cols + LANES);
         for (int p = 0; p < kc; p++, aIdx += 4, bIdx += cols) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bIdx);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bIdx + LANES);
@@ -35,13 +39,13 @@ final class MicroKernel4x2 extends MicroKernel {
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
         }
-        c00.intoArray(sums, 0);
-        c01.intoArray(sums, LANES);
-        c10.intoArray(sums, cols);
-        c11.intoArray(sums, cols + LANES);
-        c20.intoArray(sums, 2 * cols);
-        c21.intoArray(sums, 2 * cols + LANES);
-        c30.intoArray(sums, 3 * cols);
-        c31.intoArray(sums, 3 * cols + LANES);
+        c00.intoArray(sums, sIdx);
+        c01.intoArray(sums, sIdx + LANES);
+        c10.intoArray(sums, sIdx + cols);
+        c11.intoArray(sums, sIdx + cols + LANES);
+        c20.intoArray(sums, sIdx + 2 * cols);
+        c21.intoArray(sums, sIdx + 2 * cols + LANES);
+        c30.intoArray(sums, sIdx + 3 * cols);
+        c31.intoArray(sums, sIdx + 3 * cols + LANES);
     }
 }

@@ -14,14 +14,20 @@ final class MicroKernel6x2 extends MicroKernel {
     }
 
     @Override
-    void multiply(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] sums) {
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
-        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
-        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
-        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
-        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
-        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
+    void multiply(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] sums, int sIdx) {
         int cols = 2 * LANES;
+        FloatVector c00 = FloatVector.fromArray(SPECIES, sums, sIdx);
+        FloatVector c01 = FloatVector.fromArray(SPECIES, sums, sIdx + LANES);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, sums, sIdx + cols);
+        FloatVector c11 = FloatVector.fromArray(SPECIES, sums, sIdx + cols + LANES);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, sums, sIdx + 2 * cols);
+        FloatVector c21 = FloatVector.fromArray(SPECIES, sums, sIdx + 2 * cols + LANES);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, sums, sIdx + 3 * cols);
+        FloatVector c31 = FloatVector.fromArray(SPECIES, sums, sIdx + 3 * cols + LANES);
+        FloatVector c40 = FloatVector.fromArray(SPECIES, sums, sIdx + 4 * cols);
+        FloatVector c41 = FloatVector.fromArray(SPECIES, sums, sIdx + 4 * cols + LANES);
+        FloatVector c50 = FloatVector.fromArray(SPECIES, sums, sIdx + 5 * cols);
+        FloatVector c51 = FloatVector.fromArray(SPECIES, sums, sIdx + 5 * cols + LANES);
         for (int p = 0; p < kc; p++, aIdx += 6, bIdx += cols) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bIdx);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bIdx + LANES);
@@ -44,17 +50,17 @@ final class MicroKernel6x2 extends MicroKernel {
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
-        c00.intoArray(sums, 0);
-        c01.intoArray(sums, LANES);
-        c10.intoArray(sums, cols);
-        c11.intoArray(sums, cols + LANES);
-        c20.intoArray(sums, 2 * cols);
-        c21.intoArray(sums, 2 * cols + LANES);
-        c30.intoArray(sums, 3 * cols);
-        c31.intoArray(sums, 3 * cols + LANES);
-        c40.intoArray(sums, 4 * cols);
-        c41.intoArray(sums, 4 * cols + LANES);
-        c50.intoArray(sums, 5 * cols);
-        c51.intoArray(sums, 5 * cols + LANES);
+        c00.intoArray(sums, sIdx);
+        c01.intoArray(sums, sIdx + LANES);
+        c10.intoArray(sums, sIdx + cols);
+        c11.intoArray(sums, sIdx + cols + LANES);
+        c20.intoArray(sums, sIdx + 2 * cols);
+        c21.intoArray(sums, sIdx + 2 * cols + LANES);
+        c30.intoArray(sums, sIdx + 3 * cols);
+        c31.intoArray(sums, sIdx + 3 * cols + LANES);
+        c40.intoArray(sums, sIdx + 4 * cols);
+        c41.intoArray(sums, sIdx + 4 * cols + LANES);
+        c50.intoArray(sums, sIdx + 5 * cols);
+        c51.intoArray(sums, sIdx + 5 * cols + LANES);
     }
 }

@@ -27,8 +27,8 @@ class GemmTest {
     private static final float SENTINEL = 12345f;
 
     /**
-     * m, n, k: degenerate, prime, and either side of the vector kernels' register blocks (8 x 32, 6 x 32 and
-     * 4 x 32 at 512 bits) and cache blocks (MC about 64, KC 512, NC 512).
+     * m, n, k: degenerate, prime, and either side of the vector kernels' register blocks (12 x 32, 8 x 32, 6 x 32
+     * and 4 x 32 at 512 bits) and cache blocks (mc about 64, kc 256, the chain depth 512, nc 512).
      */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {7, 13, 17}, {1, 100, 1}, {100, 1, 1}, {1, 1, 100}, {1, 37, 300}, {40, 1, 70},
@@ -44,10 +44,17 @@ class GemmTest {
     /** alpha, beta: overwrite (C starts as NaN), accumulate, and general. */
     private static final float[][] SCALES = {{1f, 0f}, {1f, 1f}, {-0.75f, 0.5f}};
 
+    /**
+     * Blockings besides the default that the results must not depend on: small and ragged (so the depth is cut
+     * into uneven stretches and C into many packed blocks), and one whole chain per call.
+     */
+    private static final GemmBlocking[] BLOCKINGS = {new GemmBlocking(20, 100, 70), new GemmBlocking(64, 512, 512)};
+
     static List<GemmKernel> kernels() {
         List<GemmKernel> kernels = new ArrayList<>(List.of(new ScalarGemm()));
         if (VectorGemm.isUseful()) {
             for (MicroKernel micro : MicroKernelChoice.all()) kernels.add(new VectorGemm(micro));
+            kernels.add(new VectorGemm(new MicroKernel8x2(), BLOCKINGS[0]));
         }
         return kernels;
     }
@@ -57,7 +64,7 @@ class GemmTest {
         for (GemmKernel kernel : kernels()) {
             for (int[] shape : SHAPES) {
                 for (int t = 0; t < 4; t++) {
-                    cases.add(Arguments.of(kernel.name(), kernel, shape[0], shape[1], shape[2], (t & 2) != 0, (t & 1) != 0));
+                    cases.add(Arguments.of(label(kernel), kernel, shape[0], shape[1], shape[2], (t & 2) != 0, (t & 1) != 0));
                 }
             }
         }
@@ -182,8 +189,32 @@ class GemmTest {
                             micro.shape() + " against " + shapes.get(0).shape() + ", shape " + Arrays.toString(shape)
                                     + ", transposes " + t);
                 }
+                for (GemmBlocking blocking : BLOCKINGS) {
+                    for (MicroKernel micro : shapes) {
+                        assertArrayEquals(first, runWithThreads(2, new VectorGemm(micro, blocking), problem),
+                                micro.shape() + " " + blocking + " against the default, shape "
+                                        + Arrays.toString(shape) + ", transposes " + t);
+                    }
+                }
             }
         }
+    }
+
+    @Test
+    void blockingPropertiesOverrideTheDefault() {
+        GemmBlocking base = new GemmBlocking(64, 256, 512);
+        assertEquals(null, base.forcedOver());
+        try {
+            System.setProperty("ravine.gemm.kc", " 128 ");
+            assertEquals(new GemmBlocking(64, 128, 512), base.forcedOver());
+            System.setProperty("ravine.gemm.nc", "zero");
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class, base::forcedOver);
+            assertTrue(error.getMessage().contains("ravine.gemm.nc"), error.getMessage());
+        } finally {
+            System.clearProperty("ravine.gemm.kc");
+            System.clearProperty("ravine.gemm.nc");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new GemmBlocking(0, 256, 512));
     }
 
     @Test
@@ -227,7 +258,12 @@ class GemmTest {
     }
 
     static Stream<Arguments> namedKernels() {
-        return kernels().stream().map(kernel -> Arguments.of(kernel.name(), kernel));
+        return kernels().stream().map(kernel -> Arguments.of(label(kernel), kernel));
+    }
+
+    /** The kernel's name, with the blocking where it has one, so that the cases' names differ. */
+    private static String label(GemmKernel kernel) {
+        return kernel instanceof VectorGemm vector ? kernel.name() + " " + vector.blocking() : kernel.name();
     }
 
     private static float[] runWithThreads(int threads, GemmKernel kernel, Problem problem) {
