@@ -1,5 +1,6 @@
 package dev.ravine.kernel;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -24,8 +25,8 @@ import java.util.Objects;
 public final class ImplicitConv {
     /** Samples whose weight gradients one task sums (8: 16 chunks at batch 128, so two threads finish together). */
     static final int CHUNK = 8;
-    private static final int KC = VectorGemm.KC;
-    private static final int NC = VectorGemm.NC;
+    private static final int KC = VectorGemm.DEPTH;
+    private static final int NC = VectorGemm.DEFAULT_BLOCKING.nc();
 
     private ImplicitConv() {}
 
@@ -167,11 +168,12 @@ public final class ImplicitConv {
             for (int i = 0; i < m; i += rows) {
                 int validRows = Math.min(rows, m - i);
                 int at = cIdx + i * ldc + j;
-                micro.multiply(a, i * kc, b, j * kc, kc, sums);
+                Arrays.fill(sums, 0f); // the micro-kernel adds onto its sums
+                micro.multiply(a, i * kc, b, j * kc, kc, sums, 0);
                 if (validRows == rows && validCols == cols) {
-                    micro.storeBlock(sums, c, at, ldc, 1f, beta);
+                    micro.storeBlock(sums, 0, c, at, ldc, 1f, beta);
                 } else {
-                    micro.storePartialBlock(sums, validRows, validCols, c, at, ldc, 1f, beta);
+                    micro.storePartialBlock(sums, 0, validRows, validCols, c, at, ldc, 1f, beta);
                 }
             }
         }
