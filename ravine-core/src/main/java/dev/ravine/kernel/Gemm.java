@@ -1,6 +1,7 @@
 package dev.ravine.kernel;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Single-precision general matrix multiply on row-major arrays, BLAS-style:
@@ -22,7 +23,11 @@ public final class Gemm {
     /** Smallest share of multiply-adds worth a task of its own. */
     private static final long TASK_WORK = 1L << 17;
 
-    private static final GemmKernel KERNEL = selectKernel();
+    /** What {@link GemmTuning} said at start-up; null on the scalar kernel. */
+    private static final GemmTuning.Start START = vectorStart();
+    /** The kernel in use: the start-up choice, replaced at most once, by the tuner (which never changes bits). */
+    private static volatile GemmKernel kernel = START == null ? new ScalarGemm() : START.kernel();
+    private static final AtomicBoolean TUNING_CONSIDERED = new AtomicBoolean();
 
     private Gemm() {}
 
@@ -34,7 +39,7 @@ public final class Gemm {
     public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc) {
-        gemm(KERNEL, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        gemm(current(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     /**
@@ -45,13 +50,41 @@ public final class Gemm {
     public static void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, int strideA, float[] b, int bOff, int ldb, int strideB,
                                    float beta, float[] c, int cOff, int ldc, int strideC) {
-        gemmBatched(KERNEL, batch, transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB,
+        gemmBatched(current(), batch, transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB,
                 beta, c, cOff, ldc, strideC);
     }
 
-    /** The kernel in use, e.g. {@code vector(512-bit, 8x2)} (micro-kernel rows x vectors) or {@code scalar}. */
+    /**
+     * The kernel in use, e.g. {@code vector(512-bit, 8x2)} (micro-kernel rows x vectors) or {@code scalar}. The
+     * shape may change once, when a first-use tuning trial finishes (see {@link GemmTuning}); results never do.
+     */
     public static String implementation() {
-        return KERNEL.name();
+        return kernel.name();
+    }
+
+    /** {@link #implementation()} with the cache blocking, e.g. {@code vector(512-bit, 8x2) mc 64 kc 256 nc 512}. */
+    public static String configuration() {
+        GemmKernel now = kernel;
+        return now instanceof VectorGemm vector ? now.name() + " " + vector.blocking() : now.name();
+    }
+
+    /**
+     * Runs the first-use tuning trial now, on this thread, where one is due and has not started (no product has
+     * run yet), so that a benchmark measures the tuned kernel rather than the trial; returns {@link #configuration()}.
+     */
+    public static String tuneNow() {
+        if (TUNING_CONSIDERED.compareAndSet(false, true) && START != null && START.trial()) {
+            kernel = GemmTuning.tune(GemmTuningCache.standard(), MachineKey.ofThisMachine());
+        }
+        return configuration();
+    }
+
+    /** The kernel for the next product; the process's first product starts the trial where one is wanted. */
+    private static GemmKernel current() {
+        if (!TUNING_CONSIDERED.get() && TUNING_CONSIDERED.compareAndSet(false, true) && START != null && START.trial()) {
+            GemmTuning.inBackground(tuned -> kernel = tuned);
+        }
+        return kernel;
     }
 
     /** {@link #gemm} on a chosen kernel, so tests can run every implementation. */
@@ -137,20 +170,18 @@ public final class Gemm {
         }
     }
 
-    private static GemmKernel selectKernel() {
+    /** The vector kernel's start (see {@link GemmTuning#start()}), or null where the scalar kernel is to be used. */
+    private static GemmTuning.Start vectorStart() {
         String choice = System.getProperty("ravine.kernel", "").trim();
-        if (choice.equals("scalar")) return new ScalarGemm();
+        if (choice.equals("scalar")) return null;
         if (!choice.isEmpty() && !choice.equals("vector")) {
             throw new IllegalArgumentException("system property ravine.kernel must be 'vector' or 'scalar', got '" + choice + "'");
         }
         try {
-            if (VectorGemm.isUseful()) {
-                GemmBlocking forced = VectorGemm.DEFAULT_BLOCKING.forcedOver();
-                return new VectorGemm(MicroKernelChoice.forThisMachine(), forced == null ? VectorGemm.DEFAULT_BLOCKING : forced);
-            }
+            if (VectorGemm.isUseful()) return GemmTuning.start();
         } catch (LinkageError e) {
             // jdk.incubator.vector is not in the module graph (the JVM ran without --add-modules jdk.incubator.vector)
         }
-        return new ScalarGemm();
+        return null;
     }
 }

@@ -32,8 +32,12 @@ final class MicroKernelChoice {
     /** The shape named by {@code ravine.gemm.block}, else the one that fits this machine's registers. */
     static MicroKernel forThisMachine() {
         String forced = System.getProperty("ravine.gemm.block", "").trim();
-        if (!forced.isEmpty()) return byShape(forced);
-        return forRegisters(vectorRegisters(), pressureScheduling());
+        if (forced.isEmpty()) return forRegisters(vectorRegisters(), pressureScheduling());
+        try {
+            return byShape(forced);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("system property ravine.gemm.block: " + e.getMessage(), e);
+        }
     }
 
     /** The shape for {@code registers} vector registers, given whether C2 schedules for register pressure. */
@@ -42,12 +46,13 @@ final class MicroKernelChoice {
         return pressureScheduling ? new MicroKernel4x2() : new MicroKernel6x2();
     }
 
-    private static MicroKernel byShape(String shape) {
+    /** The shape named like {@code 8x2}; IllegalArgumentException for one not in {@link #all()}. */
+    static MicroKernel byShape(String shape) {
         List<MicroKernel> all = all();
         for (MicroKernel kernel : all) {
             if (kernel.shape().equals(shape)) return kernel;
         }
-        throw new IllegalArgumentException("system property ravine.gemm.block must be one of "
+        throw new IllegalArgumentException("the micro-kernel shape must be one of "
                 + all.stream().map(MicroKernel::shape).toList() + " (rows x vectors), got '" + shape + "'");
     }
 

@@ -134,25 +134,32 @@ final class VectorPacking {
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int kStart, int kc, int colStart, int cols,
                       int width, float[] dest) {
-        for (int j0 = 0; j0 < cols; j0 += width) {
+        int fullCols = transB ? 0 : cols / width * width;
+        if (fullCols > 0) packFullSliversByRow(b, bOff + kStart * ldb + colStart, ldb, kc, fullCols, width, dest);
+        for (int j0 = fullCols; j0 < cols; j0 += width) {
             int valid = Math.min(width, cols - j0);
             int sliver = j0 * kc;
             if (transB) {
                 packRowsOfStoredB(b, bOff + (colStart + j0) * ldb + kStart, ldb, valid, kc, width, dest, sliver);
-            } else if (valid == width) {
-                packFullColumns(b, bOff + kStart * ldb + colStart + j0, ldb, kc, width, dest, sliver);
             } else {
                 packPartialColumns(b, bOff + kStart * ldb + colStart + j0, ldb, valid, kc, width, dest, sliver);
             }
         }
     }
 
-    /** B stored k x n, full sliver: each p is width / LANES vector copies. */
-    private static void packFullColumns(float[] b, int src, int ldb, int kc, int width, float[] dest, int sliver) {
+    /**
+     * B stored k x n, the full slivers of a block (fullCols columns), a row of B at a time: each row is read once,
+     * front to back, and its pieces land in each sliver's next k step. Measured on the Xeon, 128x784x512 NN, one
+     * thread, against packing sliver by sliver (which walks down B's rows once per sliver): 1-6% faster in four
+     * alternating pairs, 512-bit 8 x 2 and 256-bit 4 x 2 (load 15-17).
+     */
+    private static void packFullSliversByRow(float[] b, int src, int ldb, int kc, int fullCols, int width, float[] dest) {
         for (int p = 0; p < kc; p++) {
             int from = src + p * ldb;
-            int to = sliver + p * width;
-            for (int v = 0; v < width; v += LANES) FloatVector.fromArray(SPECIES, b, from + v).intoArray(dest, to + v);
+            for (int j0 = 0; j0 < fullCols; j0 += width) {
+                int to = j0 * kc + p * width;
+                for (int v = 0; v < width; v += LANES) FloatVector.fromArray(SPECIES, b, from + j0 + v).intoArray(dest, to + v);
+            }
         }
     }
 
