@@ -263,10 +263,7 @@ public final class ImplicitConv {
         }
 
         float[] image(float[] x, int s, Scratch scratch) {
-            if (!padded) return x;
-            float[] dest = scratch.image(g.c * (g.h + 2 * g.padH) * (g.w + 2 * g.padW));
-            PaddedPlanes.copy(x, s * g.sampleSize(), g.c, g.h, g.w, g.padH, g.padW, dest);
-            return dest;
+            return padded ? scratch.padded(x, s * g.sampleSize(), g) : x;
         }
 
         int imageBase(int s) {
@@ -284,6 +281,8 @@ public final class ImplicitConv {
         final float[] sums;
         final float[] transposeSpace = new float[8 * KC];
         private float[] image = new float[0];
+        /** The geometry whose zero border image holds (c 0: none yet). */
+        private int imageC, imageH, imageW, imagePadH, imagePadW;
 
         private Scratch(MicroKernel micro) {
             mc = Math.ceilDiv(64, micro.rows) * micro.rows;
@@ -301,8 +300,20 @@ public final class ImplicitConv {
             return scratch;
         }
 
-        float[] image(int size) {
-            if (image.length < size) image = new float[size];
+        /** The sample at xOff zero-padded; the border is only written when the last sample here had other sizes. */
+        float[] padded(float[] x, int xOff, Im2Col.Geometry g) {
+            int size = g.c * (g.h + 2 * g.padH) * (g.w + 2 * g.padW);
+            boolean sameBorder = g.c == imageC && g.h == imageH && g.w == imageW && g.padH == imagePadH && g.padW == imagePadW;
+            if (image.length < size) {
+                image = new float[size];
+                sameBorder = false;
+            }
+            PaddedPlanes.copy(x, xOff, g.c, g.h, g.w, g.padH, g.padW, image, sameBorder);
+            imageC = g.c;
+            imageH = g.h;
+            imageW = g.w;
+            imagePadH = g.padH;
+            imagePadW = g.padW;
             return image;
         }
     }

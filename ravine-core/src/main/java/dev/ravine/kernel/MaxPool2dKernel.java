@@ -1,5 +1,6 @@
 package dev.ravine.kernel;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -72,6 +73,38 @@ public final class MaxPool2dKernel {
         for (int i = 0; i < count; i++) {
             int target = gradInOff + indices[indicesOff + i];
             gradIn[target] += gradOut[gradOutOff + i];
+        }
+    }
+
+    /**
+     * The backward pass of {@link #forward}: {@code gradIn} ({@code n} samples of {@code sampleSize} values) is
+     * overwritten with {@code gradOut} ({@code n} samples of {@code outputsPerSample}) routed through the forward's
+     * indices. A window never leaves its sample, so samples are independent tasks; inside one, the outputs add in
+     * order, so every input gets the same sum in the same order as {@link #scatterAdd} over the whole batch, on any
+     * number of threads.
+     *
+     * @throws IllegalArgumentException if an index points outside its own sample (indices not from {@link #forward})
+     */
+    public static void backward(float[] gradOut, int[] indices, int n, int outputsPerSample, int sampleSize, float[] gradIn) {
+        int outputs = Math.multiplyExact(n, outputsPerSample);
+        Objects.checkFromIndexSize(0, outputs, gradOut.length);
+        Objects.checkFromIndexSize(0, outputs, indices.length);
+        Objects.checkFromIndexSize(0, Math.multiplyExact(n, sampleSize), gradIn.length);
+        ComputePool.parallelFor(n, s -> scatterSample(gradOut, indices, s, outputsPerSample, sampleSize, gradIn));
+    }
+
+    private static void scatterSample(float[] gradOut, int[] indices, int s, int outputsPerSample, int sampleSize,
+                                      float[] gradIn) {
+        int base = s * sampleSize;
+        Arrays.fill(gradIn, base, base + sampleSize, 0f);
+        for (int i = s * outputsPerSample, end = i + outputsPerSample; i < end; i++) {
+            int target = indices[i];
+            // One unsigned comparison: also catches a negative offset. Another sample's task owns that region.
+            if (Integer.compareUnsigned(target - base, sampleSize) >= 0) {
+                throw new IllegalArgumentException("max-pool index " + target + " of output " + i + " is outside sample " + s
+                        + " (inputs " + base + " to " + (base + sampleSize - 1) + ")");
+            }
+            gradIn[target] += gradOut[i];
         }
     }
 

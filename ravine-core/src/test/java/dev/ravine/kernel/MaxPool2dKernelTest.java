@@ -213,6 +213,36 @@ class MaxPool2dKernelTest {
     }
 
     /** Window scan in row-major order with padding as -inf; strict > keeps the first maximum. */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void backwardHasTheBitsOfTheSequentialScatterOnAnyThreadCount(Geo g) {
+        Random rnd = new Random(g.hashCode() + 1);
+        float[] x = new float[g.xSize()];
+        for (int i = 0; i < x.length; i++) x[i] = rnd.nextInt(3); // ties, and overlapping windows sharing a winner
+        float[] out = new float[g.outSize()], gradOut = new float[g.outSize()];
+        int[] idx = new int[g.outSize()];
+        MaxPool2dKernel.forward(x, 0, g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), out, 0, idx, 0);
+        for (int i = 0; i < gradOut.length; i++) gradOut[i] = (float) rnd.nextGaussian();
+        float[] expected = new float[g.xSize()];
+        MaxPool2dKernel.scatterAdd(gradOut, idx, expected);
+        int perSample = g.c() * g.outH() * g.outW(), sampleSize = g.c() * g.h() * g.w();
+        for (int threads : new int[] {1, 3}) {
+            float[] gradIn = new float[g.xSize()];
+            Arrays.fill(gradIn, Float.NaN); // overwritten, never read
+            ComputePool.runWithThreads(threads, () -> MaxPool2dKernel.backward(gradOut, idx, g.n(), perSample, sampleSize, gradIn));
+            assertArrayEquals(expected, gradIn, threads + " threads");
+        }
+    }
+
+    @Test
+    void backwardRefusesAnIndexOutsideItsSample() {
+        // Two samples of 4 inputs and 1 output each; sample 1's output points into sample 0.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MaxPool2dKernel.backward(new float[] {1, 2}, new int[] {3, 2}, 2, 1, 4, new float[8]));
+        assertTrue(e.getMessage().contains("outside sample 1"), e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> MaxPool2dKernel.backward(new float[2], new int[2], 2, 1, 4, new float[7]));
+    }
+
     private static int naiveArgMax(Geo g, float[] x, int plane, int oy, int ox) {
         double best = Double.NEGATIVE_INFINITY;
         int bestIndex = -1;

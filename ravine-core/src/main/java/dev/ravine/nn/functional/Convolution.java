@@ -2,6 +2,7 @@ package dev.ravine.nn.functional;
 
 import dev.ravine.autograd.Autograd;
 import dev.ravine.autograd.GradMode;
+import dev.ravine.kernel.ComputePool;
 import dev.ravine.kernel.Gemm;
 import dev.ravine.kernel.Im2Col;
 import dev.ravine.kernel.ImplicitConv;
@@ -133,26 +134,32 @@ final class Convolution {
         }
     }
 
+    /**
+     * The bias gradient, one task per channel: each channel's total is summed over the samples in order, exactly as
+     * one pass over the samples would, so the bits do not depend on the thread count.
+     */
     private static float[] biasGrad(float[] g, int n, int o, int positions) {
-        double[] acc = new double[o];
-        for (int s = 0; s < n; s++) {
-            for (int c = 0; c < o; c++) {
-                int base = (s * o + c) * positions;
-                // Four independent float partial sums: the loop is latency-bound otherwise; the channel total is double.
-                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                int p = 0;
-                for (; p + 3 < positions; p += 4) {
-                    s0 += g[base + p];
-                    s1 += g[base + p + 1];
-                    s2 += g[base + p + 2];
-                    s3 += g[base + p + 3];
-                }
-                for (; p < positions; p++) s0 += g[base + p];
-                acc[c] += (double) (s0 + s1) + (double) (s2 + s3);
-            }
-        }
         float[] out = new float[o];
-        for (int c = 0; c < o; c++) out[c] = (float) acc[c];
+        ComputePool.parallelFor(o, c -> out[c] = channelSum(g, n, o, c, positions));
         return out;
+    }
+
+    private static float channelSum(float[] g, int n, int o, int c, int positions) {
+        double acc = 0;
+        for (int s = 0; s < n; s++) {
+            int base = (s * o + c) * positions;
+            // Four independent float partial sums: the loop is latency-bound otherwise; the channel total is double.
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int p = 0;
+            for (; p + 3 < positions; p += 4) {
+                s0 += g[base + p];
+                s1 += g[base + p + 1];
+                s2 += g[base + p + 2];
+                s3 += g[base + p + 3];
+            }
+            for (; p < positions; p++) s0 += g[base + p];
+            acc += (double) (s0 + s1) + (double) (s2 + s3);
+        }
+        return (float) acc;
     }
 }

@@ -1,5 +1,6 @@
 package dev.ravine.nn.functional;
 
+import dev.ravine.autograd.GradMode;
 import dev.ravine.kernel.MaxPool2dKernel;
 import dev.ravine.kernel.SoftmaxKernel;
 import dev.ravine.tensor.GatherMap;
@@ -101,9 +102,14 @@ public final class Functional {
         int[] indices = new int[count];
         Tensor dense = x.contiguous();
         MaxPool2dKernel.forward(dense.values(), 0, g.n(), g.c(), g.h(), g.w(), kh, kw, strideH, strideW, padH, padW, values, 0, indices, 0);
-        // The kernel's values are the gather's output already; the backward scatters through the gather's adjoint.
-        GatherMap winners = new GatherMap(g.inShape(), indices, outShape);
-        return Tensor.fromOp(values, outShape, "max_pool2d", new Tensor[] {dense}, grad -> new Tensor[] {LinearOps.apply(grad, winners, true)});
+        // The kernel's values are the gather's output already. The backward scatters per sample in parallel; recorded
+        // (for gradients of gradients) it goes through the gather's adjoint, itself differentiable.
+        return Tensor.fromOp(values, outShape, "max_pool2d", new Tensor[] {dense}, grad -> {
+            if (GradMode.isEnabled()) return new Tensor[] {LinearOps.apply(grad, new GatherMap(g.inShape(), indices, outShape), true)};
+            float[] gradIn = new float[dense.numel()];
+            MaxPool2dKernel.backward(grad.values(), indices, g.n(), g.c() * g.outH() * g.outW(), g.c() * g.h() * g.w(), gradIn);
+            return new Tensor[] {Tensor.of(gradIn, g.inShape())};
+        });
     }
 
     public static Tensor avgPool2d(Tensor x, int kh, int kw, int strideH, int strideW, int padH, int padW) {
