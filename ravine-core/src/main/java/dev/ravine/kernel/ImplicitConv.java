@@ -1,7 +1,12 @@
 package dev.ravine.kernel;
 
+import static dev.ravine.kernel.MicroKernel.LANES;
+import static dev.ravine.kernel.MicroKernel.SPECIES;
+
 import java.util.Arrays;
 import java.util.Objects;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * 2-D convolution as an implicit GEMM: the micro-kernel's B panels are gathered straight from each sample's
@@ -15,7 +20,8 @@ import java.util.Objects;
  *       followed by {@link Gemm}.</li>
  *   <li>{@link #inputGradient}: for stride 1 the adjoint of the patch map is itself a convolution: the output
  *       gradient padded by k - 1 - pad, with the kernel flipped and its two channel axes swapped.</li>
- *   <li>{@link #weightGradient}: dW [o, K] = sum over samples of G_s [o, P] x patches(x_s)^T, summed within fixed
+ *   <li>{@link #weightGradient}: dW [o, K] = sum over samples of G_s [o, P] x patches(x_s)^T (or its transpose,
+ *       where fewer taps than a sliver's columns would leave most of the product padding), summed within fixed
  *       chunks of {@link #CHUNK} samples in parallel, then across chunks in order: the chunks depend only on the
  *       batch, so the result does not depend on the thread count.</li>
  * </ul>
@@ -79,29 +85,64 @@ public final class ImplicitConv {
                 c, null, gx);
     }
 
-    /** gw [o, c, kh, kw] = the weight gradient of {@link #forward} for grad [n, o, outH, outW]; gw is overwritten. */
+    /**
+     * gw [o, c, kh, kw] = the weight gradient of {@link #forward} for grad [n, o, outH, outW], and, unless gb is
+     * null, gb [o] = the bias gradient (each sample's channel sums taken while its gradient is in cache for the
+     * weight gradient, summed in double); both are overwritten.
+     */
     public static void weightGradient(float[] grad, float[] x, int n, int c, int h, int w, int kh, int kw,
-                                      int strideH, int strideW, int padH, int padW, int o, float[] gw) {
+                                      int strideH, int strideW, int padH, int padW, int o, float[] gw, float[] gb) {
         Im2Col.Geometry g = new Im2Col.Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW);
         int k = g.rows(), size = o * k;
         requireLength("grad", grad, n * o * g.positions());
         requireLength("x", x, g.inputSize());
         requireLength("gw", gw, size);
+        if (gb != null) requireLength("gb", gb, o);
         if (n == 0) {
-            java.util.Arrays.fill(gw, 0, size, 0f);
+            Arrays.fill(gw, 0, size, 0f);
+            if (gb != null) Arrays.fill(gb, 0, o, 0f);
             return;
         }
         Layout layout = new Layout(g);
         MicroKernel micro = micro();
         int chunks = Math.ceilDiv(n, CHUNK);
-        float[] sums = chunks == 1 ? gw : new float[chunks * size];
+        // With few taps (a first layer's 9) most of a B sliver's columns would be padding; then the product is
+        // computed transposed, dW^T [K, o] = patches x G^T, where the taps are rows instead.
+        boolean transposed = transposesWeightGradient(micro, k, o);
+        float[] sums = chunks == 1 && !transposed ? gw : new float[chunks * size];
+        double[] biasSums = gb == null ? null : new double[chunks * o];
+        int positions = g.positions();
         ComputePool.parallelFor(chunks, chunk -> {
             int end = Math.min(n, (chunk + 1) * CHUNK);
             for (int s = chunk * CHUNK; s < end; s++) {
-                weightGradientOfSample(micro, layout, grad, x, s, o, s == chunk * CHUNK, sums, chunk * size);
+                if (biasSums != null) addChannelSums(grad, s * o * positions, o, positions, biasSums, chunk * o);
+                boolean first = s == chunk * CHUNK;
+                if (transposed) transposedWeightGradientOfSample(micro, layout, grad, x, s, o, first, sums, chunk * size);
+                else weightGradientOfSample(micro, layout, grad, x, s, o, first, sums, chunk * size);
             }
         });
-        if (chunks > 1) sumChunks(sums, chunks, size, gw);
+        if (transposed) sumTransposedChunks(sums, chunks, k, o, gw);
+        else if (chunks > 1) sumChunks(sums, chunks, size, gw);
+        if (gb != null) {
+            for (int oc = 0; oc < o; oc++) {
+                double total = 0;
+                for (int chunk = 0; chunk < chunks; chunk++) total += biasSums[chunk * o + oc];
+                gb[oc] = (float) total;
+            }
+        }
+    }
+
+    /** into[at + oc] += the sum of channel oc of one sample's gradient, a vector of lanes at a time. */
+    private static void addChannelSums(float[] grad, int base, int o, int positions, double[] into, int at) {
+        int full = positions - positions % LANES;
+        for (int oc = 0; oc < o; oc++) {
+            int row = base + oc * positions;
+            FloatVector lanes = FloatVector.zero(SPECIES);
+            for (int p = 0; p < full; p += LANES) lanes = lanes.add(FloatVector.fromArray(SPECIES, grad, row + p));
+            float sum = lanes.reduceLanes(VectorOperators.ADD);
+            for (int p = full; p < positions; p++) sum += grad[row + p];
+            into[at + oc] += sum;
+        }
     }
 
     /** One (sample, column block) tile of the forward pass, bias included. */
@@ -155,6 +196,54 @@ public final class ImplicitConv {
                             scratch.transposeSpace);
                     sweep(micro, scratch.a, rows, scratch.b, nc, kc, beta, sums, at + ic * k + jc, k, scratch.sums);
                 }
+            }
+        }
+    }
+
+    /** sums[at .. at + K o) (+)= patches(x_s) x G_s^T, the weight gradient transposed; overwritten when first. */
+    private static void transposedWeightGradientOfSample(MicroKernel micro, Layout layout, float[] grad, float[] x, int s,
+                                                         int o, boolean first, float[] sums, int at) {
+        Scratch scratch = Scratch.get(micro);
+        Im2Col.Geometry g = layout.g;
+        float[] image = layout.image(x, s, scratch);
+        int base = layout.imageBase(s);
+        int positions = g.positions(), k = g.rows();
+        int gradBase = s * o * positions;
+        int mc = scratch.mc;
+        for (int jc = 0; jc < o; jc += NC) {
+            int nc = Math.min(NC, o - jc);
+            for (int pc = 0; pc < positions; pc += KC) {
+                int kc = Math.min(KC, positions - pc);
+                // op(B)[q, oc] = G_s[oc, q]: the gradient stored n x k, as a transposed B.
+                VectorPacking.packB(true, grad, gradBase, positions, pc, kc, jc, nc, micro.cols, scratch.b);
+                float beta = first && pc == 0 ? 0f : 1f;
+                for (int ic = 0; ic < k; ic += mc) {
+                    int rows = Math.min(mc, k - ic);
+                    PatchPanels.pack(image, base, layout.positions, pc, kc, layout.taps, ic, rows, micro.rows, scratch.a);
+                    sweep(micro, scratch.a, rows, scratch.b, nc, kc, beta, sums, at + ic * o + jc, o, scratch.sums);
+                }
+            }
+        }
+    }
+
+    /** Whether the weight gradient of k taps and o outputs is computed transposed: it pads less that way. */
+    static boolean transposesWeightGradient(MicroKernel micro, int k, int o) {
+        return paddedProduct(micro, k, o) < paddedProduct(micro, o, k);
+    }
+
+    /** Multiply-adds the micro-kernel does for an m x n product, edges padded to whole blocks. */
+    private static long paddedProduct(MicroKernel micro, int m, int n) {
+        return (long) Math.ceilDiv(m, micro.rows) * micro.rows * Math.ceilDiv(n, micro.cols) * micro.cols;
+    }
+
+    /** gw [o, K] = the chunks' transposed partial sums [K, o] added in chunk order. */
+    private static void sumTransposedChunks(float[] sums, int chunks, int k, int o, float[] gw) {
+        int size = k * o;
+        for (int oc = 0; oc < o; oc++) {
+            for (int j = 0; j < k; j++) {
+                float total = sums[j * o + oc];
+                for (int chunk = 1; chunk < chunks; chunk++) total += sums[chunk * size + j * o + oc];
+                gw[oc * k + j] = total;
             }
         }
     }
@@ -230,7 +319,7 @@ public final class ImplicitConv {
         });
     }
 
-    private static MicroKernel micro() {
+    static MicroKernel micro() {
         if (Kernel.MICRO == null) throw new IllegalStateException("the implicit convolution needs the Vector API GEMM (" + Gemm.implementation() + " is in use)");
         return Kernel.MICRO;
     }

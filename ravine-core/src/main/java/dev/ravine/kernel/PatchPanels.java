@@ -19,8 +19,9 @@ final class PatchPanels {
 
     /**
      * Packs rows [rowStart, rowStart + kc) and columns [colStart, colStart + cols) of the patch matrix as
-     * ceil(cols / width) slivers of kc x width into dest (width a multiple of the vector length); lanes past the last
-     * column are zero.
+     * ceil(cols / width) slivers of kc x width into dest; lanes past the last column are zero. A B panel's width is
+     * a multiple of the vector length and is gathered a vector at a time; an A panel's (the micro-kernel's rows,
+     * for the transposed weight gradient) is narrower and is gathered one value at a time.
      */
     static void pack(float[] image, int base, int[] outer, int rowStart, int kc, int[] inner, int colStart, int cols,
                      int width, float[] dest) {

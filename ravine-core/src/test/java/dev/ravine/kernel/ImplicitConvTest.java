@@ -30,7 +30,9 @@ class ImplicitConvTest {
             {2, 61, 5, 6, 9, 3, 3, 1, 1, 1, 1},      // K = 549 > KC: two depth blocks
             {2, 1, 31, 30, 3, 3, 3, 1, 1, 1, 0},     // 899 positions > NC, more than one NC block per tile
             {17, 2, 4, 4, 3, 3, 3, 1, 1, 0, 0},      // 2 x 2 outputs, three chunks, the last partial
+            {11, 1, 9, 7, 40, 3, 3, 1, 1, 1, 1},     // K = 9, 40 outputs: the transposed weight gradient, a partial sliver
     };
+    private static final int[] TRANSPOSED = GEOMETRIES[11];
 
     @BeforeEach
     void needsTheVectorGemm() {
@@ -58,15 +60,22 @@ class ImplicitConvTest {
     }
 
     @Test
-    void weightGradientIsWithinTheSummationBoundOfItsDefinition() {
+    void weightAndBiasGradientsAreWithinTheSummationBoundOfTheirDefinitions() {
         Random random = new Random(2);
         for (int[] g : GEOMETRIES) {
             Case k = new Case(g, random);
             float[] gw = new float[k.o * k.c * k.kh * k.kw];
             java.util.Arrays.fill(gw, Float.NaN); // overwritten, never read
-            ImplicitConv.weightGradient(k.grad, k.x, k.n, k.c, k.h, k.w, k.kh, k.kw, k.sh, k.sw, k.ph, k.pw, k.o, gw);
+            float[] gb = new float[k.o];
+            java.util.Arrays.fill(gb, Float.NaN);
+            ImplicitConv.weightGradient(k.grad, k.x, k.n, k.c, k.h, k.w, k.kh, k.kw, k.sh, k.sw, k.ph, k.pw, k.o, gw, gb);
             double[][] exact = k.weightGradientInDouble();
             for (int i = 0; i < gw.length; i++) assertWithinBound(exact[i], gw[i], k.name() + " dW[" + i + "]");
+            double[][] exactBias = k.biasGradientInDouble();
+            for (int i = 0; i < gb.length; i++) assertWithinBound(exactBias[i], gb[i], k.name() + " db[" + i + "]");
+            float[] alone = new float[gw.length];
+            ImplicitConv.weightGradient(k.grad, k.x, k.n, k.c, k.h, k.w, k.kh, k.kw, k.sh, k.sw, k.ph, k.pw, k.o, alone, null);
+            assertArrayEquals(gw, alone, k.name() + ": the weight gradient without the bias's");
         }
     }
 
@@ -87,13 +96,21 @@ class ImplicitConvTest {
     @Test
     void resultsDoNotDependOnTheThreadCount() {
         Random random = new Random(4);
-        for (int[] g : new int[][] {GEOMETRIES[1], GEOMETRIES[2], GEOMETRIES[9], GEOMETRIES[10]}) {
+        for (int[] g : new int[][] {GEOMETRIES[1], GEOMETRIES[2], GEOMETRIES[9], GEOMETRIES[10], TRANSPOSED}) {
             Case k = new Case(g, random);
-            float[][] one = new float[3][], three = new float[3][];
+            float[][] one = new float[4][], three = new float[4][];
             ComputePool.runWithThreads(1, () -> run(k, one));
             ComputePool.runWithThreads(3, () -> run(k, three));
-            for (int i = 0; i < 3; i++) assertArrayEquals(one[i], three[i], k.name() + " result " + i);
+            for (int i = 0; i < 4; i++) assertArrayEquals(one[i], three[i], k.name() + " result " + i);
         }
+    }
+
+    @Test
+    void fewTapsTakeTheTransposedWeightGradientAndManyDoNot() {
+        MicroKernel micro = ImplicitConv.micro();
+        assertTrue(ImplicitConv.transposesWeightGradient(micro, TRANSPOSED[1] * TRANSPOSED[5] * TRANSPOSED[6], TRANSPOSED[4]));
+        assertTrue(ImplicitConv.transposesWeightGradient(micro, 9, 32), "the CNN's first layer");
+        assertFalse(ImplicitConv.transposesWeightGradient(micro, 288, 64), "the CNN's second layer");
     }
 
     @Test
@@ -116,7 +133,8 @@ class ImplicitConvTest {
     private static void run(Case k, float[][] into) {
         into[0] = k.forward();
         into[1] = new float[k.o * k.c * k.kh * k.kw];
-        ImplicitConv.weightGradient(k.grad, k.x, k.n, k.c, k.h, k.w, k.kh, k.kw, k.sh, k.sw, k.ph, k.pw, k.o, into[1]);
+        into[3] = new float[k.o];
+        ImplicitConv.weightGradient(k.grad, k.x, k.n, k.c, k.h, k.w, k.kh, k.kw, k.sh, k.sw, k.ph, k.pw, k.o, into[1], into[3]);
         into[2] = new float[k.x.length];
         ImplicitConv.inputGradient(k.grad, k.weight, k.n, k.c, k.h, k.w, k.kh, k.kw, k.sh, k.sw, k.ph, k.pw, k.o, into[2]);
     }
@@ -174,6 +192,24 @@ class ImplicitConvTest {
                     magnitude += Math.abs(term);
                 }
                 out[((oc * c + ci) * kh + ky) * kw + kx] = new double[] {sum, magnitude, n * outH * outW};
+            }
+            return out;
+        }
+
+        /** {value, sum of |terms|, number of terms} per output channel: the sum of its gradient. */
+        double[][] biasGradientInDouble() {
+            int positions = outH * outW;
+            double[][] out = new double[o][];
+            for (int oc = 0; oc < o; oc++) {
+                double sum = 0, magnitude = 0;
+                for (int s = 0; s < n; s++) {
+                    for (int q = 0; q < positions; q++) {
+                        double term = grad[(s * o + oc) * positions + q];
+                        sum += term;
+                        magnitude += Math.abs(term);
+                    }
+                }
+                out[oc] = new double[] {sum, magnitude, n * positions};
             }
             return out;
         }

@@ -65,9 +65,13 @@ final class Convolution {
         boolean implicitGx = IMPLICIT && gx != null
                 && ImplicitConv.hasInputGradient(g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW());
         boolean implicitGw = IMPLICIT && gw != null;
+        float[] gb = bias != null && bias.requiresGrad() ? new float[o] : null;
         if (implicitGw) {
+            // The bias gradient comes with the weight gradient, from each sample's output gradient while it is in cache.
             ImplicitConv.weightGradient(gv, xv, g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(),
-                    g.padH(), g.padW(), o, gw);
+                    g.padH(), g.padW(), o, gw, gb);
+        } else if (gb != null) {
+            gb = biasGrad(gv, g.n(), o, positions);
         }
         if (implicitGx) {
             ImplicitConv.inputGradient(gv, wv, g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(),
@@ -77,7 +81,7 @@ final class Convolution {
         Tensor[] grads = new Tensor[bias == null ? 2 : 3];
         grads[0] = gx == null ? null : Tensor.of(gx, x.shape());
         grads[1] = gw == null ? null : Tensor.of(gw, weight.shape());
-        if (bias != null && bias.requiresGrad()) grads[2] = Tensor.of(biasGrad(gv, g.n(), o, positions), bias.shape());
+        if (gb != null) grads[2] = Tensor.of(gb, bias.shape());
         return grads;
     }
 
