@@ -10,12 +10,18 @@ import java.util.function.BiFunction;
  * at the default blocking, then kc, mc and nc for that shape, each stage keeping its winner. Every candidate is
  * run in turn, round after round, and judged by its fastest run, so the slow first runs of a kernel the JIT has not
  * compiled yet never win; a stage ends when no candidate has got faster in its last {@link #STEADY} runs, or after
- * {@link #MAX_ROUNDS} rounds. The search stops early, keeping what it has, when the trial's budget is spent.
+ * {@link #MAX_ROUNDS} rounds. A challenger replaces the incumbent only when it is {@link #MARGIN} faster. The search stops early, keeping what it has, when the trial's budget is spent.
  */
 final class GemmTuner {
     /** Runs of a candidate without a new best after which its best counts as its speed. */
     static final int STEADY = 4;
     static final int MAX_ROUNDS = 40;
+    /**
+     * How much faster than the incumbent a challenger's best run must be to replace it. On a loaded machine the best
+     * of a few runs still scatters by a few percent (a 12 x 2 pick cached under load 17 was slower than 8 x 2 in
+     * whole-GEMM runs), and a choice is cached for good: without a clear gain, the register-file rule's pick stays.
+     */
+    static final double MARGIN = 0.03;
     static final int[] KC = {128, 256, 512};
     static final int[] MC = {64, 128, 256};
     static final int[] NC = {256, 512};
@@ -102,9 +108,12 @@ final class GemmTuner {
             }
             if (steady) break;
         }
-        // Ties and unmeasured candidates go to the first, the incumbent.
+        // Ties, unmeasured candidates and challengers within the margin go to the first, the incumbent.
         int winner = 0;
-        for (int i = 1; i < count; i++) if (best[i] < best[winner]) winner = i;
+        for (int i = 1; i < count; i++) {
+            double bar = winner == 0 ? best[0] * (1 - MARGIN) : best[winner];
+            if (best[i] < bar) winner = i;
+        }
         return candidates.get(winner);
     }
 }

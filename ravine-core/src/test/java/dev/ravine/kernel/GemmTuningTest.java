@@ -121,12 +121,28 @@ class GemmTuningTest {
             double seconds = kernel.micro().shape().equals("12x2") ? 1.0 : 1.5;
             if (b.kc() == 512) seconds -= 0.1;
             if (b.mc() == 128) seconds -= 0.05;
-            if (b.nc() == 256) seconds -= 0.02;
+            if (b.nc() == 256) seconds -= 0.04;
             return seconds;
         });
         GemmTuner.Outcome outcome = GemmTuner.search(GemmTuner.candidateShapes(32, true), VectorGemm.DEFAULT_BLOCKING, trial);
         assertTrue(outcome.complete());
         assertEquals(new GemmChoice("12x2", new GemmBlocking(128, 512, 256)), outcome.choice());
+    }
+
+    @Test
+    void aChallengerWithinTheMarginLeavesTheIncumbent() {
+        // 12x2 1% faster than the rule's 8x2, and kc 512 2% faster: noise on a loaded machine, so the default stays;
+        // mc 128 5% faster is a real gain and wins.
+        ScriptedTrial trial = new ScriptedTrial(Integer.MAX_VALUE, kernel -> {
+            GemmBlocking b = kernel.blocking();
+            double seconds = kernel.micro().shape().equals("12x2") ? 0.99 : 1.0;
+            if (b.kc() == 512) seconds *= 0.98;
+            if (b.mc() == 128) seconds *= 0.95;
+            return seconds;
+        });
+        GemmBlocking start = new GemmBlocking(64, 256, 512);
+        GemmTuner.Outcome outcome = GemmTuner.search(GemmTuner.candidateShapes(32, true), start, trial);
+        assertEquals(new GemmChoice("8x2", new GemmBlocking(128, 256, 512)), outcome.choice());
     }
 
     @Test
