@@ -119,7 +119,8 @@ def main():
     classification("five-class-noisy35.csv", x5, flip(rng, y5, 0.35, 5))
     reg_nan = reg.copy()
     reg_nan[rng.random(reg_nan.shape) < 0.02] = np.nan
-    write("regression-nan.csv", header, [list(reg_nan[i]) + [target[i]] for i in range(800)],
+    # its own header: `header` is digits14's by now (a regression table written under it had no column y)
+    write("regression-nan.csv", ["x0", "x1", "x2", "x3", "y"], [list(reg_nan[i]) + [target[i]] for i in range(800)],
           lambda j, v: "NaN" if np.isnan(v) else f"{v:.6f}")
 
     # The clean table's features with labels drawn independently of them (pure noise): nothing can be learnt that
