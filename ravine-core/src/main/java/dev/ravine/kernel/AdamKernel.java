@@ -17,17 +17,7 @@ public final class AdamKernel {
     /** Updates m, v (and vMax, when not null) and overwrites g with the preconditioned step. */
     public static void update(float[] g, float[] m, float[] v, float[] vMax, Constants k) {
         int i = VECTOR ? VectorAdamKernel.update(g, m, v, vMax, k) : 0;
-        for (; i < g.length; i++) {
-            float gi = g[i];
-            m[i] = lerp(m[i], gi, k.oneMinusB1(), k.b1());
-            v[i] = k.b2() * v[i] + k.oneMinusB2() * gi * gi;
-            float vi = v[i];
-            if (vMax != null) {
-                vMax[i] = Math.max(vMax[i], vi);
-                vi = vMax[i];
-            }
-            g[i] = m[i] * k.invBc1() / ((float) Math.sqrt(vi) / k.bc2Sqrt() + k.eps());
-        }
+        for (; i < g.length; i++) g[i] = element(g[i], m, v, vMax, i, k);
     }
 
     /**
@@ -38,18 +28,22 @@ public final class AdamKernel {
     public static void step(float[] g, float[] m, float[] v, float[] vMax, Constants k, float factor, float[] u, float[] w) {
         int i = VECTOR ? VectorAdamKernel.step(g, m, v, vMax, k, factor, u, w) : 0;
         for (; i < g.length; i++) {
-            float gi = g[i];
-            m[i] = lerp(m[i], gi, k.oneMinusB1(), k.b1());
-            v[i] = k.b2() * v[i] + k.oneMinusB2() * gi * gi;
-            float vi = v[i];
-            if (vMax != null) {
-                vMax[i] = Math.max(vMax[i], vi);
-                vi = vMax[i];
-            }
-            float ui = m[i] * k.invBc1() / ((float) Math.sqrt(vi) / k.bc2Sqrt() + k.eps()) * factor;
+            float ui = element(g[i], m, v, vMax, i, k) * factor;
             u[i] = ui;
             w[i] += ui;
         }
+    }
+
+    /** One element's moments updated in place, and its preconditioned step (m / bc1) / (sqrt(v) / sqrt(bc2) + eps). */
+    private static float element(float gi, float[] m, float[] v, float[] vMax, int i, Constants k) {
+        m[i] = lerp(m[i], gi, k.oneMinusB1(), k.b1());
+        v[i] = k.b2() * v[i] + k.oneMinusB2() * gi * gi;
+        float vi = v[i];
+        if (vMax != null) {
+            vMax[i] = Math.max(vMax[i], vi);
+            vi = vMax[i];
+        }
+        return m[i] * k.invBc1() / ((float) Math.sqrt(vi) / k.bc2Sqrt() + k.eps());
     }
 
     /** torch.lerp(start, end, w) as computed for float tensors, so the first moment matches bit for bit. */
