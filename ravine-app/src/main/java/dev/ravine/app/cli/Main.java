@@ -77,6 +77,11 @@ public final class Main implements Callable<Integer> {
         } catch (OutOfMemoryError | StackOverflowError error) {
             e.println("ravine: error: " + ResourceExhaustion.explain(error));
             return ExitCode.BAD_INPUT;
+        } catch (ExceptionInInitializerError error) {
+            if (!isBadInput(error.getCause())) throw error;
+            // a kernel's start-up settings read once, e.g. -Dravine.gemm.block=9x9 in RAVINE_JAVA_OPTS
+            e.println("ravine: error: " + error.getCause().getMessage());
+            return ExitCode.BAD_INPUT;
         } finally {
             o.flush();
             e.flush();

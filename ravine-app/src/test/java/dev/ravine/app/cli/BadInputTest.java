@@ -246,4 +246,28 @@ class BadInputTest {
         assertFalse(r.err().contains("\tat "), () -> "a stack trace was printed\n" + r);
         assertFalse(r.err().contains("internal error"), r::toString);
     }
+
+    /** A kernel setting read once at start-up (a JVM property, as RAVINE_JAVA_OPTS passes it), in a fresh JVM. */
+    @Test
+    void aBadKernelPropertyIsAnErrorNotATrace() throws Exception {
+        Path config = dir.resolve("blobs.yaml");
+        Files.writeString(config, """
+                data: {train: "blobs:classes=3,dims=4,samples=60,seed=1"}
+                model:
+                  input: [4]
+                  layers: [{linear: {out: 3}}]
+                loss: cross_entropy
+                optimizer: {name: sgd, lr: 0.1}
+                training: {epochs: 1, batch_size: 20}
+                """);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Dravine.gemm.block=9x9",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "train", config.toString(), "--out", dir.resolve("bad-kernel").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(ExitCode.BAD_INPUT, p.waitFor(), output);
+        assertTrue(output.contains("ravine: error: system property ravine.gemm.block: the micro-kernel shape must be one of"), output);
+        assertFalse(output.contains("\tat dev.ravine"), "no stack trace:\n" + output);
+    }
 }
