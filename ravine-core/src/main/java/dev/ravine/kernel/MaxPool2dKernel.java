@@ -19,6 +19,8 @@ import java.util.Objects;
  * count.
  */
 public final class MaxPool2dKernel {
+    /** Whether the 2x2 / stride 2 window runs a vector of windows at a time (same choice as {@link Gemm}). */
+    private static final boolean VECTOR = Gemm.implementation().startsWith("vector");
 
     private MaxPool2dKernel() {
     }
@@ -42,9 +44,11 @@ public final class MaxPool2dKernel {
         if (indices != null) {
             Objects.checkFromIndexSize(indicesOff, g.outputSize(), indices.length);
         }
+        int[] corners = VECTOR && isPlain2x2(g) ? VectorMaxPool.corners(g.outH, g.outW, g.w) : null;
         ComputePool.parallelFor(n, s -> {
             for (int p = s * c; p < (s + 1) * c; p++) {
-                poolPlane(g, x, xOff, p, out, outOff, indices, indicesOff);
+                if (corners != null) poolPlaneVector(g, x, xOff, p, corners, out, outOff, indices, indicesOff);
+                else poolPlane(g, x, xOff, p, out, outOff, indices, indicesOff);
             }
         });
     }
@@ -108,10 +112,33 @@ public final class MaxPool2dKernel {
         }
     }
 
+    /** The common 2x2 window, stride 2, no padding. */
+    private static boolean isPlain2x2(Im2Col.Geometry g) {
+        return g.kh == 2 && g.kw == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0;
+    }
+
+    /**
+     * A 2x2 plane a vector of windows at a time ({@link VectorMaxPool}); a vector whose windows hold a NaN is redone
+     * window by window by the general rule.
+     */
+    private static void poolPlaneVector(Im2Col.Geometry g, float[] x, int xOff, int plane, int[] corners,
+                                        float[] out, int outOff, int[] indices, int indicesOff) {
+        int planeBase = plane * g.h * g.w, windows = g.outH * g.outW, first = plane * windows;
+        for (int from = 0; from < windows; from += VectorMaxPool.lanes()) {
+            if (VectorMaxPool.pool(x, xOff + planeBase, g.w, corners, from, windows, planeBase,
+                    out, outOff + first, indices, indicesOff + first)) {
+                continue;
+            }
+            for (int o = from, end = Math.min(windows, from + VectorMaxPool.lanes()); o < end; o++) {
+                poolWindow(g, x, xOff, planeBase, o / g.outW, o % g.outW, first + o, out, outOff, indices, indicesOff);
+            }
+        }
+    }
+
     /** Pools one (sample, channel) plane; {@code plane} is its index in {@code [0, n*c)}. */
     private static void poolPlane(Im2Col.Geometry g, float[] x, int xOff, int plane,
                                   float[] out, int outOff, int[] indices, int indicesOff) {
-        if (g.kh == 2 && g.kw == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0) {
+        if (isPlain2x2(g)) {
             poolPlane2x2(g, x, xOff, plane, out, outOff, indices, indicesOff);
             return;
         }

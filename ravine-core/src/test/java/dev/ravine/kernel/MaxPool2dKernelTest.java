@@ -42,7 +42,60 @@ class MaxPool2dKernelTest {
                 new Geo(2, 1, 8, 8, 2, 2, 2, 2, 0, 0),
                 new Geo(3, 2, 9, 6, 3, 2, 3, 1, 1, 1),
                 new Geo(1, 1, 5, 5, 5, 5, 1, 1, 2, 2),
-                new Geo(2, 2, 4, 6, 1, 1, 2, 3, 0, 0));
+                new Geo(2, 2, 4, 6, 1, 1, 2, 3, 0, 0),
+                // 2x2 / stride 2 planes whose window counts (196, 49, 12) are not whole vectors of windows
+                new Geo(2, 3, 28, 28, 2, 2, 2, 2, 0, 0),
+                new Geo(3, 5, 14, 14, 2, 2, 2, 2, 0, 0),
+                new Geo(2, 3, 7, 9, 2, 2, 2, 2, 0, 0));
+    }
+
+    /**
+     * The 2x2 window's fast path (a vector of windows at a time where the Vector API is in use) against the general
+     * rule on inputs that stress it: ties, signed zeros (the value must be the winner's own, -0 or +0), infinities
+     * whose sums are NaN, and NaNs scattered among ordinary values, in planes that end with a partial vector.
+     */
+    @Test
+    void plainTwoByTwoMatchesTheGeneralRuleOnTiesZerosInfinitiesAndNaNs() {
+        float[] special = {0f, -0f, 1f, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        Random rnd = new Random(13);
+        for (Geo g : new Geo[] {new Geo(2, 4, 14, 14, 2, 2, 2, 2, 0, 0), new Geo(1, 3, 9, 11, 2, 2, 2, 2, 0, 0)}) {
+            float[] x = new float[X_OFF + g.xSize()];
+            for (int i = X_OFF; i < x.length; i++) {
+                // NaN in about 1 element of 60: most vectors of windows stay NaN-free, some do not
+                x[i] = rnd.nextInt(60) == 0 ? Float.NaN : special[rnd.nextInt(special.length - 1)];
+            }
+            float[] out = new float[OUT_OFF + g.outSize()];
+            int[] idx = new int[OUT_OFF + g.outSize()];
+            MaxPool2dKernel.forward(x, X_OFF, g.n(), g.c(), g.h(), g.w(), 2, 2, 2, 2, 0, 0, out, OUT_OFF, idx, OUT_OFF);
+            int o = 0;
+            for (int plane = 0; plane < g.n() * g.c(); plane++) {
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    for (int ox = 0; ox < g.outW(); ox++, o++) {
+                        int expected = scanOrderArgMax(g, x, plane, oy, ox);
+                        assertEquals(expected, idx[OUT_OFF + o], "index of output " + o + " of " + g);
+                        assertEquals(Float.floatToRawIntBits(x[X_OFF + expected]), Float.floatToRawIntBits(out[OUT_OFF + o]),
+                                "bits of output " + o + " of " + g);
+                    }
+                }
+            }
+        }
+    }
+
+    /** PyTorch's CPU rule written plainly: scan order, strictly greater replaces, a NaN always replaces. */
+    private static int scanOrderArgMax(Geo g, float[] x, int plane, int oy, int ox) {
+        float best = Float.NEGATIVE_INFINITY;
+        int bestIndex = (plane * g.h() + oy * g.sh()) * g.w() + ox * g.sw();
+        for (int ky = 0; ky < g.kh(); ky++) {
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int index = (plane * g.h() + oy * g.sh() + ky) * g.w() + ox * g.sw() + kx;
+                float v = x[X_OFF + index];
+                if (v > best || Float.isNaN(v)) {
+                    best = v;
+                    bestIndex = index;
+                }
+            }
+        }
+        return bestIndex;
     }
 
     @ParameterizedTest
