@@ -2,12 +2,16 @@
 """torch.mm (PyTorch 1.13, OpenBLAS) on the shapes GemmFlops measures: best of five one-second rounds, 2 threads.
 
 Usage: python3 bench/blas_peer.py m k n [NN|NT|TN|TT]   (same arguments and output format as GemmFlops)
+OpenBLAS runs the best core for this CPU where its auto-detection falls back (openblas_core.py).
 Also prints GFLOP per CPU-second of the process x threads, the loaded-machine estimate GemmFlops prints too.
 """
 import sys
 import time
 
-import torch
+import openblas_core
+
+openblas_core.choose()  # before torch loads OpenBLAS, which reads the core type once
+import torch  # noqa: E402
 
 torch.set_num_threads(2)
 
@@ -32,7 +36,8 @@ def main():
     flops = 2.0 * m * n * k / 1e9
     name = f"{m}^3" if m == n == k else f"{m}x{k}x{n} {trans}"
     threads = torch.get_num_threads()
-    print(f"torch.mm {name}: {best * flops:.1f} GFLOP/s (openblas, {threads} threads); "
+    core = openblas_core.in_use()
+    print(f"torch.mm {name}: {best * flops:.1f} GFLOP/s (openblas {core}, {threads} threads); "
           f"{best_cpu * flops * threads:.1f} per CPU-second x {threads} threads")
 
 

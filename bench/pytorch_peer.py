@@ -4,13 +4,17 @@
 Usage: python3 bench/pytorch_peer.py [workload ... | both | all] [--batches N]
 Workloads: mlp cnn mlp-b32 mlp-b512 cnn-b32 cnn-b512 lstm rescnn (see TrainingThroughput.java).
 Run with 2 threads, as the Ravine side (torch.set_num_threads(2)). Prints the process's peak RSS last.
+OpenBLAS runs the best core for this CPU where its auto-detection falls back (openblas_core.py).
 """
 import resource
 import sys
 import time
 
-import torch
-import torch.nn as nn
+import openblas_core
+
+OPENBLAS_CORE = openblas_core.choose()  # before torch loads OpenBLAS, which reads the core type once
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
 
 torch.set_num_threads(2)
 ROUNDS = 5
@@ -116,7 +120,7 @@ def main():
             names.append(arg)
         else:
             sys.exit(f"unknown workload '{arg}': expected one of {WORKLOADS}, both or all")
-    print(f"pytorch {torch.__version__}: {torch.get_num_threads()} threads")
+    print(f"pytorch {torch.__version__}: {torch.get_num_threads()} threads; {OPENBLAS_CORE}")
     for name in names or ["mlp", "cnn"]:
         run(name, batches)
     print(f"pytorch: peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
