@@ -10,14 +10,19 @@ import dev.ravine.doctor.detect.DeadReluDetector;
 import dev.ravine.doctor.detect.Detector;
 import dev.ravine.doctor.detect.EpochDetector;
 import dev.ravine.doctor.detect.ExplodingGradientsDetector;
+import dev.ravine.doctor.detect.ImbalanceRefuter;
 import dev.ravine.doctor.detect.LossStuckAtChanceDetector;
 import dev.ravine.doctor.detect.LrTooHighDetector;
 import dev.ravine.doctor.detect.LrTooLowDetector;
 import dev.ravine.doctor.detect.OverfittingDetector;
 import dev.ravine.doctor.detect.PlateauClassifier;
+import dev.ravine.doctor.detect.Refuter;
+import dev.ravine.doctor.detect.RunRecord;
 import dev.ravine.doctor.detect.RunawayGrowthDetector;
 import dev.ravine.doctor.detect.VanishingGradientsDetector;
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Refutation;
+import dev.ravine.doctor.finding.Severity;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.instrument.InstrumentOptions;
 import dev.ravine.doctor.instrument.InstrumentPanel;
@@ -142,6 +147,43 @@ public final class Doctor implements TrainingListener {
         probes.computeIfAbsent(id, k -> new ArrayList<>()).addAll(outcomes);
         if (open.containsKey(id)) open.put(id, ProbeEvidence.apply(open.get(id), probes.get(id)));
         if (everOpened.containsKey(id)) everOpened.put(id, ProbeEvidence.apply(everOpened.get(id), probes.get(id)));
+    }
+
+    /** The end-of-run rules that judge a finding raised earlier against what the run did, with their documented defaults. */
+    public static List<Refuter> standardRefuters() {
+        return List.of(ImbalanceRefuter.defaults());
+    }
+
+    /** {@link #finish(RunRecord, List)} with the {@link #standardRefuters() standard refuters}. */
+    public List<Finding> finish(RunRecord record) {
+        return finish(record, standardRefuters());
+    }
+
+    /**
+     * At the end of a run, each problem a refuter judges is checked against the run's outcome and demoted to INFO where
+     * the outcome contradicts its harm ({@link Refutation}); the findings keep their order, and every view ranks the
+     * demoted ones after the problems.
+     *
+     * @return the findings refuted
+     */
+    public List<Finding> finish(RunRecord record, List<Refuter> refuters) {
+        List<Finding> refuted = new ArrayList<>();
+        for (Refuter r : refuters) {
+            Finding f = everOpened.get(r.findingId());
+            if (f == null || f.severity() == Severity.INFO) continue;
+            r.refute(f, record).ifPresent(x -> refuted.add(refute(x)));
+        }
+        return refuted;
+    }
+
+    /** Demotes the finding a refutation names (open or not); returns it as it now stands. */
+    public Finding refute(Refutation r) {
+        Finding f = everOpened.get(r.findingId());
+        if (f == null) throw new IllegalArgumentException("no finding " + r.findingId() + " to refute");
+        Finding demoted = r.applyTo(f);
+        everOpened.put(f.id(), demoted);
+        if (open.containsKey(f.id())) open.put(f.id(), demoted);
+        return demoted;
     }
 
     /** The finding {@code id} as it stands now (open or not), if it ever opened. */

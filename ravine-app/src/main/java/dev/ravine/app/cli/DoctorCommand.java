@@ -125,16 +125,18 @@ final class DoctorCommand implements Callable<Integer> {
     /**
      * The replayed findings plus those the run recorded that no replay can reproduce, because they need the model and
      * the data, not only the readings (the data checks, plateau analyses on the probe batch, the end-of-run
-     * model_bias / optimization_issue check), ranked root cause first; a finding the run's probes tested is taken as recorded.
+     * model_bias / optimization_issue check), ranked root cause first; a finding the run's probes tested or its outcome
+     * refuted is taken as recorded.
      */
     private static List<Finding> withRecordedOnly(List<Finding> replayed, List<Finding> recorded) {
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (Finding f : replayed) ids.add(f.id());
         List<Finding> all = new java.util.ArrayList<>(replayed);
         for (Finding f : recorded) if (!ids.contains(f.id())) all.add(f);
-        // a finding the run's probes tested is as the run recorded it: a replay of the readings cannot fork the run again
+        // a finding the run's probes tested, or its outcome refuted, is as the run recorded it: a replay of the readings
+        // cannot fork the run again, nor see the trained model's outcome
         for (Finding f : recorded) {
-            if (f.evidence().stream().noneMatch(e -> e.startsWith("probe "))) continue;
+            if (f.evidence().stream().noneMatch(e -> e.startsWith("probe ")) && !dev.ravine.doctor.finding.Refutation.refuted(f)) continue;
             all.removeIf(g -> g.id().equals(f.id()));
             all.add(f);
         }

@@ -4,6 +4,7 @@ import dev.ravine.data.Dataset;
 import dev.ravine.doctor.Doctor;
 import dev.ravine.doctor.detect.ConfidentLearning;
 import dev.ravine.doctor.detect.LabelNoiseDiagnosis;
+import dev.ravine.doctor.detect.RunRecord;
 import dev.ravine.train.TrainingResult;
 import java.util.Set;
 
@@ -27,11 +28,14 @@ final class LabelNoiseCheck {
     private LabelNoiseCheck() {}
 
     static void run(Dataset train, Doctor doctor) {
-        run(train, doctor, LabelNoiseDiagnosis.HeldOut.NONE);
+        run(train, doctor, LabelNoiseDiagnosis.HeldOut.NONE, RunRecord.UNKNOWN);
     }
 
-    /** @param heldOut the run's final training and held-out accuracy against chance (labels that carry no information) */
-    static void run(Dataset train, Doctor doctor, LabelNoiseDiagnosis.HeldOut heldOut) {
+    /**
+     * @param heldOut the run's final training and held-out accuracy against chance (labels that carry no information)
+     * @param outcome the finished run's training loss against the prior's (a model that fits its labels refutes noise)
+     */
+    static void run(Dataset train, Doctor doctor, LabelNoiseDiagnosis.HeldOut heldOut, RunRecord outcome) {
         // Neighbour votes need neighbours: with few samples per class a sample's K nearest reach into other classes.
         if (!train.isClassification() || train.size() < MIN_PER_CLASS * train.numClasses()) return;
         boolean otherProblem = doctor.findings().stream().anyMatch(f -> f.severity() != dev.ravine.doctor.finding.Severity.INFO && !COMPATIBLE.contains(f.id()));
@@ -41,7 +45,7 @@ final class LabelNoiseCheck {
         float[][] probabilities = neighbourVotes(standardized(train, n), labels, classes);
         ConfidentLearning cl = ConfidentLearning.estimate(probabilities, labels, classes);
         String source = "leave-one-out votes of each sample's " + K + " nearest neighbours among " + n + " training samples (standardized features)";
-        LabelNoiseDiagnosis.defaults().decide(cl, n, source, heldOut).ifPresent(doctor::record);
+        LabelNoiseDiagnosis.defaults().decide(cl, n, source, heldOut, outcome).ifPresent(doctor::record);
     }
 
     /**

@@ -78,7 +78,8 @@ final class TrainingLossCheck {
         double[] fit = reference(config, layers, model, subset, SUBSET_STEPS, deadline);
         if (StopRequest.raised()) return; // interrupted: no finding from partial measurements
         rule.decide(new TrainingLossDiagnosis.Measurements(runLoss, firstLoss, shallower, wider, fit[1], fit[0], subset.size(), budget,
-                result.steps(), lossAt(history, budget), chance, lateDrop, model.parameterCount()), doctor.facts()).ifPresent(doctor::record);
+                result.steps(), lossAt(history, budget), chance, lateDrop, model.parameterCount(), earlyDrop(history)), doctor.facts())
+                .ifPresent(doctor::record);
     }
 
     /** The run's mean step loss over the {@value #TAIL} steps ending at {@code step}: what a reference's tail is compared with. */
@@ -95,6 +96,14 @@ final class TrainingLossCheck {
         if (third < 3) return Double.NaN;
         double middle = median(history.subList(third, 2 * third)), last = median(history.subList(n - third, n));
         return middle > 0 ? (middle - last) / middle : Double.NaN;
+    }
+
+    /** The relative fall of the median step loss from the run's first third to its middle third; NaN for a run too short. */
+    static double earlyDrop(List<double[]> history) {
+        int n = history.size(), third = n / 3;
+        if (third < 3) return Double.NaN;
+        double first = median(history.subList(0, third)), middle = median(history.subList(third, 2 * third));
+        return first > 0 ? (first - middle) / first : Double.NaN;
     }
 
     private static double median(List<double[]> part) {

@@ -15,6 +15,7 @@ import dev.ravine.app.store.RunEvent;
 import dev.ravine.app.store.RunStore;
 import dev.ravine.app.store.Summary;
 import dev.ravine.doctor.Doctor;
+import dev.ravine.doctor.detect.RunRecord;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.doctor.probe.ProbeBudget;
@@ -376,8 +377,10 @@ final class TrainingSession {
             // model_bias or optimization_issue: the reference nets are trained like the run, so each costs about the run's own
             // steps; they keep their own bound (TrainingLossCheck) instead of the probes' share, which they would not fit
             referenceSeconds = TrainingLossCheck.run(config, a.model(), a.data().train(), result, w.doctor());
-            LabelNoiseCheck.run(a.data().train(), w.doctor(), LabelNoiseCheck.heldOut(result, a.data().validation())); // label_noise
+            RunRecord outcome = FinishedRun.record(config, a.data().train(), a.model().network(), result);
+            LabelNoiseCheck.run(a.data().train(), w.doctor(), LabelNoiseCheck.heldOut(result, a.data().validation()), outcome); // label_noise
             if (w.probes() != null) w.probes().finish(result.steps()); // the end-of-run findings' probes
+            w.doctor().finish(outcome); // findings whose harm the run's outcome contradicts are demoted to notes
         }
         if (stop.interrupted() && result.status() == TrainingStatus.COMPLETED) result = stoppedAfterTraining(result);
         if (result.status() == TrainingStatus.DIVERGED) setAsideDivergedCheckpoint(run, result.steps());

@@ -19,7 +19,8 @@ import java.util.Optional;
  * and layer where they appear); a global gradient norm above {@value #ABSOLUTE} (blocking: from the first step on,
  * as after a too-large initialization, when there is no healthy median to grow from; TheDeepChecker flags exploding
  * gradients at 1e6, see the diagnosis anchors); or a global gradient norm that rose more than {@code growth}-fold
- * over the window's median. The layer where growth starts is the first layer, in network order, whose own gradient norm
+ * over the window's median, times the window's own batch-to-batch spread ({@link #batchSpread}: batch noise alone moves
+ * a batch of one's gradient norm by orders of magnitude). The layer where growth starts is the first layer, in network order, whose own gradient norm
  * rose by that factor.
  */
 public record ExplodingGradientsDetector(double growth) implements Detector {
@@ -129,7 +130,8 @@ public record ExplodingGradientsDetector(double growth) implements Detector {
         List<StepReading> before = full.subList(0, full.size() - 1);
         double median = Readings.median(before.stream().mapToDouble(StepReading::globalGradNorm).toArray());
         double ratio = latest.globalGradNorm() / median;
-        if (!(ratio > growth)) return Optional.empty();
+        double spread = batchSpread(before);
+        if (!(ratio > growth * spread)) return Optional.empty();
         long onset = latest.step();
         for (StepReading r : full) {
             if (r.globalGradNorm() > Math.sqrt(growth) * median) {
@@ -139,11 +141,29 @@ public record ExplodingGradientsDetector(double growth) implements Detector {
         }
         String startLayer = firstGrowingLayer(before, latest);
         List<String> evidence = List.of(
-                "global gradient norm " + fmt(latest.globalGradNorm()) + " at step " + latest.step() + ", " + fmt(ratio) + "x the window's median " + fmt(median),
+                "global gradient norm " + fmt(latest.globalGradNorm()) + " at step " + latest.step() + ", " + fmt(ratio) + "x the window's median " + fmt(median)
+                        + (spread > 1 ? " (above " + fmt(growth) + "x the window's own batch-to-batch spread, a fall of " + fmt(spread)
+                        + "x between readings)" : ""),
                 "growth began near step " + onset + (startLayer == null ? "" : "; the first layer whose gradient grew " + fmt(growth) + "x is layer " + startLayer));
         return Optional.of(new Finding(id(), "Exploding gradients", Severity.WARNING, onset, latest.step(), startLayer == null ? List.of() : List.of(startLayer),
                 evidence, "Gradients are growing geometrically through the layers (per-layer factors above 1 multiply in backprop);"
                         + " a few more steps like this overflow to NaN.", remedies(facts, median)));
+    }
+
+    /**
+     * How much the gradient norm moves between readings by batch noise alone: the median factor of the falls between
+     * successive full readings (1 when none fell). Growth brings rises, not falls, so the falls measure the noise: about
+     * 1.1-1.3 for batches of 32, 4 for batches of one, whose single-sample gradients vary by orders of magnitude without
+     * any growth. A rise must clear {@code growth} times this spread, so the rule is scale-free in the batch's noise.
+     */
+    static double batchSpread(List<StepReading> full) {
+        List<Double> falls = new ArrayList<>();
+        for (int i = 1; i < full.size(); i++) {
+            double a = full.get(i - 1).globalGradNorm(), b = full.get(i).globalGradNorm();
+            if (a > 0 && b > 0 && b < a && Double.isFinite(a)) falls.add(a / b);
+        }
+        if (falls.isEmpty()) return 1;
+        return Math.max(1, Readings.median(falls.stream().mapToDouble(Double::doubleValue).toArray()));
     }
 
     private String firstGrowingLayer(List<StepReading> before, StepReading latest) {

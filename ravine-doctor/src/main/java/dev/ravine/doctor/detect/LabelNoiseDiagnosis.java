@@ -3,6 +3,7 @@ package dev.ravine.doctor.detect;
 import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Refutation;
 import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Severity;
 import java.util.ArrayList;
@@ -21,6 +22,13 @@ import java.util.Optional;
  * that ceiling on (default 0.85) the finding says the labels carry nothing the inputs predict, with the held-out
  * accuracy at chance as its second evidence where the run has validation data, and its remedy is to check the labels:
  * no config change fixes data (early stopping, the remedy of partial noise, would only stop the memorizing sooner).
+ *
+ * <p>Refuted (demoted to INFO, {@link Refutation}) when the run fits its labels: a final training loss below
+ * {@value #FIT_FRACTION}x the loss of predicting the class frequencies means the model agrees with nearly every label,
+ * which wrong labels would forbid unless it memorized them. Memorizing has its own signature where the run has held-out
+ * data: its held-out accuracy stays at or below what labels with the estimated rate wrong allow
+ * ({@link #noiseCeiling}), and then the finding stands. Without held-out data a fit that deep is taken as the labels'
+ * agreement with the inputs, which the neighbour votes missed (a sequence read through attention, say).
  */
 public record LabelNoiseDiagnosis(double minRate, double uninformative) {
     public static LabelNoiseDiagnosis defaults() {
@@ -54,6 +62,44 @@ public record LabelNoiseDiagnosis(double minRate, double uninformative) {
 
     /** @param heldOut the run's held-out accuracy against chance, as evidence for labels that carry no information */
     public Optional<Finding> decide(ConfidentLearning cl, int samples, String source, HeldOut heldOut) {
+        return decide(cl, samples, source, heldOut, RunRecord.UNKNOWN);
+    }
+
+    /** @param record the finished run's training loss against the prior's, which refutes noise the model fits */
+    public Optional<Finding> decide(ConfidentLearning cl, int samples, String source, HeldOut heldOut, RunRecord record) {
+        Optional<Finding> found = raise(cl, samples, source, heldOut);
+        return found.map(f -> refutation(cl.rate(), cl.thresholds().length, heldOut, record).map(r -> r.applyTo(f)).orElse(f));
+    }
+
+    /** A training loss below this share of the prior's loss fits the labels (see the class comment). */
+    static final double FIT_FRACTION = 0.1;
+
+    /**
+     * The refutation of an estimated noise {@code rate} by a run that fits its labels (final training loss below
+     * {@value #FIT_FRACTION}x the prior's), unless its held-out accuracy is known and no better than the noise allows.
+     */
+    static Optional<Refutation> refutation(double rate, int classes, HeldOut heldOut, RunRecord record) {
+        double loss = record.finalTrainLoss(), prior = record.priorLoss();
+        if (!(prior > 0) || !(loss < FIT_FRACTION * prior)) return Optional.empty();
+        double ceiling = noiseCeiling(rate, classes);
+        boolean memorized = Double.isFinite(heldOut.accuracy()) && heldOut.accuracy() <= ceiling;
+        if (memorized) return Optional.empty();
+        List<String> evidence = new ArrayList<>(List.of("the model fits the labels: final training loss " + fmt(loss) + " = " + fmt(loss / prior)
+                + "x the loss of predicting the class frequencies, " + fmt(prior) + " (below " + fmt(FIT_FRACTION) + "x), which "
+                + fmt(100 * rate) + "% wrong labels would not allow without memorizing them"));
+        if (Double.isFinite(heldOut.accuracy())) {
+            evidence.add("held-out accuracy " + fmt(100 * heldOut.accuracy()) + "%, above the " + fmt(100 * ceiling)
+                    + "% that labels with that rate wrong allow: not memorized");
+        }
+        return Optional.of(new Refutation("label_noise", evidence));
+    }
+
+    /** The best accuracy any predictor reaches on labels with {@code rate} of them wrong: the true class, or one wrong class of the others. */
+    static double noiseCeiling(double rate, int classes) {
+        return Math.max(1 - rate, rate / Math.max(1, classes - 1));
+    }
+
+    private Optional<Finding> raise(ConfidentLearning cl, int samples, String source, HeldOut heldOut) {
         if (!(cl.rate() >= minRate)) return Optional.empty();
         int classes = cl.thresholds().length;
         if (predictsBeyondNoise(cl.rate(), classes, samples, heldOut.unseenAccuracy())) return Optional.empty();
@@ -82,7 +128,7 @@ public record LabelNoiseDiagnosis(double minRate, double uninformative) {
      */
     static boolean predictsBeyondNoise(double rate, int classes, int samples, double unseenAccuracy) {
         if (!Double.isFinite(unseenAccuracy) || classes < 2 || samples <= 0) return false;
-        double ceiling = Math.max(1 - rate, rate / (classes - 1));
+        double ceiling = noiseCeiling(rate, classes);
         double standardError = Math.sqrt(ceiling * (1 - ceiling) / samples);
         return unseenAccuracy > ceiling + STANDARD_ERRORS * standardError;
     }

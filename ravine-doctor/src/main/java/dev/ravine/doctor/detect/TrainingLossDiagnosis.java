@@ -3,6 +3,7 @@ package dev.ravine.doctor.detect;
 import static dev.ravine.doctor.detect.Readings.fmt;
 
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Refutation;
 import dev.ravine.doctor.finding.Remedies;
 import dev.ravine.doctor.finding.Remedy;
 import dev.ravine.doctor.finding.RunFacts;
@@ -36,6 +37,10 @@ import java.util.Optional;
  *       smaller one cannot memorize it, however well optimized, so its stopping short there says nothing about the
  *       optimizer, but its not moving at all does.</li>
  * </ol>
+ * A model_bias verdict is then checked against the run itself ({@link #biasRefutation}): when the run's own end is not
+ * clearly above the wider reference, or its loss still falls steadily at a rate that would reach the reference soon, the
+ * finding is demoted to INFO with those numbers ({@link Refutation}): the references beat a run that was not finished,
+ * which is no capacity verdict.
  * Losses are NaN when a reference was not measured (no such network for this model). Defaults: highFraction 0.5,
  * betterFactor 0.7, overfitFraction 0.25, stillFalling 0.1.
  */
@@ -48,7 +53,14 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
      */
     public record Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss,
                                double subsetFirstLoss, int subsetSize, long budgetSteps, long step, double runLossAtBudget, double chanceLoss,
-                               double lateDrop, long parameters) {
+                               double lateDrop, long parameters, double earlyDrop) {
+        /** Without the fall from the run's first third to its middle one ({@code earlyDrop}: unknown, the fall is not judged steady). */
+        public Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss, double subsetFirstLoss,
+                            int subsetSize, long budgetSteps, long step, double runLossAtBudget, double chanceLoss, double lateDrop, long parameters) {
+            this(runLoss, runFirstLoss, shallowerLoss, widerLoss, subsetLoss, subsetFirstLoss, subsetSize, budgetSteps, step, runLossAtBudget,
+                    chanceLoss, lateDrop, parameters, Double.NaN);
+        }
+
         /** Without the model's parameter count (0: unknown, the subset is then taken to be memorizable). */
         public Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss, double subsetFirstLoss,
                             int subsetSize, long budgetSteps, long step, double runLossAtBudget, double chanceLoss, double lateDrop) {
@@ -125,10 +137,11 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
             List<String> evidence = new ArrayList<>(List.of(high, "a wider network reaches training loss " + fmt(m.widerLoss()) + same
                     + ": more capacity fits the data better"));
             if (Double.isFinite(m.shallowerLoss())) evidence.add("a shallower one reaches " + fmt(m.shallowerLoss()) + ": depth is not the problem");
-            return Optional.of(new Finding("model_bias", "Model too small for the data (model bias)", Severity.WARNING, m.step(), m.step(),
+            Finding bias = new Finding("model_bias", "Model too small for the data (model bias)", Severity.WARNING, m.step(), m.step(),
                     List.of(), evidence, "The training loss stays high because the model cannot represent the function: every network of"
                     + " this size is biased away from the data (note 001: model bias; a larger model lowers the training loss).",
-                    biasRemedies(facts)));
+                    biasRemedies(facts));
+            return Optional.of(biasRefutation(m).map(r -> r.applyTo(bias)).orElse(bias));
         }
         if (m.subsetLoss() > overfitFraction * m.subsetFirstLoss() && !stillFalling(m.lateDrop()) && m.subsetSpeaksOfTheOptimizer()) {
             return Optional.of(optimization(m, facts, List.of(high, "trained on " + m.subsetSize() + " samples only, the model's loss stays at "
@@ -136,6 +149,38 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
                     + " a small subset (note 004)")));
         }
         return Optional.empty();
+    }
+
+    /**
+     * A late fall at least this share of the early one (in log terms, per third of the run) is steady: the run has not
+     * met a floor. A model too small meets one and slows down as it nears it.
+     */
+    static final double STEADY = 0.5;
+    /** How many more thirds of the run a steady fall may take to reach the wider reference: four more runs of its length. */
+    static final double CATCH_UP_THIRDS = 12;
+
+    /**
+     * What refutes a capacity verdict: the run's own final loss is not clearly above the wider reference's (within
+     * betterFactor: the references, at the run's step count or fewer, cannot beat what the run itself reached); or the
+     * run's loss still falls at the end at a steady rate (its last third's fall more than stillFalling and at least
+     * {@value #STEADY} of its middle third's, in log terms) that reaches the wider reference's loss within
+     * {@value #CATCH_UP_THIRDS} more thirds of the run: a run too short or too slow, whose end the references beat only
+     * by learning faster, which says nothing of what this model can represent.
+     */
+    Optional<Refutation> biasRefutation(Measurements m) {
+        if (!(m.widerLoss() < betterFactor * m.runLoss())) {
+            return Optional.of(new Refutation("model_bias", List.of("the run's own final training loss " + fmt(m.runLoss())
+                    + " is within " + fmt(betterFactor) + "x of the wider reference's " + fmt(m.widerLoss())
+                    + ": no reference beats what the run reached by a clear margin")));
+        }
+        double late = -Math.log1p(-m.lateDrop()), early = -Math.log1p(-m.earlyDrop());
+        if (!stillFalling(m.lateDrop()) || !(early > 0) || late < STEADY * early) return Optional.empty();
+        double thirds = Math.log(m.runLoss() / m.widerLoss()) / late;
+        if (!(thirds <= CATCH_UP_THIRDS)) return Optional.empty();
+        return Optional.of(new Refutation("model_bias", List.of("the loss is still falling at a steady rate: " + fmt(100 * m.earlyDrop())
+                + "% lower from the run's first third to its middle, " + fmt(100 * m.lateDrop()) + "% from its middle to its last; at that rate"
+                + " it reaches the wider reference's " + fmt(m.widerLoss()) + " in " + fmt(thirds / 3) + " more runs of its length: the run is"
+                + " too short (or its steps too small) for a capacity verdict")));
     }
 
     private static List<Remedy> biasRemedies(RunFacts facts) {
