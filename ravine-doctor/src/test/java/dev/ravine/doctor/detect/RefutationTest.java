@@ -50,14 +50,27 @@ class RefutationTest {
     }
 
     @Test
+    void aClassWithoutTrainingSamplesIsNamedAndTheOthersDecide() {
+        // fresh2-ctl-memorize-twenty-digits: 20 rows, class 3 has none, the other nine memorized (loss 0.008)
+        double[] recall = {1, 1, 1, Double.NaN, 1, 1, 1, 1, 1, 1};
+        Doctor d = doctorWith(imbalance());
+        assertEquals(1, d.finish(new RunRecord(0.008, 2.1, recall)).size());
+        Finding f = d.finding("data_imbalance").orElseThrow();
+        assertTrue(f.evidence().get(1).startsWith("class 3 has no training sample"), f.evidence()::toString);
+        recall[0] = 0;
+        Doctor missed = doctorWith(imbalance());
+        assertTrue(missed.finish(new RunRecord(0.3, 2.1, recall)).isEmpty(), "a class with samples never recalled keeps it");
+    }
+
+    @Test
     void anImbalanceWhoseRareClassIsNotLearnedStands() {
         Doctor ignored = doctorWith(imbalance());
         assertTrue(ignored.finish(new RunRecord(0.25, 0.61, new double[] {0.99, 0.90, 0.0})).isEmpty(), "the rare class never predicted");
         assertEquals(Severity.WARNING, ignored.finding("data_imbalance").orElseThrow().severity());
         Doctor poorly = doctorWith(imbalance());
         assertTrue(poorly.finish(new RunRecord(0.2, 0.61, new double[] {0.98, 0.9, 0.6})).isEmpty(), "learned, but far worse than the others");
-        Doctor empty = doctorWith(imbalance());
-        assertTrue(empty.finish(new RunRecord(0.01, 0.61, new double[] {1, 1, Double.NaN})).isEmpty(), "a class without samples is not learned");
+        Doctor single = doctorWith(imbalance());
+        assertTrue(single.finish(new RunRecord(0.01, 0.61, new double[] {1, Double.NaN, Double.NaN})).isEmpty(), "one class has no imbalance to judge");
         Doctor unknown = doctorWith(imbalance());
         assertTrue(unknown.finish(RunRecord.UNKNOWN).isEmpty(), "no outcome, no refutation");
     }
