@@ -52,6 +52,16 @@ public final class ImplicitConv {
      */
     public static void forward(float[] x, int n, int c, int h, int w, int kh, int kw, int strideH, int strideW,
                                int padH, int padW, float[] weight, int o, float[] bias, float[] out) {
+        forward(x, n, c, h, w, kh, kw, strideH, strideW, padH, padW, weight, o, bias, false, out);
+    }
+
+    /**
+     * {@link #forward} followed, when relu is set, by ReLU ({@code max(v, 0)}, as {@link ReluKernel}), applied in the
+     * same pass over each tile as the bias, while the tile is in cache: the same bits as the convolution and a
+     * separate ReLU.
+     */
+    public static void forward(float[] x, int n, int c, int h, int w, int kh, int kw, int strideH, int strideW,
+                               int padH, int padW, float[] weight, int o, float[] bias, boolean relu, float[] out) {
         Im2Col.Geometry g = new Im2Col.Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW);
         int k = g.rows(), positions = g.positions();
         requireLength("x", x, g.inputSize());
@@ -65,7 +75,7 @@ public final class ImplicitConv {
         ComputePool.parallelFor(n * chunks, task -> {
             int s = task / chunks, part = task % chunks;
             int j0 = boundary(part, chunks, positions, micro.cols), j1 = boundary(part + 1, chunks, positions, micro.cols);
-            forwardTile(micro, layout, x, s, packedWeight, o, bias, out, j0, j1);
+            forwardTile(micro, layout, x, s, packedWeight, o, bias, relu, out, j0, j1);
         });
     }
 
@@ -82,7 +92,7 @@ public final class ImplicitConv {
         Im2Col.Geometry g = new Im2Col.Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW);
         requireLength("weight", weight, o * g.rows());
         forward(grad, n, o, g.outH, g.outW, kh, kw, 1, 1, kh - 1 - padH, kw - 1 - padW, flipped(weight, o, c, kh, kw),
-                c, null, gx);
+                c, null, false, gx);
     }
 
     /**
@@ -145,9 +155,9 @@ public final class ImplicitConv {
         }
     }
 
-    /** One (sample, column block) tile of the forward pass, bias included. */
+    /** One (sample, column block) tile of the forward pass, bias and ReLU included. */
     private static void forwardTile(MicroKernel micro, Layout layout, float[] x, int s, float[][] packedWeight, int o,
-                                    float[] bias, float[] out, int j0, int j1) {
+                                    float[] bias, boolean relu, float[] out, int j0, int j1) {
         Scratch scratch = Scratch.get(micro);
         Im2Col.Geometry g = layout.g;
         float[] image = layout.image(x, s, scratch);
@@ -164,13 +174,23 @@ public final class ImplicitConv {
                         scratch.sums);
             }
         }
-        if (bias != null) {
-            // Added while the tile is still in cache; the same single rounding as adding it after the product.
-            for (int r = 0; r < o; r++) {
-                float b = bias[r];
-                int row = outBase + r * positions;
-                for (int j = j0; j < j1; j++) out[row + j] += b;
+        if (bias != null || relu) finishTile(bias, relu, out, outBase, o, positions, j0, j1);
+    }
+
+    /**
+     * Adds the bias and applies ReLU while the tile is still in cache: the same single rounding as adding the bias
+     * after the product, and the same max(v, 0) as a ReLU pass after it.
+     */
+    private static void finishTile(float[] bias, boolean relu, float[] out, int outBase, int o, int positions, int j0, int j1) {
+        for (int r = 0; r < o; r++) {
+            int row = outBase + r * positions;
+            if (bias == null) {
+                for (int j = j0; j < j1; j++) out[row + j] = Math.max(out[row + j], 0f);
+                continue;
             }
+            float b = bias[r];
+            if (relu) for (int j = j0; j < j1; j++) out[row + j] = Math.max(out[row + j] + b, 0f);
+            else for (int j = j0; j < j1; j++) out[row + j] += b;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ravine.nn;
 
+import dev.ravine.autograd.FiniteCheck;
 import dev.ravine.init.Init;
 import dev.ravine.init.Initializer;
 import dev.ravine.kernel.Im2Col;
@@ -30,6 +31,7 @@ public final class Conv2d extends Module {
     }
     private final LayerWeight weight;
     private final Tensor bias;
+    private static final boolean FUSE = !"false".equals(System.getProperty("ravine.fuse", ""));
 
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, boolean withBias, Rng rng, Initializer init) {
         this(inChannels, outChannels, kernel, stride, padding, withBias, rng, init, WeightForm.PLAIN);
@@ -119,6 +121,21 @@ public final class Conv2d extends Module {
     protected Tensor forward(Tensor x) {
         if (options.equals(Options.DEFAULT)) return Functional.conv2d(x, weight.compute(isTraining()), bias, stride, stride, padding, padding);
         return Functional.conv2d(x, weight.compute(isTraining()), bias, stride, padding, options.dilation(), options.groups(), extra);
+    }
+
+    /**
+     * Whether {@link Sequential} may run this layer and the ReLU after it as one op ({@link #callWithRelu}): plain
+     * options, no hooks on either layer, no finite check open (it names each op's layer), and not turned off with
+     * {@code -Dravine.fuse=false} (for A/B measurements).
+     */
+    boolean fusesWith(Module next) {
+        return FUSE && next instanceof Activation a && a.activation() == Activation.Kind.RELU && options.equals(Options.DEFAULT)
+                && !hasForwardHooks() && !next.hasForwardHooks() && !FiniteCheck.isOn();
+    }
+
+    /** This layer and a ReLU as one op: the values and gradients of {@code call(x).relu()}, one pass fewer each way. */
+    Tensor callWithRelu(Tensor x) {
+        return Functional.conv2dRelu(x, weight.compute(isTraining()), bias, stride, stride, padding, padding);
     }
 
     @Override

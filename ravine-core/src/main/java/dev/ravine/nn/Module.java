@@ -127,6 +127,11 @@ public abstract class Module {
         for (Tensor p : namedParameters().values()) p.setGrad(null);
     }
 
+    /** Whether a forward hook watches this module (then its output must be its own tensor, not fused away). */
+    final boolean hasForwardHooks() {
+        return !hooks.isEmpty();
+    }
+
     /** Adds a hook to this module only; returns a handle that removes it. */
     public final Runnable addForwardHook(ForwardHook hook) {
         hooks.add(hook);

@@ -33,7 +33,13 @@ public final class Sequential extends Module {
         Tensor x = input;
         for (int i = 0; i < layers.size(); i++) {
             try {
-                x = layers.get(i).call(x);
+                Module layer = layers.get(i);
+                if (layer instanceof Conv2d conv && i + 1 < layers.size() && conv.fusesWith(layers.get(i + 1))) {
+                    x = conv.callWithRelu(x); // the ReLU (layer i + 1) runs inside the convolution's op
+                    i++;
+                } else {
+                    x = layer.call(x);
+                }
             } catch (TensorShapeException e) {
                 throw new TensorShapeException("layer " + i + " (" + layers.get(i).kind() + "): " + e.getMessage());
             }

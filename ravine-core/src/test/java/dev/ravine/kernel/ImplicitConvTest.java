@@ -60,6 +60,23 @@ class ImplicitConvTest {
     }
 
     @Test
+    void reluInTheOutputPassHasTheBitsOfAReluAfterIt() {
+        Random random = new Random(7);
+        for (int[] g : GEOMETRIES) {
+            Case k = new Case(g, random);
+            for (float[] bias : new float[][] {k.bias, null}) {
+                float[] expected = new float[k.outputSize()];
+                ImplicitConv.forward(k.x, k.n, k.c, k.h, k.w, k.kh, k.kw, k.sh, k.sw, k.ph, k.pw, k.weight, k.o, bias, expected);
+                ReluKernel.forward(expected, expected, 0, expected.length);
+                float[] fused = new float[k.outputSize()];
+                java.util.Arrays.fill(fused, Float.NaN); // overwritten, never read
+                ImplicitConv.forward(k.x, k.n, k.c, k.h, k.w, k.kh, k.kw, k.sh, k.sw, k.ph, k.pw, k.weight, k.o, bias, true, fused);
+                assertArrayEquals(expected, fused, k.name() + (bias == null ? ", no bias" : ", bias"));
+            }
+        }
+    }
+
+    @Test
     void weightAndBiasGradientsAreWithinTheSummationBoundOfTheirDefinitions() {
         Random random = new Random(2);
         for (int[] g : GEOMETRIES) {

@@ -6,6 +6,7 @@ import dev.ravine.kernel.ComputePool;
 import dev.ravine.kernel.Gemm;
 import dev.ravine.kernel.Im2Col;
 import dev.ravine.kernel.ImplicitConv;
+import dev.ravine.kernel.ReluKernel;
 import dev.ravine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,19 +30,41 @@ final class Convolution {
     private Convolution() {}
 
     static Tensor forward(Tensor x, Tensor weight, Tensor bias, Conv2dGeometry g) {
-        int o = weight.size(0), ckk = g.c() * g.kh() * g.kw(), positions = g.outH() * g.outW();
+        return forward(x, weight, bias, g, false);
+    }
+
+    /**
+     * With relu, one op for ReLU(conv): ReLU is applied in the convolution's output pass, and the backward masks the
+     * incoming gradient where the output is positive (where the convolution was: max(v, 0) > 0 exactly when v > 0,
+     * NaN neither) before the convolution's backward, so outputs and gradients have the bits of the two ops.
+     */
+    static Tensor forward(Tensor x, Tensor weight, Tensor bias, Conv2dGeometry g, boolean relu) {
+        int o = weight.size(0), positions = g.outH() * g.outW();
         float[] xv = x.values(), wv = weight.values();
         float[] out = new float[g.n() * o * positions];
         if (IMPLICIT) {
             ImplicitConv.forward(xv, g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW(),
-                    wv, o, bias == null ? null : bias.values(), out);
+                    wv, o, bias == null ? null : bias.values(), relu, out);
         } else {
             im2colForward(g, xv, wv, o, out);
             if (bias != null) addBias(out, bias.values(), g.n(), o, positions);
+            if (relu) ComputePool.parallelRange(out.length, 1 << 14, (from, to) -> ReluKernel.forward(out, out, from, to));
         }
-        Tensor result = Tensor.of(out, g.n(), o, g.outH(), g.outW());
+        int[] shape = {g.n(), o, g.outH(), g.outW()};
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        return Tensor.fromOp(out, result.shape(), "conv2d", inputs, grad -> backward(grad, x, weight, bias, g));
+        if (!relu) return Tensor.fromOp(out, shape, "conv2d", inputs, grad -> backward(grad, x, weight, bias, g, false));
+        return Tensor.fromOp(out, shape, "conv2d_relu", inputs, grad -> {
+            if (GradMode.isEnabled()) return backward(grad, x, weight, bias, g, true);
+            return backward(positivePart(grad, out), x, weight, bias, g, false);
+        });
+    }
+
+    /** grad where the fused op's output is positive, else 0: ReLU's backward, read from the output. */
+    private static Tensor positivePart(Tensor grad, float[] output) {
+        float[] gv = grad.values();
+        float[] masked = new float[gv.length];
+        ComputePool.parallelRange(gv.length, 1 << 14, (from, to) -> ReluKernel.backward(gv, output, masked, from, to));
+        return Tensor.of(masked, grad.shape());
     }
 
     private static void im2colForward(Conv2dGeometry g, float[] xv, float[] wv, int o, float[] out) {
@@ -56,8 +79,9 @@ final class Convolution {
         }
     }
 
-    private static Tensor[] backward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Conv2dGeometry g) {
-        if (GradMode.isEnabled()) return differentiableBackward(grad, x, weight, bias, g);
+    /** relu: the recorded backward of ReLU(conv) (only with GradMode on; the plain one gets a masked gradient). */
+    private static Tensor[] backward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Conv2dGeometry g, boolean relu) {
+        if (GradMode.isEnabled()) return differentiableBackward(grad, x, weight, bias, g, relu);
         int o = weight.size(0), positions = g.outH() * g.outW();
         float[] gv = grad.values(), xv = x.values(), wv = weight.values();
         float[] gx = x.requiresGrad() ? new float[x.numel()] : null;
@@ -112,8 +136,10 @@ final class Convolution {
     }
 
     /** Recorded backward: differentiate the composite form with createGraph, so the result has a graph of its own. */
-    private static Tensor[] differentiableBackward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Conv2dGeometry g) {
+    private static Tensor[] differentiableBackward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Conv2dGeometry g,
+                                                   boolean relu) {
         Tensor y = Functional.conv2dReference(x, weight, bias, g.strideH(), g.strideW(), g.padH(), g.padW());
+        if (relu) y = y.relu();
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
         List<Tensor> wanted = new ArrayList<>();
         for (Tensor t : inputs) if (t.requiresGrad()) wanted.add(t);

@@ -23,6 +23,15 @@ public final class Functional {
     }
 
     /**
+     * ReLU(conv2d(...)) as one op: ReLU applied in the convolution's output pass and its mask in the backward, with
+     * the bits of {@code conv2d(...).relu()}. {@code Sequential} uses it for a conv2d layer followed by a ReLU.
+     */
+    public static Tensor conv2dRelu(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW) {
+        Conv2dGeometry g = convGeometry(x, weight, strideH, strideW, padH, padW);
+        return Convolution.forward(x.contiguous(), weight.contiguous(), bias, g, true);
+    }
+
+    /**
      * The same convolution as a composite of im2col (a linear map) and a batched matmul: slower and hungrier for
      * memory, but every piece is differentiable to any order. The fast path uses it for recorded backward passes.
      */
