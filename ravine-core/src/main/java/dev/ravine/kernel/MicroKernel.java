@@ -17,6 +17,11 @@ abstract sealed class MicroKernel permits MicroKernel12x2, MicroKernel8x2, Micro
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();
 
+    /** The accumulators' start when a chain starts: zeros for the largest block, 12 x 2 vectors. */
+    static final float[] ZEROS = new float[12 * 2 * LANES];
+    /** A row of -0 vectors, the addend that makes a block's fma(sum, alpha, addend) store sum * alpha exactly. */
+    static final float[] NEGATIVE_ZEROS = negativeZeros(2 * LANES);
+
     final int rows;
     final int vectors;
     final int cols;
@@ -31,12 +36,32 @@ abstract sealed class MicroKernel permits MicroKernel12x2, MicroKernel8x2, Micro
      * sums (rows x cols, row-major at sIdx) += Ap * Bp, where Ap holds kc groups of rows values from aIdx and Bp
      * holds kc groups of cols values from bIdx. Each sum's FMA chain goes on from the value in sums, so a chain cut
      * into several calls (zeroed sums first) gives the same bits as one call over the whole depth: that lets
-     * {@link VectorGemm} cut the depth to fit its cache without changing results. The sums go through memory rather
-     * than straight into C because a helper that took vectors as arguments would be too big for C2 to inline, and
-     * then every vector passed is boxed: measured ten times slower. The detour through L1 is 2 x rows x vectors
-     * vector moves per rows * cols * kc multiply-adds.
+     * {@link VectorGemm} cut the depth to fit its cache without changing results.
      */
-    abstract void multiply(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] sums, int sIdx);
+    final void multiply(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] sums, int sIdx) {
+        stretch(ap, aIdx, bp, bIdx, kc, sums, sIdx, false, null, 0, 0, 0f, 0f);
+    }
+
+    /**
+     * One stretch of kc of the block's FMA chains, {@link #multiply} with both ends chosen: the chains start
+     * from zero when fromZero (else from sums, rows x cols row-major at sIdx), and when out is not null this is
+     * their last stretch and the block goes into C (out at outIdx, row stride ldc) as {@link #combine} says,
+     * else they are parked in sums. So a block whose depth fits one stretch never touches sums, and no pass zeroes
+     * them or copies them into C. Every end is one fma per accumulator, fma(sum, scale, addend) into its target:
+     * into C, scale alpha and addend old C (beta 1) or -0 (beta 0: x + -0 is x for every x, -0 included, so that
+     * stores sum * alpha bit for bit, as {@link #combine}); parked, scale 1 and addend -0, which stores the sum
+     * unchanged. Other betas park, then {@link #storeBlock}. One end for all cases keeps the method small: with
+     * a separate park and combine end 12 x 2 outgrew C1 (out of virtual registers) and ran interpreted until C2
+     * took it, seconds later; helpers taking the vectors hit C2's node-count inlining cutoff, and a vector passed
+     * to a call that is not inlined is boxed (measured ten times slower).
+     */
+    abstract void stretch(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] sums, int sIdx, boolean fromZero,
+                          float[] out, int outIdx, int ldc, float alpha, float beta);
+
+    /** Whether a stretch ends in sums: it is not the last (out is null), or its beta is neither 0 nor 1. */
+    static boolean parks(float[] out, float beta) {
+        return out == null || (beta != 0f && beta != 1f);
+    }
 
     /** For logs and benchmarks, e.g. {@code 8x2}: rows x vectors. */
     String shape() {
@@ -80,5 +105,11 @@ abstract sealed class MicroKernel permits MicroKernel12x2, MicroKernel8x2, Micro
     static float combine(float sum, float alpha, float beta, float old) {
         if (beta == 0f) return sum * alpha;
         return Math.fma(sum, alpha, beta == 1f ? old : old * beta);
+    }
+
+    private static float[] negativeZeros(int count) {
+        float[] values = new float[count];
+        java.util.Arrays.fill(values, -0f);
+        return values;
     }
 }

@@ -13,16 +13,19 @@ final class MicroKernel4x2 extends MicroKernel {
     }
 
     @Override
-    void multiply(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] sums, int sIdx) {
+    void stretch(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] sums, int sIdx, boolean fromZero,
+                 float[] out, int outIdx, int ldc, float alpha, float beta) {
         int cols = 2 * LANES;
-        FloatVector c00 = FloatVector.fromArray(SPECIES, sums, sIdx);
-        FloatVector c01 = FloatVector.fromArray(SPECIES, sums, sIdx + LANES);
-        FloatVector c10 = FloatVector.fromArray(SPECIES, sums, sIdx + cols);
-        FloatVector c11 = FloatVector.fromArray(SPECIES, sums, sIdx + cols + LANES);
-        FloatVector c20 = FloatVector.fromArray(SPECIES, sums, sIdx + 2 * cols);
-        FloatVector c21 = FloatVector.fromArray(SPECIES, sums, sIdx + 2 * cols + LANES);
-        FloatVector c30 = FloatVector.fromArray(SPECIES, sums, sIdx + 3 * cols);
-        FloatVector c31 = FloatVector.fromArray(SPECIES, sums, sIdx + 3 * cols + LANES);
+        float[] from = fromZero ? ZEROS : sums;
+        int fromIdx = fromZero ? 0 : sIdx;
+        FloatVector c00 = FloatVector.fromArray(SPECIES, from, fromIdx);
+        FloatVector c01 = FloatVector.fromArray(SPECIES, from, fromIdx + LANES);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, from, fromIdx + cols);
+        FloatVector c11 = FloatVector.fromArray(SPECIES, from, fromIdx + cols + LANES);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, from, fromIdx + 2 * cols);
+        FloatVector c21 = FloatVector.fromArray(SPECIES, from, fromIdx + 2 * cols + LANES);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, from, fromIdx + 3 * cols);
+        FloatVector c31 = FloatVector.fromArray(SPECIES, from, fromIdx + 3 * cols + LANES);
         for (int p = 0; p < kc; p++, aIdx += 4, bIdx += cols) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bIdx);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bIdx + LANES);
@@ -39,13 +42,20 @@ final class MicroKernel4x2 extends MicroKernel {
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
         }
-        c00.intoArray(sums, sIdx);
-        c01.intoArray(sums, sIdx + LANES);
-        c10.intoArray(sums, sIdx + cols);
-        c11.intoArray(sums, sIdx + cols + LANES);
-        c20.intoArray(sums, sIdx + 2 * cols);
-        c21.intoArray(sums, sIdx + 2 * cols + LANES);
-        c30.intoArray(sums, sIdx + 3 * cols);
-        c31.intoArray(sums, sIdx + 3 * cols + LANES);
+        // Where the sums go (see MicroKernel.stretch): parked as they are, or combined into C.
+        boolean parks = parks(out, beta), fresh = parks || beta == 0f;
+        float[] to = parks ? sums : out, old = fresh ? NEGATIVE_ZEROS : out;
+        int toIdx = parks ? sIdx : outIdx, toLd = parks ? cols : ldc;
+        int oldIdx = fresh ? 0 : outIdx, oldLd = fresh ? 0 : ldc;
+        FloatVector alphas = FloatVector.broadcast(SPECIES, parks ? 1f : alpha);
+        c00.fma(alphas, FloatVector.fromArray(SPECIES, old, oldIdx)).intoArray(to, toIdx);
+        c01.fma(alphas, FloatVector.fromArray(SPECIES, old, oldIdx + LANES)).intoArray(to, toIdx + LANES);
+        c10.fma(alphas, FloatVector.fromArray(SPECIES, old, oldIdx + oldLd)).intoArray(to, toIdx + toLd);
+        c11.fma(alphas, FloatVector.fromArray(SPECIES, old, oldIdx + oldLd + LANES)).intoArray(to, toIdx + toLd + LANES);
+        c20.fma(alphas, FloatVector.fromArray(SPECIES, old, oldIdx + 2 * oldLd)).intoArray(to, toIdx + 2 * toLd);
+        c21.fma(alphas, FloatVector.fromArray(SPECIES, old, oldIdx + 2 * oldLd + LANES)).intoArray(to, toIdx + 2 * toLd + LANES);
+        c30.fma(alphas, FloatVector.fromArray(SPECIES, old, oldIdx + 3 * oldLd)).intoArray(to, toIdx + 3 * toLd);
+        c31.fma(alphas, FloatVector.fromArray(SPECIES, old, oldIdx + 3 * oldLd + LANES)).intoArray(to, toIdx + 3 * toLd + LANES);
+        if (parks && out != null) storeBlock(sums, sIdx, out, outIdx, ldc, alpha, beta);
     }
 }

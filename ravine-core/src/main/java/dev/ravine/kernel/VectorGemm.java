@@ -1,7 +1,5 @@
 package dev.ravine.kernel;
 
-import java.util.Arrays;
-
 /**
  * GEMM on the Vector API, in the classic Goto/BLIS structure: C is processed in blocks of nc columns; for each
  * depth block of {@link #DEPTH} a DEPTH x nc panel of op(B) is packed once, then blocks of mc rows of op(A) are
@@ -77,7 +75,8 @@ final class VectorGemm implements GemmKernel {
     /**
      * Runs the micro-kernel over every rows x cols block of an mcBlock x ncBlock block of C from the packed
      * buffers: for each B sliver, kc of depth at a time over all the A slivers (so that stretch of the B sliver
-     * stays in L1), the sums of the column of blocks parked in buffers.sums between stretches.
+     * stays in L1), the sums of the column of blocks parked in buffers.sums between stretches. A full block's last
+     * stretch writes C straight from the accumulators; a block cut by the edge of C goes through sums.
      */
     private void sweep(Buffers buffers, int mcBlock, int ncBlock, int depth, float alpha, float beta,
                        float[] c, int cIdx, int ldc) {
@@ -86,23 +85,19 @@ final class VectorGemm implements GemmKernel {
         int blocks = Math.ceilDiv(mcBlock, rows);
         float[] sums = buffers.sums;
         for (int j = 0; j < ncBlock; j += cols) {
-            Arrays.fill(sums, 0, blocks * block, 0f);
+            int validCols = Math.min(cols, ncBlock - j);
             for (int p = 0; p < depth; p += kc) {
                 int stretch = Math.min(kc, depth - p);
+                boolean last = p + stretch == depth;
                 for (int s = 0; s < blocks; s++) {
-                    micro.multiply(buffers.a, s * rows * depth + p * rows, buffers.b, j * depth + p * cols, stretch,
-                            sums, s * block);
-                }
-            }
-            int validCols = Math.min(cols, ncBlock - j);
-            for (int s = 0; s < blocks; s++) {
-                int i = s * rows;
-                int validRows = Math.min(rows, mcBlock - i);
-                int at = cIdx + i * ldc + j;
-                if (validRows == rows && validCols == cols) {
-                    micro.storeBlock(sums, s * block, c, at, ldc, alpha, beta);
-                } else {
-                    micro.storePartialBlock(sums, s * block, validRows, validCols, c, at, ldc, alpha, beta);
+                    int validRows = Math.min(rows, mcBlock - s * rows);
+                    boolean direct = last && validRows == rows && validCols == cols;
+                    int at = cIdx + s * rows * ldc + j;
+                    micro.stretch(buffers.a, s * rows * depth + p * rows, buffers.b, j * depth + p * cols, stretch,
+                            sums, s * block, p == 0, direct ? c : null, at, ldc, alpha, beta);
+                    if (last && !direct) {
+                        micro.storePartialBlock(sums, s * block, validRows, validCols, c, at, ldc, alpha, beta);
+                    }
                 }
             }
         }

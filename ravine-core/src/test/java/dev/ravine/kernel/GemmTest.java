@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,6 +94,25 @@ class GemmTest {
         float[] nanC = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
         Gemm.gemm(kernel, true, true, 2, 2, 0, 1f, new float[0], 0, 2, new float[0], 0, 1, 0f, nanC, 0, 2);
         assertArrayEquals(new float[4], nanC);
+    }
+
+    /**
+     * A zero sum times a negative alpha is -0 (combine's sum * alpha), also where a full block goes straight from the
+     * registers into C as fma(sum, alpha, -0): an addend of +0 would turn it into +0. Over the chain depth (k 600)
+     * the second depth block adds onto the first's -0 with beta 1, which keeps it: -0 * alpha + -0. The vector
+     * kernels only: ScalarGemm gives +0 here (its own order of operations), a sign the element-wise tests never pin.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("namedKernels")
+    void zeroSumsTimesNegativeAlphaStayNegativeZero(String name, GemmKernel kernel) {
+        assumeTrue(kernel instanceof VectorGemm);
+        int m = 48, n = 64, k = 600;
+        float[] c = new float[m * n];
+        Arrays.fill(c, Float.NaN);
+        Gemm.gemm(kernel, false, false, m, n, k, -1f, new float[m * k], 0, k, new float[k * n], 0, n, 0f, c, 0, n);
+        for (int i = 0; i < c.length; i++) {
+            assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(c[i]), "C[" + i + "] = " + c[i]);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
