@@ -135,11 +135,13 @@ class RefutationTest {
         assertEquals(Severity.WARNING, bias(0.4, 0.1, 0.2, NA).severity());
     }
 
-    /** Full readings every 10 steps with these global gradient norms. */
+    /** Full readings every 10 steps with these global gradient norms, split evenly over two weighted layers (the fresh2 MLP's). */
     private static List<StepReading> gradients(double... norms) {
         List<StepReading> w = new ArrayList<>();
         for (int i = 0; i < norms.length; i++) {
-            w.add(new StepReading(10L * (i + 1), 0, 0.5, true, norms[i], List.of(new LayerReading("0", norms[i], 5, 0.005, 1e-3, 0)), List.of()));
+            double each = norms[i] / Math.sqrt(2);
+            w.add(new StepReading(10L * (i + 1), 0, 0.5, true, norms[i], List.of(new LayerReading("0", each, 5, 0.005, 1e-3, 0),
+                    new LayerReading("2", each, 2, 0.002, 1e-3, 0)), List.of()));
         }
         return w;
     }
