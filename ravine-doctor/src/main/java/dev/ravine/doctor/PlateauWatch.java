@@ -1,6 +1,7 @@
 package dev.ravine.doctor;
 
 import dev.ravine.doctor.curvature.HessianVectorProduct;
+import dev.ravine.doctor.curvature.StabilityRule;
 import dev.ravine.doctor.detect.PlateauClassifier;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.RunFacts;
@@ -52,6 +53,10 @@ final class PlateauWatch {
     private long collectingSince = -1;
     private long quietUntil = -1;
     private int analyses;
+    private long crawlQuietUntil = -1;
+    private int crawlAnalyses;
+    /** Whether the analysis being prepared was started by a crawling loss rather than a flat one. */
+    private boolean crawling;
     private PlateauClassifier.Classification last;
 
     PlateauWatch(PlateauClassifier classifier, Options options, Tensor inputs, Tensor targets) {
@@ -81,7 +86,11 @@ final class PlateauWatch {
         losses.addLast(new double[] {event.step(), event.loss()});
         while (losses.size() > options.flatSteps()) losses.removeFirst();
         if (collectingSince >= 0) return collect(trainer, event, facts);
-        if (event.step() >= quietUntil && isFlatAndHigh()) {
+        // Each trigger waits on its own analyses: a crawl that found nothing must not silence the flat stretch after it.
+        boolean flat = event.step() >= quietUntil && isFlatAndHigh();
+        boolean crawl = !flat && event.step() >= crawlQuietUntil && isCrawlingAndHigh(facts);
+        if (flat || crawl) {
+            crawling = crawl;
             collectingSince = (long) losses.getFirst()[0];
             collected.clear();
         }
@@ -95,19 +104,29 @@ final class PlateauWatch {
         collectingSince = -1;
         // Each analysis costs tens of Hessian-vector products: on a run that stays stuck, the waits double (60, 120, 240, ...
         // steps), so the analyses of a long run are logarithmic in its length.
-        quietUntil = event.step() + ((long) options.flatSteps() << Math.min(analyses++, 20));
-        last = withEvalMode(trainer, () -> classifier.classify(loss(trainer), parameters(trainer), referenceGradNorm, List.copyOf(collected),
-                facts, event.step()));
+        if (crawling) crawlQuietUntil = event.step() + ((long) options.flatSteps() << Math.min(crawlAnalyses++, 20));
+        else quietUntil = event.step() + ((long) options.flatSteps() << Math.min(analyses++, 20));
+        double limit = sharpnessLimit(trainer.optimizer());
+        List<double[]> updates = List.copyOf(collected);
+        last = withEvalMode(trainer, () -> crawling
+                ? classifier.classifyCrawl(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit)
+                : classifier.classify(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit));
         collected.clear();
         return last.finding().map(f -> new Finding(f.id(), f.title(), f.severity(), since, event.step(), f.layers(), withFlatness(f, since, event),
                 f.cause(), f.remedies()));
     }
 
+    /** The top Hessian eigenvalue above which the optimizer's step at its current learning rate diverges; NaN when no rule is known. */
+    private static double sharpnessLimit(Optimizer optimizer) {
+        return StabilityRule.of(optimizer).sharpnessThreshold(optimizer.learningRate());
+    }
+
     private List<String> withFlatness(Finding f, long since, BatchEvent event) {
         List<String> evidence = new ArrayList<>();
-        evidence.add("the loss has been flat since step " + since + " (within " + Math.round(100 * options.flatTolerance()) + "% over "
-                + options.flatSteps() + " steps) at " + String.format("%.4g", event.loss()) + ", " + String.format("%.2g", event.loss() / firstLoss)
-                + "x the first loss");
+        String how = crawling ? "crawling down, less than " + Math.round(100 * CRAWL_RATE) + "% a step," : "flat";
+        evidence.add("the loss has been " + how + " since step " + since + " (" + (crawling ? "" : "within " + Math.round(100 * options.flatTolerance())
+                + "% ") + "over " + options.flatSteps() + " steps) at " + String.format("%.4g", event.loss()) + ", "
+                + String.format("%.2g", event.loss() / firstLoss) + "x the first loss");
         evidence.addAll(f.evidence());
         return evidence;
     }
@@ -120,6 +139,25 @@ final class PlateauWatch {
         boolean flat = Math.abs(second - first) <= options.flatTolerance() * Math.abs(first);
         return flat && second > options.highFraction() * firstLoss;
     }
+
+    /**
+     * A loss that falls, but by less than {@value #CRAWL_RATE} of itself per step (the median of the window's second half
+     * above (1 - rate)^(half its span) times its first half's: at that rate it needs about 70 steps to halve), while still
+     * high, under an optimizer whose steps are lr times a fixed direction (no per-coordinate scale: the ravine's tests
+     * read lr x sharpness). A full-batch run down an ill-conditioned valley does this instead of going flat: its steep
+     * direction settles, and the floor is crossed a fraction of a percent a step. Only the ravine's tests are run on it.
+     */
+    private boolean isCrawlingAndHigh(RunFacts facts) {
+        if (facts == null || facts.adaptive() || losses.size() < options.flatSteps()) return false;
+        double[] l = losses.stream().mapToDouble(x -> x[1]).toArray();
+        int half = l.length / 2;
+        double first = median(Arrays.copyOfRange(l, 0, half)), second = median(Arrays.copyOfRange(l, half, l.length));
+        boolean slow = second < first && second >= Math.pow(1 - CRAWL_RATE, half) * first;
+        return slow && second > options.highFraction() * firstLoss;
+    }
+
+    /** The relative fall per step below which a still-high loss is crawling. */
+    static final double CRAWL_RATE = 0.01;
 
     /** After a rollback the losses describe an abandoned trajectory. */
     private void restart() {

@@ -61,11 +61,36 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
      */
     public Classification classify(Supplier<Tensor> loss, List<Tensor> parameters, double referenceGradNorm, List<double[]> recentUpdates,
                                    RunFacts facts, long step) {
+        return classify(loss, parameters, referenceGradNorm, recentUpdates, facts, step, Double.NaN);
+    }
+
+    /**
+     * As above, knowing the optimizer's stability edge: {@code sharpnessLimit}, the top Hessian eigenvalue above which
+     * its step at the current learning rate diverges along that direction (2 / lr for gradient descent, (2 + 2 beta) /
+     * ((1 - dampening) lr) for heavy ball: {@link dev.ravine.doctor.curvature.StabilityRule}); NaN where no such edge
+     * is known (Nesterov, adaptive or closure methods), and then bouncing is always a ravine.
+     */
+    public Classification classify(Supplier<Tensor> loss, List<Tensor> parameters, double referenceGradNorm, List<double[]> recentUpdates,
+                                   RunFacts facts, long step, double sharpnessLimit) {
         HessianVectorProduct h = new HessianVectorProduct(loss, parameters);
         double gradNorm = DenseVectors.norm(h.gradient());
         double reference = referenceGradNorm > 0 && Double.isFinite(referenceGradNorm) ? referenceGradNorm : 1;
         if (gradNorm <= gradientTolerance * reference) return critical(loss, parameters, h, gradNorm, reference, facts, step);
-        return moving(h, gradNorm, reference, recentUpdates, facts, step);
+        return moving(h, gradNorm, reference, recentUpdates, facts, step, sharpnessLimit);
+    }
+
+    /**
+     * Only the moving part of the analysis (no critical-point verdicts): for a loss that still falls, slowly, where a
+     * small gradient is no plateau of its own but progress that is ending. A ravine (by the bounce, or by the floor) or
+     * a step beyond the stability edge, else {@code not_critical}.
+     */
+    public Classification classifyCrawl(Supplier<Tensor> loss, List<Tensor> parameters, double referenceGradNorm, List<double[]> recentUpdates,
+                                        RunFacts facts, long step, double sharpnessLimit) {
+        HessianVectorProduct h = new HessianVectorProduct(loss, parameters);
+        double gradNorm = DenseVectors.norm(h.gradient());
+        double reference = referenceGradNorm > 0 && Double.isFinite(referenceGradNorm) ? referenceGradNorm : 1;
+        if (gradNorm <= gradientTolerance * reference) return new Classification("not_critical", gradNorm, Double.NaN, Double.NaN, Double.NaN, Optional.empty());
+        return moving(h, gradNorm, reference, recentUpdates, facts, step, sharpnessLimit);
     }
 
     private Classification critical(Supplier<Tensor> loss, List<Tensor> parameters, HessianVectorProduct h, double gradNorm, double reference,
@@ -146,7 +171,8 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
     static final int FLAT_DIRECTIONS = 4;
     static final double REAL_DECREASE = 1e-3;
 
-    private Classification moving(HessianVectorProduct h, double gradNorm, double reference, List<double[]> updates, RunFacts facts, long step) {
+    private Classification moving(HessianVectorProduct h, double gradNorm, double reference, List<double[]> updates, RunFacts facts, long step,
+                                  double sharpnessLimit) {
         CurvatureReport top = HessianTopEigen.largest(h, PowerIterationOptions.cockpitDefaults(seed));
         double[] v = top.vector();
         double[] proj = new double[updates.size()];
@@ -168,15 +194,96 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         // An adaptive method divides lr by its own per-coordinate scale, so lr x sharpness is not its step's factor along
         // the sharp direction and cannot show an overshoot (Adadelta at its usual lr 1.0 read 6.8 on a healthy regression).
         boolean overshoots = !(facts != null && facts.adaptive()) && lr * top.value() > overshoot;
-        if (pairs < 2 || !(flipShare > flipFraction) || !(share >= minShare) || !overshoots) {
-            return new Classification("not_critical", gradNorm, Double.NaN, top.value(), flipShare, Optional.empty());
+        String gradient = "gradient norm " + fmt(gradNorm) + " = " + fmt(gradNorm / reference) + "x the reference: not a critical point";
+        boolean bouncing = pairs >= 2 && flipShare > flipFraction && share >= minShare && overshoots;
+        if (!bouncing) {
+            if (!overshoots) return new Classification("not_critical", gradNorm, Double.NaN, top.value(), flipShare, Optional.empty());
+            return floorCrawl(h, updates, top.value(), gradient, lr, facts, step)
+                    .map(f -> new Classification("ravine", gradNorm, Double.NaN, top.value(), flipShare, Optional.of(f)))
+                    .orElseGet(() -> new Classification("not_critical", gradNorm, Double.NaN, top.value(), flipShare, Optional.empty()));
+        }
+        String bounce = "the last " + updates.size() + " updates flip sign along the sharpest direction (top Hessian eigenvalue " + fmt(top.value())
+                + ") in " + flips + " of " + pairs + " steps; that direction carries " + fmt(100 * share) + "% of each update";
+        if (Double.isFinite(sharpnessLimit) && top.value() > sharpnessLimit) {
+            return new Classification("lr_too_high", gradNorm, Double.NaN, top.value(), flipShare,
+                    Optional.of(beyondTheEdge(gradient, bounce, top.value(), sharpnessLimit, lr, step)));
         }
         List<String> evidence = new ArrayList<>();
-        evidence.add("gradient norm " + fmt(gradNorm) + " = " + fmt(gradNorm / reference) + "x the reference: not a critical point");
-        evidence.add("the last " + updates.size() + " updates flip sign along the sharpest direction (top Hessian eigenvalue " + fmt(top.value()) + ") in "
-                + flips + " of " + pairs + " steps; that direction carries " + fmt(100 * share) + "% of each update");
+        evidence.add(gradient);
+        evidence.add(bounce);
         evidence.add("lr x sharpness = " + fmt(lr * top.value()) + ": above " + fmt(overshoot) + " each step overshoots the valley floor along that"
                 + " direction (gradient descent diverges above 2)");
+        Finding f = new Finding("ravine", "Bouncing across a ravine", Severity.WARNING, step, step, List.of(), evidence,
+                "The loss is flat along the run but the gradient is not small: the iterate oscillates across the steep walls of an elongated"
+                        + " valley instead of moving along its floor (note 001: training stuck is not a small gradient).", ravineRemedies(lr, facts));
+        return new Classification("ravine", gradNorm, Double.NaN, top.value(), flipShare, Optional.of(f));
+    }
+
+    /**
+     * The floor of a ravine seen without a bounce: a full batch has no noise to keep the steep direction excited, so its
+     * oscillation dies out and no update flips sign, yet the run still crawls. The step already reaches the walls' limit
+     * (lr x sharpness above {@code overshoot}), and the run's net move over its last updates points along a direction at
+     * least {@value #FLOOR_FLATNESS}x flatter than the walls (its curvature d.Hd / d.d, one Hessian-vector product): a step the
+     * walls allow moves the loss along the floor by at most 2 / {@value #FLOOR_FLATNESS} of what it could (the rate of
+     * gradient descent on a quadratic is lr x curvature per step), so the run needs hundreds of steps to get anywhere,
+     * and a larger learning rate would diverge across the walls. In a network's training the gradient, and with it the
+     * move, lies mostly in the top eigenspace (Gur-Ari et al. 2018), so its curvature is a sizeable share of the top
+     * eigenvalue: the ratio is the signature of the ill-conditioned valley itself.
+     */
+    private Optional<Finding> floorCrawl(HessianVectorProduct h, List<double[]> updates, double sharpness, String gradient, double lr, RunFacts facts,
+                                         long step) {
+        double[] d = netMove(updates);
+        if (!(DenseVectors.norm(d) > 0)) return Optional.empty();
+        double floor = DenseVectors.dot(d, h.apply(d)) / DenseVectors.dot(d, d);
+        if (!(sharpness > 0) || !(floor * FLOOR_FLATNESS <= sharpness)) return Optional.empty();
+        List<String> evidence = List.of(gradient,
+                "curvature along the run's net move over its last " + updates.size() + " updates " + fmt(floor) + ", " + fmt(sharpness / Math.max(floor, Double.MIN_NORMAL)) + "x below the top Hessian"
+                        + " eigenvalue " + fmt(sharpness) + ": what is left to descend lies along a floor far flatter than the walls",
+                "lr x sharpness = " + fmt(lr * sharpness) + ": above " + fmt(overshoot) + " the step already spans the walls, so a longer one would"
+                        + " diverge across them while along the floor each step gains about lr x " + fmt(floor) + " = " + fmt(lr * floor));
+        return Optional.of(new Finding("ravine", "Crawling along the floor of a ravine", Severity.WARNING, step, step, List.of(), evidence,
+                "The valley is elongated: the steep walls cap the learning rate, and at that rate the descent along the flat floor is"
+                        + " negligible per step, so the loss crawls down (note 001: an ill-conditioned surface; training slow is not a small"
+                        + " gradient).", ravineRemedies(lr, facts)));
+    }
+
+    /**
+     * The run's net move over its last updates (their sum): the direction it actually travels. The probe batch's own
+     * gradient is not it, since the probe batch's optimum lies elsewhere than the training set's (a steep direction at
+     * rest on the whole set is not at rest on a sample of it), and a bounce across the walls cancels out of the sum.
+     */
+    private static double[] netMove(List<double[]> updates) {
+        if (updates.isEmpty()) return new double[0];
+        double[] sum = new double[updates.getFirst().length];
+        for (double[] u : updates) DenseVectors.addScaled(sum, 1, u);
+        return sum;
+    }
+
+    /** How much flatter than the walls the floor must be for a step at the walls' limit to crawl along it. */
+    static final double FLOOR_FLATNESS = 100;
+
+    /**
+     * A bounce whose sharpness is beyond the optimizer's stability edge is no ravine the step can live in: gradient
+     * descent (and heavy ball) diverges along that direction at this learning rate, and only the loss's nonlinearity
+     * keeps the bouncing iterate from flying off. What must change is the step: lr_too_high, not the surface's shape.
+     */
+    private static Finding beyondTheEdge(String gradient, String bounce, double sharpness, double limit, double lr, long step) {
+        List<String> evidence = List.of(gradient, bounce, "top Hessian eigenvalue " + fmt(sharpness) + " is " + fmt(sharpness / limit)
+                + "x the optimizer's stability edge " + fmt(limit) + " at the current learning rate: along that direction each step lands"
+                + " farther from the floor than it started");
+        List<Remedy> remedies = new ArrayList<>();
+        if (Double.isFinite(lr)) {
+            double fits = lr * limit / sharpness / 2;
+            remedies.add(Remedies.learningRate(lr, Math.min(lr / 3, fits), "half the rate at which this sharpness is stable stops the overshoot"));
+        }
+        remedies.add(Remedies.clipGlobalNorm(1.0, "clipping bounds each step whatever the gradient does"));
+        return new Finding("lr_too_high", "Learning rate too high (beyond the stability edge)", Severity.WARNING, step, step, List.of(), evidence,
+                "The loss is flat because the iterate bounces across a direction curved more than this learning rate can follow: the step"
+                        + " is longer than the optimizer's stability limit along it (2 / sharpness for gradient descent), so it overshoots"
+                        + " instead of descending (edge of stability, Cohen et al. 2021).", remedies);
+    }
+
+    private static List<Remedy> ravineRemedies(double lr, RunFacts facts) {
         List<Remedy> remedies = new ArrayList<>();
         Remedies.adam(facts, "per-parameter learning rates take long steps along the flat floor and short ones across the walls (note 001)")
                 .ifPresent(remedies::add);
@@ -185,10 +292,7 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         }
         if (Double.isFinite(lr)) remedies.add(Remedies.learningRate(lr, lr / 3, "shorter steps stop the bouncing between the walls"));
         Remedies.standardize(facts, "standardized features round the loss surface, shortening the ravine").ifPresent(remedies::add);
-        Finding f = new Finding("ravine", "Bouncing across a ravine", Severity.WARNING, step, step, List.of(), evidence,
-                "The loss is flat along the run but the gradient is not small: the iterate oscillates across the steep walls of an elongated"
-                        + " valley instead of moving along its floor (note 001: training stuck is not a small gradient).", remedies);
-        return new Classification("ravine", gradNorm, Double.NaN, top.value(), flipShare, Optional.of(f));
+        return remedies;
     }
 
     private static double[] flat(List<Tensor> parameters) {

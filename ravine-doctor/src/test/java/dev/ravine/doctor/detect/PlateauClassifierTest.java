@@ -82,6 +82,62 @@ class PlateauClassifierTest {
         assertEquals("not_critical", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, adaptive, 10).kind());
     }
 
+    /** Ten steps of gradient descent at {@code lr} on 0.5 (100 x^2 + y^2) from (1, 1): x flips sign each step when lr > 1/100. */
+    private static List<double[]> descent(Tensor point, double lr) {
+        List<double[]> updates = new ArrayList<>();
+        double x = 1, y = 1;
+        for (int t = 0; t < 10; t++) {
+            double dx = -lr * 100 * x, dy = -lr * y;
+            updates.add(new double[] {dx, dy});
+            x += dx;
+            y += dy;
+        }
+        point.copyFrom(new float[] {(float) x, (float) y});
+        return updates;
+    }
+
+    @Test
+    void aBounceBeyondTheOptimizersStabilityEdgeIsTooHighALearningRateNotARavine() {
+        Tensor point = Tensor.of(new float[] {1, 1}, 2).requiresGrad(true);
+        Supplier<Tensor> loss = quadratic(point, 50, 0.5f);
+        List<double[]> updates = descent(point, 0.019);
+        double initialGrad = Math.hypot(100, 1);
+        // the edge at lr 0.019 is 2 / 0.019 = 105 > 100: a ravine the step can live in
+        assertEquals("ravine", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, FACTS, 10, 2 / 0.019).kind());
+        // the same bounce where the edge is 80 (a rate of 0.025): beyond it, the step is what is wrong
+        RunFacts faster = new RunFacts(0.025, "sgd", 0, List.of());
+        PlateauClassifier.Classification c = PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, faster, 10, 80);
+        assertEquals("lr_too_high", c.kind());
+        Finding f = c.finding().orElseThrow();
+        assertEquals("lr_too_high", f.id());
+        assertTrue(f.evidence().get(2).contains("1.25x the optimizer's stability edge 80"), f.evidence().toString());
+        assertEquals("optimizer.lr: 0.025 -> 0.008333", f.remedies().getFirst().change());
+        // no edge known (Nesterov, adaptive steps): a bounce is the ravine's as before
+        assertEquals("ravine", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, faster, 10, Double.NaN).kind());
+    }
+
+    @Test
+    void aStepAtTheWallsLimitMovingAlongAFloorAHundredTimesFlatterCrawlsInARavine() {
+        // 0.5 (100 x^2 + 0.5 y^2): the walls' curvature 100, the floor's 0.5; a full batch's steep direction has settled
+        Tensor point = Tensor.of(new float[] {0, 1}, 2).requiresGrad(true);
+        Supplier<Tensor> loss = quadratic(point, 50, 0.25f);
+        List<double[]> alongTheFloor = new ArrayList<>();
+        for (int t = 0; t < 8; t++) alongTheFloor.add(new double[] {0, -0.01});
+        PlateauClassifier.Classification c = PlateauClassifier.defaults().classifyCrawl(loss, List.of(point), 100, alongTheFloor, FACTS, 60, 2 / 0.019);
+        assertEquals("ravine", c.kind());
+        assertTrue(c.finding().orElseThrow().evidence().get(1).contains("200x below the top Hessian eigenvalue"), c.finding().orElseThrow()::toString);
+        // a move with as much of the steep direction as of the floor is not crawling along a floor (curvature 50: 2x below)
+        List<double[]> mixed = new ArrayList<>();
+        for (int t = 0; t < 8; t++) mixed.add(new double[] {-0.01, -0.01});
+        assertEquals("not_critical", PlateauClassifier.defaults().classifyCrawl(loss, List.of(point), 100, mixed, FACTS, 60, 2 / 0.019).kind());
+        // a step far inside the walls (lr x sharpness 0.1) could simply be longer: slow, not a ravine
+        RunFacts small = new RunFacts(0.001, "sgd", 0, List.of());
+        assertEquals("not_critical", PlateauClassifier.defaults().classifyCrawl(loss, List.of(point), 100, alongTheFloor, small, 60, 2 / 0.001).kind());
+        // an adaptive optimizer's step is not lr along the walls: nothing is claimed
+        RunFacts adaptive = new RunFacts(0.019, "adam", 0, List.of());
+        assertEquals("not_critical", PlateauClassifier.defaults().classifyCrawl(loss, List.of(point), 100, alongTheFloor, adaptive, 60, Double.NaN).kind());
+    }
+
     @Test
     void aPointFlatToSecondOrderIsAHigherOrderSaddleWhenTheLossFallsAlongSomeLineElseAMinimum() {
         // (1 - a b c)^2 at a = b = c = 0: gradient and Hessian both 0, yet the loss is cubic along most lines
