@@ -127,6 +127,10 @@ public record ExplodingGradientsDetector(double growth) implements Detector {
         List<StepReading> full = Readings.full(window);
         if (full.size() < 4) return Optional.empty();
         StepReading latest = full.getLast();
+        // The growth this rule names is a product of per-layer factors: with one weighted layer there is no product, and a
+        // gradient that grows there was made by the steps (a linear regression bouncing in a ravine under Nesterov momentum:
+        // 18.9x its window's median at step 40), which the rules of the step and of the surface name.
+        if (latest.layers().size() < 2) return Optional.empty();
         List<StepReading> before = full.subList(0, full.size() - 1);
         double median = Readings.median(before.stream().mapToDouble(StepReading::globalGradNorm).toArray());
         double ratio = latest.globalGradNorm() / median;

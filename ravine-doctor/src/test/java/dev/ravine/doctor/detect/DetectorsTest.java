@@ -74,6 +74,19 @@ class DetectorsTest {
     }
 
     @Test
+    void aGrowingGradientInAModelOfOneWeightedLayerIsNoProductOverDepth() {
+        List<StepReading> w = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) w.add(full(10 * i, 1.0, 1, List.of(layer("0", 1, 10, 1e-3)), List.of()));
+        w.add(full(70, 1.0, 30, List.of(layer("0", 30, 10, 1e-2)), List.of()));
+        assertTrue(ExplodingGradientsDetector.defaults().examine(w, FACTS).isEmpty(), "one layer: no per-layer factors to multiply");
+        // the same 30x growth with a second weighted layer is the depth rule's
+        List<StepReading> deep = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) deep.add(full(10 * i, 1.0, 1, List.of(layer("0", 1, 10, 1e-3), layer("2", 1, 10, 1e-3)), List.of()));
+        deep.add(full(70, 1.0, 30, List.of(layer("0", 30, 10, 1e-2), layer("2", 1, 10, 1e-3)), List.of()));
+        assertEquals(List.of("0"), ExplodingGradientsDetector.defaults().examine(deep, FACTS).orElseThrow().layers());
+    }
+
+    @Test
     void vanishingGradientsNeedPersistenceAndSuggestReplacingTheSigmoid() {
         List<StepReading> w = healthy(3);
         for (int i = 0; i < 3; i++) {
