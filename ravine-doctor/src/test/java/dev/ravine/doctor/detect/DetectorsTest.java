@@ -208,6 +208,27 @@ class DetectorsTest {
         assertFalse(LrTooLowDetector.defaults().examine(falling, FACTS).isPresent());
     }
 
+    /** {@code n} steps of the given losses, a full reading (update/weight ratio 5.7e-4, above the ratio rule's 1e-4) every 10th. */
+    private static List<StepReading> everyStep(int n, java.util.function.IntToDoubleFunction loss) {
+        List<StepReading> w = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            boolean isFull = i % 10 == 0;
+            w.add(new StepReading(i, 0, loss.applyAsDouble(i), isFull, 1, isFull ? List.of(layer("1", 0.5, 10, 5.7e-4)) : List.of(), List.of()));
+        }
+        return w;
+    }
+
+    @Test
+    void aLossFallingAtEveryStepYetStillAtItsStartIsTooLowALearningRateWhateverTheRatio() {
+        RunFacts five = new RunFacts(0.002, "sgd", 5, List.of("linear", "relu", "linear")).withFirstLoss(1.628);
+        Finding f = LrTooLowDetector.defaults().examine(everyStep(60, i -> 1.628 - 3e-4 * i), five).orElseThrow();
+        assertTrue(f.evidence().getFirst().contains("100% of the window's 59 steps"), f::toString);
+        // mini-batch noise: half the steps go up, so the ratio rule alone decides (and 5.7e-4 is no tiny step)
+        assertTrue(LrTooLowDetector.defaults().examine(everyStep(60, i -> 1.628 - 3e-4 * i + (i % 2 == 0 ? 0.02 : 0)), five).isEmpty());
+        // as steady a descent that already took 40% off its start is moving, not held back
+        assertTrue(LrTooLowDetector.defaults().examine(everyStep(60, i -> 1.0 - 3e-4 * i), five).isEmpty());
+    }
+
     @Test
     void lossAtLogClassesIsChanceLevel() {
         List<StepReading> w = new ArrayList<>();
