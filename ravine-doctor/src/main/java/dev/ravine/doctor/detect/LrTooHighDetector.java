@@ -245,12 +245,8 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
         // measured against: then the run's own start is the bar (a batch of 1 at lr 0.8: losses of 0 on the samples it
         // got right, 805 at step 50 and 1e5-1e18 later on those it got wrong; named dead_relu before, lr_too_high now).
         if (!(start > facts.negligibleLoss()) && Double.isFinite(facts.startLoss())) start = facts.startLoss();
-        // A jump is a rise after the start it is measured from: the peak is sought after the lowest of the first losses, or
-        // a run that fell 135x in its first two steps (L-BFGS: 1.09 -> 0.008) reads as having jumped to its own first loss.
-        int from = 0;
-        for (int i = 1; i < edge; i++) if (loss[i] < loss[from]) from = i;
-        int peak = from;
-        for (int i = from + 1; i < n; i++) if (loss[i] > loss[peak]) peak = i;
+        int peak = 0;
+        for (int i = 1; i < n; i++) if (loss[i] > loss[peak]) peak = i;
         List<String> evidence = new ArrayList<>();
         String kind;
         if (start > 0 && loss[peak] > SPIKE * start && loss[peak] > facts.negligibleLoss()) {
