@@ -229,11 +229,8 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
         if (Double.isFinite(facts.firstLoss()) && !facts.startedSane()) return Optional.empty();
         List<StepReading> finite = window.stream().filter(r -> Double.isFinite(r.loss())).toList();
         List<StepReading> full = Readings.full(window);
-        // The jump rule below needs losses only: waiting for minReadings full readings as well (60 steps at the default
-        // reading interval) let a 38-step run whose first step multiplied its loss 128x end with only the dead ReLUs the
-        // jump left behind as its finding (AdamW at lr 0.3 on a CNN).
-        if (finite.size() < Math.max(minReadings, 2 * edge)) return Optional.empty();
-        double ratio = full.isEmpty() ? Double.NaN : Readings.median(full.stream().mapToDouble(LrTooHighDetector::largestRatio).toArray());
+        if (finite.size() < Math.max(minReadings, 2 * edge) || full.size() < minReadings) return Optional.empty();
+        double ratio = Readings.median(full.stream().mapToDouble(LrTooHighDetector::largestRatio).toArray());
         double[] loss = finite.stream().mapToDouble(StepReading::loss).toArray();
         int n = loss.length;
         double head = mean(loss, 0, edge), tail = mean(loss, n - edge, n);
@@ -253,7 +250,7 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
             kind = "diverging";
             evidence.add("loss jumped to " + fmt(loss[peak]) + " at step " + finite.get(peak).step() + ", " + fmt(loss[peak] / start)
                     + "x its starting value " + fmt(start));
-        } else if (full.size() < minReadings || !(ratio > minRatio)) {
+        } else if (!(ratio > minRatio)) {
             return Optional.empty();
         } else if (tail > riseFactor * head && tail > facts.negligibleLoss()) {
             kind = "diverging";
@@ -285,9 +282,7 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
                     + fmt(meanAbs) + " = " + fmt(meanAbs / Math.abs(median)) + "x the median loss " + fmt(median) + ", no progress ("
                     + fmt(first) + " -> " + fmt(last) + ")");
         }
-        if (!full.isEmpty()) {
-            evidence.add("largest update/weight ratio per reading: median " + fmt(ratio) + " (healthy: about 1e-3; above " + fmt(minRatio) + " is too large)");
-        }
+        evidence.add("largest update/weight ratio per reading: median " + fmt(ratio) + " (healthy: about 1e-3; above " + fmt(minRatio) + " is too large)");
         List<Remedy> remedies = remedies(facts.learningRate(), finite.size());
         return Optional.of(new Finding(id(), "Learning rate too high (loss " + kind + ")", kind.equals("diverging") ? Severity.BLOCKING : Severity.WARNING,
                 finite.getFirst().step(), finite.getLast().step(), List.of(), evidence,
