@@ -81,8 +81,8 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
 
     /**
      * Only the moving part of the analysis (no critical-point verdicts): for a loss that still falls, slowly, where a
-     * small gradient is no plateau of its own but progress that is ending. A ravine (by the bounce, or by the floor) or
-     * a step beyond the stability edge, else {@code not_critical}.
+     * small gradient is no plateau of its own but progress that is ending. Only a ravine by its floor, else
+     * {@code not_critical}.
      */
     public Classification classifyCrawl(Supplier<Tensor> loss, List<Tensor> parameters, double referenceGradNorm, List<double[]> recentUpdates,
                                         RunFacts facts, long step, double sharpnessLimit) {
@@ -90,7 +90,15 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         double gradNorm = DenseVectors.norm(h.gradient());
         double reference = referenceGradNorm > 0 && Double.isFinite(referenceGradNorm) ? referenceGradNorm : 1;
         if (gradNorm <= gradientTolerance * reference) return new Classification("not_critical", gradNorm, Double.NaN, Double.NaN, Double.NaN, Optional.empty());
-        return moving(h, gradNorm, reference, recentUpdates, facts, step, sharpnessLimit);
+        // Only the floor's verdict: a loss still falling that bounces is learning through its noise, and what holds it back
+        // is read by the step detectors (an SGD run at lr 1.0 whose ReLUs die bounced 2.8x past the edge while crawling;
+        // its cause, by its counterfactual, is the dead units).
+        CurvatureReport top = HessianTopEigen.largest(h, PowerIterationOptions.cockpitDefaults(seed));
+        double lr = facts == null ? Double.NaN : facts.learningRate();
+        boolean overshoots = !(facts != null && facts.adaptive()) && lr * top.value() > overshoot;
+        String gradient = "gradient norm " + fmt(gradNorm) + " = " + fmt(gradNorm / reference) + "x the reference: not a critical point";
+        Optional<Finding> floor = overshoots ? floorCrawl(h, recentUpdates, top.value(), gradient, lr, facts, step) : Optional.empty();
+        return new Classification(floor.isPresent() ? "ravine" : "not_critical", gradNorm, Double.NaN, top.value(), Double.NaN, floor);
     }
 
     private Classification critical(Supplier<Tensor> loss, List<Tensor> parameters, HessianVectorProduct h, double gradNorm, double reference,
