@@ -31,7 +31,15 @@ public final class Conv2d extends Module {
     }
     private final LayerWeight weight;
     private final Tensor bias;
-    private static final boolean FUSE = !"false".equals(System.getProperty("ravine.fuse", ""));
+    private static final boolean FUSE = fusionEnabled();
+
+    /** The system property {@code ravine.fuse}: {@code true} (the default) or {@code false}, anything else an error. */
+    static boolean fusionEnabled() {
+        String value = System.getProperty("ravine.fuse", "true").trim();
+        if (value.equals("true")) return true;
+        if (value.equals("false")) return false;
+        throw new IllegalArgumentException("system property ravine.fuse must be 'true' or 'false', got '" + value + "'");
+    }
 
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, boolean withBias, Rng rng, Initializer init) {
         this(inChannels, outChannels, kernel, stride, padding, withBias, rng, init, WeightForm.PLAIN);

@@ -270,4 +270,27 @@ class BadInputTest {
         assertTrue(output.contains("ravine: error: system property ravine.gemm.block: the micro-kernel shape must be one of"), output);
         assertFalse(output.contains("\tat dev.ravine"), "no stack trace:\n" + output);
     }
+
+    @Test
+    void aBadFusionSwitchExitsTwoNamingTheProperty(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("cnn.yaml");
+        Files.writeString(config, """
+                data: {train: "blobs:classes=2,dims=16,samples=16,seed=1"}
+                model:
+                  input: [1, 4, 4]
+                  layers: [{conv2d: {out: 2, kernel: 3, padding: 1}}, {relu: {}}, {flatten: {}}, {linear: {out: 2}}]
+                loss: cross_entropy
+                optimizer: {name: sgd, lr: 0.1}
+                training: {epochs: 1, batch_size: 8}
+                """);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Dravine.fuse=ture",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "train", config.toString(), "--out", dir.resolve("bad-fuse").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(ExitCode.BAD_INPUT, p.waitFor(), output);
+        assertTrue(output.contains("system property ravine.fuse must be 'true' or 'false', got 'ture'"), output);
+        assertFalse(output.contains("\tat dev.ravine"), "no stack trace:\n" + output);
+    }
 }
