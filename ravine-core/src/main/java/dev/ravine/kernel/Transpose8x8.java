@@ -1,6 +1,7 @@
 package dev.ravine.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,6 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Transpose8x8 {
     private static final VectorSpecies<Float> EIGHT = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> EIGHT_INTS = IntVector.SPECIES_256;
 
     /**
      * Only where 256-bit vectors are native: elsewhere (128-bit NEON) the Vector API would emulate them, which is
@@ -17,16 +19,19 @@ final class Transpose8x8 {
      */
     static final boolean AVAILABLE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
 
-    // Lane selectors for selectFrom(x, y): values 0-7 pick lanes of x, 8-15 lanes of y.
+    // Lane selectors for selectFrom(x, y): values 0-7 pick lanes of x, 8-15 lanes of y. The lanes are moved as ints
+    // (the floats' bits, reinterpreted for free): float selectors must be turned into lane indices on every
+    // selectFrom, and the int network transposed a 392 x 512 B^T (NT's B tile) in 70 us instead of 98 at 512 bits
+    // and 81 instead of 101 at 256 (one thread, thread CPU time, median of 15, load 3.4, model 207 Xeon).
     /** Interleaves single lanes of two rows: (x0 y0 x1 y1 x2 y2 x3 y3), then the upper halves. */
-    private static final FloatVector PAIRS_LOW = selector(0, 8, 1, 9, 2, 10, 3, 11);
-    private static final FloatVector PAIRS_HIGH = selector(4, 12, 5, 13, 6, 14, 7, 15);
+    private static final IntVector PAIRS_LOW = selector(0, 8, 1, 9, 2, 10, 3, 11);
+    private static final IntVector PAIRS_HIGH = selector(4, 12, 5, 13, 6, 14, 7, 15);
     /** Interleaves pairs of lanes: (x0 x1 y0 y1 x2 x3 y2 y3), then the upper halves. */
-    private static final FloatVector QUADS_LOW = selector(0, 1, 8, 9, 2, 3, 10, 11);
-    private static final FloatVector QUADS_HIGH = selector(4, 5, 12, 13, 6, 7, 14, 15);
+    private static final IntVector QUADS_LOW = selector(0, 1, 8, 9, 2, 3, 10, 11);
+    private static final IntVector QUADS_HIGH = selector(4, 5, 12, 13, 6, 7, 14, 15);
     /** Joins the lower (resp. upper) four lanes of x and y. */
-    private static final FloatVector HALVES_LOW = selector(0, 1, 2, 3, 8, 9, 10, 11);
-    private static final FloatVector HALVES_HIGH = selector(4, 5, 6, 7, 12, 13, 14, 15);
+    private static final IntVector HALVES_LOW = selector(0, 1, 2, 3, 8, 9, 10, 11);
+    private static final IntVector HALVES_HIGH = selector(4, 5, 6, 7, 12, 13, 14, 15);
 
     private Transpose8x8() {}
 
@@ -37,45 +42,45 @@ final class Transpose8x8 {
      * transpose into its callers and then re-materialises the constants on every call.
      */
     static int transposeStrip(float[] src, int from, int ld, int width, float[] dest, int to, int destStride) {
-        FloatVector pairsLow = PAIRS_LOW, pairsHigh = PAIRS_HIGH;
-        FloatVector quadsLow = QUADS_LOW, quadsHigh = QUADS_HIGH;
-        FloatVector halvesLow = HALVES_LOW, halvesHigh = HALVES_HIGH;
+        IntVector pairsLow = PAIRS_LOW, pairsHigh = PAIRS_HIGH;
+        IntVector quadsLow = QUADS_LOW, quadsHigh = QUADS_HIGH;
+        IntVector halvesLow = HALVES_LOW, halvesHigh = HALVES_HIGH;
         int c = 0;
         for (; c + 8 <= width; c += 8) {
             int in = from + c;
-            FloatVector r0 = FloatVector.fromArray(EIGHT, src, in);
-            FloatVector r1 = FloatVector.fromArray(EIGHT, src, in + ld);
-            FloatVector r2 = FloatVector.fromArray(EIGHT, src, in + 2 * ld);
-            FloatVector r3 = FloatVector.fromArray(EIGHT, src, in + 3 * ld);
-            FloatVector r4 = FloatVector.fromArray(EIGHT, src, in + 4 * ld);
-            FloatVector r5 = FloatVector.fromArray(EIGHT, src, in + 5 * ld);
-            FloatVector r6 = FloatVector.fromArray(EIGHT, src, in + 6 * ld);
-            FloatVector r7 = FloatVector.fromArray(EIGHT, src, in + 7 * ld);
+            IntVector r0 = FloatVector.fromArray(EIGHT, src, in).reinterpretAsInts();
+            IntVector r1 = FloatVector.fromArray(EIGHT, src, in + ld).reinterpretAsInts();
+            IntVector r2 = FloatVector.fromArray(EIGHT, src, in + 2 * ld).reinterpretAsInts();
+            IntVector r3 = FloatVector.fromArray(EIGHT, src, in + 3 * ld).reinterpretAsInts();
+            IntVector r4 = FloatVector.fromArray(EIGHT, src, in + 4 * ld).reinterpretAsInts();
+            IntVector r5 = FloatVector.fromArray(EIGHT, src, in + 5 * ld).reinterpretAsInts();
+            IntVector r6 = FloatVector.fromArray(EIGHT, src, in + 6 * ld).reinterpretAsInts();
+            IntVector r7 = FloatVector.fromArray(EIGHT, src, in + 7 * ld).reinterpretAsInts();
             // Rows r, r+1 -> columns 0-3 (p) and 4-7 (q) of those two rows, lane-interleaved.
-            FloatVector p01 = pairsLow.selectFrom(r0, r1), q01 = pairsHigh.selectFrom(r0, r1);
-            FloatVector p23 = pairsLow.selectFrom(r2, r3), q23 = pairsHigh.selectFrom(r2, r3);
-            FloatVector p45 = pairsLow.selectFrom(r4, r5), q45 = pairsHigh.selectFrom(r4, r5);
-            FloatVector p67 = pairsLow.selectFrom(r6, r7), q67 = pairsHigh.selectFrom(r6, r7);
+            IntVector p01 = pairsLow.selectFrom(r0, r1), q01 = pairsHigh.selectFrom(r0, r1);
+            IntVector p23 = pairsLow.selectFrom(r2, r3), q23 = pairsHigh.selectFrom(r2, r3);
+            IntVector p45 = pairsLow.selectFrom(r4, r5), q45 = pairsHigh.selectFrom(r4, r5);
+            IntVector p67 = pairsLow.selectFrom(r6, r7), q67 = pairsHigh.selectFrom(r6, r7);
             // Rows 0-3 (top) or 4-7 (bottom) of two adjacent columns.
-            FloatVector c01top = quadsLow.selectFrom(p01, p23), c23top = quadsHigh.selectFrom(p01, p23);
-            FloatVector c45top = quadsLow.selectFrom(q01, q23), c67top = quadsHigh.selectFrom(q01, q23);
-            FloatVector c01bottom = quadsLow.selectFrom(p45, p67), c23bottom = quadsHigh.selectFrom(p45, p67);
-            FloatVector c45bottom = quadsLow.selectFrom(q45, q67), c67bottom = quadsHigh.selectFrom(q45, q67);
+            IntVector c01top = quadsLow.selectFrom(p01, p23), c23top = quadsHigh.selectFrom(p01, p23);
+            IntVector c45top = quadsLow.selectFrom(q01, q23), c67top = quadsHigh.selectFrom(q01, q23);
+            IntVector c01bottom = quadsLow.selectFrom(p45, p67), c23bottom = quadsHigh.selectFrom(p45, p67);
+            IntVector c45bottom = quadsLow.selectFrom(q45, q67), c67bottom = quadsHigh.selectFrom(q45, q67);
             // Whole columns.
             int out = to + c * destStride;
-            halvesLow.selectFrom(c01top, c01bottom).intoArray(dest, out);
-            halvesHigh.selectFrom(c01top, c01bottom).intoArray(dest, out + destStride);
-            halvesLow.selectFrom(c23top, c23bottom).intoArray(dest, out + 2 * destStride);
-            halvesHigh.selectFrom(c23top, c23bottom).intoArray(dest, out + 3 * destStride);
-            halvesLow.selectFrom(c45top, c45bottom).intoArray(dest, out + 4 * destStride);
-            halvesHigh.selectFrom(c45top, c45bottom).intoArray(dest, out + 5 * destStride);
-            halvesLow.selectFrom(c67top, c67bottom).intoArray(dest, out + 6 * destStride);
-            halvesHigh.selectFrom(c67top, c67bottom).intoArray(dest, out + 7 * destStride);
+            halvesLow.selectFrom(c01top, c01bottom).reinterpretAsFloats().intoArray(dest, out);
+            halvesHigh.selectFrom(c01top, c01bottom).reinterpretAsFloats().intoArray(dest, out + destStride);
+            halvesLow.selectFrom(c23top, c23bottom).reinterpretAsFloats().intoArray(dest, out + 2 * destStride);
+            halvesHigh.selectFrom(c23top, c23bottom).reinterpretAsFloats().intoArray(dest, out + 3 * destStride);
+            halvesLow.selectFrom(c45top, c45bottom).reinterpretAsFloats().intoArray(dest, out + 4 * destStride);
+            halvesHigh.selectFrom(c45top, c45bottom).reinterpretAsFloats().intoArray(dest, out + 5 * destStride);
+            halvesLow.selectFrom(c67top, c67bottom).reinterpretAsFloats().intoArray(dest, out + 6 * destStride);
+            halvesHigh.selectFrom(c67top, c67bottom).reinterpretAsFloats().intoArray(dest, out + 7 * destStride);
         }
         return c;
     }
 
-    private static FloatVector selector(float... lanes) {
-        return FloatVector.fromArray(EIGHT, lanes, 0);
+    private static IntVector selector(int... lanes) {
+        return IntVector.fromArray(EIGHT_INTS, lanes, 0);
     }
 }
