@@ -180,12 +180,26 @@ final class VectorPacking {
         zeroPadding(dest, sliver, width, valid, kc);
     }
 
+    /**
+     * Sliver size (floats) above which {@link #packRowsOfStoredB} transposes all its rows 8 k steps at a time rather
+     * than 8 rows at a time over the whole depth. Measured on the model 207 Xeon, one thread, thread CPU time, best of
+     * 3000, the 400 x 512 B^T tile of 128x512x784 NT (load 15-20, alternating runs): 512-bit 8 x 2 (slivers of
+     * 512 x 32 floats, 64 KiB, more than the 48 KiB L1d) by strips 66-85 us (median of 4 about 84), by row blocks
+     * 56-63 (about 60); AVX2 4 x 2 (512 x 16, 32 KiB, which stays in L1) by strips 82-83 us, by row blocks (in an
+     * earlier nested-loop form) 94-105, so AVX2's slivers, never over this size at the chain depth 512, keep strips.
+     */
+    private static final int ROW_BLOCKS_FROM = 8 * 1024;
+
     /** B stored n x k: each of the sliver's columns is a contiguous row of the stored B and lands every width floats. */
     private static void packRowsOfStoredB(float[] b, int src, int ldb, int valid, int kc, int width, float[] dest,
                                           int sliver) {
         int p = 0;
         if (valid == width && width % 8 == 0 && Transpose8x8.AVAILABLE) {
-            for (int j = 0; j < width; j += 8) p = Transpose8x8.transposeStrip(b, src + j * ldb, ldb, kc, dest, sliver + j, width);
+            if (kc * width > ROW_BLOCKS_FROM) {
+                p = Transpose8x8.transposeRows(b, src, ldb, width / 8, kc, dest, sliver, width);
+            } else {
+                for (int j = 0; j < width; j += 8) p = Transpose8x8.transposeStrip(b, src + j * ldb, ldb, kc, dest, sliver + j, width);
+            }
         }
         for (int j = 0; j < valid; j++) {
             int rowSrc = src + j * ldb;
