@@ -9,7 +9,10 @@ import dev.ravine.app.config.RunConfig;
 import dev.ravine.data.DataLoader;
 import dev.ravine.data.Dataset;
 import dev.ravine.doctor.Doctor;
+import dev.ravine.doctor.detect.DepthNotLayerGain;
 import dev.ravine.doctor.detect.TrainingLossDiagnosis;
+import dev.ravine.doctor.detect.VanishingGradientsDetector;
+import dev.ravine.doctor.finding.Finding;
 import dev.ravine.nn.loss.Loss;
 import dev.ravine.tensor.Rng;
 import dev.ravine.train.BatchEvent;
@@ -20,6 +23,7 @@ import dev.ravine.train.TrainingOptions;
 import dev.ravine.train.TrainingResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The end-of-run check of a training loss that stayed high ({@link TrainingLossDiagnosis}): trains a shallower and a
@@ -77,9 +81,20 @@ final class TrainingLossCheck {
         Dataset subset = train.subset(firstIndices(Math.min(SUBSET, train.size())));
         double[] fit = reference(config, layers, model, subset, SUBSET_STEPS, deadline);
         if (StopRequest.raised()) return; // interrupted: no finding from partial measurements
-        rule.decide(new TrainingLossDiagnosis.Measurements(runLoss, firstLoss, shallower, wider, fit[1], fit[0], subset.size(), budget,
-                result.steps(), lossAt(history, budget), chance, lateDrop, model.parameterCount(), earlyDrop(history)), doctor.facts())
-                .ifPresent(doctor::record);
+        TrainingLossDiagnosis.Measurements m = new TrainingLossDiagnosis.Measurements(runLoss, firstLoss, shallower, wider, fit[1], fit[0],
+                subset.size(), budget, result.steps(), lossAt(history, budget), chance, lateDrop, model.parameterCount(), earlyDrop(history));
+        Optional<Finding> verdict = rule.decide(m, doctor.facts());
+        verdict.ifPresent(doctor::record);
+        if (verdict.isPresent() && rule.depthDefeats(m)) demoteVanishingSymptom(doctor, verdict.get());
+    }
+
+    /**
+     * A depth verdict and a vanishing gradient with a mild factor per layer: the vanishing is depth's symptom, not a
+     * layer's fault, and is demoted so the depth verdict ranks first ({@link DepthNotLayerGain}).
+     */
+    private static void demoteVanishingSymptom(Doctor doctor, Finding depth) {
+        doctor.finding("vanishing_gradients").flatMap(v -> DepthNotLayerGain.judge(v, depth, doctor.instruments().history(),
+                VanishingGradientsDetector.defaults())).ifPresent(doctor::refute);
     }
 
     /** The run's mean step loss over the {@value #TAIL} steps ending at {@code step}: what a reference's tail is compared with. */

@@ -115,6 +115,11 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
         return lateDrop > stillFalling;
     }
 
+    /** Whether the shallower reference beat the run: the verdict that depth, not capacity, is what fails to train. */
+    public boolean depthDefeats(Measurements m) {
+        return isHigh(m.runLoss(), m.runFirstLoss(), m.chanceLoss()) && m.shallowerLoss() < betterFactor * m.runReference();
+    }
+
     public Optional<Finding> decide(Measurements m) {
         return decide(m, null);
     }
@@ -128,7 +133,7 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
                 ? "; " + fmt(100 * m.lateDrop()) + "% lower from the run's middle third to its last" : "");
         double run = m.runReference();
         String same = " in " + m.budgetSteps() + " steps from a fresh start, trained like the run, which was at " + fmt(run) + " after as many";
-        if (m.shallowerLoss() < betterFactor * run) {
+        if (depthDefeats(m)) {
             return Optional.of(optimization(m, facts, List.of(high, "a shallower network (only the first hidden block) reaches training loss "
                     + fmt(m.shallowerLoss()) + same + ": the deeper model is worse on its own"
                     + " training data, so depth defeats the optimizer, not a lack of capacity (note 001)")));
