@@ -42,7 +42,7 @@ public record VanishingGradientsDetector(double ratio, int persistence) implemen
         for (StepReading r : recent) {
             double early = relativeGradient(r.layers().getFirst()), late = relativeGradient(r.layers().getLast());
             double q = early / late;
-            if (r.layers().size() < 2 || !(q < ratio)) return throughTime(recent, facts, full);
+            if (r.layers().size() < 2 || !(q < ratio) || cutByDeadLayer(r, early)) return throughTime(recent, facts, full);
             worst = Math.max(worst, q);
         }
         StepReading latest = recent.getLast();
@@ -114,6 +114,19 @@ public record VanishingGradientsDetector(double ratio, int persistence) implemen
                         + " step Jacobian per step, and with factors below 1 the product vanishes over a long sequence, so the net"
                         + " cannot learn what early inputs mean (note 003).",
                 timeRemedies(facts)));
+    }
+
+    /**
+     * Whether the first layer's gradient is exactly zero because a ReLU layer on the way back has every unit inactive on
+     * the whole batch: the signal is cut, not shrunk. A product of per-layer factors below 1 makes a gradient small,
+     * never exactly 0; a dead layer passes nothing at all, and reviving its units (dead_relu's remedies) is the cure,
+     * not a re-initialization for gain (a two-unit ReLU stack on XOR whose middle layer died read "0x that of the last
+     * layer" from step 1 and was called vanishing_gradients).
+     */
+    static boolean cutByDeadLayer(StepReading r, double firstRelativeGradient) {
+        if (firstRelativeGradient != 0) return false;
+        for (ActivationReading a : r.activations()) if (a.kind().equals("relu") && a.deadFraction() >= 1) return true;
+        return false;
     }
 
     static final double OPENING = 5;

@@ -102,6 +102,19 @@ class DetectorsTest {
     }
 
     @Test
+    void aGradientCutToZeroByAWhollyDeadReluLayerIsNotVanishing() {
+        List<StepReading> cut = healthy(3), shrunk = healthy(3);
+        for (int i = 0; i < 3; i++) {
+            List<LayerReading> zeroFirst = List.of(layer("0", 0, 1, 0), layer("2", 0, 1, 0), layer("4", 0.5, 1, 1e-3));
+            cut.add(full(100 + i, 0.69, 1, zeroFirst, List.of(act("1", "relu", 0.5, 0), act("3", "relu", 1.0, 0))));
+            // the same zero with every ReLU layer partly alive: nothing is cut, so the detector still speaks
+            shrunk.add(full(100 + i, 0.69, 1, zeroFirst, List.of(act("1", "relu", 0.5, 0), act("3", "relu", 0.9, 0))));
+        }
+        assertTrue(VanishingGradientsDetector.defaults().examine(cut, FACTS).isEmpty());
+        assertTrue(VanishingGradientsDetector.defaults().examine(shrunk, FACTS).isPresent());
+    }
+
+    @Test
     void vanishingThroughTimeNamesTheRecurrentLayerAndSuggestsAGatedCell() {
         RunFacts rnnFacts = new RunFacts(0.01, "adam", 0, List.of("rnn", "linear")).withLayerYaml(List.of("rnn: {hidden: 8}", "linear: {out: 1}"));
         List<StepReading> w = throughTime(1e-9, 3e-9, 1e-8, 2e-9, 3e-9);
