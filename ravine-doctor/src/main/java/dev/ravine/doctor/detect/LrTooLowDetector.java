@@ -22,7 +22,13 @@ import java.util.Optional;
  * qualifies. A loss that did move, but crawls, qualifies too: still above half its start ({@value #SLOW_DROP} of
  * it gone at most) and still falling steadily at the window's end (the median of the window's last third at least
  * {@value #STEADY} below that of its middle third), with the same tiny updates: a run that converged has stopped
- * falling, one that crawls has not. Defaults: maxRatio 1e-4, minRelativeDrop 0.1, minReadings 5.
+ * falling, one that crawls has not. A crawl over whole epochs ({@link EpochCrawl}: the mean loss falls every epoch, not
+ * slowing, still within minRelativeDrop of the larger of the start and the first epoch's mean) qualifies with updates
+ * below the healthy {@value #HEALTHY_RATIO} rather than maxRatio: epoch means see through the batch noise that hides it
+ * from the steps (Hinton's adaptive-gains SGD at lr 1e-5: 1.080, 1.077, 1.073, 1.066 over four epochs of three blobs,
+ * its update/weight ratio rising to 4.4e-4 as the gains grew; NAdam at 1e-5 on a regression, 0.4655 to 0.4611 at
+ * 0.0011 an epoch after a first batch of 0.30), while a deep tanh net creeping out of its plateau at 0.0006 an epoch
+ * moves its weights 6.7e-3 a step. Defaults: maxRatio 1e-4, minRelativeDrop 0.1, minReadings 5.
  */
 public record LrTooLowDetector(double maxRatio, double minRelativeDrop, int minReadings) implements Detector {
     /** Below this gradient/weight ratio the gradient, not the learning rate, is what is missing. */
@@ -83,22 +89,35 @@ public record LrTooLowDetector(double maxRatio, double minRelativeDrop, int minR
         boolean flat = drop < minRelativeDrop && drop > -minRelativeDrop;
         boolean crawling = drop >= minRelativeDrop && drop < SLOW_DROP && lateFall >= STEADY;
         boolean steady = flat && steadyDescent(loss);
-        if (!(medianRatio < maxRatio || steady) || !(flat || crawling)) return Optional.empty();
+        // Batch noise hides a crawl from the steps, not from whole epochs; with updates below the healthy 1e-3 it is a
+        // step too small (a deep net crawling out of a plateau moves its weights at 7e-3 a step).
+        Optional<EpochCrawl> epochs = medianRatio < HEALTHY_RATIO ? EpochCrawl.of(window, start, minRelativeDrop) : Optional.empty();
+        // A crawl over epochs is judged from its first epoch's mean, so it stands on its own (a lucky first batch can make
+        // the step losses look risen).
+        if (epochs.isEmpty() && (!(medianRatio < maxRatio || steady) || !(flat || crawling))) return Optional.empty();
         double first = start;
         // The gradient itself must be alive: tiny updates from zero gradients (dead units, vanishing gradients) are
         // those detectors' findings, and a larger learning rate would not help.
         double gradientRatio = Readings.median(full.stream().mapToDouble(r -> r.layers().stream()
                 .mapToDouble(l -> l.gradNorm() / Math.max(l.weightNorm(), 1e-12)).filter(Double::isFinite).max().orElse(0)).toArray());
         if (!(gradientRatio > MIN_GRADIENT_RATIO)) return Optional.empty();
-        double suggested = facts.learningRate() * Math.min(100, Math.max(3, 1e-3 / medianRatio / 10));
-        List<String> evidence = List.of(
+        List<String> evidence = new java.util.ArrayList<>(List.of(
                 steady ? "the loss fell at " + fmt(100 * fallingShare(loss)) + "% of the window's " + (loss.length - 1) + " steps, and by "
                         + fmt(100 * drop) + "% of its start in all: every step goes down, none overshoots, so each could be longer"
                         + " (largest update/weight ratio per step: median " + fmt(medianRatio) + ")"
                         : "largest update/weight ratio per step: median " + fmt(medianRatio) + " (healthy: about 1e-3)",
                 "loss " + fmt(first) + " at the start -> median " + fmt(last) + " over the last third of steps " + window.getFirst().step() + "-"
                         + window.getLast().step() + " (" + fmt(100 * drop) + "% lower" + (crawling ? ", still falling " + fmt(100 * lateFall)
-                        + "% from the middle third: crawling, not converged" : "") + ")");
+                        + "% from the middle third: crawling, not converged" : "") + ")"));
+        epochs.ifPresent(e -> evidence.add(e.evidence()));
+        return finding(window, facts, medianRatio, evidence);
+    }
+
+    /** Updates below this share of the weights are small however steadily the loss falls (the classic healthy 1e-3). */
+    static final double HEALTHY_RATIO = 1e-3;
+
+    private Optional<Finding> finding(List<StepReading> window, RunFacts facts, double medianRatio, List<String> evidence) {
+        double suggested = facts.learningRate() * Math.min(100, Math.max(3, 1e-3 / medianRatio / 10));
         return Optional.of(new Finding(id(), "Learning rate too low", Severity.WARNING, window.getFirst().step(), window.getLast().step(), List.of(), evidence,
                 "Each step changes the weights by a negligible fraction, so the loss crawls: the learning rate is far below what this model tolerates.",
                 java.util.stream.Stream.concat(java.util.stream.Stream.of(Remedies.learningRate(facts, suggested, "brings update/weight ratios toward 1e-3")),

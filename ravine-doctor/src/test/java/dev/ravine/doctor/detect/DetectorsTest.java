@@ -242,6 +242,40 @@ class DetectorsTest {
         assertTrue(LrTooLowDetector.defaults().examine(everyStep(60, i -> 1.0 - 3e-4 * i), five).isEmpty());
     }
 
+    /**
+     * Epochs of 20 noisy steps (every other step 0.04 higher, so about half the steps go up) whose means are
+     * {@code means}, a full reading every 10 steps with update/weight ratio {@code ratio}.
+     */
+    private static List<StepReading> epochsOf(double ratio, double... means) {
+        List<StepReading> w = new ArrayList<>();
+        for (int i = 0; i < 20 * means.length; i++) {
+            int epoch = i / 20;
+            double loss = means[epoch] + (i % 2 == 0 ? 0.02 : -0.02);
+            boolean isFull = (i + 1) % 10 == 0;
+            w.add(new StepReading(i + 1, epoch + 1, loss, isFull, 1, isFull ? List.of(layer("0", 1, 1, ratio)) : List.of(), List.of()));
+        }
+        return w;
+    }
+
+    @Test
+    void aLossCrawlingDownEveryWholeEpochIsALearningRateTooLow() {
+        RunFacts three = new RunFacts(1e-5, "adaptive_gains", false, 3, List.of("linear", "relu", "linear"), 1.07);
+        // adaptive-gains SGD at lr 1e-5: update/weight 2.7e-4 (above the step rule's 1e-4), epoch means 1.080 -> 1.058
+        Finding f = LrTooLowDetector.defaults().examine(epochsOf(2.7e-4, 1.0796, 1.077, 1.0725, 1.0662, 1.0584), three).orElseThrow();
+        assertEquals("lr_too_low", f.id());
+        assertTrue(f.evidence().stream().anyMatch(e -> e.contains("each of 3 whole epochs")), f.evidence().toString());
+        // the same losses with updates of 6.7e-3 a step (a deep net creeping out of a plateau): steps are not small
+        assertTrue(LrTooLowDetector.defaults().examine(epochsOf(6.7e-3, 1.0796, 1.077, 1.0725, 1.0662, 1.0584), three).isEmpty());
+        // slowing toward a floor, or one epoch up: no crawl
+        assertTrue(LrTooLowDetector.defaults().examine(epochsOf(2.7e-4, 1.0796, 1.07, 1.066, 1.0645, 1.064), three).isEmpty());
+        assertTrue(LrTooLowDetector.defaults().examine(epochsOf(2.7e-4, 1.0796, 1.077, 1.0785, 1.0662, 1.0584), three).isEmpty());
+        // a regression whose first batch was lucky (0.30, below every epoch's mean) still crawls from its first epoch
+        RunFacts regression = new RunFacts(1e-5, "nadam", true, 0, List.of("linear", "tanh", "linear"), 0.30);
+        assertTrue(LrTooLowDetector.defaults().examine(epochsOf(8.6e-5, 0.4655, 0.4645, 0.4634, 0.4622, 0.4611, 0.46), regression).isPresent());
+        // far below its start, however steady: learning
+        assertTrue(LrTooLowDetector.defaults().examine(epochsOf(2.7e-4, 0.9, 0.8, 0.7, 0.6, 0.5), three).isEmpty());
+    }
+
     @Test
     void lossAtLogClassesIsChanceLevel() {
         List<StepReading> w = new ArrayList<>();
