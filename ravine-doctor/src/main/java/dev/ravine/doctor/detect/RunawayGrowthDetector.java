@@ -19,8 +19,9 @@ import java.util.Optional;
  * 1e-4 to 1e-3 on one batch), and a gradient norm above the one the run began with (its first reading). Examined on
  * every step (the loss is read on every step), over the whole window, so the warning stays open while the growth is
  * in view; it names a symptom, not a cause, so the ranking puts the findings that explain it first. A loss jump counts
- * only when the next step's loss stays at least {@code perStep} x the loss before the jump (or is not finite): growth
- * that feeds itself persists, a bad mini-batch does not.
+ * only when the next {@value #AFTER} steps' losses stay at least {@code perStep} x the level before it (or turn
+ * non-finite), the level being the highest loss of the few steps before it (the range the run's own batches span, not
+ * one easy batch): growth that feeds itself persists, a bad mini-batch does not.
  */
 public record RunawayGrowthDetector(double perStep) implements Detector {
     public static final String ID = "runaway_growth";
@@ -56,9 +57,11 @@ public record RunawayGrowthDetector(double perStep) implements Detector {
                 StepReading before = window.get(i - back);
                 if (r.step() - before.step() != back || !(before.loss() > facts.negligibleLoss())) continue;
                 double rate = Math.pow(r.loss() / before.loss(), 1.0 / back);
-                if (rate >= perStep && sustained(window, i, before.loss() * perStep)) {
+                double level = level(window, i - back);
+                if (rate >= perStep && sustained(window, i, level * perStep)) {
                     String evidence = "loss " + fmt(before.loss()) + " at step " + before.step() + " -> " + fmt(r.loss()) + " at step " + r.step()
-                            + ": " + fmt(rate) + "x per step" + (back == 2 ? " over two steps" : "") + ", above the run's start " + fmt(start);
+                            + ": " + fmt(rate) + "x per step" + (back == 2 ? " over two steps" : "") + ", above the run's start " + fmt(start)
+                            + "; the next " + AFTER + " steps stay above " + fmt(perStep) + "x the highest loss of the " + LEVEL + " steps before the jump, " + fmt(level);
                     return Optional.of(finding("Loss growing " + fmt(rate) + "x per step", before.step() + 1, window, List.of(), evidence, facts));
                 }
             }
@@ -72,9 +75,38 @@ public record RunawayGrowthDetector(double perStep) implements Detector {
      * 1.40 and back, and 1.40 was just above the run's start 1.37, itself one batch of 2). Waits for that step.
      */
     private static boolean sustained(List<StepReading> window, int i, double floor) {
-        if (i + 1 >= window.size() || window.get(i + 1).step() != window.get(i).step() + 1) return false;
-        double next = window.get(i + 1).loss();
-        return !Double.isFinite(next) || next >= floor;
+        for (int k = 1; k <= AFTER; k++) {
+            if (i + k >= window.size() || window.get(i + k).step() != window.get(i).step() + k) return false;
+            double next = window.get(i + k).loss();
+            if (!Double.isFinite(next)) return true;
+            if (next < floor) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Steps after a jump whose losses must all stay grown. Two, not one: in batches of one sample a converged run goes
+     * from 0.002 on one sample to 1.7 on the next misclassified one and stays above 0.02 for a step by chance (the
+     * per-sample losses span four orders of magnitude); a loss that feeds itself stays up on every later batch.
+     */
+    static final int AFTER = 2;
+
+    /** Steps whose highest loss is the level a jump must stay 10x above. */
+    static final int LEVEL = 5;
+
+    /**
+     * The range the run's batches spanned before a jump at the step after {@code j}: the highest finite loss of the
+     * {@value #LEVEL} consecutive steps ending at {@code j} (fewer at the window's start). Growth that feeds itself
+     * leaves that range, from any loss, 10x per step; batch noise returns into it: after one easy batch of four (0.048
+     * among 0.45-0.69 on spirals) the next batches are 10x the easy one, and in batches of one sample a converged run's
+     * next samples after a misclassified one (0.002 -> 1.68 -> 0.17 -> 0.04) are 10x and 20x the sample before it but
+     * not 10x the 0.016 its samples reached just before.
+     */
+    private static double level(List<StepReading> window, int j) {
+        double[] v = java.util.stream.IntStream.rangeClosed(Math.max(0, j - LEVEL + 1), j)
+                .filter(k -> window.get(k).step() - window.get(j).step() == k - j).mapToDouble(k -> window.get(k).loss())
+                .filter(Double::isFinite).toArray();
+        return java.util.Arrays.stream(v).max().orElse(window.get(j).loss());
     }
 
     /** Between consecutive full readings: the global norm, then each layer's, at a per-step rate of perStep or more. */

@@ -164,9 +164,25 @@ class DetectorsTest {
         RunawayGrowthDetector d = RunawayGrowthDetector.defaults();
         assertTrue(d.examine(losses(0.4, 0.121, 1.396), facts).isEmpty(), "waits for the step after the jump");
         assertTrue(d.examine(losses(0.4, 0.121, 1.396, 0.3), facts).isEmpty(), "one bad mini-batch, then an ordinary one");
-        Finding f = d.examine(losses(0.4, 0.121, 1.396, 15.0), facts).orElseThrow();
+        assertTrue(d.examine(losses(0.4, 0.121, 1.396, 15.0), facts).isEmpty(), "waits for the second step after the jump");
+        assertTrue(d.examine(losses(0.4, 0.121, 1.396, 15.0, 0.2), facts).isEmpty(), "one step up by chance, then an ordinary batch");
+        Finding f = d.examine(losses(0.4, 0.121, 1.396, 15.0, 170.0), facts).orElseThrow();
         assertEquals(737, f.firstStep(), "growth that feeds itself keeps going; reported from the jump");
         assertTrue(d.examine(losses(0.4, 0.121, 1.396, Double.NaN), facts).isPresent(), "a NaN after the jump is the growth's end");
+    }
+
+    @Test
+    void aJumpFromOneEasyBatchBackToTheRunsLevelIsNoRunawayGrowth() {
+        // fresh3-ctl-batch-four-spirals-momentum, steps 34-41: batches of four, one easy batch at 0.0485, then 0.7446 (15x,
+        // above the start 0.7248) and ordinary batches again, each 10x the easy one but not 10x the range before it
+        RunFacts facts = new RunFacts(0.05, "sgd", 2, List.of("linear", "tanh", "linear")).withFirstLoss(0.7248);
+        RunawayGrowthDetector d = RunawayGrowthDetector.defaults();
+        assertTrue(d.examine(losses(0.6881, 0.4456, 0.6381, 0.4825, 0.0485, 0.7446, 0.6167, 0.5946), facts).isEmpty());
+        // fresh2-ctl-batch-one-sgd, steps 712-720: one sample a step; a misclassified one, then two 10x the sample before it
+        RunFacts blobs = new RunFacts(0.02, "sgd", 3, List.of("linear", "relu", "linear")).withFirstLoss(1.299);
+        assertTrue(d.examine(losses(0.01558, 0.00346, 0.00755, 0.00163, 0.0021, 1.68149, 0.1671, 0.04123, 0.00175), blobs).isEmpty());
+        // the same jump whose next losses stay 10x above the range before it is growth feeding itself
+        assertTrue(d.examine(losses(0.6881, 0.4456, 0.6381, 0.4825, 0.0485, 0.7446, 7.5, 90.0), facts).isPresent());
     }
 
     @Test

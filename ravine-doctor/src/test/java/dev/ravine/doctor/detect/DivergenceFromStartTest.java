@@ -40,6 +40,22 @@ class DivergenceFromStartTest {
     }
 
     @Test
+    void oneSamplesLossInBatchesOfOneIsJudgedAgainstTheWindowsOwnSpreadNotItsFirstLosses() {
+        // fresh2-ctl-batch-one-sgd: a converged run on blobs, one sample a step; its losses span 0.0003-0.8 (a sample
+        // misclassified now and then), the window began at 0.0038, and one sample scored 1.68 (444x that) at its end
+        RunFacts blobs = new RunFacts(0.02, "sgd", 3, List.of("linear", "relu", "linear")).withFirstLoss(1.3);
+        double[] spread = {0.04, 0.0057, 0.82, 0.027, 0.03, 0.0068, 0.0038, 0.10, 0.013, 0.0018, 0.0003, 0.0012};
+        IntToDoubleFunction perSample = i -> i == 120 ? 1.68 : i <= 3 ? 0.0038 + 1e-4 * i : spread[i % spread.length];
+        assertTrue(LrTooHighDetector.defaults().examine(steps(120, perSample, 1.5e-4), blobs).isEmpty(), "a routine sample's loss");
+        // the same window whose one step jumped 100x above what its samples routinely reach is a divergence
+        IntToDoubleFunction jumped = i -> i == 120 ? 500.0 : i <= 3 ? 0.0038 + 1e-4 * i : spread[i % spread.length];
+        Finding f = LrTooHighDetector.defaults().examine(steps(120, jumped, 1.5e-4), blobs).orElseThrow();
+        assertTrue(f.evidence().getFirst().startsWith("loss jumped to 500"), f.evidence()::toString);
+        assertEquals(0.82, LrTooHighDetector.routineLevel(new double[] {0.1, 0.2, 0.82, 0.3, 0.1, 0.2, 0.1, 0.05, 0.1, 0.2, 0.9, 5.0}, 11), 1e-12,
+                "the upper decile of the losses before the peak");
+    }
+
+    @Test
     void aLossGrowingFourfoldOrMorePerStepNeedsATenthOfTheStepNotAThird() {
         // 40x per step: lr * curvature = 1 + sqrt(40) ~ 7.3, a third of it still beyond the stability limit of 2
         List<StepReading> fast = steps(8, i -> i < 8 ? 1.1 * Math.pow(40, i - 1) : Double.NaN, 0.5);
@@ -73,7 +89,7 @@ class DivergenceFromStartTest {
         // (update ratio 0), so only the jump can tell; the window's start is 0, the run's ln 3
         List<StepReading> w = steps(60, i -> i % 2 == 0 ? 0.0 : i < 41 ? 1.0 : 1e5, 0);
         Finding f = LrTooHighDetector.defaults().examine(w, THREE_CLASSES.withFirstLoss(1.0)).orElseThrow();
-        assertTrue(f.evidence().getFirst().contains("its starting value 1.099"), f.evidence().toString());
+        assertTrue(f.evidence().getFirst().contains("its starting value or the level its batches routinely reached before, 1.099"), f.evidence().toString());
         // a healthy batch of one: zeros and wrong samples up to 5 (under 100x the start) stay quiet
         assertTrue(LrTooHighDetector.defaults().examine(steps(60, i -> i % 2 == 0 ? 0.0 : 1 + (i % 5), 0), THREE_CLASSES.withFirstLoss(1.0)).isEmpty());
     }
