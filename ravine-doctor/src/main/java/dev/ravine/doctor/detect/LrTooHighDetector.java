@@ -254,13 +254,15 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
         // A jump of two orders of magnitude over the run's starting loss needs no further evidence: the step threw the
         // weights far out of the region they started in. Checked before the update-ratio gate, because such a jump
         // often kills every ReLU, after which the updates (and their ratio) are zero.
-        double start = Math.min(loss[0], Arrays.stream(loss, 0, edge).min().orElse(loss[0]));
+        int peak = 0;
+        for (int i = 1; i < n; i++) if (loss[i] > loss[peak]) peak = i;
+        // A jump needs losses before it: the window's first reading as its peak is where a slid window begins, not a jump
+        // (a batch-of-one run's window began on a misclassified sample, 440x the easy samples after it).
+        double start = peak == 0 ? Double.NaN : Arrays.stream(loss, 0, Math.min(edge, peak)).min().orElse(loss[0]);
         // One sample a batch, classified right, has a loss of exactly 0 (or a negligible one), which no jump can be
         // measured against: then the run's own start is the bar (a batch of 1 at lr 0.8: losses of 0 on the samples it
         // got right, 805 at step 50 and 1e5-1e18 later on those it got wrong; named dead_relu before, lr_too_high now).
-        if (!(start > facts.negligibleLoss()) && Double.isFinite(facts.startLoss())) start = facts.startLoss();
-        int peak = 0;
-        for (int i = 1; i < n; i++) if (loss[i] > loss[peak]) peak = i;
+        if (peak > 0 && !(start > facts.negligibleLoss()) && Double.isFinite(facts.startLoss())) start = facts.startLoss();
         double routine = routineLevel(loss, peak);
         if (routine > start) start = routine;
         List<String> evidence = new ArrayList<>();

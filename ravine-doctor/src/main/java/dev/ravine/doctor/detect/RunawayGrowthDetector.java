@@ -56,6 +56,9 @@ public record RunawayGrowthDetector(double perStep) implements Detector {
             for (int back = 1; back <= 2 && back <= i; back++) {
                 StepReading before = window.get(i - back);
                 if (r.step() - before.step() != back || !(before.loss() > facts.negligibleLoss())) continue;
+                // the range before the jump needs a step before it, unless the window begins where the run did: a slid
+                // window's first losses have lost theirs (step 38's easy batch of four read as the range before 39)
+                if (i - back < 1 && window.getFirst().step() > 1) continue;
                 double rate = Math.pow(r.loss() / before.loss(), 1.0 / back);
                 double level = level(window, i - back);
                 if (rate >= perStep && sustained(window, i, level * perStep)) {

@@ -178,6 +178,8 @@ class DetectorsTest {
         RunFacts facts = new RunFacts(0.05, "sgd", 2, List.of("linear", "tanh", "linear")).withFirstLoss(0.7248);
         RunawayGrowthDetector d = RunawayGrowthDetector.defaults();
         assertTrue(d.examine(losses(0.6881, 0.4456, 0.6381, 0.4825, 0.0485, 0.7446, 0.6167, 0.5946), facts).isEmpty());
+        // the window slid on until the easy batch is its first reading: nothing before it says what range the batches span
+        assertTrue(d.examine(losses(0.0485, 0.7446, 0.6167, 0.5946), facts).isEmpty());
         // fresh2-ctl-batch-one-sgd, steps 712-720: one sample a step; a misclassified one, then two 10x the sample before it
         RunFacts blobs = new RunFacts(0.02, "sgd", 3, List.of("linear", "relu", "linear")).withFirstLoss(1.299);
         assertTrue(d.examine(losses(0.01558, 0.00346, 0.00755, 0.00163, 0.0021, 1.68149, 0.1671, 0.04123, 0.00175), blobs).isEmpty());

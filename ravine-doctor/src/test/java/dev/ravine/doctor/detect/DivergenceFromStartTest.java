@@ -51,6 +51,9 @@ class DivergenceFromStartTest {
         IntToDoubleFunction jumped = i -> i == 120 ? 500.0 : i <= 3 ? 0.0038 + 1e-4 * i : spread[i % spread.length];
         Finding f = LrTooHighDetector.defaults().examine(steps(120, jumped, 1.5e-4), blobs).orElseThrow();
         assertTrue(f.evidence().getFirst().startsWith("loss jumped to 500"), f.evidence()::toString);
+        // the window slid on until a misclassified sample is its first reading: no jump, nothing before it
+        IntToDoubleFunction slid = i -> i == 1 ? 2.049 : spread[i % spread.length] / 100;
+        assertTrue(LrTooHighDetector.defaults().examine(steps(120, slid, 1.5e-4), blobs).isEmpty(), "the window's first reading");
         assertEquals(0.82, LrTooHighDetector.routineLevel(new double[] {0.1, 0.2, 0.82, 0.3, 0.1, 0.2, 0.1, 0.05, 0.1, 0.2, 0.9, 5.0}, 11), 1e-12,
                 "the upper decile of the losses before the peak");
     }
