@@ -265,6 +265,10 @@ public record LrTooHighDetector(double riseFactor, int edge, double flipFraction
         if (peak > 0 && !(start > facts.negligibleLoss()) && Double.isFinite(facts.startLoss())) start = facts.startLoss();
         double routine = routineLevel(loss, peak);
         if (routine > start) start = routine;
+        // Too few losses before the peak to read the window's spread from (a window restarted by a rollback, ten steps
+        // old): the run's own start is the bar, not the window's first few batches (a batch of one: 0.005 on three easy
+        // samples, then 0.55 on a hard one).
+        if (peak > 0 && Double.isNaN(routine) && Double.isFinite(facts.startLoss()) && facts.startLoss() > start) start = facts.startLoss();
         List<String> evidence = new ArrayList<>();
         String kind;
         if (start > 0 && loss[peak] > SPIKE * start && loss[peak] > facts.negligibleLoss()) {

@@ -54,6 +54,9 @@ class DivergenceFromStartTest {
         // the window slid on until a misclassified sample is its first reading: no jump, nothing before it
         IntToDoubleFunction slid = i -> i == 1 ? 2.049 : spread[i % spread.length] / 100;
         assertTrue(LrTooHighDetector.defaults().examine(steps(120, slid, 1.5e-4), blobs).isEmpty(), "the window's first reading");
+        // a window restarted by a rollback: three easy samples, then a hard one 108x them at its eighth step, under the run's start
+        IntToDoubleFunction restarted = i -> i == 7 ? 0.5528 : i <= 3 ? 0.0051 : spread[i % spread.length] / 10;
+        assertTrue(LrTooHighDetector.defaults().examine(steps(60, restarted, 1.5e-4), blobs).isEmpty(), "judged against the run's start");
         assertEquals(0.82, LrTooHighDetector.routineLevel(new double[] {0.1, 0.2, 0.82, 0.3, 0.1, 0.2, 0.1, 0.05, 0.1, 0.2, 0.9, 5.0}, 11), 1e-12,
                 "the upper decile of the losses before the peak");
     }
