@@ -57,8 +57,15 @@ class DivergenceFromStartTest {
         // a window restarted by a rollback: three easy samples, then a hard one 108x them at its eighth step, under the run's start
         IntToDoubleFunction restarted = i -> i == 7 ? 0.5528 : i <= 3 ? 0.0051 : spread[i % spread.length] / 10;
         assertTrue(LrTooHighDetector.defaults().examine(steps(60, restarted, 1.5e-4), blobs).isEmpty(), "judged against the run's start");
-        assertEquals(0.82, LrTooHighDetector.routineLevel(new double[] {0.1, 0.2, 0.82, 0.3, 0.1, 0.2, 0.1, 0.05, 0.1, 0.2, 0.9, 5.0}, 11), 1e-12,
-                "the upper decile of the losses before the peak");
+        // the window slid to ten easy samples before a hard one (3.08, 288x them): too few to read the spread from
+        IntToDoubleFunction tenBefore = i -> i == 11 ? 3.08 : i <= 10 ? 0.0107 : spread[i % spread.length];
+        assertTrue(LrTooHighDetector.defaults().examine(steps(120, tenBefore, 1.5e-4), blobs).isEmpty(), "ten easy samples are no spread");
+        double[] before = new double[60];
+        for (int i = 0; i < before.length; i++) before[i] = i % 10 == 0 ? 0.82 : 0.1;
+        assertEquals(0.1, LrTooHighDetector.routineLevel(before, 60), 1e-12, "the upper decile: one loss in ten at 0.82 is its edge");
+        before[1] = 0.82;
+        assertEquals(0.82, LrTooHighDetector.routineLevel(before, 60), 1e-12, "more than one in ten at 0.82");
+        assertTrue(Double.isNaN(LrTooHighDetector.routineLevel(before, 49)), "fewer than 50 losses before the peak");
     }
 
     @Test
