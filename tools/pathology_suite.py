@@ -33,6 +33,7 @@ Usage (from the repository root):
   /usr/bin/python3 tools/pathology_suite.py [--half tuning|heldout|fresh|fresh2|fresh3|fresh4|all] [--seeds 1,2] [--verify] [--only SUBSTRING]
                                             [--keep DIR] [--list] [--blind] [-j JOBS] [--set K=V ...] [--repair]
                                             [--cli COMMAND]
+-h/--help prints this; an unknown flag stops the tool before anything runs.
 --blind runs the ground-truth checks only and prints no diagnosis: how the held-out half's cases are checked
 without looking at what the doctor says about them.
 --cli COMMAND runs COMMAND (split as a shell would, e.g. a script that starts java on a worktree's target/classes)
@@ -187,8 +188,31 @@ def table(rows, title):
     print(f"\ntop finding right on {right}/{len(problems)} pathologies ({share}); false alarms on {alarms}/{len(controls)} controls")
 
 
+VALUED = ("--half", "--seeds", "--only", "--keep", "--cli", "-j", "--set")  # flags that take a value
+SWITCHES = ("--blind", "--verify", "--list", "--repair")
+
+
+def check_arguments(argv):
+    """Stops on -h/--help (the docstring) and on anything unknown, before a single run starts: a mistyped flag
+    would otherwise be ignored and run every half, the held-out one included."""
+    if "-h" in argv or "--help" in argv:
+        print(__doc__)
+        raise SystemExit(0)
+    i = 0
+    while i < len(argv):
+        if argv[i] in VALUED:
+            if i + 1 >= len(argv):
+                raise SystemExit(f"{argv[i]} needs a value (see --help)")
+            i += 2
+        elif argv[i] in SWITCHES:
+            i += 1
+        else:
+            raise SystemExit(f"unknown argument {argv[i]!r}; the flags are {', '.join(VALUED + SWITCHES)} (see --help)")
+
+
 def main():
     argv = sys.argv[1:]
+    check_arguments(argv)
     opt = lambda name, default: argv[argv.index(name) + 1] if name in argv else default
     half = opt("--half", "all")
     if half != "all" and half not in HALVES:
