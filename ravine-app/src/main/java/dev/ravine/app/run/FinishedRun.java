@@ -12,15 +12,17 @@ import dev.ravine.train.TrainingResult;
  * The finished run's outcome as the doctor's end-of-run refutations read it ({@link RunRecord}): its final training
  * loss, the loss of predicting the class frequencies ({@link ChanceLoss}), and, for a classification, the trained
  * model's recall per class on (at most {@value #MAX_SAMPLES} of) its training samples, read with the final weights
- * before the best checkpoint is restored. One forward pass over those samples, no gradient.
+ * before the best checkpoint is restored, and the wider reference's loss the training-loss check measured. One forward
+ * pass over those samples, no gradient.
  */
 final class FinishedRun {
     static final int MAX_SAMPLES = 4000;
 
     private FinishedRun() {}
 
-    static RunRecord record(RunConfig config, Dataset train, Module model, TrainingResult result) {
-        return new RunRecord(result.trainLoss(), ChanceLoss.of(config, train), trainRecall(train, model, config.training().batchSize()));
+    /** @param widerLoss the wider reference's final training loss (NaN when the training-loss check trained none) */
+    static RunRecord record(RunConfig config, Dataset train, Module model, TrainingResult result, double widerLoss) {
+        return new RunRecord(result.trainLoss(), ChanceLoss.of(config, train), trainRecall(train, model, config.training().batchSize()), widerLoss);
     }
 
     private static double[] trainRecall(Dataset train, Module model, int batchSize) {

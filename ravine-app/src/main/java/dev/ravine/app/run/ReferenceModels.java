@@ -26,7 +26,11 @@ final class ReferenceModels {
     /**
      * Every hidden linear layer and recurrent cell {@value #FACTOR}x as wide and at least {@value #MIN_WIDTH} units (a
      * layer of 2 units made 8 is hardly a bigger model: the reference must really be bigger for its failure to clear the
-     * model); with no hidden layer, one of {@value #MIN_WIDTH} ReLUs before the output. Null for a model with
+     * model); with no hidden layer, one of {@value #MIN_WIDTH} ReLUs before the output. An embedding is widened
+     * {@value #FACTOR}x too (a multiple of itself, so the attention heads after it still divide it) unless a recurrent cell
+     * follows: without one, its width is what the attention and transformer layers after it carry, the model's hidden
+     * width; with one, the cell's state is, and that is widened. No floor for it: the attention layers' parameters grow
+     * with its square, and a reference too big to train within the check's deadline measures nothing. Null for a model with
      * convolutional or residual layers, or without a linear output.
      */
     static List<LayerConfig> wider(List<LayerConfig> layers) {
@@ -50,6 +54,7 @@ final class ReferenceModels {
             }
             if (k == LayerKind.LINEAR && i != last) out.add(l.with("out", widened(l.integer("out"))));
             else if (k == LayerKind.RNN || k == LayerKind.LSTM || k == LayerKind.GRU) out.add(l.with("hidden", widened(l.integer("hidden"))));
+            else if (k == LayerKind.EMBEDDING && !recurrent) out.add(l.with("dim", FACTOR * l.integer("dim")));
             else out.add(l);
         }
         return withoutInferred(out);

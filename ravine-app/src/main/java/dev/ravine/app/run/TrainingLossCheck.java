@@ -55,14 +55,22 @@ final class TrainingLossCheck {
 
     private TrainingLossCheck() {}
 
-    /** Runs the check; returns the seconds it took (the reference networks' time, reported in summary.json). */
-    static double run(RunConfig config, BuiltModel model, Dataset train, TrainingResult result, Doctor doctor) {
+    /**
+     * What the check cost and found: the seconds it took (the reference networks' time, reported in summary.json) and the
+     * wider reference's final training loss (NaN when none was trained), which the label-noise check reads too: labels a
+     * bigger model fits are not noise.
+     */
+    record Outcome(double seconds, double widerLoss) {}
+
+    /** Runs the check. */
+    static Outcome run(RunConfig config, BuiltModel model, Dataset train, TrainingResult result, Doctor doctor) {
         long t0 = System.nanoTime();
-        check(config, model, train, result, doctor);
-        return (System.nanoTime() - t0) * 1e-9;
+        double wider = check(config, model, train, result, doctor);
+        return new Outcome((System.nanoTime() - t0) * 1e-9, wider);
     }
 
-    private static void check(RunConfig config, BuiltModel model, Dataset train, TrainingResult result, Doctor doctor) {
+    /** Returns the wider reference's loss (NaN when not measured). */
+    private static double check(RunConfig config, BuiltModel model, Dataset train, TrainingResult result, Doctor doctor) {
         TrainingLossDiagnosis rule = TrainingLossDiagnosis.defaults();
         double runLoss = result.trainLoss();
         List<double[]> history = doctor.instruments().history().stream().filter(r -> Double.isFinite(r.loss()))
@@ -70,7 +78,7 @@ final class TrainingLossCheck {
         double firstLoss = history.isEmpty() ? Double.NaN : history.getFirst()[1];
         double chance = ChanceLoss.of(config, train);
         double lateDrop = lateDrop(history);
-        if (!rule.isHigh(runLoss, firstLoss, chance)) return;
+        if (!rule.isHigh(runLoss, firstLoss, chance)) return Double.NaN;
         long budget = Math.min(result.steps(), BUDGET);
         double seconds = Math.max(FLOOR_SECONDS, SHARE * result.wallSeconds());
         Deadline deadline = new Deadline(System.nanoTime() + (long) (1e9 * seconds),
@@ -80,12 +88,13 @@ final class TrainingLossCheck {
         double wider = reference(config, ReferenceModels.wider(layers), model, train, budget, deadline)[1];
         Dataset subset = train.subset(firstIndices(Math.min(SUBSET, train.size())));
         double[] fit = reference(config, layers, model, subset, SUBSET_STEPS, deadline);
-        if (StopRequest.raised()) return; // interrupted: no finding from partial measurements
+        if (StopRequest.raised()) return Double.NaN; // interrupted: no finding from partial measurements
         TrainingLossDiagnosis.Measurements m = new TrainingLossDiagnosis.Measurements(runLoss, firstLoss, shallower, wider, fit[1], fit[0],
                 subset.size(), budget, result.steps(), lossAt(history, budget), chance, lateDrop, model.parameterCount(), earlyDrop(history));
         Optional<Finding> verdict = rule.decide(m, doctor.facts());
         verdict.ifPresent(doctor::record);
         if (verdict.isPresent() && rule.depthDefeats(m)) demoteVanishingSymptom(doctor, verdict.get());
+        return wider;
     }
 
     /**

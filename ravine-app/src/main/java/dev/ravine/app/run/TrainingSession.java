@@ -376,8 +376,9 @@ final class TrainingSession {
         if (config.doctor().enabled() && result.status() == TrainingStatus.COMPLETED && !stop.interrupted()) {
             // model_bias or optimization_issue: the reference nets are trained like the run, so each costs about the run's own
             // steps; they keep their own bound (TrainingLossCheck) instead of the probes' share, which they would not fit
-            referenceSeconds = TrainingLossCheck.run(config, a.model(), a.data().train(), result, w.doctor());
-            RunRecord outcome = FinishedRun.record(config, a.data().train(), a.model().network(), result);
+            TrainingLossCheck.Outcome references = TrainingLossCheck.run(config, a.model(), a.data().train(), result, w.doctor());
+            referenceSeconds = references.seconds();
+            RunRecord outcome = FinishedRun.record(config, a.data().train(), a.model().network(), result, references.widerLoss());
             LabelNoiseCheck.run(a.data().train(), w.doctor(), LabelNoiseCheck.heldOut(result, a.data().validation()), outcome); // label_noise
             if (w.probes() != null) w.probes().finish(result.steps()); // the end-of-run findings' probes
             w.doctor().finish(outcome); // findings whose harm the run's outcome contradicts are demoted to notes

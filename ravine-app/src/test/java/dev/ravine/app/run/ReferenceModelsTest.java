@@ -43,6 +43,18 @@ class ReferenceModelsTest {
     }
 
     @Test
+    void anEmbeddingBeforeAttentionIsWidenedFourfoldButNotOneBeforeARecurrentCell() throws Exception {
+        // fresh3-bias-attention-dim-two-sequence: the bottleneck is the embedding, not the read-out
+        List<LayerConfig> wider = ReferenceModels.wider(layers("[{embedding: {num_embeddings: 8, dim: 2}}, {attention: {heads: 1}}, flatten, {linear: {out: 3}}]"));
+        assertEquals(LayerKind.EMBEDDING, wider.get(0).kind());
+        assertEquals(8, wider.get(0).integer("dim"));
+        // fresh2-bias-lstm-two-units-sequence: the LSTM's state is the width, the embedding stays
+        List<LayerConfig> recurrent = ReferenceModels.wider(layers("[{embedding: {num_embeddings: 6, dim: 8}}, {lstm: {hidden: 2}}, {linear: {out: 3}}]"));
+        assertEquals(8, recurrent.get(0).integer("dim"));
+        assertEquals(64, recurrent.get(1).integer("hidden"));
+    }
+
+    @Test
     void theChanceLossIsTheEntropyOfTheClassFrequenciesOrTheTargetsVariance() {
         assertEquals(Math.log(3), ChanceLoss.entropy(new int[] {5, 5, 5}), 1e-12);
         assertEquals(-(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25)), ChanceLoss.entropy(new int[] {3, 1, 0}), 1e-12);

@@ -28,7 +28,8 @@ import java.util.Optional;
  * which wrong labels would forbid unless it memorized them. Memorizing has its own signature where the run has held-out
  * data: its held-out accuracy stays at or below what labels with the estimated rate wrong allow
  * ({@link #noiseCeiling}), and then the finding stands. Without held-out data a fit that deep is taken as the labels'
- * agreement with the inputs, which the neighbour votes missed (a sequence read through attention, say).
+ * agreement with the inputs, which the neighbour votes missed (a sequence read through attention, say). A run that does
+ * not fit is refuted the same way by a wider reference that does ({@link #widerFits}).
  */
 public record LabelNoiseDiagnosis(double minRate, double uninformative) {
     public static LabelNoiseDiagnosis defaults() {
@@ -80,7 +81,8 @@ public record LabelNoiseDiagnosis(double minRate, double uninformative) {
      */
     static Optional<Refutation> refutation(double rate, int classes, HeldOut heldOut, RunRecord record) {
         double loss = record.finalTrainLoss(), prior = record.priorLoss();
-        if (!(prior > 0) || !(loss < FIT_FRACTION * prior)) return Optional.empty();
+        if (!(prior > 0)) return Optional.empty();
+        if (!(loss < FIT_FRACTION * prior)) return widerFits(rate, record);
         double ceiling = noiseCeiling(rate, classes);
         boolean memorized = Double.isFinite(heldOut.accuracy()) && heldOut.accuracy() <= ceiling;
         if (memorized) return Optional.empty();
@@ -92,6 +94,24 @@ public record LabelNoiseDiagnosis(double minRate, double uninformative) {
                     + "% that labels with that rate wrong allow: not memorized");
         }
         return Optional.of(new Refutation("label_noise", evidence));
+    }
+
+    /**
+     * The refutation by the wider reference of the training-loss check: a network with more capacity, trained from fresh
+     * weights like the run and for no more of its steps, fitting the labels below {@value #FIT_FRACTION}x the prior's
+     * loss. Labels with {@code rate} of them wrong cannot be fitted that deep so soon; the neighbour votes that
+     * contradicted them missed how the labels follow the inputs (a token count read through an embedding, say), and what
+     * kept the run's own loss high is its model's capacity (model_bias), not its labels. Without held-out data this is
+     * the only evidence that a model of enough capacity fits the labels: a narrow model that cannot fit is no evidence
+     * of noise.
+     */
+    static Optional<Refutation> widerFits(double rate, RunRecord record) {
+        double wider = record.widerLoss(), prior = record.priorLoss();
+        if (!(wider < FIT_FRACTION * prior)) return Optional.empty();
+        return Optional.of(new Refutation("label_noise", List.of("a wider network trained like the run from fresh weights, for as many"
+                + " steps, fits the labels: training loss " + fmt(wider) + " = " + fmt(wider / prior) + "x the loss of predicting the class"
+                + " frequencies, " + fmt(prior) + " (below " + fmt(FIT_FRACTION) + "x), which " + fmt(100 * rate) + "% wrong labels would"
+                + " not allow; the run's own loss " + fmt(record.finalTrainLoss()) + " stayed high for want of capacity, not from its labels")));
     }
 
     /** The best accuracy any predictor reaches on labels with {@code rate} of them wrong: the true class, or one wrong class of the others. */

@@ -95,6 +95,24 @@ class RefutationTest {
         assertEquals(Severity.WARNING, noisy.severity());
     }
 
+    @Test
+    void labelNoiseIsDemotedWhenAWiderReferenceFitsTheLabelsTheRunsNarrowModelCouldNot() {
+        ConfidentLearning estimate = ConfidentLearningTest.simulate(0.3, 0.8, 6, 5);
+        LabelNoiseDiagnosis rule = LabelNoiseDiagnosis.defaults();
+        // fresh2-bias-lstm-two-units-sequence: 2 LSTM units stay at 1.08 (prior 1.79), a 64-unit reference reaches 0.0017
+        Finding capacity = rule.decide(estimate, 1000, "votes", LabelNoiseDiagnosis.HeldOut.NONE, new RunRecord(1.08, 1.79, new double[0], 0.0017))
+                .orElseThrow();
+        assertEquals(Severity.INFO, capacity.severity());
+        assertTrue(capacity.evidence().getFirst().startsWith(Refutation.PREFIX + " a wider network"), capacity.evidence()::toString);
+        // noise-tabular-40-like: the wider reference does no better than the noise allows, the finding stands
+        Finding noisy = rule.decide(estimate, 1000, "votes", LabelNoiseDiagnosis.HeldOut.NONE, new RunRecord(1.0, 1.1, new double[0], 0.9))
+                .orElseThrow();
+        assertEquals(Severity.WARNING, noisy.severity());
+        // no wider reference trained (NaN): nothing refutes
+        assertEquals(Severity.WARNING, rule.decide(estimate, 1000, "votes", LabelNoiseDiagnosis.HeldOut.NONE,
+                new RunRecord(1.08, 1.79, new double[0])).orElseThrow().severity());
+    }
+
     private static final double NA = Double.NaN;
 
     /** The measurements of a model_bias verdict: run loss, wider reference, late and early drops (thirds of the run). */
