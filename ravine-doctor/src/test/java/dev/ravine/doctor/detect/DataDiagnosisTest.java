@@ -59,6 +59,45 @@ class DataDiagnosisTest {
     }
 
     @Test
+    void aFlatPixelTableWithRarelyLitBorderPixelsIsNotAScaleProblem() {
+        // fresh3-dead-relu-adamax-big-step: digits14 scaled to [0, 1] and flattened, stds from 2.48e-4 to 0.39 (1572x). Here a
+        // border pixel lit to 0.008 in 1 sample of 1000 (std 2.5e-4) beside pixels spreading over [0, 1] (std 0.5): the
+        // stds differ 2000x, the ranges 125x
+        int n = 1000;
+        Rng rng = new Rng(5);
+        float[] x = new float[n * 3];
+        for (int s = 0; s < n; s++) {
+            x[s * 3] = s % 2 == 0 ? 1f : 0f;
+            x[s * 3 + 1] = s == 7 ? 0.008f : 0f;
+            x[s * 3 + 2] = (float) rng.nextDouble();
+        }
+        float[] tiny = x.clone();
+        tiny[7 * 3 + 1] = 8e-6f; // as sparse, in a unit 1000x smaller: its range is 1000x smaller too
+        assertEquals(List.of(), ids(DataDiagnosis.defaults().examine(Dataset.classification(x, new int[] {3}, cycling(n), 3), null)),
+                "a rarely lit pixel shares the other pixels' range");
+        assertEquals(List.of("data_scale"), ids(DataDiagnosis.defaults().examine(Dataset.classification(tiny, new int[] {3}, cycling(n), 3), null)),
+                "a unit problem");
+    }
+
+    @Test
+    void aRegressionSortedByItsTargetIsUnshuffledAShuffledOneIsNot() {
+        // fresh2-unshuffled-regression-sorted: rows sorted by y, shuffle off, batches of 16
+        int n = 1000;
+        float[] x = features(n, 3), y = new float[n];
+        Rng rng = new Rng(4);
+        for (int i = 0; i < n; i++) y[i] = (float) rng.nextGaussian();
+        float[] sorted = y.clone();
+        java.util.Arrays.sort(sorted);
+        Dataset random = Dataset.regression(x, new int[] {3}, y, new int[] {1});
+        Dataset bySorted = Dataset.regression(x, new int[] {3}, sorted, new int[] {1});
+        assertEquals(List.of(), ids(DataDiagnosis.defaults().examine(random, new DataLoader(random, 16, false, false, 1))), "rows in random order");
+        assertEquals(List.of(), ids(DataDiagnosis.defaults().examine(bySorted, new DataLoader(bySorted, 16, true, false, 1))), "sorted, but shuffled");
+        Finding f = DataDiagnosis.defaults().examine(bySorted, new DataLoader(bySorted, 16, false, false, 1)).getFirst();
+        assertEquals("data_unshuffled", f.id());
+        assertEquals("data.shuffle: true", f.remedies().getFirst().change());
+    }
+
+    @Test
     void rawPixelsAreFlaggedThoughEveryPixelSharesOneScale() {
         int n = 100, plane = 16;
         float[] raw = new float[n * plane];
