@@ -143,6 +143,17 @@ def val_rise(o):
     return o["val"][-1] / min(o["val"]) if o["val"] and min(o["val"]) > 0 else math.nan
 
 
+def rise(losses):
+    """The last epoch's loss over the best epoch's: infinite when the best was exactly 0 and the last is not (a fit
+    that reached round-off zero and then jumped), 1 when both are 0, NaN without epochs."""
+    if not losses:
+        return math.nan
+    best, last = min(losses), losses[-1]
+    if best > 0:
+        return last / best
+    return 1.0 if last == 0 else math.inf
+
+
 def ground_truth(h, failing, cf):
     """(confirmed, why) for a pathology from its failing run and its counterfactual run."""
     check = h["check"]
@@ -159,8 +170,7 @@ def ground_truth(h, failing, cf):
         ok = cf["final"] <= 0.7 * failing["final"]
         return ok, f"final training loss {failing['final']:.4g} -> {cf['final']:.4g}"
     if check == "train_rise":
-        rf = failing["train"][-1] / min(failing["train"]) if failing["train"] else math.nan
-        rc = cf["train"][-1] / min(cf["train"])
+        rf, rc = rise(failing["train"]), rise(cf["train"])
         ok = rf >= 10 and rc <= 2
         return ok, f"final epoch's training loss {rf:.3g}x the best epoch's -> {rc:.3g}x"
     if check == "val_rise":
