@@ -55,14 +55,29 @@ final class Transpose8x8 {
      */
     static int transposeRows(float[] src, int from, int ld, int rowBlocks, int width, float[] dest, int to,
                              int destStride) {
+        return transposeRows(src, from, ld, rowBlocks, 8, width, dest, to, destStride);
+    }
+
+    /**
+     * {@link #transposeRows(float[], int, int, int, int, float[], int, int)} taking span columns (8 or 16) of each
+     * row block before the next row block: with 16, every 64-byte line of a source row is used up in one visit.
+     * With 8 a line is visited twice, and between the visits the other row blocks' rows come through the same L1
+     * sets when ld is a power of two (rows 2 KiB apart at depth 512 fall into 2 of the 64 sets of a 32 KiB 8-way
+     * L1d), so it is fetched again: on a Zen 4 (32 KiB L1d), one thread, a 512 x 32 B^T sliver at ld 512 took
+     * 15.4-16.2 ns per 8 x 8 block by 8 columns against 11.0 by 16 (9.4 at ld 784, where the sets differ). Columns
+     * past the last whole span are done 8 at a time.
+     */
+    static int transposeRows(float[] src, int from, int ld, int rowBlocks, int span, int width, float[] dest, int to,
+                             int destStride) {
         IntVector pairsLow = PAIRS_LOW, pairsHigh = PAIRS_HIGH;
         IntVector quadsLow = QUADS_LOW, quadsHigh = QUADS_HIGH;
         IntVector halvesLow = HALVES_LOW, halvesHigh = HALVES_HIGH;
-        int columns = width / 8 * 8;
-        // One flat loop over (8 columns, row block) pairs: with a nested loop the AVX2 strips (one row block) of the
+        int columns = width / span * span;
+        // One flat loop over (span columns, row block, 8 of the span) steps: with a nested loop the AVX2 strips (one row block) of the
         // 400 x 512 B^T tile took 94-98 us against 79-82 before; flat, 66-70 against 67-85 (median 80), load 15-20.
-        for (int c = 0, block = 0; c < columns; ) {
-            int in = from + block * 8 * ld + c;
+        for (int c = 0, block = 0, step = 0; c < columns; ) {
+            int column = c + step;
+            int in = from + block * 8 * ld + column;
             IntVector r0 = FloatVector.fromArray(EIGHT, src, in).reinterpretAsInts();
             IntVector r1 = FloatVector.fromArray(EIGHT, src, in + ld).reinterpretAsInts();
             IntVector r2 = FloatVector.fromArray(EIGHT, src, in + 2 * ld).reinterpretAsInts();
@@ -82,7 +97,7 @@ final class Transpose8x8 {
             IntVector c01bottom = quadsLow.selectFrom(p45, p67), c23bottom = quadsHigh.selectFrom(p45, p67);
             IntVector c45bottom = quadsLow.selectFrom(q45, q67), c67bottom = quadsHigh.selectFrom(q45, q67);
             // Whole columns.
-            int out = to + c * destStride + block * 8;
+            int out = to + column * destStride + block * 8;
             halvesLow.selectFrom(c01top, c01bottom).reinterpretAsFloats().intoArray(dest, out);
             halvesHigh.selectFrom(c01top, c01bottom).reinterpretAsFloats().intoArray(dest, out + destStride);
             halvesLow.selectFrom(c23top, c23bottom).reinterpretAsFloats().intoArray(dest, out + 2 * destStride);
@@ -91,12 +106,18 @@ final class Transpose8x8 {
             halvesHigh.selectFrom(c45top, c45bottom).reinterpretAsFloats().intoArray(dest, out + 5 * destStride);
             halvesLow.selectFrom(c67top, c67bottom).reinterpretAsFloats().intoArray(dest, out + 6 * destStride);
             halvesHigh.selectFrom(c67top, c67bottom).reinterpretAsFloats().intoArray(dest, out + 7 * destStride);
-            if (++block == rowBlocks) {
-                block = 0;
-                c += 8;
+            step += 8;
+            if (step == span) {
+                step = 0;
+                if (++block == rowBlocks) {
+                    block = 0;
+                    c += span;
+                }
             }
         }
-        return columns;
+        if (span == 8 || width - columns < 8) return columns;
+        return columns + transposeRows(src, from + columns, ld, rowBlocks, 8, width - columns, dest,
+                to + columns * destStride, destStride);
     }
 
     private static IntVector selector(int... lanes) {
