@@ -198,7 +198,7 @@ final class VectorPacking {
         int p = 0;
         if (valid == width && width % 8 == 0 && Transpose8x8.AVAILABLE) {
             if (kc * width > ROW_BLOCKS_FROM) {
-                p = Transpose8x8.transposeRows(b, src, ldb, width / 8, 16, kc, dest, sliver, width);
+                p = Transpose8x8.transposeRowsBy16(b, src, ldb, width / 8, kc, dest, sliver, width);
             } else {
                 for (int j = 0; j < width; j += 8) p = Transpose8x8.transposeStrip(b, src + j * ldb, ldb, kc, dest, sliver + j, width);
             }

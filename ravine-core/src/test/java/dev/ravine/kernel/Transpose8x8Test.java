@@ -26,7 +26,8 @@ class Transpose8x8Test {
         for (int i = 0; i < src.length; i++) src[i] = i * 0.5f;
         float[] dest = new float[to + (width + 1) * destStride];
         java.util.Arrays.fill(dest, UNTOUCHED);
-        int done = Transpose8x8.transposeRows(src, from, ld, rowBlocks, span, width, dest, to, destStride);
+        int done = span == 16 ? Transpose8x8.transposeRowsBy16(src, from, ld, rowBlocks, width, dest, to, destStride)
+                : Transpose8x8.transposeRows(src, from, ld, rowBlocks, width, dest, to, destStride);
         String what = "span " + span + ", row blocks " + rowBlocks + ", width " + width;
         assertEquals(width / 8 * 8, done, what + ": columns done");
         for (int c = 0; c <= width; c++) {
