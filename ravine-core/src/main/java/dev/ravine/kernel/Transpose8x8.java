@@ -52,7 +52,7 @@ final class Transpose8x8 {
      * to a multiple of 8). With destStride = 8 x rowBlocks each step of 8 columns fills one contiguous run of dest
      * (a whole B sliver's next 8 k steps), where a strip at a time revisits every line of the sliver once per row
      * block, after the sliver (64 KiB at depth 512 and 512-bit 8 x 2) has pushed it out of L1. The loop lives here,
-     * with the selectors in locals, because C2 will not inline a block-sized transpose into its callers and then
+     * with the shuffles and masks in locals, because C2 will not inline a block-sized transpose into its callers and then
      * re-materialises the constants on every call.
      */
     static int transposeRows(float[] src, int from, int ld, int rowBlocks, int width, float[] dest, int to,
@@ -104,7 +104,7 @@ final class Transpose8x8 {
      * With 8 a line is visited twice, and between the visits the other row blocks' rows come through the same L1
      * sets when ld is a power of two (rows 2 KiB apart at depth 512 fall into 2 of the 64 sets of a 32 KiB 8-way
      * L1d), so it is fetched again: on a Zen 4 (32 KiB L1d), one thread, a 512 x 32 B^T sliver at ld 512 took
-     * 15.4-16.2 ns per 8 x 8 block by 8 columns against 11.0 by 16 (9.4 at ld 784, where the sets differ). Columns
+     * 15.4-16.2 ns per 8 x 8 block by 8 columns against 11.0-11.6 by 16 (9.4 at ld 784, where the sets differ). Columns
      * past the last whole span are done 8 at a time.
      */
     static int transposeRowsBy16(float[] src, int from, int ld, int rowBlocks, int width, float[] dest, int to,
@@ -113,7 +113,8 @@ final class Transpose8x8 {
         VectorMask<Integer> m1 = UPPER_1, m2 = UPPER_2, m4 = UPPER_4;
         int columns = width / 16 * 16;
         // Its own copy of the network: with the span a parameter of one loop, the extra counter slowed the 8-column
-        // strips (256-bit, 13 -> 19 ns a block), and a shared helper taking vectors would not be inlined (boxed).
+        // strips (256-bit, 13 -> 19 ns a block), and a helper taking the vectors risks a call C2 does not inline, where
+        // they are boxed (see MicroKernel#stretch).
         for (int c = 0, block = 0, step = 0; c < columns; ) {
             int column = c + step;
             int in = from + block * 8 * ld + column;
