@@ -6,7 +6,6 @@ import static dev.ravine.kernel.MicroKernel.SPECIES;
 import java.util.Arrays;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * 2-D convolution as an implicit GEMM: the micro-kernel's B panels are gathered straight from each sample's
@@ -149,7 +148,11 @@ public final class ImplicitConv {
             int row = base + oc * positions;
             FloatVector lanes = FloatVector.zero(SPECIES);
             for (int p = 0; p < full; p += LANES) lanes = lanes.add(FloatVector.fromArray(SPECIES, grad, row + p));
-            float sum = lanes.reduceLanes(VectorOperators.ADD);
+            // Lanes summed in lane order: reduceLanes(ADD) leaves a float sum's order unspecified, and C2's tree
+            // differs from the interpreter's loop, so the bias gradient changed in the last bit with the compilation
+            // state (ImplicitConvTest's 1- vs 3-thread comparison failed in a whole-suite run, passed alone).
+            float sum = 0f;
+            for (int lane = 0; lane < LANES; lane++) sum += lanes.lane(lane);
             for (int p = full; p < positions; p++) sum += grad[row + p];
             into[at + oc] += sum;
         }
