@@ -40,6 +40,8 @@ class ReferenceModelsTest {
         assertEquals(5, ReferenceModels.outputs(bottleneck));
         List<LayerConfig> deep = layers("[{linear: {out: 16}}, tanh, {linear: {out: 8}}, tanh, {linear: {out: 12}}, tanh, {linear: {out: 3}}]");
         assertEquals(8, ReferenceModels.cutWidth(deep), "the first hidden layer is kept, so its width is not the cut's");
+        List<LayerConfig> uniform = layers("[{linear: {out: 6}}, relu, {linear: {out: 6}}, relu, {linear: {out: 6}}, relu, {linear: {out: 10}}]");
+        assertEquals(0, ReferenceModels.cutWidth(uniform), "the shallower net keeps a layer as narrow: it lacks only depth");
         assertEquals(0, ReferenceModels.cutWidth(layers("[{linear: {out: 16}}, tanh, {linear: {out: 3}}]")), "no shallower reference");
     }
 
