@@ -24,6 +24,36 @@ final class ReferenceModels {
     }
 
     /**
+     * The narrowest of the hidden linear layers {@link #shallower} removes (their {@code out}) when it is narrower than
+     * the first hidden layer, which the shallower net keeps, so the rule can tell a depth verdict from a removed
+     * bottleneck; 0 when there is no shallower reference, a width is not written, or the kept layer is as narrow (eight
+     * layers of 6 units before ten classes: the shallower net keeps a 6-unit layer too, so what it lacks is depth).
+     */
+    static int cutWidth(List<LayerConfig> layers) {
+        List<Integer> linears = linearIndices(layers);
+        if (linears == null || linears.size() < 3) return 0;
+        Integer kept = layers.get(linears.getFirst()).integer("out");
+        if (kept == null) return 0;
+        int narrowest = Integer.MAX_VALUE;
+        for (int i = 1; i < linears.size() - 1; i++) {
+            Integer out = layers.get(linears.get(i)).integer("out");
+            if (out == null) return 0;
+            narrowest = Math.min(narrowest, out);
+        }
+        return narrowest < kept ? narrowest : 0;
+    }
+
+    /** The output layer's width (the last linear's {@code out}); 0 when the model has none or does not write it. */
+    static int outputs(List<LayerConfig> layers) {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (layers.get(i).kind() != LayerKind.LINEAR) continue;
+            Integer out = layers.get(i).integer("out");
+            return out == null ? 0 : out;
+        }
+        return 0;
+    }
+
+    /**
      * Every hidden linear layer and recurrent cell {@value #FACTOR}x as wide and at least {@value #MIN_WIDTH} units (a
      * layer of 2 units made 8 is hardly a bigger model: the reference must really be bigger for its failure to clear the
      * model); with no hidden layer, one of {@value #MIN_WIDTH} ReLUs before the output. An embedding is widened

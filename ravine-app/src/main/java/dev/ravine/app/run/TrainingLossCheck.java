@@ -90,7 +90,8 @@ final class TrainingLossCheck {
         double[] fit = reference(config, layers, model, subset, SUBSET_STEPS, deadline);
         if (StopRequest.raised()) return Double.NaN; // interrupted: no finding from partial measurements
         TrainingLossDiagnosis.Measurements m = new TrainingLossDiagnosis.Measurements(runLoss, firstLoss, shallower, wider, fit[1], fit[0],
-                subset.size(), budget, result.steps(), lossAt(history, budget), chance, lateDrop, model.parameterCount(), earlyDrop(history));
+                subset.size(), budget, result.steps(), lossAt(history, budget), chance, lateDrop, model.parameterCount(), earlyDrop(history),
+                ReferenceModels.cutWidth(layers), ReferenceModels.outputs(layers));
         Optional<Finding> verdict = rule.decide(m, doctor.facts());
         verdict.ifPresent(doctor::record);
         if (verdict.isPresent() && rule.depthDefeats(m)) demoteVanishingSymptom(doctor, verdict.get());

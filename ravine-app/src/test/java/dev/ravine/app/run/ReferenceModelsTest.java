@@ -34,6 +34,18 @@ class ReferenceModelsTest {
     }
 
     @Test
+    void theShallowerReferencesCutIsItsNarrowestRemovedHiddenLayer() throws Exception {
+        List<LayerConfig> bottleneck = layers("[{linear: {out: 64}}, relu, {linear: {out: 1}}, relu, {linear: {out: 5}}]");
+        assertEquals(1, ReferenceModels.cutWidth(bottleneck), "the one-unit layer is what the shallower net lacks");
+        assertEquals(5, ReferenceModels.outputs(bottleneck));
+        List<LayerConfig> deep = layers("[{linear: {out: 16}}, tanh, {linear: {out: 8}}, tanh, {linear: {out: 12}}, tanh, {linear: {out: 3}}]");
+        assertEquals(8, ReferenceModels.cutWidth(deep), "the first hidden layer is kept, so its width is not the cut's");
+        List<LayerConfig> uniform = layers("[{linear: {out: 6}}, relu, {linear: {out: 6}}, relu, {linear: {out: 6}}, relu, {linear: {out: 10}}]");
+        assertEquals(0, ReferenceModels.cutWidth(uniform), "the shallower net keeps a layer as narrow: it lacks only depth");
+        assertEquals(0, ReferenceModels.cutWidth(layers("[{linear: {out: 16}}, tanh, {linear: {out: 3}}]")), "no shallower reference");
+    }
+
+    @Test
     void aRecurrentCellIsWidenedAndItsModelGetsNoShallowerReference() throws Exception {
         List<LayerConfig> wider = ReferenceModels.wider(layers("[{gru: {hidden: 1}}, {linear: {out: 3}}]"));
         assertEquals(LayerKind.GRU, wider.get(0).kind());

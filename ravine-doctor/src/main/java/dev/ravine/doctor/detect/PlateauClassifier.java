@@ -75,8 +75,27 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         HessianVectorProduct h = new HessianVectorProduct(loss, parameters);
         double gradNorm = DenseVectors.norm(h.gradient());
         double reference = referenceGradNorm > 0 && Double.isFinite(referenceGradNorm) ? referenceGradNorm : 1;
-        if (gradNorm <= gradientTolerance * reference) return critical(loss, parameters, h, gradNorm, reference, facts, step);
+        if (gradNorm <= gradientTolerance * reference || flatAtItsScale(loss, parameters, gradNorm)) {
+            return critical(loss, parameters, h, gradNorm, reference, facts, step);
+        }
         return moving(h, gradNorm, reference, recentUpdates, facts, step, sharpnessLimit);
+    }
+
+    /**
+     * Whether the gradient is small on the loss's own scale: moving every parameter by its own size (||theta||) would
+     * change the loss by at most {@code gradientTolerance} of itself, to first order (||g|| ||theta|| below that share of
+     * the loss). Needed where the reference gradient is itself tiny: a chain of linear layers started at std 0.01 has
+     * gradients that are products of tiny weights from its first step on (about 1e-5 against a loss near 1, weights of
+     * norm 0.1), so the gradient never falls far below its start, yet the run sits at the saddle at the origin. A
+     * network away from a critical point has ||g|| ||theta|| of the order of its loss or more.
+     */
+    private boolean flatAtItsScale(Supplier<Tensor> loss, List<Tensor> parameters, double gradNorm) {
+        double value;
+        try (var scope = dev.ravine.autograd.GradMode.noGrad()) {
+            value = loss.get().item();
+        }
+        double size = DenseVectors.norm(flat(parameters));
+        return Double.isFinite(value) && value > 0 && gradNorm * size <= gradientTolerance * value;
     }
 
     /**
@@ -107,7 +126,9 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         CurvatureReport top = HessianTopEigen.largest(h, PowerIterationOptions.cockpitDefaults(seed));
         double lmin = smallest.value(), lmax = top.value();
         String gradient = "gradient norm " + fmt(gradNorm) + " = " + fmt(gradNorm / reference) + "x the reference " + fmt(reference)
-                + " (a critical point: below " + fmt(gradientTolerance) + "x)";
+                + (gradNorm <= gradientTolerance * reference ? " (a critical point: below " + fmt(gradientTolerance) + "x)"
+                : ", times the parameters' norm " + fmt(DenseVectors.norm(flat(parameters))) + " below " + fmt(gradientTolerance)
+                + "x the loss (a critical point on the loss's own scale: the gradient was tiny from the start)");
         String spectrum = "Hessian eigenvalues from " + fmt(lmin) + " (Lanczos, " + smallest.iterations() + " steps, residual " + fmt(smallest.residual())
                 + ") to " + fmt(lmax);
         if (lmin < -curvatureTolerance * Math.max(1, Math.abs(lmax))) {

@@ -24,7 +24,8 @@ import java.util.Optional;
  *       inflated by its initialization is not called fine for reaching the mean's loss;</li>
  *   <li>a <b>shallower</b> net (the same layers with all hidden blocks but the first removed) reaching below
  *       {@code betterFactor} x the run's own loss after as many steps: <b>optimization_issue</b> (depth is what fails
- *       to train);</li>
+ *       to train), unless the removed blocks hold a layer narrower than the output needs (a bottleneck: the shallower
+       net is then bigger where it matters, and the wider reference judges);</li>
  *   <li>a <b>wider</b> net (hidden layers 4x as wide and at least 64 units, or one hidden layer of 64 ReLUs when there
  *       is none) reaching below {@code betterFactor} x the run's own loss after as many steps: <b>model_bias</b> (the
  *       model is too small for the data);</li>
@@ -53,7 +54,26 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
      */
     public record Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss,
                                double subsetFirstLoss, int subsetSize, long budgetSteps, long step, double runLossAtBudget, double chanceLoss,
-                               double lateDrop, long parameters, double earlyDrop) {
+                               double lateDrop, long parameters, double earlyDrop, int cutWidth, int outputs) {
+        /** Without the widths of the shallower reference's cut (0: unknown, no bottleneck is claimed). */
+        public Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss, double subsetFirstLoss,
+                            int subsetSize, long budgetSteps, long step, double runLossAtBudget, double chanceLoss, double lateDrop, long parameters,
+                            double earlyDrop) {
+            this(runLoss, runFirstLoss, shallowerLoss, widerLoss, subsetLoss, subsetFirstLoss, subsetSize, budgetSteps, step, runLossAtBudget,
+                    chanceLoss, lateDrop, parameters, earlyDrop, 0, 0);
+        }
+
+        /**
+         * Whether the hidden layers the shallower reference removed include a bottleneck: one narrower than the output
+         * needs ({@code cutWidth}, the narrowest of them, below {@code outputs} - 1, the free dimensions of the logits: a
+         * softmax ignores one shift). The shallower net then differs from the run in capacity, not only in depth (a
+         * one-unit ReLU layer before five classes around a circle puts every class on one line), so its win is no depth
+         * verdict.
+         */
+        boolean shallowerCutsBottleneck() {
+            return cutWidth > 0 && cutWidth < outputs - 1;
+        }
+
         /** Without the fall from the run's first third to its middle one ({@code earlyDrop}: unknown, the fall is not judged steady). */
         public Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss, double subsetFirstLoss,
                             int subsetSize, long budgetSteps, long step, double runLossAtBudget, double chanceLoss, double lateDrop, long parameters) {
@@ -117,7 +137,8 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
 
     /** Whether the shallower reference beat the run: the verdict that depth, not capacity, is what fails to train. */
     public boolean depthDefeats(Measurements m) {
-        return isHigh(m.runLoss(), m.runFirstLoss(), m.chanceLoss()) && m.shallowerLoss() < betterFactor * m.runReference();
+        return isHigh(m.runLoss(), m.runFirstLoss(), m.chanceLoss()) && !m.shallowerCutsBottleneck()
+                && m.shallowerLoss() < betterFactor * m.runReference();
     }
 
     public Optional<Finding> decide(Measurements m) {
@@ -141,7 +162,13 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
         if (m.widerLoss() < betterFactor * run) {
             List<String> evidence = new ArrayList<>(List.of(high, "a wider network reaches training loss " + fmt(m.widerLoss()) + same
                     + ": more capacity fits the data better"));
-            if (Double.isFinite(m.shallowerLoss())) evidence.add("a shallower one reaches " + fmt(m.shallowerLoss()) + ": depth is not the problem");
+            if (m.shallowerCutsBottleneck()) {
+                evidence.add("a hidden layer of " + m.cutWidth() + " unit(s) feeds " + m.outputs() + " outputs, which need " + (m.outputs() - 1)
+                        + " free dimensions: a bottleneck" + (Double.isFinite(m.shallowerLoss()) ? " (a shallower net without it reaches "
+                        + fmt(m.shallowerLoss()) + ")" : ""));
+            } else if (Double.isFinite(m.shallowerLoss())) {
+                evidence.add("a shallower one reaches " + fmt(m.shallowerLoss()) + ": depth is not the problem");
+            }
             Finding bias = new Finding("model_bias", "Model too small for the data (model bias)", Severity.WARNING, m.step(), m.step(),
                     List.of(), evidence, "The training loss stays high because the model cannot represent the function: every network of"
                     + " this size is biased away from the data (note 001: model bias; a larger model lowers the training loss).",

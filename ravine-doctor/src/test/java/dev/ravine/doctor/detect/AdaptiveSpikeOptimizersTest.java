@@ -31,6 +31,29 @@ class AdaptiveSpikeOptimizersTest {
         return out;
     }
 
+    /** The same spike with adaptive readings whose median v goes from vFirst to vLast, the effective step growing 10x. */
+    private static List<StepReading> spikeWithV(double vFirst, double vLast) {
+        List<StepReading> plain = spike(), out = new ArrayList<>();
+        for (int i = 0; i < plain.size(); i++) {
+            StepReading r = plain.get(i);
+            double t = i / (plain.size() - 1.0), v = vFirst * Math.pow(vLast / vFirst, t), step = 1e-3 * Math.pow(10, t);
+            out.add(new StepReading(r.step(), r.epoch(), r.loss(), r.full(), r.globalGradNorm(), r.layers(), r.activations(),
+                    new dev.ravine.doctor.instrument.AdaptiveStepReading(step / 10, step, step * 2, v, v / 100, 4096)));
+        }
+        return out;
+    }
+
+    @Test
+    void aSpikeIsAdaptiveOnlyWhenTheDenominatorFell() {
+        RunFacts adam = new RunFacts(1e-3, "adam", 0, List.of("linear"));
+        // note 000's mechanism: v decays on quiet directions (the suite's true spikes: 2.7x to 8x lower at the peak step)
+        assertTrue(AdaptiveSpikeDetector.defaults().examine(spikeWithV(3e-4, 6e-5), adam).isPresent());
+        // v grew 15x meanwhile: the gradients grew, the step was too long for the surface, no decayed denominator
+        assertTrue(AdaptiveSpikeDetector.defaults().examine(spikeWithV(6e-6, 9e-5), adam).isEmpty());
+        // without adaptive readings there is nothing to judge by, and the loss alone decides
+        assertTrue(AdaptiveSpikeDetector.defaults().examine(spike(), adam).isPresent());
+    }
+
     @Test
     void everyPreconditionedOptimizerIsAdaptiveAndNoOtherIs() {
         for (String name : List.of("adam", "adamw", "nadam", "radam", "adamax", "rmsprop", "adagrad", "adadelta")) {

@@ -35,6 +35,38 @@ class PlateauClassifierTest {
         assertEquals(0f, point.values()[1], 0f); // parameters restored after the probe
     }
 
+    /** (w1 w2 w3 w4 - target)^2: a chain of four scalar weights, the loss of a bias-free linear chain on one sample. */
+    private static Supplier<Tensor> chain(List<Tensor> w, float target) {
+        return () -> {
+            Tensor d = w.get(0).mul(w.get(1)).mul(w.get(2)).mul(w.get(3)).sub(target);
+            return d.mul(d).sum();
+        };
+    }
+
+    private static List<Tensor> weights(float value) {
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < 4; i++) out.add(Tensor.of(new float[] {value}, 1).requiresGrad(true));
+        return out;
+    }
+
+    @Test
+    void aChainOfTinyWeightsIsASaddleThoughItsGradientNeverFellFromItsStart() {
+        // every weight 0.01: each gradient is a product of three of them (2e-6) against a loss of 1, and the run's reference
+        // gradient is that same tiny one (it started there), so only the loss's own scale shows the critical point
+        List<Tensor> tiny = weights(0.01f);
+        Supplier<Tensor> loss = chain(tiny, 1);
+        double g = dev.ravine.linalg.DenseVectors.norm(new dev.ravine.doctor.curvature.HessianVectorProduct(loss, tiny).gradient());
+        PlateauClassifier.Classification c = PlateauClassifier.defaults().classify(loss, tiny, g, List.of(), FACTS, 60);
+        assertEquals("saddle_point", c.kind(), () -> String.valueOf(c));
+        assertTrue(c.smallestEigenvalue() < 0);
+        assertTrue(c.finding().orElseThrow().evidence().getFirst().contains("on the loss's own scale"), c.finding().toString());
+        // the same chain at weights 1 against a target of 2: a gradient of the loss's order, no critical point
+        List<Tensor> unit = weights(1f);
+        Supplier<Tensor> away = chain(unit, 2);
+        double gu = dev.ravine.linalg.DenseVectors.norm(new dev.ravine.doctor.curvature.HessianVectorProduct(away, unit).gradient());
+        assertEquals("not_critical", PlateauClassifier.defaults().classify(away, unit, gu, List.of(), FACTS, 60).kind());
+    }
+
     @Test
     void theOriginOfXSquaredPlusYSquaredIsALocalMinimum() {
         Tensor point = Tensor.of(new float[] {0, 0}, 2).requiresGrad(true);

@@ -41,6 +41,25 @@ class TrainingLossDiagnosisTest {
     }
 
     @Test
+    void aShallowerNetThatDropsABottleneckIsNoDepthVerdict() {
+        // the run's numbers: 64 ReLUs, a one-unit ReLU layer, five classes; without the one unit the net reaches 0.35, the
+        // wider one (the unit made 64) 0.30, against the run's 1.12 at the same step and 1.10 at its end, 6% lower late
+        TrainingLossDiagnosis.Measurements cut = new TrainingLossDiagnosis.Measurements(1.10, 1.93, 0.35, 0.30, 0.9, 1.6, 64, 256, 256, 1.12,
+                1.609, 0.06, 651, 0.2, 1, 5);
+        assertTrue(!RULE.depthDefeats(cut));
+        Finding f = RULE.decide(cut).orElseThrow();
+        assertEquals("model_bias", f.id());
+        assertTrue(f.evidence().stream().anyMatch(e -> e.contains("a bottleneck")), f.evidence()::toString);
+        // the same numbers with the cut layer as wide as the outputs' free dimensions (4 for 5 classes): depth is judged
+        TrainingLossDiagnosis.Measurements wideEnough = new TrainingLossDiagnosis.Measurements(1.10, 1.93, 0.35, 0.30, 0.9, 1.6, 64, 256, 256,
+                1.12, 1.609, 0.06, 651, 0.2, 4, 5);
+        assertEquals("optimization_issue", RULE.decide(wideEnough).orElseThrow().id());
+        // one unit before two outputs (a binary classification needs one dimension) or a regression's one: no bottleneck
+        assertEquals("optimization_issue", RULE.decide(new TrainingLossDiagnosis.Measurements(1.10, 1.93, 0.35, 0.30, 0.9, 1.6, 64, 256, 256,
+                1.12, 1.609, 0.06, 651, 0.2, 1, 2)).orElseThrow().id());
+    }
+
+    @Test
     void aModelThatCannotOverfitASubsetHasAnOptimizationProblem() {
         Finding f = RULE.decide(m(0.68, NA, 0.6, 0.5)).orElseThrow();
         assertEquals("optimization_issue", f.id());
