@@ -59,6 +59,10 @@ public record RunawayGrowthDetector(double perStep) implements Detector {
                 // the range before the jump needs a step before it, unless the window begins where the run did: a slid
                 // window's first losses have lost theirs (step 38's easy batch of four read as the range before 39)
                 if (i - back < 1 && window.getFirst().step() > 1) continue;
+                // nor is a jump judged again once its range has slid partly out: it was judged with the whole range when it
+                // was the newest (in batches of one, two easy samples at 0.03, all that was left of a range up to 0.59, read
+                // as the level before a misclassified sample at 2.24 two hundred steps after it had been cleared)
+                if (i - back < LEVEL - 1 && window.getFirst().step() > 1 && i + AFTER < window.size() - 1) continue;
                 double rate = Math.pow(r.loss() / before.loss(), 1.0 / back);
                 double level = level(window, i - back);
                 if (rate >= perStep && sustained(window, i, level * perStep)) {

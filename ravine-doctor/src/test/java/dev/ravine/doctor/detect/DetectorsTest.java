@@ -183,6 +183,14 @@ class DetectorsTest {
         // fresh2-ctl-batch-one-sgd, steps 712-720: one sample a step; a misclassified one, then two 10x the sample before it
         RunFacts blobs = new RunFacts(0.02, "sgd", 3, List.of("linear", "relu", "linear")).withFirstLoss(1.299);
         assertTrue(d.examine(losses(0.01558, 0.00346, 0.00755, 0.00163, 0.0021, 1.68149, 0.1671, 0.04123, 0.00175), blobs).isEmpty());
+        // fresh4-ctl-batch-one-sgd-tabular, steps 755-759 as the window's first: two easy samples are all that is left of
+        // the range before a misclassified one (0.5879 two steps earlier had slid out), and the samples after it stay 10x above them
+        RunFacts tabular = new RunFacts(0.03, "sgd", 3, List.of("linear", "relu", "linear")).withFirstLoss(1.099);
+        assertTrue(d.examine(losses(0.0308, 0.0329, 2.2437, 0.4672, 0.4083, 0.3587), tabular).isEmpty());
+        // with the range's five steps in view the same jump is judged against them (0.5879: not 10x above it)
+        assertTrue(d.examine(losses(0.1461, 0.5879, 0.0013, 0.0308, 0.0329, 2.2437, 0.4672, 0.4083, 0.3587), tabular).isEmpty());
+        // and a jump that does stay 10x above its full range is growth even as the window's older steps
+        assertTrue(d.examine(losses(0.1461, 0.5879, 0.0013, 0.0308, 0.0329, 12.0, 150.0, 1800.0), tabular).isPresent());
         // the same jump whose next losses stay 10x above the range before it is growth feeding itself
         assertTrue(d.examine(losses(0.6881, 0.4456, 0.6381, 0.4825, 0.0485, 0.7446, 7.5, 90.0), facts).isPresent());
     }
