@@ -20,7 +20,7 @@ import java.util.Optional;
  * as after a too-large initialization, when there is no healthy median to grow from; TheDeepChecker flags exploding
  * gradients at 1e6, see the diagnosis anchors); or a global gradient norm that rose more than {@code growth}-fold
  * over the window's median, times the window's own batch-to-batch spread ({@link #batchSpread}: batch noise alone moves
- * a batch of one's gradient norm by orders of magnitude). The layer where growth starts is the first layer, in network order, whose own gradient norm
+ * a batch of one's gradient norm by orders of magnitude), at two successive full readings (one is one batch's gradient). The layer where growth starts is the first layer, in network order, whose own gradient norm
  * rose by that factor.
  */
 public record ExplodingGradientsDetector(double growth) implements Detector {
@@ -125,17 +125,21 @@ public record ExplodingGradientsDetector(double growth) implements Detector {
 
     private Optional<Finding> growth(List<StepReading> window, RunFacts facts) {
         List<StepReading> full = Readings.full(window);
-        if (full.size() < 4) return Optional.empty();
+        if (full.size() < 5) return Optional.empty();
         StepReading latest = full.getLast();
         // The growth this rule names is a product of per-layer factors: with one weighted layer there is no product, and a
         // gradient that grows there was made by the steps (a linear regression bouncing in a ravine under Nesterov momentum:
         // 18.9x its window's median at step 40), which the rules of the step and of the surface name.
         if (latest.layers().size() < 2) return Optional.empty();
-        List<StepReading> before = full.subList(0, full.size() - 1);
+        // The rise is read at the reading before the latest, against the readings before it, and must still stand at the
+        // latest: growth that feeds itself persists, where one reading is one batch's gradient (in batches of one, one
+        // misclassified sample's: 43x the window's median, 10.1x its spread, and an ordinary sample's at the next reading).
+        List<StepReading> before = full.subList(0, full.size() - 2);
         double median = Readings.median(before.stream().mapToDouble(StepReading::globalGradNorm).toArray());
-        double ratio = latest.globalGradNorm() / median;
         double spread = batchSpread(before);
-        if (!(ratio > growth * spread)) return Optional.empty();
+        double rise = full.get(full.size() - 2).globalGradNorm() / median;
+        double ratio = latest.globalGradNorm() / median;
+        if (!(rise > growth * spread) || !(ratio > growth * spread)) return Optional.empty();
         long onset = latest.step();
         for (StepReading r : full) {
             if (r.globalGradNorm() > Math.sqrt(growth) * median) {

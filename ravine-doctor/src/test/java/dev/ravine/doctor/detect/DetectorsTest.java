@@ -65,11 +65,14 @@ class DetectorsTest {
         List<StepReading> w = healthy(6);
         // layer 1 (the lower one) explodes first; the global norm follows
         w.add(full(70, 1.0, 30, List.of(layer("1", 40, 10, 1e-2), layer("3", 1.0, 5, 1e-3)), List.of()));
+        assertTrue(ExplodingGradientsDetector.defaults().examine(w, FACTS).isEmpty(), "waits for the next reading");
+        w.add(full(80, 1.0, 90, List.of(layer("1", 120, 10, 3e-2), layer("3", 3.0, 5, 3e-3)), List.of()));
         Finding f = ExplodingGradientsDetector.defaults().examine(w, FACTS).orElseThrow();
         assertEquals(Severity.WARNING, f.severity());
         assertEquals(List.of("1"), f.layers());
-        assertEquals(70, f.lastStep());
-        assertTrue(f.evidence().getFirst().contains("30x"), f.evidence().toString());
+        assertEquals(70, f.firstStep());
+        assertEquals(80, f.lastStep());
+        assertTrue(f.evidence().getFirst().contains("90x"), f.evidence().toString());
         assertTrue(f.remedies().stream().anyMatch(r -> r.change().equals("optimizer.lr: 0.01 -> 0.003333")), f.remedies().toString());
     }
 
@@ -78,11 +81,13 @@ class DetectorsTest {
         List<StepReading> w = new ArrayList<>();
         for (int i = 1; i <= 6; i++) w.add(full(10 * i, 1.0, 1, List.of(layer("0", 1, 10, 1e-3)), List.of()));
         w.add(full(70, 1.0, 30, List.of(layer("0", 30, 10, 1e-2)), List.of()));
+        w.add(full(80, 1.0, 30, List.of(layer("0", 30, 10, 1e-2)), List.of()));
         assertTrue(ExplodingGradientsDetector.defaults().examine(w, FACTS).isEmpty(), "one layer: no per-layer factors to multiply");
         // the same 30x growth with a second weighted layer is the depth rule's
         List<StepReading> deep = new ArrayList<>();
         for (int i = 1; i <= 6; i++) deep.add(full(10 * i, 1.0, 1, List.of(layer("0", 1, 10, 1e-3), layer("2", 1, 10, 1e-3)), List.of()));
         deep.add(full(70, 1.0, 30, List.of(layer("0", 30, 10, 1e-2), layer("2", 1, 10, 1e-3)), List.of()));
+        deep.add(full(80, 1.0, 30, List.of(layer("0", 30, 10, 1e-2), layer("2", 1, 10, 1e-3)), List.of()));
         assertEquals(List.of("0"), ExplodingGradientsDetector.defaults().examine(deep, FACTS).orElseThrow().layers());
     }
 
