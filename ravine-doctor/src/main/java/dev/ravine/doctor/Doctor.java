@@ -173,6 +173,9 @@ public final class Doctor implements TrainingListener {
             if (f == null || f.severity() == Severity.INFO) continue;
             r.refute(f, record).ifPresent(x -> refuted.add(refute(x)));
         }
+        // the plateau watch judges its own ravine against the losses it saw after it
+        Finding ravine = everOpened.get("ravine");
+        if (plateaus != null && ravine != null && ravine.severity() != Severity.INFO) plateaus.refutation().ifPresent(x -> refuted.add(refute(x)));
         return refuted;
     }
 
