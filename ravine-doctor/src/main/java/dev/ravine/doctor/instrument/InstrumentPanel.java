@@ -199,9 +199,10 @@ public final class InstrumentPanel implements TrainingListener {
             MomentKernel.sums(v, 0, v.length, active, sums);
             double dead = Double.NaN;
             if (relu) {
+                boolean[] units = out.dim() == 4 ? ActivationProbe.perChannel(active, out.size(1)) : active; // a conv map's units are its channels
                 DeadUnitTracker tracker = deadTrackers.computeIfAbsent(e.getKey(), k -> new DeadUnitTracker(options.deadWindow()));
-                tracker.record(active);
-                dead = deadOverSamples.computeIfAbsent(e.getKey(), k -> new DeadOverSamples(DEAD_SAMPLES)).recordAndRead(active, out.size(0));
+                tracker.record(units);
+                dead = deadOverSamples.computeIfAbsent(e.getKey(), k -> new DeadOverSamples(DEAD_SAMPLES)).recordAndRead(units, out.size(0));
             }
             double[] ms = ActivationProbe.meanStd(sums[0], sums[1], v.length);
             double gradNorm = gradientNorm(out);
