@@ -239,6 +239,34 @@ class DetectorsTest {
         }
     }
 
+    /** Steps 1-30, a full reading every 10th with layer 2 this dead, the loss given per step. */
+    private static List<StepReading> deadAfter(double dead, java.util.function.IntToDoubleFunction loss) {
+        List<StepReading> w = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            boolean isFull = i % 10 == 0 || i == 1;
+            w.add(new StepReading(i, 0, loss.applyAsDouble(i), isFull, 1, isFull ? List.of(layer("0", 0.5, 10, 1e-3), layer("4", 0.8, 5, 1e-3)) : List.of(),
+                    isFull ? List.of(act("2", "relu", i == 1 ? 0.1 : dead, Double.NaN)) : List.of()));
+        }
+        return w;
+    }
+
+    @Test
+    void silentUnitsAfterAGroupNormalizationAreANoteWhileTheLossStillFalls() {
+        // fresh3-ctl-groupnorm-cnn-momentum: 75% of the channels after a group norm silent, the loss 2.45 -> 1.3 over 30 steps
+        RunFacts gn = new RunFacts(0.1, "sgd", 10, List.of("conv2d", "groupnorm", "relu", "flatten", "linear")).withFirstLoss(2.47);
+        java.util.function.IntToDoubleFunction falling = i -> 2.47 * Math.pow(0.978, i);
+        assertEquals(Severity.INFO, DeadReluDetector.defaults().examine(deadAfter(0.75, falling), gn).orElseThrow().severity());
+        // the same silence with the loss at chance, flat (the other seed, every channel silent): the units took the network
+        assertEquals(Severity.WARNING, DeadReluDetector.defaults().examine(deadAfter(0.75, i -> 2.30), gn).orElseThrow().severity());
+        assertEquals(Severity.WARNING, DeadReluDetector.defaults().examine(deadAfter(1.0, falling), gn).orElseThrow().severity(),
+                "wholly silent: nothing flows through the statistics");
+        // after a batch norm (statistics per unit) or a plain linear layer nothing reaches a silent unit: the falling loss does not excuse it
+        for (String before : List.of("batchnorm", "linear")) {
+            RunFacts other = new RunFacts(0.1, "sgd", 10, List.of("conv2d", before, "relu", "flatten", "linear")).withFirstLoss(2.47);
+            assertEquals(Severity.WARNING, DeadReluDetector.defaults().examine(deadAfter(0.75, falling), other).orElseThrow().severity(), before);
+        }
+    }
+
     @Test
     void tinyUpdatesWithAFlatLossMeanTheLearningRateIsTooLow() {
         List<StepReading> w = new ArrayList<>();
