@@ -21,7 +21,8 @@ import java.util.Optional;
  * in view; it names a symptom, not a cause, so the ranking puts the findings that explain it first. A loss jump counts
  * only when the next {@value #AFTER} steps' losses stay at least {@code perStep} x the level before it (or turn
  * non-finite), the level being the highest loss of the few steps before it (the range the run's own batches span, not
- * one easy batch): growth that feeds itself persists, a bad mini-batch does not.
+ * one easy batch): growth that feeds itself persists, a bad mini-batch does not. And the jump must leave the range of
+ * every earlier loss in the window: what an earlier batch already reached is the batches' spread, not growth.
  */
 public record RunawayGrowthDetector(double perStep) implements Detector {
     public static final String ID = "runaway_growth";
@@ -50,9 +51,15 @@ public record RunawayGrowthDetector(double perStep) implements Detector {
     private Optional<Finding> lossGrowth(List<StepReading> window, RunFacts facts) {
         double start = facts.startLoss();
         if (!Double.isFinite(start)) return Optional.empty();
+        double highest = Double.NEGATIVE_INFINITY; // the highest finite loss of the window's steps before i
         for (int i = 1; i < window.size(); i++) {
+            double previous = window.get(i - 1).loss();
+            if (Double.isFinite(previous)) highest = Math.max(highest, previous);
             StepReading r = window.get(i);
             if (!Double.isFinite(r.loss()) || !(r.loss() > start)) continue;
+            // growth that feeds itself leaves the range the run's own batches spanned; in batches of one a converged run's
+            // misclassified sample (1.16 after 0.005) and the perturbed samples after it stay below the 2.8 an earlier one reached
+            if (!(r.loss() > highest)) continue;
             for (int back = 1; back <= 2 && back <= i; back++) {
                 StepReading before = window.get(i - back);
                 if (r.step() - before.step() != back || !(before.loss() > facts.negligibleLoss())) continue;

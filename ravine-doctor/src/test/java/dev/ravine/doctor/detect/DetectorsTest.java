@@ -194,6 +194,13 @@ class DetectorsTest {
         assertTrue(d.examine(losses(0.0308, 0.0329, 2.2437, 0.4672, 0.4083, 0.3587), tabular).isEmpty());
         // with the range's five steps in view the same jump is judged against them (0.5879: not 10x above it)
         assertTrue(d.examine(losses(0.1461, 0.5879, 0.0013, 0.0308, 0.0329, 2.2437, 0.4672, 0.4083, 0.3587), tabular).isEmpty());
+        // fresh4-ctl-batch-one-sgd-tabular at seed 2, steps 1662-1675 after an earlier sample at 2.76: a misclassified sample
+        // and the perturbed ones after it, 10x above the five before, but below what that earlier sample reached
+        List<StepReading> spread = losses(0.5, 2.7619, 5.273e-05, 0.02166, 0.001533, 0.006608, 0.02359, 0.002269, 0.0014, 0.0002413, 0.001351,
+                0.004719, 1.16, 0.2093, 1.086, 0.002412);
+        assertTrue(d.examine(spread, tabular).isEmpty(), "within the window's own range");
+        spread.set(1, new StepReading(736, 0, 0.9, false, Double.NaN, List.of(), List.of()));
+        assertTrue(d.examine(spread, tabular).isPresent(), "the same jump above everything before it");
         // and a jump that does stay 10x above its full range is growth even as the window's older steps
         assertTrue(d.examine(losses(0.1461, 0.5879, 0.0013, 0.0308, 0.0329, 12.0, 150.0, 1800.0), tabular).isPresent());
         // the same jump whose next losses stay 10x above the range before it is growth feeding itself
