@@ -196,12 +196,23 @@ class DetectorsTest {
         assertTrue(d.examine(losses(0.1461, 0.5879, 0.0013, 0.0308, 0.0329, 2.2437, 0.4672, 0.4083, 0.3587), tabular).isEmpty());
         // fresh4-ctl-batch-one-sgd-tabular at seed 2, steps 1662-1675 after an earlier sample at 2.76: a misclassified sample
         // and the perturbed ones after it, 10x above the five before, but below what that earlier sample reached
-        List<StepReading> spread = losses(0.5, 2.7619, 5.273e-05, 0.02166, 0.001533, 0.006608, 0.02359, 0.002269, 0.0014, 0.0002413, 0.001351,
-                0.004719, 1.16, 0.2093, 1.086, 0.002412);
-        assertTrue(d.examine(spread, tabular).isEmpty(), "within the window's own range");
-        spread.set(1, new StepReading(736, 0, 0.9, false, Double.NaN, List.of(), List.of()));
-        assertTrue(d.examine(spread, tabular).isPresent(), "the same jump above everything before it");
-        // and a jump that does stay 10x above its full range is growth even as the window's older steps
+        double[] seen = {0.5, 2.7619, 5.273e-05, 0.02166, 0.001533, 0.006608, 0.02359, 0.002269, 0.0014, 0.0002413, 0.001351, 0.004719, 1.16,
+                0.2093, 1.086, 0.002412};
+        List<StepReading> spread = new ArrayList<>();
+        for (int k = 0; k < seen.length; k++) spread.add(new StepReading(k + 1, 0, seen[k], false, Double.NaN, List.of(), List.of()));
+        assertTrue(d.examine(spread, tabular).isEmpty(), "within the range the run's samples spanned");
+        spread.set(0, new StepReading(1, 0, 0.3, false, Double.NaN, List.of(), List.of()));
+        spread.set(1, new StepReading(2, 0, 0.3, false, Double.NaN, List.of(), List.of()));
+        assertTrue(d.examine(spread, tabular).isPresent(), "the same jump far above everything before it");
+        // seed 1, steps 1530-1539: a peak of 2.96 just over the 2.75 an earlier sample reached is that range, not growth
+        double[] near = {2.745, 0.0012, 0.0023, 0.0001, 0.016, 0.0209, 0.7344, 2.9567, 1.8565, 1.7712, 0.0001};
+        List<StepReading> nearly = new ArrayList<>();
+        for (int k = 0; k < near.length; k++) nearly.add(new StepReading(k + 1, 0, near[k], false, Double.NaN, List.of(), List.of()));
+        assertTrue(d.examine(nearly, tabular).isEmpty(), "a peak 1.08x the range");
+        // and once the window has slid, a jump is not judged again on a range partly gone (the 2.76 slid out)
+        assertTrue(d.examine(losses(5.273e-05, 0.02166, 0.001533, 0.006608, 0.02359, 0.002269, 0.0014, 0.0002413, 0.001351, 0.004719, 1.16,
+                0.2093, 1.086, 0.002412), tabular).isEmpty());
+        // and a jump that does stay 10x above its full range is growth, judged when it is the newest
         assertTrue(d.examine(losses(0.1461, 0.5879, 0.0013, 0.0308, 0.0329, 12.0, 150.0, 1800.0), tabular).isPresent());
         // the same jump whose next losses stay 10x above the range before it is growth feeding itself
         assertTrue(d.examine(losses(0.6881, 0.4456, 0.6381, 0.4825, 0.0485, 0.7446, 7.5, 90.0), facts).isPresent());
