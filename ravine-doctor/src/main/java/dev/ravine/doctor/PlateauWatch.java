@@ -151,8 +151,8 @@ final class PlateauWatch {
         double limit = sharpnessLimit(trainer.optimizer(), scale);
         List<double[]> updates = List.copyOf(collected);
         last = withEvalMode(trainer, () -> crawling
-                ? classifier.classifyCrawl(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit, scale)
-                : classifier.classify(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit, scale));
+                ? classifier.withStepScale(scale).classifyCrawl(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit)
+                : classifier.withStepScale(scale).classify(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit));
         collected.clear();
         scales.clear();
         if (last.finding().isPresent() && last.finding().get().id().equals("ravine")) {

@@ -44,13 +44,23 @@ import java.util.function.Supplier;
  * The loss closure must be deterministic (a fixed batch, eval mode).
  */
 public record PlateauClassifier(double gradientTolerance, double curvatureTolerance, int lanczosSteps, double flipFraction, double minShare,
-                                double overshoot, long seed) {
+                                double overshoot, long seed, double stepScale) {
     /** What the analysis found; {@code finding} is empty for {@code not_critical}. */
     public record Classification(String kind, double gradientNorm, double smallestEigenvalue, double largestEigenvalue, double flipShare,
                                  Optional<Finding> finding) {}
 
     public static PlateauClassifier defaults() {
-        return new PlateauClassifier(1e-3, 1e-4, 20, 0.6, 0.1, 1, 7);
+        return new PlateauClassifier(1e-3, 1e-4, 20, 0.6, 0.1, 1, 7, 1);
+    }
+
+    /**
+     * The same analysis for a run whose steps were {@code scale} x lr x the gradient: gradient clipping scales each step
+     * down by max norm / gradient norm when that is below 1, so the step's factor along the sharpest direction is
+     * lr x scale x sharpness, not lr x sharpness (SGD at lr 1.0 clipped to norm 0.2 had its gradients of 0.33-0.9 scaled
+     * by about 0.4 on every step, and read 1.7 unscaled). The sharpness limit passed must be the edge at that step.
+     */
+    public PlateauClassifier withStepScale(double scale) {
+        return new PlateauClassifier(gradientTolerance, curvatureTolerance, lanczosSteps, flipFraction, minShare, overshoot, seed, scale);
     }
 
     /**
@@ -72,22 +82,11 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
      */
     public Classification classify(Supplier<Tensor> loss, List<Tensor> parameters, double referenceGradNorm, List<double[]> recentUpdates,
                                    RunFacts facts, long step, double sharpnessLimit) {
-        return classify(loss, parameters, referenceGradNorm, recentUpdates, facts, step, sharpnessLimit, 1);
-    }
-
-    /**
-     * As above, for a run whose steps were {@code stepScale} x lr x the gradient: gradient clipping scales each step
-     * down by max norm / gradient norm when that is below 1, so the step's factor along the sharpest direction is
-     * lr x stepScale x sharpness, not lr x sharpness (SGD at lr 1.0 clipped to norm 0.2 had its gradients of 0.33-0.9
-     * scaled by about 0.4 on every step, and read 1.7 unscaled). {@code sharpnessLimit} must be the edge at that step.
-     */
-    public Classification classify(Supplier<Tensor> loss, List<Tensor> parameters, double referenceGradNorm, List<double[]> recentUpdates,
-                                   RunFacts facts, long step, double sharpnessLimit, double stepScale) {
         HessianVectorProduct h = new HessianVectorProduct(loss, parameters);
         double gradNorm = DenseVectors.norm(h.gradient());
         double reference = referenceGradNorm > 0 && Double.isFinite(referenceGradNorm) ? referenceGradNorm : 1;
         if (gradNorm <= gradientTolerance * reference) return critical(loss, parameters, h, gradNorm, reference, facts, step);
-        return moving(h, gradNorm, reference, recentUpdates, facts, step, sharpnessLimit, stepScale);
+        return moving(h, gradNorm, reference, recentUpdates, facts, step, sharpnessLimit);
     }
 
     /**
@@ -97,12 +96,6 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
      */
     public Classification classifyCrawl(Supplier<Tensor> loss, List<Tensor> parameters, double referenceGradNorm, List<double[]> recentUpdates,
                                         RunFacts facts, long step, double sharpnessLimit) {
-        return classifyCrawl(loss, parameters, referenceGradNorm, recentUpdates, facts, step, sharpnessLimit, 1);
-    }
-
-    /** {@link #classifyCrawl} for steps of {@code stepScale} x lr x the gradient (clipped: see {@link #classify}). */
-    public Classification classifyCrawl(Supplier<Tensor> loss, List<Tensor> parameters, double referenceGradNorm, List<double[]> recentUpdates,
-                                        RunFacts facts, long step, double sharpnessLimit, double stepScale) {
         HessianVectorProduct h = new HessianVectorProduct(loss, parameters);
         double gradNorm = DenseVectors.norm(h.gradient());
         double reference = referenceGradNorm > 0 && Double.isFinite(referenceGradNorm) ? referenceGradNorm : 1;
@@ -197,7 +190,7 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
     static final double REAL_DECREASE = 1e-3;
 
     private Classification moving(HessianVectorProduct h, double gradNorm, double reference, List<double[]> updates, RunFacts facts, long step,
-                                  double sharpnessLimit, double stepScale) {
+                                  double sharpnessLimit) {
         CurvatureReport top = HessianTopEigen.largest(h, PowerIterationOptions.cockpitDefaults(seed));
         double[] v = top.vector();
         double[] proj = new double[updates.size()];

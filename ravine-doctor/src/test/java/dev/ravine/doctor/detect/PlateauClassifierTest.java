@@ -90,10 +90,10 @@ class PlateauClassifierTest {
         Supplier<Tensor> loss = quadratic(point, 50, 0.5f);
         List<double[]> updates = descent(point, 0.019);
         double initialGrad = Math.hypot(100, 1);
-        assertEquals("ravine", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, FACTS, 10, Double.NaN, 1).kind());
-        assertEquals("not_critical", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, FACTS, 10, Double.NaN, 0.4).kind());
+        assertEquals("ravine", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, FACTS, 10, Double.NaN).kind());
+        assertEquals("not_critical", PlateauClassifier.defaults().withStepScale(0.4).classify(loss, List.of(point), initialGrad, updates, FACTS, 10, Double.NaN).kind());
         // a milder clip (0.8) leaves the step past the overshoot: still a ravine, its evidence naming the scale
-        Finding f = PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, FACTS, 10, Double.NaN, 0.8).finding().orElseThrow();
+        Finding f = PlateauClassifier.defaults().withStepScale(0.8).classify(loss, List.of(point), initialGrad, updates, FACTS, 10, Double.NaN).finding().orElseThrow();
         assertTrue(f.evidence().get(2).contains("lr x clip scale x sharpness = 0.019 x 0.8 x"), f.evidence().toString());
     }
 
