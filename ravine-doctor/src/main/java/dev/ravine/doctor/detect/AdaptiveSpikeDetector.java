@@ -110,17 +110,18 @@ public record AdaptiveSpikeDetector(double factor, int recent, int minStable) im
         double stable = Readings.median(before.stream().mapToDouble(StepReading::loss).toArray());
         double spike = Readings.median(last.stream().mapToDouble(StepReading::loss).toArray());
         if (last.stream().anyMatch(r -> !Double.isFinite(r.loss()))) return Optional.empty();
-        // A spike leaves the range the stable steps' own batches spanned: mini-batch losses of a healthy Adam run on an
-        // imbalanced table ranged from 0.002 to 0.29 around a median of 0.06, and three batches at 0.07-0.23 (3.1x the
-        // median) were batch noise, gone at the next step. The run's loss above its highest stable batch is no noise.
-        double range = before.stream().mapToDouble(StepReading::loss).filter(Double::isFinite).max().orElse(Double.NaN);
-        if (!(spike > range)) return Optional.empty();
         boolean significant = spike > facts.negligibleLoss()
                 || spike > ORDERS * stable && Double.isFinite(facts.firstLoss()) && spike > ROUNDOFF * Math.abs(facts.firstLoss());
         if (!(spike > factor * stable) || !(stable > 0) || !significant) return Optional.empty();
         // onset: the start of the run of readings, ending at the newest, whose loss is above sqrt(factor) x the stable median
         long onset = window.getLast().step();
         for (int i = window.size() - 1; i >= 0 && window.get(i).loss() > Math.sqrt(factor) * stable; i--) onset = window.get(i).step();
+        // A spike leaves the range the stable steps' own batches spanned before its onset: mini-batch losses of a healthy
+        // Adam run on an imbalanced table ranged from 0.002 to 0.29 around a median of 0.06, and three batches at 0.07-0.23
+        // (3.1x the median) were batch noise, gone at the next step. The steps from the onset on are the spike's own rise.
+        final long from = onset;
+        double range = window.stream().filter(r -> r.step() < from).mapToDouble(StepReading::loss).filter(Double::isFinite).max().orElse(Double.NaN);
+        if (!(spike > range)) return Optional.empty();
         List<String> evidence = new ArrayList<>();
         evidence.add("loss " + fmt(spike) + " over the last " + recent + " readings (to step " + window.getLast().step() + "), " + fmt(spike / stable)
                 + "x its median " + fmt(stable) + " over the stable steps " + window.getFirst().step() + "-" + before.getLast().step());

@@ -106,4 +106,17 @@ class AdaptiveSpikeOptimizersTest {
         for (int k = 1; k <= 3; k++) w.set(w.size() - k, new StepReading(261 - k, 0, 0.9, false, Double.NaN, List.of(), List.of()));
         assertTrue(AdaptiveSpikeDetector.defaults().examine(w, adam).isPresent());
     }
+
+    @Test
+    void aSpikeThatRoseBeforeTheLastReadingsIsJudgedAgainstTheStepsBeforeItsOnset() {
+        // fresh-radam-exact-fit, steps 111-310 read at step 310: converged to ~7e-8, then rising from step ~293 to 5.8e-3 at
+        // 305 and 2.5e-3 over the last three; the rise's own steps are above the last three, the stable ones far below
+        RunFacts radam = new RunFacts(0.05, "radam", 0, List.of("linear", "linear")).withFirstLoss(1.4);
+        double[] rise = {7e-7, 1.25e-6, 2.65e-6, 6.9e-6, 1.6e-5, 4.2e-5, 1.18e-4, 4.2e-4, 1.45e-3, 4.18e-3, 5.76e-3, 1.57e-3, 6.9e-4, 3.39e-3,
+                2.55e-3, 4.3e-4};
+        List<StepReading> w = new ArrayList<>();
+        for (int s = 111; s < 295; s++) w.add(new StepReading(s, 0, 6.7e-8, false, Double.NaN, List.of(), List.of()));
+        for (int k = 0; k < rise.length; k++) w.add(new StepReading(295 + k, 0, rise[k], false, Double.NaN, List.of(), List.of()));
+        assertTrue(AdaptiveSpikeDetector.defaults().examine(w, radam).isPresent());
+    }
 }
