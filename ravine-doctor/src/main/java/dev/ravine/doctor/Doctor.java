@@ -173,6 +173,9 @@ public final class Doctor implements TrainingListener {
             if (f == null || f.severity() == Severity.INFO) continue;
             r.refute(f, record).ifPresent(x -> refuted.add(refute(x)));
         }
+        // the plateau watch judges its own ravine against the losses it saw after it
+        Finding ravine = everOpened.get("ravine");
+        if (plateaus != null && ravine != null && ravine.severity() != Severity.INFO) plateaus.refutation().ifPresent(x -> refuted.add(refute(x)));
         return refuted;
     }
 
@@ -319,9 +322,12 @@ public final class Doctor implements TrainingListener {
             boolean isNew = !open.containsKey(id);
             Finding kept = isNew && everOpened.containsKey(id) ? finding : keepFirstStep(open.get(id), finding);
             Finding merged = probes.containsKey(id) ? ProbeEvidence.apply(kept, probes.get(id)) : kept;
+            // a note that becomes a problem (dead units once the loss stops falling) is announced as if it opened now: the
+            // listeners that act only on problems (repairs, probes) heard it as a note
+            boolean escalated = !isNew && open.get(id).severity() == Severity.INFO && merged.severity() != Severity.INFO;
             open.put(id, merged);
             everOpened.put(id, merged);
-            if (isNew) listeners.forEach(l -> l.opened(merged));
+            if (isNew || escalated) listeners.forEach(l -> l.opened(merged));
         } else if (open.containsKey(id)) {
             Finding closed = open.remove(id);
             listeners.forEach(l -> l.closed(closed));

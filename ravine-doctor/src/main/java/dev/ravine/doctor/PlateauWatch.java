@@ -4,9 +4,13 @@ import dev.ravine.doctor.curvature.HessianVectorProduct;
 import dev.ravine.doctor.curvature.StabilityRule;
 import dev.ravine.doctor.detect.PlateauClassifier;
 import dev.ravine.doctor.finding.Finding;
+import dev.ravine.doctor.finding.Refutation;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.linalg.DenseVectors;
 import dev.ravine.nn.Module;
+import dev.ravine.optim.Chain;
+import dev.ravine.optim.ClipByGlobalNorm;
+import dev.ravine.optim.GradientTransform;
 import dev.ravine.optim.Optimizer;
 import dev.ravine.tensor.Tensor;
 import dev.ravine.train.BatchEvent;
@@ -48,6 +52,11 @@ final class PlateauWatch {
     private final Tensor targets;
     private final ArrayDeque<double[]> losses = new ArrayDeque<>(); // {step, loss}
     private final List<double[]> collected = new ArrayList<>();
+    /** The clip's scale of each collected step (1 where nothing clipped it). */
+    private final List<Double> scales = new ArrayList<>();
+    /** The median loss of the flat stretch last read as a ravine, and where it began; NaN when none stands. */
+    private double ravineLevel = Double.NaN;
+    private long ravineSince = -1;
     private double firstLoss = Double.NaN;
     private double referenceGradNorm = Double.NaN;
     private long collectingSince = -1;
@@ -92,13 +101,45 @@ final class PlateauWatch {
         if (flat || crawl) {
             crawling = crawl;
             collectingSince = (long) losses.getFirst()[0];
+            flatLevel = median(losses.stream().mapToDouble(x -> x[1]).toArray());
             collected.clear();
+            scales.clear();
         }
         return Optional.empty();
     }
 
+    /** The median loss of the stretch that started the analysis being prepared. */
+    private double flatLevel = Double.NaN;
+
+    /**
+     * A ravine read on a flat stretch claims the loss is held there by the bounce; a loss that then falls on, with nothing
+     * changed, to {@value #KEPT_FALLING}x that stretch's median or below (the median of the run's last flatSteps losses)
+     * was only pausing: SGD on a CNN bounced at lr x sharpness 1.7 (the edge of stability where healthy gradient descent
+     * trains) on a 60-step stretch at 0.49 that mini-batch noise made look flat, and ended at 0.35. A crawl's ravine
+     * claims a slow fall, which falling does not contradict, so it is not judged here. Empty while nothing contradicts.
+     */
+    Optional<Refutation> refutation() {
+        if (losses.size() < options.flatSteps()) return Optional.empty();
+        return keptFalling(ravineLevel, ravineSince, losses.stream().mapToDouble(x -> x[1]).toArray());
+    }
+
+    /** The refutation of a ravine read on a stretch of median {@code level} from step {@code since}, by the run's last losses. */
+    static Optional<Refutation> keptFalling(double level, long since, double[] lastLosses) {
+        if (!Double.isFinite(level) || lastLosses.length == 0) return Optional.empty();
+        double end = median(lastLosses);
+        if (!(end <= KEPT_FALLING * level)) return Optional.empty();
+        return Optional.of(new Refutation("ravine", List.of("the loss kept falling after the flat stretch read as a ravine: from its median "
+                + String.format("%.4g", level) + " (from step " + since + ") to " + String.format("%.4g", end) + " over the last "
+                + lastLosses.length + " steps, " + String.format("%.2g", end / level) + "x, with nothing changed: the stretch was a pause,"
+                + " not a valley holding the loss")));
+    }
+
+    /** The share of a flat stretch's loss at or below which the run's end shows that the stretch was no ravine. */
+    static final double KEPT_FALLING = 0.8;
+
     private Optional<Finding> collect(Trainer trainer, BatchEvent event, RunFacts facts) {
         collected.add(flatUpdate(trainer.optimizer()));
+        scales.add(clipScale(trainer.optimizer()));
         if (collected.size() < options.updates()) return Optional.empty();
         long since = collectingSince;
         collectingSince = -1;
@@ -106,19 +147,38 @@ final class PlateauWatch {
         // steps), so the analyses of a long run are logarithmic in its length.
         if (crawling) crawlQuietUntil = event.step() + ((long) options.flatSteps() << Math.min(crawlAnalyses++, 20));
         else quietUntil = event.step() + ((long) options.flatSteps() << Math.min(analyses++, 20));
-        double limit = sharpnessLimit(trainer.optimizer());
+        double scale = median(scales.stream().mapToDouble(Double::doubleValue).toArray());
+        double limit = sharpnessLimit(trainer.optimizer(), scale);
         List<double[]> updates = List.copyOf(collected);
         last = withEvalMode(trainer, () -> crawling
-                ? classifier.classifyCrawl(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit)
-                : classifier.classify(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit));
+                ? classifier.withStepScale(scale).classifyCrawl(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit)
+                : classifier.withStepScale(scale).classify(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit));
         collected.clear();
+        scales.clear();
+        if (last.finding().isPresent() && last.finding().get().id().equals("ravine")) {
+            ravineLevel = crawling ? Double.NaN : flatLevel;
+            ravineSince = since;
+        }
         return last.finding().map(f -> new Finding(f.id(), f.title(), f.severity(), since, event.step(), f.layers(), withFlatness(f, since, event),
                 f.cause(), f.remedies()));
     }
 
+    /**
+     * The factor gradient clipping (a global-norm clip at the chain's top) scaled the last step by: max norm over the
+     * gradient's norm when below 1, else 1; 1 without such a clip. The step taken was lr x this x the gradient.
+     */
+    static double clipScale(Optimizer optimizer) {
+        if (!(optimizer.transform() instanceof Chain c)) return 1;
+        double norm = ClipByGlobalNorm.lastNorm(optimizer);
+        for (GradientTransform link : c.links()) {
+            if (link instanceof ClipByGlobalNorm clip && norm > 0 && Double.isFinite(norm)) return Math.min(1, clip.maxNorm() / (norm + 1e-6));
+        }
+        return 1;
+    }
+
     /** The top Hessian eigenvalue above which the optimizer's step at its current learning rate diverges; NaN when no rule is known. */
-    private static double sharpnessLimit(Optimizer optimizer) {
-        return StabilityRule.of(optimizer).sharpnessThreshold(optimizer.learningRate());
+    private static double sharpnessLimit(Optimizer optimizer, double stepScale) {
+        return StabilityRule.of(optimizer).sharpnessThreshold(optimizer.learningRate() * stepScale);
     }
 
     private List<String> withFlatness(Finding f, long since, BatchEvent event) {
@@ -163,7 +223,9 @@ final class PlateauWatch {
     private void restart() {
         losses.clear();
         collected.clear();
+        scales.clear();
         collectingSince = -1;
+        ravineLevel = Double.NaN; // a repair changed the run: its later fall says nothing about the stretch before it
     }
 
     private Supplier<Tensor> loss(Trainer trainer) {

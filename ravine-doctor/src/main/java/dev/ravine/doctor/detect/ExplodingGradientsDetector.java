@@ -19,8 +19,9 @@ import java.util.Optional;
  * and layer where they appear); a global gradient norm above {@value #ABSOLUTE} (blocking: from the first step on,
  * as after a too-large initialization, when there is no healthy median to grow from; TheDeepChecker flags exploding
  * gradients at 1e6, see the diagnosis anchors); or a global gradient norm that rose more than {@code growth}-fold
- * over the window's median, times the window's own batch-to-batch spread ({@link #batchSpread}: batch noise alone moves
- * a batch of one's gradient norm by orders of magnitude). The layer where growth starts is the first layer, in network order, whose own gradient norm
+ * over the window's median, times the window's own batch-to-batch spread ({@link #batchSpread}, its largest fall between readings: batch noise
+ * alone moves a batch of one's gradient norm by orders of magnitude), at two successive full readings (one is one
+ * batch's gradient). The layer where growth starts is the first layer, in network order, whose own gradient norm
  * rose by that factor.
  */
 public record ExplodingGradientsDetector(double growth) implements Detector {
@@ -125,17 +126,21 @@ public record ExplodingGradientsDetector(double growth) implements Detector {
 
     private Optional<Finding> growth(List<StepReading> window, RunFacts facts) {
         List<StepReading> full = Readings.full(window);
-        if (full.size() < 4) return Optional.empty();
+        if (full.size() < 5) return Optional.empty();
         StepReading latest = full.getLast();
         // The growth this rule names is a product of per-layer factors: with one weighted layer there is no product, and a
         // gradient that grows there was made by the steps (a linear regression bouncing in a ravine under Nesterov momentum:
         // 18.9x its window's median at step 40), which the rules of the step and of the surface name.
         if (latest.layers().size() < 2) return Optional.empty();
-        List<StepReading> before = full.subList(0, full.size() - 1);
+        // The rise is read at the reading before the latest, against the readings before it, and must still stand at the
+        // latest: growth that feeds itself persists, where one reading is one batch's gradient (in batches of one, one
+        // misclassified sample's: 43x the window's median, 10.1x its spread, and an ordinary sample's at the next reading).
+        List<StepReading> before = full.subList(0, full.size() - 2);
         double median = Readings.median(before.stream().mapToDouble(StepReading::globalGradNorm).toArray());
-        double ratio = latest.globalGradNorm() / median;
         double spread = batchSpread(before);
-        if (!(ratio > growth * spread)) return Optional.empty();
+        double rise = full.get(full.size() - 2).globalGradNorm() / median;
+        double ratio = latest.globalGradNorm() / median;
+        if (!(rise > growth * spread) || !(ratio > growth * spread)) return Optional.empty();
         long onset = latest.step();
         for (StepReading r : full) {
             if (r.globalGradNorm() > Math.sqrt(growth) * median) {
@@ -146,7 +151,7 @@ public record ExplodingGradientsDetector(double growth) implements Detector {
         String startLayer = firstGrowingLayer(before, latest);
         List<String> evidence = List.of(
                 "global gradient norm " + fmt(latest.globalGradNorm()) + " at step " + latest.step() + ", " + fmt(ratio) + "x the window's median " + fmt(median)
-                        + (spread > 1 ? " (above " + fmt(growth) + "x the window's own batch-to-batch spread, a fall of " + fmt(spread)
+                        + (spread > 1 ? " (above " + fmt(growth) + "x the window's own batch-to-batch spread, its largest fall of " + fmt(spread)
                         + "x between readings)" : ""),
                 "growth began near step " + onset + (startLayer == null ? "" : "; the first layer whose gradient grew " + fmt(growth) + "x is layer " + startLayer));
         return Optional.of(new Finding(id(), "Exploding gradients", Severity.WARNING, onset, latest.step(), startLayer == null ? List.of() : List.of(startLayer),
@@ -155,19 +160,21 @@ public record ExplodingGradientsDetector(double growth) implements Detector {
     }
 
     /**
-     * How much the gradient norm moves between readings by batch noise alone: the median factor of the falls between
+     * How far the gradient norm moves between readings by batch noise alone: the largest factor of the falls between
      * successive full readings (1 when none fell). Growth brings rises, not falls, so the falls measure the noise: about
-     * 1.1-1.3 for batches of 32, 4 for batches of one, whose single-sample gradients vary by orders of magnitude without
-     * any growth. A rise must clear {@code growth} times this spread, so the rule is scale-free in the batch's noise.
+     * 1.1-1.3 for batches of 32; for batches of one, whose single-sample gradients span orders of magnitude without any
+     * growth (0.0001 to 4.8 in a control that learnt 0.03x its start loss: a fitted sample's gradient is tiny, a
+     * misclassified one's is not), tens to hundreds. The largest, not the typical fall: that control's median fall was
+     * 4.8x while single falls reached 700x, and misclassified samples read 85x and 180x the median at two readings
+     * running. A rise must clear {@code growth} times this spread, so the rule is scale-free in the batch's noise.
      */
     static double batchSpread(List<StepReading> full) {
-        List<Double> falls = new ArrayList<>();
+        double largest = 1;
         for (int i = 1; i < full.size(); i++) {
             double a = full.get(i - 1).globalGradNorm(), b = full.get(i).globalGradNorm();
-            if (a > 0 && b > 0 && b < a && Double.isFinite(a)) falls.add(a / b);
+            if (a > 0 && b > 0 && b < a && Double.isFinite(a)) largest = Math.max(largest, a / b);
         }
-        if (falls.isEmpty()) return 1;
-        return Math.max(1, Readings.median(falls.stream().mapToDouble(Double::doubleValue).toArray()));
+        return largest;
     }
 
     private String firstGrowingLayer(List<StepReading> before, StepReading latest) {

@@ -44,13 +44,23 @@ import java.util.function.Supplier;
  * The loss closure must be deterministic (a fixed batch, eval mode).
  */
 public record PlateauClassifier(double gradientTolerance, double curvatureTolerance, int lanczosSteps, double flipFraction, double minShare,
-                                double overshoot, long seed) {
+                                double overshoot, long seed, double stepScale) {
     /** What the analysis found; {@code finding} is empty for {@code not_critical}. */
     public record Classification(String kind, double gradientNorm, double smallestEigenvalue, double largestEigenvalue, double flipShare,
                                  Optional<Finding> finding) {}
 
     public static PlateauClassifier defaults() {
-        return new PlateauClassifier(1e-3, 1e-4, 20, 0.6, 0.1, 1, 7);
+        return new PlateauClassifier(1e-3, 1e-4, 20, 0.6, 0.1, 1, 7, 1);
+    }
+
+    /**
+     * The same analysis for a run whose steps were {@code scale} x lr x the gradient: gradient clipping scales each step
+     * down by max norm / gradient norm when that is below 1, so the step's factor along the sharpest direction is
+     * lr x scale x sharpness, not lr x sharpness (SGD at lr 1.0 clipped to norm 0.2 had its gradients of 0.33-0.9 scaled
+     * by about 0.4 on every step, and read 1.7 unscaled). The sharpness limit passed must be the edge at that step.
+     */
+    public PlateauClassifier withStepScale(double scale) {
+        return new PlateauClassifier(gradientTolerance, curvatureTolerance, lanczosSteps, flipFraction, minShare, overshoot, seed, scale);
     }
 
     /**
@@ -114,9 +124,9 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         // its cause, by its counterfactual, is the dead units).
         CurvatureReport top = HessianTopEigen.largest(h, PowerIterationOptions.cockpitDefaults(seed));
         double lr = facts == null ? Double.NaN : facts.learningRate();
-        boolean overshoots = !(facts != null && facts.adaptive()) && lr * top.value() > overshoot;
+        boolean overshoots = !(facts != null && facts.adaptive()) && lr * stepScale * top.value() > overshoot;
         String gradient = "gradient norm " + fmt(gradNorm) + " = " + fmt(gradNorm / reference) + "x the reference: not a critical point";
-        Optional<Finding> floor = overshoots ? floorCrawl(h, recentUpdates, top.value(), gradient, lr, facts, step) : Optional.empty();
+        Optional<Finding> floor = overshoots ? floorCrawl(h, recentUpdates, top.value(), gradient, lr, stepScale, facts, step) : Optional.empty();
         return new Classification(floor.isPresent() ? "ravine" : "not_critical", gradNorm, Double.NaN, top.value(), Double.NaN, floor);
     }
 
@@ -222,12 +232,12 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         double lr = facts == null ? Double.NaN : facts.learningRate();
         // An adaptive method divides lr by its own per-coordinate scale, so lr x sharpness is not its step's factor along
         // the sharp direction and cannot show an overshoot (Adadelta at its usual lr 1.0 read 6.8 on a healthy regression).
-        boolean overshoots = !(facts != null && facts.adaptive()) && lr * top.value() > overshoot;
+        boolean overshoots = !(facts != null && facts.adaptive()) && lr * stepScale * top.value() > overshoot;
         String gradient = "gradient norm " + fmt(gradNorm) + " = " + fmt(gradNorm / reference) + "x the reference: not a critical point";
         boolean bouncing = pairs >= 2 && flipShare > flipFraction && share >= minShare && overshoots;
         if (!bouncing) {
             if (!overshoots) return new Classification("not_critical", gradNorm, Double.NaN, top.value(), flipShare, Optional.empty());
-            return floorCrawl(h, updates, top.value(), gradient, lr, facts, step)
+            return floorCrawl(h, updates, top.value(), gradient, lr, stepScale, facts, step)
                     .map(f -> new Classification("ravine", gradNorm, Double.NaN, top.value(), flipShare, Optional.of(f)))
                     .orElseGet(() -> new Classification("not_critical", gradNorm, Double.NaN, top.value(), flipShare, Optional.empty()));
         }
@@ -240,7 +250,7 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         List<String> evidence = new ArrayList<>();
         evidence.add(gradient);
         evidence.add(bounce);
-        evidence.add("lr x sharpness = " + fmt(lr * top.value()) + ": above " + fmt(overshoot) + " each step overshoots the valley floor along that"
+        evidence.add(stepTimesSharpness(lr, stepScale, top.value()) + ": above " + fmt(overshoot) + " each step overshoots the valley floor along that"
                 + " direction (gradient descent diverges above 2)");
         Finding f = new Finding("ravine", "Bouncing across a ravine", Severity.WARNING, step, step, List.of(), evidence,
                 "The loss is flat along the run but the gradient is not small: the iterate oscillates across the steep walls of an elongated"
@@ -259,8 +269,8 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
      * move, lies mostly in the top eigenspace (Gur-Ari et al. 2018), so its curvature is a sizeable share of the top
      * eigenvalue: the ratio is the signature of the ill-conditioned valley itself.
      */
-    private Optional<Finding> floorCrawl(HessianVectorProduct h, List<double[]> updates, double sharpness, String gradient, double lr, RunFacts facts,
-                                         long step) {
+    private Optional<Finding> floorCrawl(HessianVectorProduct h, List<double[]> updates, double sharpness, String gradient, double lr,
+                                         double stepScale, RunFacts facts, long step) {
         double[] d = netMove(updates);
         if (!(DenseVectors.norm(d) > 0)) return Optional.empty();
         double floor = DenseVectors.dot(d, h.apply(d)) / DenseVectors.dot(d, d);
@@ -268,8 +278,8 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         List<String> evidence = List.of(gradient,
                 "curvature along the run's net move over its last " + updates.size() + " updates " + fmt(floor) + ", " + fmt(sharpness / Math.max(floor, Double.MIN_NORMAL)) + "x below the top Hessian"
                         + " eigenvalue " + fmt(sharpness) + ": what is left to descend lies along a floor far flatter than the walls",
-                "lr x sharpness = " + fmt(lr * sharpness) + ": above " + fmt(overshoot) + " the step already spans the walls, so a longer one would"
-                        + " diverge across them while along the floor each step gains about lr x " + fmt(floor) + " = " + fmt(lr * floor));
+                stepTimesSharpness(lr, stepScale, sharpness) + ": above " + fmt(overshoot) + " the step already spans the walls, so a longer one would"
+                        + " diverge across them while along the floor each step gains about lr x " + fmt(floor) + " = " + fmt(lr * stepScale * floor));
         return Optional.of(new Finding("ravine", "Crawling along the floor of a ravine", Severity.WARNING, step, step, List.of(), evidence,
                 "The valley is elongated: the steep walls cap the learning rate, and at that rate the descent along the flat floor is"
                         + " negligible per step, so the loss crawls down (note 001: an ill-conditioned surface; training slow is not a small"
@@ -286,6 +296,12 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         double[] sum = new double[updates.getFirst().length];
         for (double[] u : updates) DenseVectors.addScaled(sum, 1, u);
         return sum;
+    }
+
+    /** "lr x sharpness = ..." (with the clip's scale of the step when it scaled it down). */
+    private static String stepTimesSharpness(double lr, double stepScale, double sharpness) {
+        if (!(stepScale < 1)) return "lr x sharpness = " + fmt(lr * sharpness);
+        return "lr x clip scale x sharpness = " + fmt(lr) + " x " + fmt(stepScale) + " x " + fmt(sharpness) + " = " + fmt(lr * stepScale * sharpness);
     }
 
     /** How much flatter than the walls the floor must be for a step at the walls' limit to crawl along it. */

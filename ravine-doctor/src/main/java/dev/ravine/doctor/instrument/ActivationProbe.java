@@ -29,6 +29,24 @@ final class ActivationProbe {
         return n;
     }
 
+    /**
+     * A convolution map's activity per channel: a channel is active when it is active at some position. The dead-unit
+     * rule's unit in a map [batch, channels, height, width] is the channel, not the position, because every position
+     * of a channel shares its kernel: a position silent on every sample (a digit's blank border, the low half of a
+     * group-normalized map) still passes gradient to the kernel through the positions that fire, so it has not stopped
+     * learning; only a channel silent everywhere has (a group-normalized CNN whose every position of layer 6 was
+     * silent stayed at chance, one with 85% of its positions silent trained to 0.26x chance).
+     */
+    static boolean[] perChannel(boolean[] active, int channels) {
+        if (channels <= 0 || active.length % channels != 0) return active;
+        int positions = active.length / channels;
+        boolean[] out = new boolean[channels];
+        for (int c = 0; c < channels; c++) {
+            for (int k = c * positions; k < (c + 1) * positions && !out[c]; k++) out[c] = active[k];
+        }
+        return out;
+    }
+
     static boolean isRelu(Module m) {
         return m instanceof Activation a && (a.activation() == Activation.Kind.RELU);
     }

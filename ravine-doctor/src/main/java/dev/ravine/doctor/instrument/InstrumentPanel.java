@@ -28,6 +28,12 @@ public final class InstrumentPanel implements TrainingListener {
     private final Map<String, List<String>> parametersByLayer = new LinkedHashMap<>();
     private final Map<String, Module> probedModules = new LinkedHashMap<>();
     private final Map<String, DeadUnitTracker> deadTrackers = new LinkedHashMap<>();
+    private final Map<String, DeadOverSamples> deadOverSamples = new LinkedHashMap<>();
+    /**
+     * Samples a reading's dead fraction is judged over (several readings' batches when batches are smaller): a unit
+     * active on a fifth of its inputs is off on all of 16 by chance 3% of the time (0.8^16).
+     */
+    static final int DEAD_SAMPLES = 16;
     private final Map<String, ThroughTimeTrace> timeTraces = new LinkedHashMap<>();
     /** Outputs captured on the current reading step, by module name; the root's output is under "". */
     private final Map<String, Tensor> outputs = new LinkedHashMap<>();
@@ -193,9 +199,10 @@ public final class InstrumentPanel implements TrainingListener {
             MomentKernel.sums(v, 0, v.length, active, sums);
             double dead = Double.NaN;
             if (relu) {
+                boolean[] units = out.dim() == 4 ? ActivationProbe.perChannel(active, out.size(1)) : active; // a conv map's units are its channels
                 DeadUnitTracker tracker = deadTrackers.computeIfAbsent(e.getKey(), k -> new DeadUnitTracker(options.deadWindow()));
-                tracker.record(active);
-                dead = ActivationProbe.fraction(active, false);
+                tracker.record(units);
+                dead = deadOverSamples.computeIfAbsent(e.getKey(), k -> new DeadOverSamples(DEAD_SAMPLES)).recordAndRead(units, out.size(0));
             }
             double[] ms = ActivationProbe.meanStd(sums[0], sums[1], v.length);
             double gradNorm = gradientNorm(out);

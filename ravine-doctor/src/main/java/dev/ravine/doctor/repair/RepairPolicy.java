@@ -57,7 +57,7 @@ import java.util.function.Predicate;
  * points it rolls back to are the run's shared {@link RollingSnapshots}.
  */
 public final class RepairPolicy implements TrainingListener, Doctor.FindingListener {
-    /** Findings whose first remedy is a lower learning rate, which a repair applies whatever their severity. */
+    /** Findings whose first remedy is a lower learning rate, which a repair applies at any severity above a note. */
     public static final Set<String> LR_FINDINGS = Set.of("lr_too_high", "adaptive_spike", "dead_relu", "exploding_gradients");
     /** Findings whose cause is a step too large: a lower learning rate that did not heal them is followed by a lower one. */
     static final Set<String> STEP_FINDINGS = Set.of("lr_too_high", "adaptive_spike");
@@ -220,7 +220,9 @@ public final class RepairPolicy implements TrainingListener, Doctor.FindingListe
         open.put(finding.id(), finding);
         if (finding.severity() != Severity.INFO) troubleSince = Math.min(troubleSince, finding.firstStep());
         dataRestart(finding).ifPresent(this::askRestart); // settled by counting: no probe is waited for
-        if (finding.severity() == Severity.BLOCKING || LR_FINDINGS.contains(finding.id())) pendingBlocking = finding;
+        // a note (INFO) says the finding is not the run's problem (dead units in a run that learnt anyway): nothing to repair;
+        // the doctor announces it again if it becomes one
+        if (finding.severity() == Severity.BLOCKING || LR_FINDINGS.contains(finding.id()) && finding.severity() != Severity.INFO) pendingBlocking = finding;
     }
 
     @Override

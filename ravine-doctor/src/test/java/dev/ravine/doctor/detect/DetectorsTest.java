@@ -65,11 +65,14 @@ class DetectorsTest {
         List<StepReading> w = healthy(6);
         // layer 1 (the lower one) explodes first; the global norm follows
         w.add(full(70, 1.0, 30, List.of(layer("1", 40, 10, 1e-2), layer("3", 1.0, 5, 1e-3)), List.of()));
+        assertTrue(ExplodingGradientsDetector.defaults().examine(w, FACTS).isEmpty(), "waits for the next reading");
+        w.add(full(80, 1.0, 90, List.of(layer("1", 120, 10, 3e-2), layer("3", 3.0, 5, 3e-3)), List.of()));
         Finding f = ExplodingGradientsDetector.defaults().examine(w, FACTS).orElseThrow();
         assertEquals(Severity.WARNING, f.severity());
         assertEquals(List.of("1"), f.layers());
-        assertEquals(70, f.lastStep());
-        assertTrue(f.evidence().getFirst().contains("30x"), f.evidence().toString());
+        assertEquals(70, f.firstStep());
+        assertEquals(80, f.lastStep());
+        assertTrue(f.evidence().getFirst().contains("90x"), f.evidence().toString());
         assertTrue(f.remedies().stream().anyMatch(r -> r.change().equals("optimizer.lr: 0.01 -> 0.003333")), f.remedies().toString());
     }
 
@@ -78,11 +81,13 @@ class DetectorsTest {
         List<StepReading> w = new ArrayList<>();
         for (int i = 1; i <= 6; i++) w.add(full(10 * i, 1.0, 1, List.of(layer("0", 1, 10, 1e-3)), List.of()));
         w.add(full(70, 1.0, 30, List.of(layer("0", 30, 10, 1e-2)), List.of()));
+        w.add(full(80, 1.0, 30, List.of(layer("0", 30, 10, 1e-2)), List.of()));
         assertTrue(ExplodingGradientsDetector.defaults().examine(w, FACTS).isEmpty(), "one layer: no per-layer factors to multiply");
         // the same 30x growth with a second weighted layer is the depth rule's
         List<StepReading> deep = new ArrayList<>();
         for (int i = 1; i <= 6; i++) deep.add(full(10 * i, 1.0, 1, List.of(layer("0", 1, 10, 1e-3), layer("2", 1, 10, 1e-3)), List.of()));
         deep.add(full(70, 1.0, 30, List.of(layer("0", 30, 10, 1e-2), layer("2", 1, 10, 1e-3)), List.of()));
+        deep.add(full(80, 1.0, 30, List.of(layer("0", 30, 10, 1e-2), layer("2", 1, 10, 1e-3)), List.of()));
         assertEquals(List.of("0"), ExplodingGradientsDetector.defaults().examine(deep, FACTS).orElseThrow().layers());
     }
 
@@ -183,6 +188,32 @@ class DetectorsTest {
         // fresh2-ctl-batch-one-sgd, steps 712-720: one sample a step; a misclassified one, then two 10x the sample before it
         RunFacts blobs = new RunFacts(0.02, "sgd", 3, List.of("linear", "relu", "linear")).withFirstLoss(1.299);
         assertTrue(d.examine(losses(0.01558, 0.00346, 0.00755, 0.00163, 0.0021, 1.68149, 0.1671, 0.04123, 0.00175), blobs).isEmpty());
+        // fresh4-ctl-batch-one-sgd-tabular, steps 755-759 as the window's first: two easy samples are all that is left of
+        // the range before a misclassified one (0.5879 two steps earlier had slid out), and the samples after it stay 10x above them
+        RunFacts tabular = new RunFacts(0.03, "sgd", 3, List.of("linear", "relu", "linear")).withFirstLoss(1.099);
+        assertTrue(d.examine(losses(0.0308, 0.0329, 2.2437, 0.4672, 0.4083, 0.3587), tabular).isEmpty());
+        // with the range's five steps in view the same jump is judged against them (0.5879: not 10x above it)
+        assertTrue(d.examine(losses(0.1461, 0.5879, 0.0013, 0.0308, 0.0329, 2.2437, 0.4672, 0.4083, 0.3587), tabular).isEmpty());
+        // fresh4-ctl-batch-one-sgd-tabular at seed 2, steps 1662-1675 after an earlier sample at 2.76: a misclassified sample
+        // and the perturbed ones after it, 10x above the five before, but below what that earlier sample reached
+        double[] seen = {0.5, 2.7619, 5.273e-05, 0.02166, 0.001533, 0.006608, 0.02359, 0.002269, 0.0014, 0.0002413, 0.001351, 0.004719, 1.16,
+                0.2093, 1.086, 0.002412};
+        List<StepReading> spread = new ArrayList<>();
+        for (int k = 0; k < seen.length; k++) spread.add(new StepReading(k + 1, 0, seen[k], false, Double.NaN, List.of(), List.of()));
+        assertTrue(d.examine(spread, tabular).isEmpty(), "within the range the run's samples spanned");
+        spread.set(0, new StepReading(1, 0, 0.3, false, Double.NaN, List.of(), List.of()));
+        spread.set(1, new StepReading(2, 0, 0.3, false, Double.NaN, List.of(), List.of()));
+        assertTrue(d.examine(spread, tabular).isPresent(), "the same jump far above everything before it");
+        // seed 1, steps 1530-1539: a peak of 2.96 just over the 2.75 an earlier sample reached is that range, not growth
+        double[] near = {2.745, 0.0012, 0.0023, 0.0001, 0.016, 0.0209, 0.7344, 2.9567, 1.8565, 1.7712, 0.0001};
+        List<StepReading> nearly = new ArrayList<>();
+        for (int k = 0; k < near.length; k++) nearly.add(new StepReading(k + 1, 0, near[k], false, Double.NaN, List.of(), List.of()));
+        assertTrue(d.examine(nearly, tabular).isEmpty(), "a peak 1.08x the range");
+        // and once the window has slid, a jump is not judged again on a range partly gone (the 2.76 slid out)
+        assertTrue(d.examine(losses(5.273e-05, 0.02166, 0.001533, 0.006608, 0.02359, 0.002269, 0.0014, 0.0002413, 0.001351, 0.004719, 1.16,
+                0.2093, 1.086, 0.002412), tabular).isEmpty());
+        // and a jump that does stay 10x above its full range is growth, judged when it is the newest
+        assertTrue(d.examine(losses(0.1461, 0.5879, 0.0013, 0.0308, 0.0329, 12.0, 150.0, 1800.0), tabular).isPresent());
         // the same jump whose next losses stay 10x above the range before it is growth feeding itself
         assertTrue(d.examine(losses(0.6881, 0.4456, 0.6381, 0.4825, 0.0485, 0.7446, 7.5, 90.0), facts).isPresent());
     }
@@ -223,6 +254,34 @@ class DetectorsTest {
             Finding f = DeadReluDetector.defaults().examine(w, started).orElseThrow();
             // still at 0.43x its start: the dead units may be what holds it; at 4e-4x it fit the data with the units it had
             assertEquals(loss == 1.0 ? Severity.WARNING : Severity.INFO, f.severity(), f::toString);
+        }
+    }
+
+    /** Steps 1-30, a full reading every 10th with layer 2 this dead, the loss given per step. */
+    private static List<StepReading> deadAfter(double dead, java.util.function.IntToDoubleFunction loss) {
+        List<StepReading> w = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            boolean isFull = i % 10 == 0 || i == 1;
+            w.add(new StepReading(i, 0, loss.applyAsDouble(i), isFull, 1, isFull ? List.of(layer("0", 0.5, 10, 1e-3), layer("4", 0.8, 5, 1e-3)) : List.of(),
+                    isFull ? List.of(act("2", "relu", i == 1 ? 0.1 : dead, Double.NaN)) : List.of()));
+        }
+        return w;
+    }
+
+    @Test
+    void silentUnitsAfterAGroupNormalizationAreANoteWhileTheLossStillFalls() {
+        // fresh3-ctl-groupnorm-cnn-momentum: 75% of the channels after a group norm silent, the loss 2.45 -> 1.3 over 30 steps
+        RunFacts gn = new RunFacts(0.1, "sgd", 10, List.of("conv2d", "groupnorm", "relu", "flatten", "linear")).withFirstLoss(2.47);
+        java.util.function.IntToDoubleFunction falling = i -> 2.47 * Math.pow(0.978, i);
+        assertEquals(Severity.INFO, DeadReluDetector.defaults().examine(deadAfter(0.75, falling), gn).orElseThrow().severity());
+        // the same silence with the loss at chance, flat (the other seed, every channel silent): the units took the network
+        assertEquals(Severity.WARNING, DeadReluDetector.defaults().examine(deadAfter(0.75, i -> 2.30), gn).orElseThrow().severity());
+        assertEquals(Severity.WARNING, DeadReluDetector.defaults().examine(deadAfter(1.0, falling), gn).orElseThrow().severity(),
+                "wholly silent: nothing flows through the statistics");
+        // after a batch norm (statistics per unit) or a plain linear layer nothing reaches a silent unit: the falling loss does not excuse it
+        for (String before : List.of("batchnorm", "linear")) {
+            RunFacts other = new RunFacts(0.1, "sgd", 10, List.of("conv2d", before, "relu", "flatten", "linear")).withFirstLoss(2.47);
+            assertEquals(Severity.WARNING, DeadReluDetector.defaults().examine(deadAfter(0.75, falling), other).orElseThrow().severity(), before);
         }
     }
 

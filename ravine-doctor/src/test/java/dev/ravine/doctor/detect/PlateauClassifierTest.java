@@ -114,6 +114,21 @@ class PlateauClassifierTest {
         assertEquals("not_critical", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, adaptive, 10).kind());
     }
 
+    @Test
+    void aBounceWhoseStepsClippingScaledBelowTheOvershootIsNoRavine() {
+        // the ravine's own bounce read at lr 0.019 (lr x sharpness 1.9), but every step scaled by 0.4 by a norm clip:
+        // each step's factor along the sharp direction is 0.76, inside the walls
+        Tensor point = Tensor.of(new float[] {1, 1}, 2).requiresGrad(true);
+        Supplier<Tensor> loss = quadratic(point, 50, 0.5f);
+        List<double[]> updates = descent(point, 0.019);
+        double initialGrad = Math.hypot(100, 1);
+        assertEquals("ravine", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, FACTS, 10, Double.NaN).kind());
+        assertEquals("not_critical", PlateauClassifier.defaults().withStepScale(0.4).classify(loss, List.of(point), initialGrad, updates, FACTS, 10, Double.NaN).kind());
+        // a milder clip (0.8) leaves the step past the overshoot: still a ravine, its evidence naming the scale
+        Finding f = PlateauClassifier.defaults().withStepScale(0.8).classify(loss, List.of(point), initialGrad, updates, FACTS, 10, Double.NaN).finding().orElseThrow();
+        assertTrue(f.evidence().get(2).contains("lr x clip scale x sharpness = 0.019 x 0.8 x"), f.evidence().toString());
+    }
+
     /** Ten steps of gradient descent at {@code lr} on 0.5 (100 x^2 + y^2) from (1, 1): x flips sign each step when lr > 1/100. */
     private static List<double[]> descent(Tensor point, double lr) {
         List<double[]> updates = new ArrayList<>();

@@ -176,7 +176,21 @@ class RefutationTest {
                 30, 300, 3000, 30_000);
         assertEquals("exploding_gradients", ExplodingGradientsDetector.defaults().examine(growing, FACTS).orElseThrow().id());
         // batches of 32: norms within 20% of each other, a 12x rise is growth as before
-        List<StepReading> steady = gradients(1.0, 1.1, 0.95, 1.05, 0.9, 1.0, 1.1, 12);
+        List<StepReading> steady = gradients(1.0, 1.1, 0.95, 1.05, 0.9, 1.0, 1.1, 12, 14);
         assertEquals("exploding_gradients", ExplodingGradientsDetector.defaults().examine(steady, FACTS).orElseThrow().id());
+        // one sample's gradient above 10x the spread (the largest fall, 98x here), an ordinary sample's at the next reading:
+        // one batch, not growth
+        List<StepReading> once = gradients(0.086, 0.435, 0.823, 0.539, 0.473, 0.675, 0.013, 0.551, 0.009, 2.884, 0.151, 0.212, 0.748,
+                0.153, 0.293, 0.659, 2.322, 0.033, 0.228, 3.036, 0.031, 0.036, 0.074, 0.044, 0.283, 300.0, 0.12);
+        assertTrue(ExplodingGradientsDetector.defaults().examine(once, FACTS).isEmpty(), "a rise the next reading does not keep");
+        // the same rise kept at the next reading is growth
+        List<StepReading> kept = gradients(0.086, 0.435, 0.823, 0.539, 0.473, 0.675, 0.013, 0.551, 0.009, 2.884, 0.151, 0.212, 0.748,
+                0.153, 0.293, 0.659, 2.322, 0.033, 0.228, 3.036, 0.031, 0.036, 0.074, 0.044, 0.283, 300.0, 900.0);
+        assertEquals("exploding_gradients", ExplodingGradientsDetector.defaults().examine(kept, FACTS).orElseThrow().id());
+        // fresh4-ctl-batch-one-sgd-tabular, readings 1700-1930: misclassified samples at 180x and 85x the median (0.021) two
+        // readings running, 10x above the median fall (4.8x) but not above the largest (0.7038 -> 0.001, 700x): noise
+        List<StepReading> tabular = gradients(0.7038, 0.001, 1.3973, 0.0161, 0.0016, 0.0059, 0.0188, 0.3991, 0.0409, 0.0145, 0.1092,
+                0.0882, 0.0321, 0.0001, 0.0186, 0.0177, 0.0036, 4.5282, 0.1058, 0.0048, 0.1081, 0.0232, 3.7861, 1.7815);
+        assertTrue(ExplodingGradientsDetector.defaults().examine(tabular, FACTS).isEmpty(), "single samples' gradients, not growth");
     }
 }

@@ -87,6 +87,23 @@ class RepairJudgingTest {
     }
 
     @Test
+    void aNoteIsNotRepairedUntilItIsAProblem() {
+        // dead_relu as a note (dead units in a run that is learning) at step 60: no repair; the same finding as a warning at 130 is
+        RepairPolicy repair = policy();
+        Finding note = new Finding("dead_relu", "dead_relu", Severity.INFO, 60, 60, List.of(), List.of("gauge"), "cause", List.of());
+        run(0.01, repair, (step, p) -> {
+            if (step == 60) p.opened(note);
+        });
+        assertTrue(repair.actions().isEmpty(), repair.actions()::toString);
+        RepairPolicy later = policy();
+        run(0.01, later, (step, p) -> {
+            if (step == 60) p.opened(note);
+            if (step == 130) p.opened(finding("dead_relu", step, List.of()));
+        });
+        assertEquals(130, later.actions().getFirst().step(), "the first repair is the problem's, not the note's: " + later.actions());
+    }
+
+    @Test
     void aRepairThatHealedIsNotRepeatedWhileTheLossStaysDown() {
         RepairPolicy repair = new RepairPolicy(new RepairOptions(3, 0.01), RollingSnapshots.defaults());
         // lr 10 diverges within a few steps; the detector's finding opens again 40 steps after the repair
