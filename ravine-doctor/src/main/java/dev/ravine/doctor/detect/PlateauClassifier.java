@@ -78,7 +78,8 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
      * As above, knowing the optimizer's stability edge: {@code sharpnessLimit}, the top Hessian eigenvalue above which
      * its step at the current learning rate diverges along that direction (2 / lr for gradient descent, (2 + 2 beta) /
      * ((1 - dampening) lr) for heavy ball: {@link dev.ravine.doctor.curvature.StabilityRule}); NaN where no such edge
-     * is known (Nesterov, adaptive or closure methods), and then bouncing is always a ravine.
+     * is known (Nesterov, adaptive or closure methods), and then bouncing is always a ravine. A bounce whose sharpness
+     * is more than {@value #EDGE_HOVER}x the edge is lr_too_high; up to that it is at the edge, a ravine's.
      */
     public Classification classify(Supplier<Tensor> loss, List<Tensor> parameters, double referenceGradNorm, List<double[]> recentUpdates,
                                    RunFacts facts, long step, double sharpnessLimit) {
