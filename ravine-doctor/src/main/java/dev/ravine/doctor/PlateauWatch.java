@@ -92,6 +92,9 @@ final class PlateauWatch {
         if (!Double.isFinite(event.loss())) return Optional.empty();
         if (!losses.isEmpty() && event.step() <= losses.getLast()[0]) restart();
         if (Double.isNaN(firstLoss)) firstLoss = event.loss();
+        double lr = trainer.optimizer().learningRate();
+        if (Double.isNaN(firstRate)) firstRate = lr;
+        else if (lr != firstRate) rateChanged = true;
         losses.addLast(new double[] {event.step(), event.loss()});
         while (losses.size() > options.flatSteps()) losses.removeFirst();
         if (collectingSince >= 0) return collect(trainer, event, facts);
@@ -139,6 +142,15 @@ final class PlateauWatch {
                 + String.format("%.4g", level) + " (from step " + since + ") to " + String.format("%.4g", end) + " over the last "
                 + lastLosses.length + " steps, " + String.format("%.2g", end / level) + "x, with nothing changed: the stretch was a pause,"
                 + " not a valley holding the loss")));
+    }
+
+    /** The optimizer's learning rate at the first step seen, and whether any later step ran at another (a schedule, a repair). */
+    private double firstRate = Double.NaN;
+    private boolean rateChanged;
+
+    /** Whether every step seen ran at the learning rate of the first. */
+    boolean constantRate() {
+        return !rateChanged;
     }
 
     /** The run's first finite loss (NaN before one). */

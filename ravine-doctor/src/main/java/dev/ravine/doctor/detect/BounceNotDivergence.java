@@ -16,7 +16,8 @@ import java.util.Optional;
  * edge, was the ravine's bounce ringing up and settling: heavy-ball SGD (momentum 0.8, lr 1.5) on a condition-6000
  * regression rose 2.8x in its first 40 steps, was read a ravine at step 76 (sharpness 0.83x the edge) and ended at
  * 0.9x its first loss, and whitening alone, at the same learning rate, trained it to 1e-8. The rise is then a symptom of
- * the ravine and is demoted; while it is still open, or when the run ends at or above its start, it stands.
+ * the ravine and is demoted; while it is still open, or when the run ends at or above its start, it stands. The caller
+ * judges only runs whose learning rate never changed: under a schedule the rise may have ended because the rate did.
  */
 public final class BounceNotDivergence {
     private BounceNotDivergence() {}
