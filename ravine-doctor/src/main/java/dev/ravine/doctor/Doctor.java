@@ -5,6 +5,7 @@ import dev.ravine.data.Dataset;
 import dev.ravine.doctor.curvature.CurvatureMonitor;
 import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.detect.AdaptiveSpikeDetector;
+import dev.ravine.doctor.detect.BounceNotDivergence;
 import dev.ravine.doctor.detect.DataDiagnosis;
 import dev.ravine.doctor.detect.DeadReluDetector;
 import dev.ravine.doctor.detect.Detector;
@@ -176,6 +177,12 @@ public final class Doctor implements TrainingListener {
         // the plateau watch judges its own ravine against the losses it saw after it
         Finding ravine = everOpened.get("ravine");
         if (plateaus != null && ravine != null && ravine.severity() != Severity.INFO) plateaus.refutation().ifPresent(x -> refuted.add(refute(x)));
+        // a rise read as divergence that came back, with a ravine read after it and the learning rate never changed (a
+        // warm-up to lr 30 rose, came back as the rate grew and was read a ravine later: the rate is what changed), was the ravine's bounce
+        if (plateaus != null && plateaus.constantRate()) {
+            BounceNotDivergence.judge(everOpened.get("lr_too_high"), open.containsKey("lr_too_high"), everOpened.get("ravine"), plateaus.firstLoss(),
+                    plateaus.endLoss()).ifPresent(x -> refuted.add(refute(x)));
+        }
         return refuted;
     }
 

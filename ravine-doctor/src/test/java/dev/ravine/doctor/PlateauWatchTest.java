@@ -21,15 +21,30 @@ class PlateauWatchTest {
         // fresh3-ctl-slow-sgd-cnn at seed 1: the stretch from step 93 had median 0.494, the run's last 60 steps 0.351
         double[] end = new double[60];
         Arrays.fill(end, 0.3514);
-        var r = PlateauWatch.keptFalling(0.4943, 93, end).orElseThrow();
+        var r = PlateauWatch.keptFalling(0.4943, 93, end, 2.30).orElseThrow();
         assertEquals("ravine", r.findingId());
         assertTrue(r.evidence().getFirst().contains("0.71x"), r.evidence()::toString);
         // a loss that stays at its stretch (a ravine holding it) or falls less than a fifth is not contradicted
         Arrays.fill(end, 0.43);
-        assertTrue(PlateauWatch.keptFalling(0.4943, 93, end).isEmpty());
+        assertTrue(PlateauWatch.keptFalling(0.4943, 93, end, 2.30).isEmpty());
         // nothing to judge when no flat stretch's ravine stands (none read, a crawl's, or a repair since)
         Arrays.fill(end, 0.01);
-        assertTrue(PlateauWatch.keptFalling(Double.NaN, 93, end).isEmpty());
+        assertTrue(PlateauWatch.keptFalling(Double.NaN, 93, end, 2.30).isEmpty());
+    }
+
+    @Test
+    void aRavineWhoseStretchTheBounceLiftedAboveTheStartIsNotRefutedBySettlingBackNearTheStart() {
+        // fresh5-ravine-heavy-ball-condition-6000 at seed 2: first loss 1.16, the stretch from step 9 had median 1.577 (the
+        // ringing lifted it), the last 60 steps 1.046: 0.66x the stretch but 0.9x the start, where the ravine holds it
+        double[] end = new double[60];
+        Arrays.fill(end, 1.046);
+        assertTrue(PlateauWatch.keptFalling(1.577, 9, end, 1.16).isEmpty());
+        // the same stretch with an end that fell below four fifths of the start as well: the loss fell on
+        Arrays.fill(end, 0.9);
+        assertEquals("ravine", PlateauWatch.keptFalling(1.577, 9, end, 1.16).orElseThrow().findingId());
+        // no first loss known: the stretch alone is the bar, as before
+        Arrays.fill(end, 1.046);
+        assertTrue(PlateauWatch.keptFalling(1.577, 9, end, Double.NaN).isPresent());
     }
 
     @Test

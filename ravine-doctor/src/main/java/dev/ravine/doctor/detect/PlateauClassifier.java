@@ -78,7 +78,8 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
      * As above, knowing the optimizer's stability edge: {@code sharpnessLimit}, the top Hessian eigenvalue above which
      * its step at the current learning rate diverges along that direction (2 / lr for gradient descent, (2 + 2 beta) /
      * ((1 - dampening) lr) for heavy ball: {@link dev.ravine.doctor.curvature.StabilityRule}); NaN where no such edge
-     * is known (Nesterov, adaptive or closure methods), and then bouncing is always a ravine.
+     * is known (Nesterov, adaptive or closure methods), and then bouncing is always a ravine. A bounce whose sharpness
+     * is more than {@value #EDGE_HOVER}x the edge is lr_too_high; up to that it is at the edge, a ravine's.
      */
     public Classification classify(Supplier<Tensor> loss, List<Tensor> parameters, double referenceGradNorm, List<double[]> recentUpdates,
                                    RunFacts facts, long step, double sharpnessLimit) {
@@ -243,7 +244,7 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         }
         String bounce = "the last " + updates.size() + " updates flip sign along the sharpest direction (top Hessian eigenvalue " + fmt(top.value())
                 + ") in " + flips + " of " + pairs + " steps; that direction carries " + fmt(100 * share) + "% of each update";
-        if (Double.isFinite(sharpnessLimit) && top.value() > sharpnessLimit) {
+        if (pastTheEdge(top.value(), sharpnessLimit)) {
             return new Classification("lr_too_high", gradNorm, Double.NaN, top.value(), flipShare,
                     Optional.of(beyondTheEdge(gradient, bounce, top.value(), sharpnessLimit, lr, step)));
         }
@@ -252,6 +253,10 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         evidence.add(bounce);
         evidence.add(stepTimesSharpness(lr, stepScale, top.value()) + ": above " + fmt(overshoot) + " each step overshoots the valley floor along that"
                 + " direction (gradient descent diverges above 2)");
+        if (Double.isFinite(sharpnessLimit) && top.value() > sharpnessLimit) {
+            evidence.add("top Hessian eigenvalue " + fmt(top.value()) + " is " + fmt(top.value() / sharpnessLimit) + "x the optimizer's stability edge "
+                    + fmt(sharpnessLimit) + ": within " + fmt(EDGE_HOVER) + "x, where training at the edge of stability holds it, the walls cap the step");
+        }
         Finding f = new Finding("ravine", "Bouncing across a ravine", Severity.WARNING, step, step, List.of(), evidence,
                 "The loss is flat along the run but the gradient is not small: the iterate oscillates across the steep walls of an elongated"
                         + " valley instead of moving along its floor (note 001: training stuck is not a small gradient).", ravineRemedies(lr, facts));
@@ -303,6 +308,21 @@ public record PlateauClassifier(double gradientTolerance, double curvatureTolera
         if (!(stepScale < 1)) return "lr x sharpness = " + fmt(lr * sharpness);
         return "lr x clip scale x sharpness = " + fmt(lr) + " x " + fmt(stepScale) + " x " + fmt(sharpness) + " = " + fmt(lr * stepScale * sharpness);
     }
+
+    /**
+     * Whether the probe batch's top eigenvalue lies beyond the optimizer's stability edge by more than the edge's own
+     * hover ({@value #EDGE_HOVER}x): gradient descent that trains at the edge of stability keeps its sharpness at and a
+     * little above the edge (Cohen et al. 2021), and one fixed batch's Hessian is a sample of the training set's, so a
+     * reading a few percent past the edge is the edge itself, where a ravine's step lives (SGD at lr 0.9 on a condition-1200
+     * regression, lr x sharpness 1.8 on the whole set, read 1.07x the edge on its probe batch and was named lr_too_high
+     * while whitening alone trained it to 1e-12). False without a known edge.
+     */
+    static boolean pastTheEdge(double sharpness, double limit) {
+        return Double.isFinite(limit) && sharpness > EDGE_HOVER * limit;
+    }
+
+    /** How far past the stability edge a sharpness reading still counts as at the edge. */
+    static final double EDGE_HOVER = 1.2;
 
     /** How much flatter than the walls the floor must be for a step at the walls' limit to crawl along it. */
     static final double FLOOR_FLATNESS = 100;

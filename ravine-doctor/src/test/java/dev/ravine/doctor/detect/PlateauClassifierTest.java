@@ -159,6 +159,12 @@ class PlateauClassifierTest {
         assertEquals("lr_too_high", f.id());
         assertTrue(f.evidence().get(2).contains("1.25x the optimizer's stability edge 80"), f.evidence().toString());
         assertEquals("optimizer.lr: 0.025 -> 0.008333", f.remedies().getFirst().change());
+        // a reading a tenth past the edge (edge 100 / 1.1) is the edge of stability's hover, where a ravine's step lives
+        PlateauClassifier.Classification atTheEdge = PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, faster, 10, 100 / 1.1);
+        assertEquals("ravine", atTheEdge.kind());
+        assertTrue(atTheEdge.finding().orElseThrow().evidence().stream().anyMatch(e -> e.contains("1.1x the optimizer's stability edge")),
+                atTheEdge.finding().orElseThrow().evidence()::toString);
+        assertTrue(PlateauClassifier.pastTheEdge(100, 100 / 1.25) && !PlateauClassifier.pastTheEdge(100, 100 / 1.15));
         // no edge known (Nesterov, adaptive steps): a bounce is the ravine's as before
         assertEquals("ravine", PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, faster, 10, Double.NaN).kind());
     }
