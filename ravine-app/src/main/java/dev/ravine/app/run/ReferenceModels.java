@@ -9,7 +9,10 @@ import java.util.Map;
 /**
  * The reference networks of the training-loss check (note 001), derived from a model's layer list. A hidden block is
  * a {@code linear} layer with the layers after it up to the next {@code linear}; the last {@code linear} (and what
- * follows it) is the output. Models with convolutional, recurrent or residual layers get no references (null).
+ * follows it) is the output. A convolutional model's feature extractor, the layers up to its {@code flatten}
+ * ({@link #headStart}), is kept as it is in every reference: the references vary the linear head after it, where a CNN's
+ * read-out bottleneck sits. Models with recurrent or residual layers in the head, or convolutions without such a stem,
+ * get no references (null).
  */
 final class ReferenceModels {
     private ReferenceModels() {}
@@ -60,13 +63,16 @@ final class ReferenceModels {
      * {@value #FACTOR}x too (a multiple of itself, so the attention heads after it still divide it) unless a recurrent cell
      * follows: without one, its width is what the attention and transformer layers after it carry, the model's hidden
      * width; with one, the cell's state is, and that is widened. No floor for it: the attention layers' parameters grow
-     * with its square, and a reference too big to train within the check's deadline measures nothing. Null for a model with
-     * convolutional or residual layers, or without a linear output.
+     * with its square, and a reference too big to train within the check's deadline measures nothing. A convolutional
+     * stem ({@link #headStart}) is kept as it is. Null for a model with residual layers or convolutions outside such a
+     * stem, or without a linear output.
      */
     static List<LayerConfig> wider(List<LayerConfig> layers) {
+        int start = headStart(layers);
+        if (start < 0) return null;
         List<Integer> linears = new ArrayList<>();
         boolean recurrent = false;
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = start; i < layers.size(); i++) {
             LayerKind k = layers.get(i).kind();
             if (k == LayerKind.LINEAR) linears.add(i);
             else if (k == LayerKind.RNN || k == LayerKind.LSTM || k == LayerKind.GRU) recurrent = true;
@@ -78,6 +84,10 @@ final class ReferenceModels {
         for (int i = 0; i < layers.size(); i++) {
             LayerConfig l = layers.get(i);
             LayerKind k = l.kind();
+            if (i < start) {
+                out.add(l); // the convolutional stem, as the run has it
+                continue;
+            }
             if (i == last && linears.size() == 1 && !recurrent) {
                 out.add(l.with("out", MIN_WIDTH));
                 out.add(new LayerConfig(LayerKind.RELU, Map.of(), List.of(), l.path(), l.origin()));
@@ -97,9 +107,34 @@ final class ReferenceModels {
         return Math.max(MIN_WIDTH, FACTOR * width);
     }
 
-    private static List<Integer> linearIndices(List<LayerConfig> layers) {
-        List<Integer> out = new ArrayList<>();
+    /**
+     * Where the linear head begins: 0 for a model without convolutions; for one with them, the index after its last
+     * {@code flatten} when every convolution comes before it and nothing before it is linear, recurrent or residual (a
+     * plain stem of convolutions, pooling, activations and normalizations: the shapes the head sees are then the run's
+     * own); -1 when the convolutions have no such stem.
+     */
+    static int headStart(List<LayerConfig> layers) {
+        int flatten = -1, lastConv = -1;
         for (int i = 0; i < layers.size(); i++) {
+            LayerKind k = layers.get(i).kind();
+            if (k == LayerKind.FLATTEN) flatten = i;
+            else if (k == LayerKind.CONV2D) lastConv = i;
+        }
+        if (lastConv < 0) return 0;
+        if (flatten < lastConv) return -1;
+        for (int i = 0; i < flatten; i++) {
+            LayerKind k = layers.get(i).kind();
+            if (k == LayerKind.LINEAR || k == LayerKind.RESIDUAL || k == LayerKind.RNN || k == LayerKind.LSTM || k == LayerKind.GRU
+                    || k == LayerKind.EMBEDDING || k == LayerKind.ATTENTION || k == LayerKind.TRANSFORMER) return -1;
+        }
+        return flatten + 1;
+    }
+
+    private static List<Integer> linearIndices(List<LayerConfig> layers) {
+        int start = headStart(layers);
+        if (start < 0) return null;
+        List<Integer> out = new ArrayList<>();
+        for (int i = start; i < layers.size(); i++) {
             LayerKind k = layers.get(i).kind();
             if (k == LayerKind.LINEAR) out.add(i);
             else if (k == LayerKind.CONV2D || k == LayerKind.RESIDUAL || k == LayerKind.RNN || k == LayerKind.LSTM || k == LayerKind.GRU) return null;

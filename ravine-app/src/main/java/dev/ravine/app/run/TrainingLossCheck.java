@@ -30,8 +30,10 @@ import java.util.Optional;
  * wider reference network ({@link ReferenceModels}) from fresh weights for the run's own steps (at most {@value #BUDGET})
  * like the run (its optimizer settings, batch size and sample order, shuffled or not), and the model itself on
  * {@value #SUBSET} samples for {@value #SUBSET_STEPS} steps, then lets the rule decide between model_bias and
- * optimization_issue, comparing each reference with the run's own loss after as many steps. Costs nothing when the
- * loss fell as it should.
+ * optimization_issue, comparing each reference with the run's own loss after as many steps, every loss by its excess
+ * over the floor the config's loss declares ({@link LossFloor}). Costs nothing when the loss fell as it should. A
+ * shallower reference that would drop a bottleneck is not trained (it could decide nothing), leaving its time to the
+ * wider one.
  *
  * <p>Its cost is bounded by the run's own: the references together get {@value #SHARE} of the run's time (at least
  * {@value #FLOOR_SECONDS} s), a reference whose first step alone would not fit (judged from the run's step time and
@@ -77,21 +79,25 @@ final class TrainingLossCheck {
                 .map(r -> new double[] {r.step(), r.loss()}).toList();
         double firstLoss = history.isEmpty() ? Double.NaN : history.getFirst()[1];
         double chance = ChanceLoss.of(config, train);
-        double lateDrop = lateDrop(history);
-        if (!rule.isHigh(runLoss, firstLoss, chance)) return Double.NaN;
+        List<LayerConfig> layers = config.model().layers();
+        double floor = LossFloor.of(config, train, ReferenceModels.outputs(layers)); // what the loss can reach at best
+        double lateDrop = lateDrop(history, floor);
+        if (!rule.isHigh(runLoss, firstLoss, chance, floor)) return Double.NaN;
         long budget = Math.min(result.steps(), BUDGET);
         double seconds = Math.max(FLOOR_SECONDS, SHARE * result.wallSeconds());
         Deadline deadline = new Deadline(System.nanoTime() + (long) (1e9 * seconds),
                 result.wallSeconds() / Math.max(1, result.steps()), model.parameterCount());
-        List<LayerConfig> layers = config.model().layers();
-        double shallower = reference(config, ReferenceModels.shallower(layers), model, train, budget, deadline)[1];
+        int cut = ReferenceModels.cutWidth(layers), outputs = ReferenceModels.outputs(layers);
+        // a shallower net that drops a bottleneck decides nothing (no depth verdict): its time goes to the wider one
+        double shallower = TrainingLossDiagnosis.cutsBottleneck(cut, outputs) ? Double.NaN
+                : reference(config, ReferenceModels.shallower(layers), model, train, budget, deadline)[1];
         double wider = reference(config, ReferenceModels.wider(layers), model, train, budget, deadline)[1];
         Dataset subset = train.subset(firstIndices(Math.min(SUBSET, train.size())));
         double[] fit = reference(config, layers, model, subset, SUBSET_STEPS, deadline);
         if (StopRequest.raised()) return Double.NaN; // interrupted: no finding from partial measurements
         TrainingLossDiagnosis.Measurements m = new TrainingLossDiagnosis.Measurements(runLoss, firstLoss, shallower, wider, fit[1], fit[0],
-                subset.size(), budget, result.steps(), lossAt(history, budget), chance, lateDrop, model.parameterCount(), earlyDrop(history),
-                ReferenceModels.cutWidth(layers), ReferenceModels.outputs(layers));
+                subset.size(), budget, result.steps(), lossAt(history, budget), chance, lateDrop, model.parameterCount(), earlyDrop(history, floor),
+                cut, outputs, floor);
         Optional<Finding> verdict = rule.decide(m, doctor.facts());
         verdict.ifPresent(doctor::record);
         if (verdict.isPresent() && rule.depthDefeats(m)) demoteVanishingSymptom(doctor, verdict.get());
@@ -117,17 +123,25 @@ final class TrainingLossCheck {
      * so batch noise does not move them); NaN for a run too short to have thirds.
      */
     static double lateDrop(List<double[]> history) {
+        return lateDrop(history, 0);
+    }
+
+    /** As above, of the loss's excess over its floor ({@link LossFloor}): a loss nearing its floor has little left to lose. */
+    static double lateDrop(List<double[]> history, double floor) {
         int n = history.size(), third = n / 3;
         if (third < 3) return Double.NaN;
-        double middle = median(history.subList(third, 2 * third)), last = median(history.subList(n - third, n));
+        double middle = median(history.subList(third, 2 * third)) - floor, last = median(history.subList(n - third, n)) - floor;
         return middle > 0 ? (middle - last) / middle : Double.NaN;
     }
 
-    /** The relative fall of the median step loss from the run's first third to its middle third; NaN for a run too short. */
-    static double earlyDrop(List<double[]> history) {
+    /**
+     * The relative fall of the median step loss's excess over the floor from the run's first third to its middle third;
+     * NaN for a run too short.
+     */
+    static double earlyDrop(List<double[]> history, double floor) {
         int n = history.size(), third = n / 3;
         if (third < 3) return Double.NaN;
-        double first = median(history.subList(0, third)), middle = median(history.subList(third, 2 * third));
+        double first = median(history.subList(0, third)) - floor, middle = median(history.subList(third, 2 * third)) - floor;
         return first > 0 ? (first - middle) / first : Double.NaN;
     }
 

@@ -2,6 +2,7 @@ package dev.ravine.app.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ravine.app.config.ConfigReader;
 import dev.ravine.app.config.LayerConfig;
@@ -43,6 +44,60 @@ class ReferenceModelsTest {
         List<LayerConfig> uniform = layers("[{linear: {out: 6}}, relu, {linear: {out: 6}}, relu, {linear: {out: 6}}, relu, {linear: {out: 10}}]");
         assertEquals(0, ReferenceModels.cutWidth(uniform), "the shallower net keeps a layer as narrow: it lacks only depth");
         assertEquals(0, ReferenceModels.cutWidth(layers("[{linear: {out: 16}}, tanh, {linear: {out: 3}}]")), "no shallower reference");
+    }
+
+    private List<LayerConfig> image(String yaml) throws Exception {
+        Path file = dir.resolve("i.yaml");
+        Files.writeString(file, "data: {train: \"blobs:classes=3,dims=64,samples=60,seed=1\"}\nmodel:\n  input: [1, 8, 8]\n  layers: " + yaml
+                + "\nloss: cross_entropy\noptimizer: {name: sgd, lr: 0.1}\ntraining: {epochs: 1, batch_size: 10}\n");
+        return ConfigReader.read(file, List.of(), dir).model().layers();
+    }
+
+    @Test
+    void aConvolutionalStemIsKeptAndTheHeadAfterItsFlattenVaried() throws Exception {
+        // fresh5-bias-two-unit-bottleneck-cnn-digits: conv features through 64 linear units, then two tanh units, ten classes
+        List<LayerConfig> cnn = image("[{conv2d: {out: 4, kernel: 3}}, relu, {maxpool: {kernel: 2}}, flatten, {linear: {out: 64}},"
+                + " {linear: {out: 2}}, tanh, {linear: {out: 10}}]");
+        assertEquals(4, ReferenceModels.headStart(cnn));
+        List<LayerConfig> shallower = ReferenceModels.shallower(cnn);
+        assertEquals(List.of(LayerKind.CONV2D, LayerKind.RELU, LayerKind.MAXPOOL, LayerKind.FLATTEN, LayerKind.LINEAR, LayerKind.LINEAR),
+                shallower.stream().map(LayerConfig::kind).toList(), "the stem stays; the two-unit block is what is dropped");
+        assertEquals(2, ReferenceModels.cutWidth(cnn), "the two units are the cut: a bottleneck before ten classes");
+        assertEquals(10, ReferenceModels.outputs(cnn));
+        List<LayerConfig> wider = ReferenceModels.wider(cnn);
+        assertEquals(4, wider.get(0).integer("out"), "the stem's channels are the run's own");
+        assertEquals(256, wider.get(4).integer("out"));
+        assertEquals(64, wider.get(5).integer("out"));
+        assertEquals(10, wider.get(7).integer("out"));
+        // a one-linear read-out gets a hidden layer of 64 ReLUs after the flatten
+        List<LayerConfig> readOut = ReferenceModels.wider(image("[{conv2d: {out: 1, kernel: 3}}, relu, flatten, {linear: {out: 3}}]"));
+        assertEquals(List.of(LayerKind.CONV2D, LayerKind.RELU, LayerKind.FLATTEN, LayerKind.LINEAR, LayerKind.RELU, LayerKind.LINEAR),
+                readOut.stream().map(LayerConfig::kind).toList());
+        // a linear layer before the convolutions: no plain stem, no references
+        List<LayerConfig> mixed = image("[{linear: {out: 8}}, {conv2d: {out: 2, kernel: 3}}, relu, flatten, {linear: {out: 3}}]");
+        assertEquals(-1, ReferenceModels.headStart(mixed));
+        assertNull(ReferenceModels.wider(mixed));
+        assertNull(ReferenceModels.shallower(mixed));
+        assertEquals(0, ReferenceModels.headStart(layers("[{linear: {out: 8}}, relu, {linear: {out: 3}}]")), "no convolution: the whole model");
+    }
+
+    @Test
+    void theLossFloorIsTheSmoothedTargetsEntropy() {
+        double eps = 0.2, k = 10, top = 1 - eps + eps / k, rest = eps / k;
+        double expected = -top * Math.log(top) - (k - 1) * rest * Math.log(rest);
+        int[] counts = {100, 90, 110, 100, 95, 105, 100, 100, 100, 100};
+        assertEquals(expected, LossFloor.smoothed(counts, 10, eps, null), 1e-12);
+        assertEquals(0.867, LossFloor.smoothed(counts, 10, eps, null), 1e-3);
+        assertEquals(0, LossFloor.smoothed(counts, 10, 0, null), 1e-12, "no smoothing: a confident fit reaches 0");
+        float[] same = new float[10];
+        java.util.Arrays.fill(same, 3f);
+        assertEquals(expected, LossFloor.smoothed(counts, 10, eps, same), 1e-9, "equal weights change nothing (torch's weighted mean)");
+        float[] skewed = new float[10];
+        java.util.Arrays.fill(skewed, 1f);
+        skewed[0] = 5f;
+        assertTrue(Math.abs(LossFloor.smoothed(counts, 10, eps, skewed) - expected) > 1e-3, "unequal weights move the floor");
+        assertEquals(0, LossFloor.binary(new float[] {0, 1, 1, 0}, 1, null), 1e-12, "hard targets: no floor");
+        assertEquals(Math.log(2) / 2, LossFloor.binary(new float[] {0.5f, 1}, 1, null), 1e-7, "a target of 0.5 keeps ln 2 per output");
     }
 
     @Test

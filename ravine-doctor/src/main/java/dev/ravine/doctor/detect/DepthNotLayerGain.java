@@ -36,18 +36,18 @@ public final class DepthNotLayerGain {
 
     /**
      * The refutation of the open {@code vanishing} finding when {@code depth} (an optimization_issue whose shallower
-     * reference won) stands and the last full readings of {@code history} that {@code rule} judged (its persistence)
-     * vanish over depth (below its ratio) with a mild per-layer factor; empty otherwise.
+     * reference won) stands and the full readings of {@code history} that raised it ({@link #judged}) vanish over depth
+     * (below {@code rule}'s ratio) with a mild per-layer factor; empty otherwise.
      */
     public static Optional<Refutation> judge(Finding vanishing, Finding depth, List<StepReading> history, VanishingGradientsDetector rule) {
         int persistence = rule.persistence();
         if (!vanishing.id().equals("vanishing_gradients") || vanishing.severity() == Severity.INFO) return Optional.empty();
         if (!depth.id().equals("optimization_issue") || depth.severity() == Severity.INFO) return Optional.empty();
-        List<StepReading> full = Readings.full(history);
-        if (full.size() < persistence) return Optional.empty();
+        List<StepReading> judged = judged(vanishing, history, persistence);
+        if (judged.isEmpty()) return Optional.empty();
         double worst = 0;
         int layers = 0;
-        for (StepReading r : full.subList(full.size() - persistence, full.size())) {
+        for (StepReading r : judged) {
             if (r.layers().size() < 3) return Optional.empty(); // a factor per layer needs at least two layers between
             double q = relativeGradient(r.layers().getFirst()) / relativeGradient(r.layers().getLast());
             if (!(q > 0 && q < rule.ratio())) return Optional.empty(); // not vanishing over depth (the finding came through time)
@@ -60,6 +60,19 @@ public final class DepthNotLayerGain {
                 + " per layer (first-to-last ratio " + fmt(worst) + " over " + layers + " layers with parameters), above the " + fmt(LAYER_GAIN)
                 + " a saturating activation or a shrinking initialization gives: no layer is at fault, the depth compounds a mild factor,"
                 + " and a shallower network trained like the run fits the data (optimization_issue)")));
+    }
+
+    /**
+     * The full readings within the finding's own steps, the ones that raised it; the last {@code persistence} full
+     * readings when it spans fewer. Not simply the run's last readings: a ratio near the threshold crosses it back and
+     * forth (fresh5-opt-deep-tanh-fourteen-digits14-momentum: below 1e-3 at steps 170-200, 0.0013-0.0015 at 230-240,
+     * the same factor of about 0.6 per layer throughout), and the finding stays open after its last crossing.
+     */
+    static List<StepReading> judged(Finding vanishing, List<StepReading> history, int persistence) {
+        List<StepReading> full = Readings.full(history);
+        List<StepReading> own = full.stream().filter(r -> r.step() >= vanishing.firstStep() && r.step() <= vanishing.lastStep()).toList();
+        if (own.size() >= persistence) return own;
+        return full.size() < persistence ? List.of() : full.subList(full.size() - persistence, full.size());
     }
 
     /** The geometric mean of the factor per layer step that compounds to {@code ratio} over {@code layers} layers. */

@@ -42,6 +42,9 @@ import java.util.Optional;
  * clearly above the wider reference, or its loss still falls steadily at a rate that would reach the reference soon, the
  * finding is demoted to INFO with those numbers ({@link Refutation}): the references beat a run that was not finished,
  * which is no capacity verdict.
+ * Every loss is compared by its excess over the loss's own floor when the config declares one ({@link Measurements#excess}:
+ * label smoothing keeps cross-entropy above the smoothed targets' entropy), so "high" and "cannot overfit" mean far from
+ * what the loss can reach, not from zero.
  * Losses are NaN when a reference was not measured (no such network for this model). Defaults: highFraction 0.5,
  * betterFactor 0.7, overfitFraction 0.25, stillFalling 0.1.
  */
@@ -54,7 +57,28 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
      */
     public record Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss,
                                double subsetFirstLoss, int subsetSize, long budgetSteps, long step, double runLossAtBudget, double chanceLoss,
-                               double lateDrop, long parameters, double earlyDrop, int cutWidth, int outputs) {
+                               double lateDrop, long parameters, double earlyDrop, int cutWidth, int outputs, double lossFloor) {
+        /** Without the loss's floor (0: the loss can reach zero). */
+        public Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss, double subsetFirstLoss,
+                            int subsetSize, long budgetSteps, long step, double runLossAtBudget, double chanceLoss, double lateDrop, long parameters,
+                            double earlyDrop, int cutWidth, int outputs) {
+            this(runLoss, runFirstLoss, shallowerLoss, widerLoss, subsetLoss, subsetFirstLoss, subsetSize, budgetSteps, step, runLossAtBudget,
+                    chanceLoss, lateDrop, parameters, earlyDrop, cutWidth, outputs, 0);
+        }
+
+        /**
+         * A loss above the floor the loss itself declares ({@code lossFloor}: with label smoothing, the smoothed targets'
+         * own entropy, which no prediction goes below): every comparison of losses is of these excesses, since a loss
+         * at its floor has learnt all it can, however far from zero.
+         */
+        public double excess(double loss) {
+            return loss - floor();
+        }
+
+        double floor() {
+            return lossFloor > 0 && Double.isFinite(lossFloor) ? lossFloor : 0;
+        }
+
         /** Without the widths of the shallower reference's cut (0: unknown, no bottleneck is claimed). */
         public Measurements(double runLoss, double runFirstLoss, double shallowerLoss, double widerLoss, double subsetLoss, double subsetFirstLoss,
                             int subsetSize, long budgetSteps, long step, double runLossAtBudget, double chanceLoss, double lateDrop, long parameters,
@@ -71,7 +95,7 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
          * verdict.
          */
         boolean shallowerCutsBottleneck() {
-            return cutWidth > 0 && cutWidth < outputs - 1;
+            return cutsBottleneck(cutWidth, outputs);
         }
 
         /** Without the fall from the run's first third to its middle one ({@code earlyDrop}: unknown, the fall is not judged steady). */
@@ -103,13 +127,22 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
          * from zeros stays at 1x, stuck at its saddle, on a target it could fit exactly). True when the count is unknown.
          */
         boolean subsetSpeaksOfTheOptimizer() {
-            return parameters <= 0 || parameters >= subsetSize || subsetLoss > (1 - SUBSET_STUCK_DROP) * subsetFirstLoss;
+            return parameters <= 0 || parameters >= subsetSize || excess(subsetLoss) > (1 - SUBSET_STUCK_DROP) * excess(subsetFirstLoss);
         }
 
         /** The run's loss the references are compared with: at their budget when known, else at the end. */
         double runReference() {
             return Double.isFinite(runLossAtBudget) ? runLossAtBudget : runLoss;
         }
+    }
+
+    /**
+     * Whether a shallower reference whose removed layers narrow to {@code cutWidth} units lacks a bottleneck before
+     * {@code outputs} outputs ({@link Measurements#shallowerCutsBottleneck}): its loss is then no depth verdict, so the app
+     * need not spend the check's time training it.
+     */
+    public static boolean cutsBottleneck(int cutWidth, int outputs) {
+        return cutWidth > 0 && cutWidth < outputs - 1;
     }
 
     /** The share of its first loss on the subset a model with fewer parameters than samples must fail to lose. */
@@ -126,8 +159,18 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
 
     /** As above, judged against the smaller of the first loss and the chance loss (when known). */
     public boolean isHigh(double runLoss, double runFirstLoss, double chanceLoss) {
+        return isHigh(runLoss, runFirstLoss, chanceLoss, 0);
+    }
+
+    /**
+     * As above, both losses taken above the loss's own floor ({@code floor}, 0 when none; {@link Measurements#excess}):
+     * cross-entropy with label smoothing 0.2 over ten classes cannot go below 0.87, so a run from 2.29 to 1.15 has lost
+     * 80% of what it could, not half.
+     */
+    public boolean isHigh(double runLoss, double runFirstLoss, double chanceLoss, double floor) {
         double start = chanceLoss > 0 && Double.isFinite(chanceLoss) ? Math.min(runFirstLoss, chanceLoss) : runFirstLoss;
-        return Double.isFinite(runLoss) && start > 0 && runLoss > highFraction * start;
+        double f = floor > 0 && Double.isFinite(floor) ? floor : 0;
+        return Double.isFinite(runLoss) && start - f > 0 && runLoss - f > highFraction * (start - f);
     }
 
     /** Whether the loss was still falling at the end: its last third's median more than stillFalling below its middle third's. */
@@ -137,8 +180,8 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
 
     /** Whether the shallower reference beat the run: the verdict that depth, not capacity, is what fails to train. */
     public boolean depthDefeats(Measurements m) {
-        return isHigh(m.runLoss(), m.runFirstLoss(), m.chanceLoss()) && !m.shallowerCutsBottleneck()
-                && m.shallowerLoss() < betterFactor * m.runReference();
+        return isHigh(m.runLoss(), m.runFirstLoss(), m.chanceLoss(), m.floor()) && !m.shallowerCutsBottleneck()
+                && m.excess(m.shallowerLoss()) < betterFactor * m.excess(m.runReference());
     }
 
     public Optional<Finding> decide(Measurements m) {
@@ -147,10 +190,11 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
 
     /** @param facts the run's facts, for remedies that patch its layers (none of those when null) */
     public Optional<Finding> decide(Measurements m, RunFacts facts) {
-        if (!isHigh(m.runLoss(), m.runFirstLoss(), m.chanceLoss())) return Optional.empty();
+        if (!isHigh(m.runLoss(), m.runFirstLoss(), m.chanceLoss(), m.floor())) return Optional.empty();
         String high = "training loss " + fmt(m.runLoss()) + " at the end = " + fmt(m.runLoss() / m.runFirstLoss()) + "x its first value "
                 + fmt(m.runFirstLoss()) + (Double.isFinite(m.chanceLoss()) ? ", " + fmt(m.runLoss() / m.chanceLoss()) + "x the chance loss "
-                + fmt(m.chanceLoss()) : "") + " (high: above " + fmt(highFraction) + "x)" + (Double.isFinite(m.lateDrop())
+                + fmt(m.chanceLoss()) : "") + " (high: above " + fmt(highFraction) + "x" + (m.floor() > 0 ? ", both taken above the loss's floor "
+                + fmt(m.floor()) + ", which no prediction goes below" : "") + ")" + (Double.isFinite(m.lateDrop())
                 ? "; " + fmt(100 * m.lateDrop()) + "% lower from the run's middle third to its last" : "");
         double run = m.runReference();
         String same = " in " + m.budgetSteps() + " steps from a fresh start, trained like the run, which was at " + fmt(run) + " after as many";
@@ -159,7 +203,7 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
                     + fmt(m.shallowerLoss()) + same + ": the deeper model is worse on its own"
                     + " training data, so depth defeats the optimizer, not a lack of capacity (note 001)")));
         }
-        if (m.widerLoss() < betterFactor * run) {
+        if (m.excess(m.widerLoss()) < betterFactor * m.excess(run)) {
             List<String> evidence = new ArrayList<>(List.of(high, "a wider network reaches training loss " + fmt(m.widerLoss()) + same
                     + ": more capacity fits the data better"));
             if (m.shallowerCutsBottleneck()) {
@@ -175,7 +219,7 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
                     biasRemedies(facts));
             return Optional.of(biasRefutation(m).map(r -> r.applyTo(bias)).orElse(bias));
         }
-        if (m.subsetLoss() > overfitFraction * m.subsetFirstLoss() && !stillFalling(m.lateDrop()) && m.subsetSpeaksOfTheOptimizer()) {
+        if (m.excess(m.subsetLoss()) > overfitFraction * m.excess(m.subsetFirstLoss()) && !stillFalling(m.lateDrop()) && m.subsetSpeaksOfTheOptimizer()) {
             return Optional.of(optimization(m, facts, List.of(high, "trained on " + m.subsetSize() + " samples only, the model's loss stays at "
                     + fmt(m.subsetLoss()) + " (" + fmt(m.subsetLoss() / m.subsetFirstLoss()) + "x its first value): it cannot even overfit"
                     + " a small subset (note 004)")));
@@ -200,14 +244,14 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
      * by learning faster, which says nothing of what this model can represent.
      */
     Optional<Refutation> biasRefutation(Measurements m) {
-        if (!(m.widerLoss() < betterFactor * m.runLoss())) {
+        if (!(m.excess(m.widerLoss()) < betterFactor * m.excess(m.runLoss()))) {
             return Optional.of(new Refutation("model_bias", List.of("the run's own final training loss " + fmt(m.runLoss())
                     + " is within " + fmt(betterFactor) + "x of the wider reference's " + fmt(m.widerLoss())
                     + ": no reference beats what the run reached by a clear margin")));
         }
         double late = -Math.log1p(-m.lateDrop()), early = -Math.log1p(-m.earlyDrop());
         if (!stillFalling(m.lateDrop()) || !(early > 0) || late < STEADY * early) return Optional.empty();
-        double thirds = Math.log(m.runLoss() / m.widerLoss()) / late;
+        double thirds = Math.log(m.excess(m.runLoss()) / m.excess(m.widerLoss())) / late;
         if (!(thirds <= CATCH_UP_THIRDS)) return Optional.empty();
         return Optional.of(new Refutation("model_bias", List.of("the loss is still falling at a steady rate: " + fmt(100 * m.earlyDrop())
                 + "% lower from the run's first third to its middle, " + fmt(100 * m.lateDrop()) + "% from its middle to its last; at that rate"

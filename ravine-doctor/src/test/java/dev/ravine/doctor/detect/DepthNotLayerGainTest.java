@@ -69,6 +69,25 @@ class DepthNotLayerGainTest {
     }
 
     @Test
+    void theReadingsJudgedAreTheOnesThatRaisedTheFinding() {
+        // 0.6 per layer over 15 layers (7.8e-4, below 1e-3) at steps 10-40, then 0.65 (2.4e-3, above) at steps 50-70: the
+        // finding raised over steps 10-40 stays open, and its readings, not the run's last ones, are what it is judged by
+        List<StepReading> h = new ArrayList<>(shrinking(15, 0.6, 4));
+        for (StepReading r : shrinking(15, 0.65, 3)) {
+            h.add(new StepReading(r.step() + 40, r.epoch(), r.loss(), r.full(), r.globalGradNorm(), r.layers(), r.activations()));
+        }
+        Finding raised = new Finding("vanishing_gradients", "v", Severity.WARNING, 10, 40, List.of(), List.of("its gauge"), "why", List.of());
+        Refutation r = DepthNotLayerGain.judge(raised, DEPTH, h, RULE).orElseThrow();
+        assertTrue(r.applyTo(raised).evidence().getFirst().contains("0.6"), r.applyTo(raised).evidence()::toString);
+        // a finding over the later steps is judged by them: they do not vanish over depth, so nothing is refuted
+        Finding late = new Finding("vanishing_gradients", "v", Severity.WARNING, 50, 70, List.of(), List.of("its gauge"), "why", List.of());
+        assertTrue(DepthNotLayerGain.judge(late, DEPTH, h, RULE).isEmpty());
+        // judged by the run's last readings alone (a finding spanning fewer readings than the rule's persistence), neither
+        Finding brief = new Finding("vanishing_gradients", "v", Severity.WARNING, 40, 40, List.of(), List.of("its gauge"), "why", List.of());
+        assertTrue(DepthNotLayerGain.judge(brief, DEPTH, h, RULE).isEmpty());
+    }
+
+    @Test
     void theFactorIsTheGeometricMeanPerLayerStep() {
         assertEquals(0.5, DepthNotLayerGain.perLayerFactor(Math.pow(0.5, 10), 11), 1e-12);
     }

@@ -60,6 +60,34 @@ class TrainingLossDiagnosisTest {
     }
 
     @Test
+    void lossesAreJudgedAboveTheLossesOwnFloor() {
+        // fresh5-ctl-label-smoothing-cnn-rmsprop's numbers: label smoothing 0.2 over ten classes puts the floor at 0.867; the
+        // run fell from 2.29 to 1.147 (80% of the way down to the floor), its model from 2.309 to 0.8827 on the subset
+        double floor = 0.867;
+        TrainingLossDiagnosis.Measurements smoothed = new TrainingLossDiagnosis.Measurements(1.147, 2.29, NA, NA, 0.8827, 2.309, 64, 96, 96,
+                1.147, NA, 0.057, 5286, 0.3, 0, 10, floor);
+        assertTrue(!RULE.isHigh(1.147, 2.29, NA, floor) && RULE.isHigh(1.147, 2.29, NA, 0));
+        assertTrue(RULE.decide(smoothed).isEmpty(), "a loss near its floor is not high, and the subset was fitted to it");
+        // the same numbers read from zero, as before the floor: a loss at half its start that 'cannot overfit' the subset
+        TrainingLossDiagnosis.Measurements fromZero = new TrainingLossDiagnosis.Measurements(1.147, 2.29, NA, NA, 0.8827, 2.309, 64, 96, 96,
+                1.147, NA, 0.057, 5286, 0.3, 0, 10, 0);
+        assertEquals("optimization_issue", RULE.decide(fromZero).orElseThrow().id());
+        // with the floor, a run that stays far above it (2.0 of 2.29) and a subset stuck well above it still are judged
+        TrainingLossDiagnosis.Measurements stuck = new TrainingLossDiagnosis.Measurements(2.0, 2.29, NA, NA, 1.9, 2.309, 64, 96, 96, 2.0, NA,
+                0.01, 5286, 0.1, 0, 10, floor);
+        assertEquals("optimization_issue", RULE.decide(stuck).orElseThrow().id());
+        // a wider reference is compared by its excess too: 1.0 against the run's 1.2 is 0.13 against 0.33 above 0.867
+        TrainingLossDiagnosis.Measurements bias = new TrainingLossDiagnosis.Measurements(2.0, 2.29, NA, 1.3, 0.9, 2.309, 64, 96, 96, 2.0, NA,
+                0.01, 5286, 0.1, 0, 10, floor);
+        assertEquals("model_bias", RULE.decide(bias).orElseThrow().id(), "1.3 is 0.43 above the floor, the run's 2.0 is 1.13");
+        // 1.5 against the run's 2.0 is no clear win from zero, but 0.3 against 0.8 above a floor of 1.2 is
+        assertEquals("model_bias", RULE.decide(new TrainingLossDiagnosis.Measurements(2.0, 2.29, NA, 1.5, 0.9, 2.309, 64, 96, 96, 2.0, NA, 0.01,
+                5286, 0.1, 0, 10, 1.2)).orElseThrow().id());
+        assertEquals("optimization_issue", RULE.decide(new TrainingLossDiagnosis.Measurements(2.0, 2.29, NA, 1.5, 0.9, 2.309, 64, 96, 96, 2.0, NA,
+                0.01, 5286, 0.1, 0, 10, 0)).orElseThrow().id());
+    }
+
+    @Test
     void aModelThatCannotOverfitASubsetHasAnOptimizationProblem() {
         Finding f = RULE.decide(m(0.68, NA, 0.6, 0.5)).orElseThrow();
         assertEquals("optimization_issue", f.id());
