@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""torch.mm (PyTorch 1.13, OpenBLAS) on the shapes GemmFlops measures: best of five one-second rounds, 2 threads.
+"""torch.mm (PyTorch 1.13, OpenBLAS) on the shapes GemmFlops measures: best of five one-second rounds, 2 threads
+(BLAS_PEER_THREADS=N for another count, e.g. 1 to compare with GemmFlops under -Dravine.threads=1).
 
 Usage: python3 bench/blas_peer.py m k n [NN|NT|TN|TT]   (same arguments and output format as GemmFlops)
 OpenBLAS runs the best core for this CPU where its auto-detection falls back (openblas_core.py).
 Also prints GFLOP per CPU-second of the process x threads, the loaded-machine estimate GemmFlops prints too.
 """
+import os
 import sys
 import time
 
@@ -13,7 +15,7 @@ import openblas_core
 openblas_core.choose()  # before torch loads OpenBLAS, which reads the core type once
 import torch  # noqa: E402
 
-torch.set_num_threads(2)
+torch.set_num_threads(int(os.environ.get("BLAS_PEER_THREADS", "2")))
 
 
 def main():
