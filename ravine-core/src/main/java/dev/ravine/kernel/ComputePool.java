@@ -24,6 +24,7 @@ public final class ComputePool {
     private static final AtomicInteger WORKER_NUMBERS = new AtomicInteger();
     private static final ForkJoinPool.ForkJoinWorkerThreadFactory WORKERS = ComputePool::newWorker;
     private static final ForkJoinPool SHARED = newPool(configuredThreads());
+    private static final PoolWaits WAITS = PoolWaits.configured();
     /** A pool that {@link #runWithThreads} puts in place of the shared one for the calling thread. */
     private static final ScopedValue<ForkJoinPool> SCOPED = ScopedValue.newInstance();
 
@@ -110,14 +111,25 @@ public final class ComputePool {
     }
 
     /**
+     * What a helper does when its tasks are done: spins until the pool holds a task or the linger is over, then
+     * returns to the pool, which runs that task at once (or parks the thread); so a parallelFor that follows within
+     * the linger finds its helper awake.
+     */
+    static void lingerForWork(ForkJoinPool pool, long lingerNanos) {
+        long until = System.nanoTime() + lingerNanos;
+        while (System.nanoTime() < until && !pool.hasQueuedSubmissions() && pool.getQueuedTaskCount() == 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
      * One parallelFor: the caller and the helpers it wakes claim task numbers from a shared counter until none are
      * left. The caller works from the start and never waits for a helper to wake up (on a VM that costs tens of
-     * microseconds), only for tasks already running; a helper that wakes after the work is gone just returns.
+     * microseconds), only for tasks already running; a helper that wakes after the work is gone just returns. How
+     * long the caller spins before it parks, and how long a helper stays awake for the next loop, is
+     * {@link PoolWaits}.
      */
     private static final class SharedLoop implements Runnable {
-        /** How long the caller spins for the last running tasks before parking: most finish within it. */
-        private static final long SPIN_NANOS = 20_000;
-
         private final int tasks;
         private final IntConsumer body;
         private final AtomicInteger next = new AtomicInteger();
@@ -131,7 +143,11 @@ public final class ComputePool {
         }
 
         void run(ForkJoinPool pool, int helpers) {
-            for (int h = 0; h < helpers; h++) pool.execute(this);
+            Runnable helper = WAITS.lingerNanos() == 0 ? this : () -> {
+                run();
+                lingerForWork(pool, WAITS.lingerNanos());
+            };
+            for (int h = 0; h < helpers; h++) pool.execute(helper);
             run();
             awaitFinished();
             Throwable thrown = failure;
@@ -155,7 +171,7 @@ public final class ComputePool {
         }
 
         private void awaitFinished() {
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            long spinUntil = System.nanoTime() + WAITS.spinNanos();
             while (finished.get() < tasks && System.nanoTime() < spinUntil) Thread.onSpinWait();
             while (finished.get() < tasks) LockSupport.park(this);
         }

@@ -45,9 +45,12 @@ final class GemmTuner {
 
     /**
      * The shapes a trial may pick on a machine: those whose accumulators, B vectors and a broadcast fit the
-     * register file (8 x 2 and 12 x 2 on 32 registers; on 16, 4 x 2, and 6 x 2 only where C2 does not schedule for
-     * register pressure, see {@link MicroKernelChoice}), and need more than half the file. The register-file rule's
-     * own pick comes first.
+     * register file (8 x 2 and 12 x 2 on 32 registers; 4 x 2 and 6 x 2 on 16), and need more than half the file.
+     * The register-file rule's own pick comes first. 6 x 2 is a candidate on 16 registers even where C2 schedules
+     * for register pressure, which is where the rule does not pick it: whether C2 then spills it differs by machine.
+     * On Zen 5 under {@code -XX:UseAVX=2} it spilled (58-60 GFLOP per CPU-second alone, against 114-118 for 4 x 2;
+     * {@link MicroKernelChoice}); on a real Zen 3 (JDK 25.0.3, one thread, kc 256) it did not: 91-96 alone against
+     * 86-96 for 4 x 2. The trial measures it, and a shape that spills runs at half speed and never wins.
      */
     static List<MicroKernel> candidateShapes(int registers, boolean pressureScheduling) {
         MicroKernel rule = MicroKernelChoice.forRegisters(registers, pressureScheduling);
@@ -56,8 +59,7 @@ final class GemmTuner {
             int used = shape.rows * shape.vectors + shape.vectors + 1;
             // Shapes for half the registers leave half the file idle: fewer FMA chains, never faster.
             boolean fitsWell = used <= registers && used > registers / 2;
-            boolean spillsUnderScheduler = registers < 32 && pressureScheduling && shape.rows > 4;
-            if (fitsWell && !spillsUnderScheduler && !shape.shape().equals(rule.shape())) shapes.add(shape);
+            if (fitsWell && !shape.shape().equals(rule.shape())) shapes.add(shape);
         }
         return shapes;
     }
