@@ -15,7 +15,10 @@ import java.util.Locale;
  * load 6-9): with the scheduler on, 4 x 2 ran 114-118, 6 x 2 58-60 and 4 x 3 58-62 (they spill: the scheduler
  * hoists the broadcasts, each into a register of its own, as AVX2 has no embedded broadcast); with it off
  * ({@code -XX:-OptoRegScheduling}) 6 x 2 ran 128-135 and 4 x 2 121-122, while 4 x 3 still spilled (59-63). So
- * 16 registers get 6 x 2 (15 registers) only where the scheduler is off, else 4 x 2 (11). 8 x 2 spills on 16
+ * 16 registers get 6 x 2 (15 registers) only where the scheduler is off, else 4 x 2 (11). That spill is not
+ * universal: on a real Zen 3 (JDK 25.0.3, kc 256, 2026-12-06) 6 x 2 ran 91-98 with the scheduler on, 4 x 2 86-96,
+ * so the tuner's trial tries both there ({@link GemmTuner#candidateShapes}); the rule keeps the shape that never
+ * spills. 8 x 2 spills on 16
  * registers either way (49-50 in GemmFlops at 1024^3). {@link MicroKernel12x2} (27 registers) is in the
  * enumeration for 32-register files but is not the start-up rule's pick: it beat 8 x 2 alone in cache on an Intel
  * Xeon but not in the whole GEMM there. The system property {@code ravine.gemm.block=RxV} (e.g. {@code 6x2})
