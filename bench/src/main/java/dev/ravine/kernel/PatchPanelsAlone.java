@@ -4,13 +4,14 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /**
- * {@link PatchPanels#pack} alone, one thread, on the CNN's two 3 x 3 convolutions (1 channel on 28 x 28 and 32
- * channels on 14 x 14, padding 1): the forward pass's B panels (rows taps, columns output positions) and the weight
+ * {@link PatchPanels#pack} (forward) and {@link PatchPanels#packGathered} (weight gradient) alone, one thread, on the
+ * CNN's two 3 x 3 convolutions (1 channel on 28 x 28 and 32 channels on 14 x 14, padding 1): the forward pass's B panels (rows taps, columns output positions) and the weight
  * gradient's (rows positions, columns taps), the four interleaved in one JVM as in training, so the JIT compiles
  * pack for all of them at once. Prints the fastest call of each, us of thread CPU time. Usage: PatchPanelsAlone
  */
 public final class PatchPanelsAlone {
-    private record Panel(String name, float[] image, int[] outer, int[] inner, int kc, float[] dest) {}
+    private record Panel(String name, boolean weightGradient, float[] image, int[] outer, int[] inner, int kc,
+                         float[] dest) {}
 
     private PatchPanelsAlone() {}
 
@@ -26,7 +27,12 @@ public final class PatchPanelsAlone {
                 Panel p = panels[i];
                 long start = bean.getCurrentThreadCpuTime();
                 for (int c = 0; c < calls; c++) {
-                    PatchPanels.pack(p.image, 0, p.outer, 0, p.kc, p.inner, 0, p.inner.length, width, p.dest);
+                    if (p.weightGradient) {
+                        PatchPanels.packGathered(p.image, 0, p.outer, 0, p.kc, p.inner, 0, p.inner.length, width,
+                                p.dest);
+                    } else {
+                        PatchPanels.pack(p.image, 0, p.outer, 0, p.kc, p.inner, 0, p.inner.length, width, p.dest);
+                    }
                 }
                 if (round >= 10) best[i] = Math.min(best[i], (bean.getCurrentThreadCpuTime() - start) / 1e3 / calls);
             }
@@ -44,6 +50,6 @@ public final class PatchPanelsAlone {
         float[] image = new float[channels * padded * padded];
         for (int i = 0; i < image.length; i++) image[i] = i * 0.001f;
         int width = 2 * MicroKernel.LANES, kc = Math.min(256, outer.length);
-        return new Panel(name, image, outer, inner, kc, new float[Math.ceilDiv(inner.length, width) * width * kc]);
+        return new Panel(name, weightGradient, image, outer, inner, kc, new float[Math.ceilDiv(inner.length, width) * width * kc]);
     }
 }

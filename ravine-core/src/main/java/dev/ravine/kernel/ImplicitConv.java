@@ -211,7 +211,7 @@ public final class ImplicitConv {
             int nc = Math.min(NC, k - jc);
             for (int pc = 0; pc < positions; pc += KC) {
                 int kc = Math.min(KC, positions - pc);
-                PatchPanels.pack(image, base, layout.positions, pc, kc, layout.taps, jc, nc, micro.cols, scratch.b);
+                PatchPanels.packGathered(image, base, layout.positions, pc, kc, layout.taps, jc, nc, micro.cols, scratch.b);
                 float beta = first && pc == 0 ? 0f : 1f;
                 for (int ic = 0; ic < o; ic += mc) {
                     int rows = Math.min(mc, o - ic);
@@ -242,7 +242,8 @@ public final class ImplicitConv {
                 float beta = first && pc == 0 ? 0f : 1f;
                 for (int ic = 0; ic < k; ic += mc) {
                     int rows = Math.min(mc, k - ic);
-                    PatchPanels.pack(image, base, layout.positions, pc, kc, layout.taps, ic, rows, micro.rows, scratch.a);
+                    PatchPanels.packGathered(image, base, layout.positions, pc, kc, layout.taps, ic, rows, micro.rows,
+                            scratch.a);
                     sweep(micro, scratch.a, rows, scratch.b, nc, kc, beta, sums, at + ic * o + jc, o, scratch.sums);
                 }
             }

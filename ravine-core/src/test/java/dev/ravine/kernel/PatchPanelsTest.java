@@ -44,6 +44,28 @@ class PatchPanelsTest {
         }
     }
 
+    @Test
+    void gatheredPanelsOfTapColumnsHoldTheSameEntriesAsTheReference() {
+        // The weight gradient's panels: output positions as rows, taps as columns, as B slivers (a vector wide
+        // and more) and as narrower A slivers (the micro-kernel's rows), with partial last slivers.
+        int out = 4, padded = 6, channels = 3;
+        int[] positions = PatchPanels.positionOffsets(out, out, 1, 1, padded);
+        int[] taps = PatchPanels.tapOffsets(channels, 3, 3, padded, padded);
+        float[] image = new float[channels * padded * padded + 2];
+        SplittableRandom random = new SplittableRandom(9);
+        for (int i = 0; i < image.length; i++) image[i] = (float) random.nextDouble(-1, 1);
+        int base = 2;
+        for (int width : new int[] {2 * LANES, LANES, 4, 6}) {
+            for (int cols : new int[] {taps.length, taps.length - 5, LANES + 3, 3}) {
+                int colStart = taps.length - cols, kc = positions.length - 2;
+                float[] packed = new float[Math.ceilDiv(cols, width) * width * kc];
+                PatchPanels.packGathered(image, base, positions, 2, kc, taps, colStart, cols, width, packed);
+                assertArrayEquals(reference(image, base, positions, 2, kc, taps, colStart, cols, width), packed,
+                        width + " wide, " + cols + " columns");
+            }
+        }
+    }
+
     /** The panel one entry at a time: sliver by sliver, kc rows of width values, zeros past the last column. */
     private static float[] reference(float[] image, int base, int[] outer, int rowStart, int kc, int[] inner,
                                      int colStart, int cols, int width) {
