@@ -26,20 +26,24 @@ public final class PatchPanelsAlone {
             for (int i = 0; i < panels.length; i++) {
                 Panel p = panels[i];
                 long start = bean.getCurrentThreadCpuTime();
-                for (int c = 0; c < calls; c++) {
-                    if (p.weightGradient) {
-                        PatchPanels.packGathered(p.image, 0, p.outer, 0, p.kc, p.inner, 0, p.inner.length, width,
-                                p.dest);
-                    } else {
-                        PatchPanels.pack(p.image, 0, p.outer, 0, p.kc, p.inner, 0, p.inner.length, width, p.dest);
-                    }
-                }
+                packCalls(p, width, calls);
                 if (round >= 10) best[i] = Math.min(best[i], (bean.getCurrentThreadCpuTime() - start) / 1e3 / calls);
             }
         }
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < panels.length; i++) line.append(String.format("%s %.2f us; ", panels[i].name, best[i]));
         System.out.println(line.toString().trim());
+    }
+
+    /** Packs p's whole panel calls times, the way ImplicitConv packs that kind. */
+    private static void packCalls(Panel p, int width, int calls) {
+        for (int c = 0; c < calls; c++) {
+            if (p.weightGradient) {
+                PatchPanels.packGathered(p.image, 0, p.outer, 0, p.kc, p.inner, 0, p.inner.length, width, p.dest);
+            } else {
+                PatchPanels.pack(p.image, 0, p.outer, 0, p.kc, p.inner, 0, p.inner.length, width, p.dest);
+            }
+        }
     }
 
     private static Panel panel(String name, int channels, int size, boolean weightGradient) {

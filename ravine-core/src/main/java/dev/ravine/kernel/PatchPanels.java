@@ -45,7 +45,8 @@ final class PatchPanels {
                         FloatVector.fromArray(SPECIES, image, from, inner, at).intoArray(dest, to + v);
                     }
                 }
-                finishRow(image, from, inner, innerFrom, full, valid, width, dest, to);
+                for (; v < valid; v++) dest[to + v] = image[from + inner[innerFrom + v]];
+                if (valid < width) Arrays.fill(dest, to + valid, to + width, 0f);
             }
         }
     }
@@ -65,19 +66,16 @@ final class PatchPanels {
             for (int r = 0; r < kc; r++) {
                 int from = base + outer[rowStart + r];
                 int to = sliver + r * width;
-                for (int v = 0; v < full; v += LANES) {
+                int v = 0;
+                for (; v < full; v += LANES) {
                     FloatVector.fromArray(SPECIES, image, from, inner, innerFrom + v).intoArray(dest, to + v);
                 }
-                finishRow(image, from, inner, innerFrom, full, valid, width, dest, to);
+                // The tail stays inline in each loop: as a shared helper its profile mixed the two kinds' and the
+                // forward pack ran about 10% slower.
+                for (; v < valid; v++) dest[to + v] = image[from + inner[innerFrom + v]];
+                if (valid < width) Arrays.fill(dest, to + valid, to + width, 0f);
             }
         }
-    }
-
-    /** A sliver row's columns [v, valid) one value at a time, then zeros up to width. */
-    private static void finishRow(float[] image, int from, int[] inner, int innerFrom, int v, int valid, int width,
-                                  float[] dest, int to) {
-        for (; v < valid; v++) dest[to + v] = image[from + inner[innerFrom + v]];
-        if (valid < width) Arrays.fill(dest, to + valid, to + width, 0f);
     }
 
     /**
