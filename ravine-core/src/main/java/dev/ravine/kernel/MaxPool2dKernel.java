@@ -124,6 +124,10 @@ public final class MaxPool2dKernel {
     private static void poolPlaneVector(Im2Col.Geometry g, float[] x, int xOff, int plane, int[] corners,
                                         float[] out, int outOff, int[] indices, int indicesOff) {
         int planeBase = plane * g.h * g.w, windows = g.outH * g.outW, first = plane * windows;
+        if (g.outW >= VectorMaxPool.lanes()) {
+            poolPlaneByRows(g, x, xOff, planeBase, first, out, outOff, indices, indicesOff);
+            return;
+        }
         for (int from = 0; from < windows; from += VectorMaxPool.lanes()) {
             if (VectorMaxPool.pool(x, xOff + planeBase, g.w, corners, from, windows, planeBase,
                     out, outOff + first, indices, indicesOff + first)) {
@@ -131,6 +135,27 @@ public final class MaxPool2dKernel {
             }
             for (int o = from, end = Math.min(windows, from + VectorMaxPool.lanes()); o < end; o++) {
                 poolWindow(g, x, xOff, planeBase, o / g.outW, o % g.outW, first + o, out, outOff, indices, indicesOff);
+            }
+        }
+    }
+
+    /**
+     * A 2x2 plane at least a vector of windows wide, row by row ({@link VectorMaxPool#poolRow}); a row's last vector
+     * starts a vector before the row's end, so it may redo some windows of the one before, with the same result.
+     */
+    private static void poolPlaneByRows(Im2Col.Geometry g, float[] x, int xOff, int planeBase, int first,
+                                        float[] out, int outOff, int[] indices, int indicesOff) {
+        int lanes = VectorMaxPool.lanes();
+        for (int oy = 0; oy < g.outH; oy++) {
+            for (int ox = 0; ox < g.outW; ox += lanes) {
+                int from = Math.min(ox, g.outW - lanes), o = first + oy * g.outW + from;
+                if (VectorMaxPool.poolRow(x, xOff + planeBase, g.w, oy, from, planeBase, out, outOff + o, indices,
+                        indicesOff + o)) {
+                    continue;
+                }
+                for (int l = 0; l < lanes; l++) {
+                    poolWindow(g, x, xOff, planeBase, oy, from + l, o + l, out, outOff, indices, indicesOff);
+                }
             }
         }
     }

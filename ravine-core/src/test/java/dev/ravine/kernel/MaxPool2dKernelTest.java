@@ -58,7 +58,13 @@ class MaxPool2dKernelTest {
     void plainTwoByTwoMatchesTheGeneralRuleOnTiesZerosInfinitiesAndNaNs() {
         float[] special = {0f, -0f, 1f, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
         Random rnd = new Random(13);
-        for (Geo g : new Geo[] {new Geo(2, 4, 14, 14, 2, 2, 2, 2, 0, 0), new Geo(1, 3, 9, 11, 2, 2, 2, 2, 0, 0)}) {
+        // Planes a vector of windows wide or wider take the row-by-row path: exactly one vector a row, a row that
+        // ends with a partial vector (odd width, one column left out), and the CNN's 28 x 28.
+        int lanes = VectorMaxPool.lanes();
+        Geo[] geometries = {new Geo(2, 4, 14, 14, 2, 2, 2, 2, 0, 0), new Geo(1, 3, 9, 11, 2, 2, 2, 2, 0, 0),
+                new Geo(2, 2, 6, 2 * lanes, 2, 2, 2, 2, 0, 0), new Geo(1, 3, 7, 4 * lanes + 3, 2, 2, 2, 2, 0, 0),
+                new Geo(2, 3, 28, 28, 2, 2, 2, 2, 0, 0)};
+        for (Geo g : geometries) {
             float[] x = new float[X_OFF + g.xSize()];
             for (int i = X_OFF; i < x.length; i++) {
                 // NaN in about 1 element of 60: most vectors of windows stay NaN-free, some do not
