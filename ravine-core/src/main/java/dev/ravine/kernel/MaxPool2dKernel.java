@@ -124,7 +124,7 @@ public final class MaxPool2dKernel {
     private static void poolPlaneVector(Im2Col.Geometry g, float[] x, int xOff, int plane, int[] corners,
                                         float[] out, int outOff, int[] indices, int indicesOff) {
         int planeBase = plane * g.h * g.w, windows = g.outH * g.outW, first = plane * windows;
-        if (g.outW >= VectorMaxPool.lanes()) {
+        if (2 * g.outW > VectorMaxPool.lanes()) {
             poolPlaneByRows(g, x, xOff, planeBase, first, out, outOff, indices, indicesOff);
             return;
         }
@@ -140,20 +140,23 @@ public final class MaxPool2dKernel {
     }
 
     /**
-     * A 2x2 plane at least a vector of windows wide, row by row ({@link VectorMaxPool#poolRow}); a row's last vector
-     * starts a vector before the row's end, so it may redo some windows of the one before, with the same result.
+     * A 2x2 plane more than half a vector of windows wide, row by row ({@link VectorMaxPool#poolRow}). A row of at
+     * least a vector of windows ends with a vector that starts a vector before the row's end, so it may redo some
+     * windows of the one before, with the same result; a shorter row is one partial vector, stored whole (into the
+     * next row's first windows, which that row rewrites) except on the plane's last row.
      */
     private static void poolPlaneByRows(Im2Col.Geometry g, float[] x, int xOff, int planeBase, int first,
                                         float[] out, int outOff, int[] indices, int indicesOff) {
-        int lanes = VectorMaxPool.lanes();
+        int lanes = VectorMaxPool.lanes(), count = Math.min(lanes, g.outW);
         for (int oy = 0; oy < g.outH; oy++) {
+            int stored = count == lanes || oy < g.outH - 1 ? lanes : count;
             for (int ox = 0; ox < g.outW; ox += lanes) {
-                int from = Math.min(ox, g.outW - lanes), o = first + oy * g.outW + from;
-                if (VectorMaxPool.poolRow(x, xOff + planeBase, g.w, oy, from, planeBase, out, outOff + o, indices,
-                        indicesOff + o)) {
+                int from = Math.min(ox, g.outW - count), o = first + oy * g.outW + from;
+                if (VectorMaxPool.poolRow(x, xOff + planeBase, g.w, oy, from, count, stored, planeBase, out,
+                        outOff + o, indices, indicesOff + o)) {
                     continue;
                 }
-                for (int l = 0; l < lanes; l++) {
+                for (int l = 0; l < count; l++) {
                     poolWindow(g, x, xOff, planeBase, oy, from + l, o + l, out, outOff, indices, indicesOff);
                 }
             }

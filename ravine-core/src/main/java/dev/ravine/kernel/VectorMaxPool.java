@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the windows are not taken row by row but in output order across rows: each lane gathers its window's four
  * elements through a table of window corners. The winner is chosen by the same comparisons as the scalar 2x2 loop
  * (strictly greater replaces, so ties go to the first element in scan order) and its value is read from the winner,
- * so the bits, signed zeros included, are the scalar loop's. Planes at least a vector of windows wide (28 wide at
- * 256 bits) are taken row by row instead ({@link #poolRow}): two plain loads per input row and a deinterleave of
+ * so the bits, signed zeros included, are the scalar loop's. Planes more than half a vector of windows wide (28 and
+ * 14 wide at 256 bits) are taken row by row instead ({@link #poolRow}): two plain loads per input row and a deinterleave of
  * even and odd lanes replace the four gathers, which cost several times a load on AVX2 (Zen 3's vgatherdps).
  */
 final class VectorMaxPool {
@@ -66,28 +66,57 @@ final class VectorMaxPool {
         FloatVector b = FloatVector.fromArray(F, x, planeStart + 1, corners, from);
         FloatVector c = FloatVector.fromArray(F, x, planeStart + w, corners, from);
         FloatVector d = FloatVector.fromArray(F, x, planeStart + w + 1, corners, from);
-        return choose(a, b, c, d, corner.add(planeIndex), w, F.indexInRange(from, windows), out, outAt + from,
-                indices, indicesAt + from);
+        if (a.add(b).add(c).add(d).test(VectorOperators.IS_NAN).anyTrue()) return false;
+        VectorMask<Float> right1 = b.compare(VectorOperators.GT, a), right2 = d.compare(VectorOperators.GT, c);
+        FloatVector top = a.blend(b, right1), bottom = c.blend(d, right2);
+        VectorMask<Float> down = bottom.compare(VectorOperators.GT, top);
+        FloatVector best = top.blend(bottom, down);
+        VectorMask<Float> valid = F.indexInRange(from, windows);
+        best.intoArray(out, outAt + from, valid);
+        if (indices != null) {
+            IntVector at = corner.add(planeIndex);
+            IntVector topIndex = at.add(1, right1.cast(I));
+            IntVector bottomIndex = at.add(w).add(1, right2.cast(I));
+            topIndex.blend(bottomIndex, down.cast(I)).intoArray(indices, indicesAt + from, valid.cast(I));
+        }
+        return true;
     }
 
     /**
-     * Pools the lanes() windows of output row oy from column ox (ox + lanes() at most the row's window count) of
-     * one plane: values to out at outAt, indices (the plane's {@code planeIndex} plus the winner's offset) to
-     * indices at indicesAt when indices is not null. Each input row's 2 lanes() elements are two plain loads; the
-     * windows' left elements are their even lanes and the right ones their odd lanes, so every lane compares the
-     * same four values as {@link #pool} and the bits are the same.
+     * Pools the {@code count} windows (more than half of lanes(), at most lanes()) of output row oy from column ox
+     * of one plane: values to out at outAt, indices (the plane's {@code planeIndex} plus the winner's offset) to
+     * indices at indicesAt when indices is not null. Each input row's 2 count elements are two loads, the second
+     * masked to what the row holds; the windows' left elements are their even lanes and the right ones their odd
+     * lanes, so every lane makes the same comparisons as {@link #pool} and the bits are the same. Only the first
+     * {@code stored} lanes are written (count, or lanes() where the lanes past count land on windows that are
+     * written again later: masked stores are slow on AVX2).
+     * The comparisons are written out here as in pool rather than shared: a shared method that C2 compiles on its
+     * own first is then "already compiled into a big method", not inlined, and its vectors are boxed (3-5x slower).
      *
      * @return false, writing nothing, where {@link #pool} would: a NaN, or sums that overflow to NaN
      */
-    static boolean poolRow(float[] x, int planeStart, int w, int oy, int ox, int planeIndex, float[] out, int outAt,
-                           int[] indices, int indicesAt) {
-        int corner = 2 * oy * w + 2 * ox, top = planeStart + corner, bottom = top + w;
-        FloatVector topLeft = FloatVector.fromArray(F, x, top), topRight = FloatVector.fromArray(F, x, top + F.length());
-        FloatVector bottomLeft = FloatVector.fromArray(F, x, bottom);
-        FloatVector bottomRight = FloatVector.fromArray(F, x, bottom + F.length());
-        return choose(even(topLeft, topRight), odd(topLeft, topRight), even(bottomLeft, bottomRight),
-                odd(bottomLeft, bottomRight), TWICE_IOTA.add(planeIndex + corner), w, F.maskAll(true), out, outAt,
-                indices, indicesAt);
+    static boolean poolRow(float[] x, int planeStart, int w, int oy, int ox, int count, int stored, int planeIndex,
+                           float[] out, int outAt, int[] indices, int indicesAt) {
+        int corner = 2 * oy * w + 2 * ox, topRow = planeStart + corner, bottomRow = topRow + w, length = F.length();
+        VectorMask<Float> second = F.indexInRange(length, 2 * count);
+        FloatVector top0 = FloatVector.fromArray(F, x, topRow), top1 = FloatVector.fromArray(F, x, topRow + length, second);
+        FloatVector bottom0 = FloatVector.fromArray(F, x, bottomRow);
+        FloatVector bottom1 = FloatVector.fromArray(F, x, bottomRow + length, second);
+        FloatVector a = even(top0, top1), b = odd(top0, top1), c = even(bottom0, bottom1), d = odd(bottom0, bottom1);
+        if (a.add(b).add(c).add(d).test(VectorOperators.IS_NAN).anyTrue()) return false;
+        VectorMask<Float> right1 = b.compare(VectorOperators.GT, a), right2 = d.compare(VectorOperators.GT, c);
+        FloatVector top = a.blend(b, right1), bottom = c.blend(d, right2);
+        VectorMask<Float> down = bottom.compare(VectorOperators.GT, top);
+        FloatVector best = top.blend(bottom, down);
+        VectorMask<Float> valid = F.indexInRange(0, stored);
+        best.intoArray(out, outAt, valid);
+        if (indices != null) {
+            IntVector at = TWICE_IOTA.add(planeIndex + corner);
+            IntVector topIndex = at.add(1, right1.cast(I));
+            IntVector bottomIndex = at.add(w).add(1, right2.cast(I));
+            topIndex.blend(bottomIndex, down.cast(I)).intoArray(indices, indicesAt, valid.cast(I));
+        }
+        return true;
     }
 
     /** The even lanes of first then second, in order: the left elements of the windows they hold. */
@@ -98,27 +127,5 @@ final class VectorMaxPool {
     /** The odd lanes of first then second, in order: the right elements. */
     private static FloatVector odd(FloatVector first, FloatVector second) {
         return first.rearrange(ODD).blend(second.rearrange(ODD), UPPER);
-    }
-
-    /**
-     * The scalar loop's choice in every lane of windows a b / c d whose top-left elements are at {@code at}: b
-     * replaces a and d replaces c only when strictly greater, then the bottom's winner replaces the top's only
-     * when strictly greater. Writes the valid lanes and returns true, or writes nothing and returns false if any
-     * lane's sum is NaN.
-     */
-    private static boolean choose(FloatVector a, FloatVector b, FloatVector c, FloatVector d, IntVector at, int w,
-                                  VectorMask<Float> valid, float[] out, int outAt, int[] indices, int indicesAt) {
-        if (a.add(b).add(c).add(d).test(VectorOperators.IS_NAN).anyTrue()) return false;
-        VectorMask<Float> right1 = b.compare(VectorOperators.GT, a), right2 = d.compare(VectorOperators.GT, c);
-        FloatVector top = a.blend(b, right1), bottom = c.blend(d, right2);
-        VectorMask<Float> down = bottom.compare(VectorOperators.GT, top);
-        FloatVector best = top.blend(bottom, down);
-        best.intoArray(out, outAt, valid);
-        if (indices != null) {
-            IntVector topIndex = at.add(1, right1.cast(I));
-            IntVector bottomIndex = at.add(w).add(1, right2.cast(I));
-            topIndex.blend(bottomIndex, down.cast(I)).intoArray(indices, indicesAt, valid.cast(I));
-        }
-        return true;
     }
 }

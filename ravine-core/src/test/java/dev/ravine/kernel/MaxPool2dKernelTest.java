@@ -58,10 +58,13 @@ class MaxPool2dKernelTest {
     void plainTwoByTwoMatchesTheGeneralRuleOnTiesZerosInfinitiesAndNaNs() {
         float[] special = {0f, -0f, 1f, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
         Random rnd = new Random(13);
-        // Planes a vector of windows wide or wider take the row-by-row path: exactly one vector a row, a row that
-        // ends with a partial vector (odd width, one column left out), and the CNN's 28 x 28.
+        // Planes more than half a vector of windows wide take the row-by-row paths: rows of one window more than
+        // half a vector and of one fewer than a vector (masked loads, the last plane's last row ending the array),
+        // exactly one vector a row, a row that ends with a partial vector (odd width, one column left out), and the
+        // CNN's 28 x 28.
         int lanes = VectorMaxPool.lanes();
         Geo[] geometries = {new Geo(2, 4, 14, 14, 2, 2, 2, 2, 0, 0), new Geo(1, 3, 9, 11, 2, 2, 2, 2, 0, 0),
+                new Geo(1, 2, 4, lanes + 2, 2, 2, 2, 2, 0, 0), new Geo(2, 3, 5, 2 * lanes - 2, 2, 2, 2, 2, 0, 0),
                 new Geo(2, 2, 6, 2 * lanes, 2, 2, 2, 2, 0, 0), new Geo(1, 3, 7, 4 * lanes + 3, 2, 2, 2, 2, 0, 0),
                 new Geo(2, 3, 28, 28, 2, 2, 2, 2, 0, 0)};
         for (Geo g : geometries) {
