@@ -5,11 +5,12 @@ Each config carries, in its header comments:
   # expect: FINDING        the finding that should be the run's top finding ('healthy' for a control)
   # counterfactual: K=V    (pathologies; one or more) the config change that removes the cause, as --set K=V
   # check: METRIC          how the counterfactual shows the cause was real (see GROUND TRUTH)
-  # half: HALF            tuning, heldout, fresh, fresh2, fresh3, fresh4 or fresh5 (the rule: examples/pathologies/README.md);
+  # half: HALF            tuning, heldout, fresh, fresh2, fresh3, fresh4, fresh5 or fresh6 (the rule: examples/pathologies/README.md);
                          fresh is the blind batch written after the held-out half had been looked at, fresh2 a second
                          one written after fresh had been looked at, fresh3 a third written after fresh2 had been
                          looked at, fresh4 a fourth written after fresh3 had been looked at, fresh5 a fifth written
-                         after fresh4 had been looked at, none of them tuned on while blind; --half all reports each half in its own tables
+                         after fresh4 had been looked at, fresh6 a sixth written after fresh5 had been looked at, none
+                         of them tuned on while blind; --half all reports each half in its own tables
 
 The predicted label of a run is its top finding: the first finding above info in summary.json's `findings`, which lists
 them ranked root cause first (dev.ravine.doctor.finding.Findings), or 'healthy' when there is none.
@@ -30,7 +31,7 @@ A control is confirmed when it completes and its final training loss is at most 
 Cases whose ground truth fails are listed and left out of the confusion tables (a case is only as good as its check).
 
 Usage (from the repository root):
-  /usr/bin/python3 tools/pathology_suite.py [--half tuning|heldout|fresh|fresh2|fresh3|fresh4|fresh5|all] [--seeds 1,2] [--verify] [--only SUBSTRING]
+  /usr/bin/python3 tools/pathology_suite.py [--half tuning|heldout|fresh|fresh2|fresh3|fresh4|fresh5|fresh6|all] [--seeds 1,2] [--verify] [--only SUBSTRING]
                                             [--keep DIR] [--list] [--blind] [-j JOBS] [--set K=V ...] [--repair]
                                             [--cli COMMAND]
 -h/--help prints this; an unknown flag stops the tool before anything runs.
@@ -59,7 +60,7 @@ import tempfile
 import time
 
 SUITE = "examples/pathologies"
-HALVES = ("tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")  # each gets its own confusion tables; only tuning is tuned on
+HALVES = ("tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")  # each gets its own confusion tables; only tuning is tuned on
 CLI = ["./ravine"]  # --cli replaces it
 
 
