@@ -36,9 +36,9 @@ import java.util.Optional;
  * wider one.
  *
  * <p>Its cost is bounded by the run's own: the references together get {@value #SHARE} of the run's time (at least
- * {@value #FLOOR_SECONDS} s), a reference whose own measured pace would end past the deadline is given up after its
- * first steps ({@link ReferenceDeadline}), and a reference cut short counts as not measured, so the rule decides only on
- * complete measurements. A stop request (Ctrl-C, SIGTERM) ends the check at the next step.
+ * {@value #FLOOR_SECONDS} s), each reference is timed by its own steps, not predicted from the run's
+ * ({@link ReferenceDeadline}), and a reference cut short by the deadline counts as not measured, so the rule decides
+ * only on complete measurements. A stop request (Ctrl-C, SIGTERM) ends the check at the next step.
  *
  * <p>Not from the probes' budget ({@link dev.ravine.doctor.probe.ProbeBudget}): a reference trained like the run costs
  * about the run's own steps (measured on the suite's model_bias cases: 100-130% of the training time), so within a
@@ -164,14 +164,13 @@ final class TrainingLossCheck {
                 TrainingOptions.epochs(Integer.MAX_VALUE));
         List<Double> losses = new ArrayList<>();
         boolean[] cut = {false};
-        ReferenceDeadline.Pace pace = deadline.pace(steps);
         trainer.addListener(new TrainingListener() {
             @Override
             public void onBatchEnd(Trainer t, BatchEvent e) {
                 losses.add(e.loss());
                 if (losses.size() >= steps) {
                     t.requestStop("budget");
-                } else if (pace.stepDone()) {
+                } else if (deadline.passed()) {
                     cut[0] = true;
                     t.requestStop("deadline");
                 }
