@@ -2,15 +2,13 @@ package dev.ravine.doctor;
 
 import dev.ravine.doctor.curvature.HessianVectorProduct;
 import dev.ravine.doctor.curvature.StabilityRule;
+import dev.ravine.doctor.detect.HeavyBallRing;
 import dev.ravine.doctor.detect.PlateauClassifier;
 import dev.ravine.doctor.finding.Finding;
 import dev.ravine.doctor.finding.Refutation;
 import dev.ravine.doctor.finding.RunFacts;
 import dev.ravine.linalg.DenseVectors;
 import dev.ravine.nn.Module;
-import dev.ravine.optim.Chain;
-import dev.ravine.optim.ClipByGlobalNorm;
-import dev.ravine.optim.GradientTransform;
 import dev.ravine.optim.Optimizer;
 import dev.ravine.tensor.Tensor;
 import dev.ravine.train.BatchEvent;
@@ -168,7 +166,7 @@ final class PlateauWatch {
 
     private Optional<Finding> collect(Trainer trainer, BatchEvent event, RunFacts facts) {
         collected.add(flatUpdate(trainer.optimizer()));
-        scales.add(clipScale(trainer.optimizer()));
+        scales.add(ClipScale.of(trainer.optimizer(), parameters(trainer)));
         if (collected.size() < options.updates()) return Optional.empty();
         long since = collectingSince;
         collectingSince = -1;
@@ -179,9 +177,10 @@ final class PlateauWatch {
         double scale = median(scales.stream().mapToDouble(Double::doubleValue).toArray());
         double limit = sharpnessLimit(trainer.optimizer(), scale);
         List<double[]> updates = List.copyOf(collected);
+        PlateauClassifier judge = classifier.withStepScale(scale).withMomentum(momentum(trainer.optimizer()));
         last = withEvalMode(trainer, () -> crawling
-                ? classifier.withStepScale(scale).classifyCrawl(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit)
-                : classifier.withStepScale(scale).classify(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit));
+                ? judge.classifyCrawl(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit)
+                : judge.classify(loss(trainer), parameters(trainer), referenceGradNorm, updates, facts, event.step(), limit));
         collected.clear();
         scales.clear();
         if (last.finding().isPresent() && last.finding().get().id().equals("ravine")) {
@@ -193,16 +192,14 @@ final class PlateauWatch {
     }
 
     /**
-     * The factor gradient clipping (a global-norm clip at the chain's top) scaled the last step by: max norm over the
-     * gradient's norm when below 1, else 1; 1 without such a clip. The step taken was lr x this x the gradient.
+     * The heavy-ball momentum whose rotation the ravine's flips are judged against; none (gradient descent's flips) for
+     * plain SGD and for every optimizer without the heavy-ball rule (Nesterov, adaptive and closure methods).
      */
-    static double clipScale(Optimizer optimizer) {
-        if (!(optimizer.transform() instanceof Chain c)) return 1;
-        double norm = ClipByGlobalNorm.lastNorm(optimizer);
-        for (GradientTransform link : c.links()) {
-            if (link instanceof ClipByGlobalNorm clip && norm > 0 && Double.isFinite(norm)) return Math.min(1, clip.maxNorm() / (norm + 1e-6));
-        }
-        return 1;
+    static HeavyBallRing momentum(Optimizer optimizer) {
+        StabilityRule rule = StabilityRule.of(optimizer);
+        boolean heavyBall = rule.kind() == StabilityRule.Kind.HEAVY_BALL && rule.beta() > 0 && rule.beta() < 1 && rule.dampening() >= 0
+                && rule.dampening() < 1;
+        return heavyBall ? new HeavyBallRing(rule.beta(), rule.dampening()) : HeavyBallRing.NONE;
     }
 
     /** The top Hessian eigenvalue above which the optimizer's step at its current learning rate diverges; NaN when no rule is known. */

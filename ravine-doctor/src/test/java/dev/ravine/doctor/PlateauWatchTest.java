@@ -1,20 +1,25 @@
 package dev.ravine.doctor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ravine.optim.Chain;
-import dev.ravine.optim.ClipByGlobalNorm;
+import dev.ravine.doctor.detect.PlateauClassifier;
+import dev.ravine.nn.Linear;
+import dev.ravine.nn.Module;
+import dev.ravine.nn.Sequential;
+import dev.ravine.nn.loss.MseLoss;
 import dev.ravine.optim.Optimizer;
 import dev.ravine.optim.Optimizers;
-import dev.ravine.optim.ScaleByLearningRate;
-import dev.ravine.optim.Schedule;
+import dev.ravine.tensor.Rng;
 import dev.ravine.tensor.Tensor;
+import dev.ravine.train.BatchEvent;
+import dev.ravine.train.Trainer;
+import dev.ravine.train.TrainingOptions;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The plateau watch's own judgements: the step clipping took, and a flat stretch's ravine against the losses after it. */
+/** The plateau watch's own judgements: a flat stretch's ravine against the losses after it, and whether the rate stayed constant. */
 class PlateauWatchTest {
     @Test
     void aRavineOnAFlatStretchIsRefutedWhenTheLossFallsOnBelowFourFifthsOfIt() {
@@ -48,19 +53,21 @@ class PlateauWatchTest {
     }
 
     @Test
-    void theClipsScaleIsMaxNormOverTheGradientsNormWhenItClips() {
-        Tensor w = Tensor.of(new float[] {0, 0}, 2).requiresGrad(true);
-        Optimizer clipped = Optimizer.of(Map.of("w", w), Chain.of(new ClipByGlobalNorm(0.2), new ScaleByLearningRate(Schedule.constant(1.0))));
-        w.setGrad(Tensor.of(new float[] {0.3f, 0.4f}, 2)); // norm 0.5: scaled by 0.4
-        clipped.step();
-        assertEquals(0.4, PlateauWatch.clipScale(clipped), 1e-5);
-        w.setGrad(Tensor.of(new float[] {0.03f, 0.04f}, 2)); // norm 0.05: below the max, not scaled
-        clipped.step();
-        assertEquals(1.0, PlateauWatch.clipScale(clipped), 0);
-        Tensor v = Tensor.of(new float[] {0, 0}, 2).requiresGrad(true);
-        Optimizer plain = Optimizers.sgd(Map.of("v", v), 1.0);
-        v.setGrad(Tensor.of(new float[] {3, 4}, 2));
-        plain.step();
-        assertEquals(1.0, PlateauWatch.clipScale(plain), 0, "no clip: the step is lr x the gradient");
+    void theRateCountsAsConstantUntilAStepRunsAtAnotherOne() {
+        // the bounce refutation (BounceNotDivergence) is judged only on runs whose rate never changed: a warm-up that rose
+        // and came back as its rate grew was the rate's doing, not a ravine's
+        Rng rng = new Rng(3);
+        Module model = new Sequential(new Linear(2, 1, true, rng));
+        Optimizer sgd = Optimizers.sgd(model.namedParameters(), 0.1);
+        Trainer trainer = new Trainer(model, new MseLoss(), sgd, rng, TrainingOptions.epochs(1));
+        PlateauWatch watch = new PlateauWatch(PlateauClassifier.defaults(), PlateauWatch.Options.defaults(), Tensor.zeros(4, 2), Tensor.zeros(4, 1));
+        for (int step = 1; step <= 5; step++) watch.onBatchEnd(trainer, new BatchEvent(step, 0, step - 1, 10, 4, 1.0, Double.NaN, 1), null);
+        assertTrue(watch.constantRate(), "five steps at lr 0.1");
+        sgd.setLrScale(0.5); // a schedule or a repair lowering the rate
+        watch.onBatchEnd(trainer, new BatchEvent(6, 0, 5, 10, 4, 1.0, Double.NaN, 0.5), null);
+        assertFalse(watch.constantRate(), "step 6 ran at lr 0.05");
+        sgd.setLrScale(1); // back at the first rate: it still changed during the run
+        watch.onBatchEnd(trainer, new BatchEvent(7, 0, 6, 10, 4, 1.0, Double.NaN, 1), null);
+        assertFalse(watch.constantRate());
     }
 }

@@ -36,9 +36,9 @@ import java.util.Optional;
  * wider one.
  *
  * <p>Its cost is bounded by the run's own: the references together get {@value #SHARE} of the run's time (at least
- * {@value #FLOOR_SECONDS} s), a reference whose first step alone would not fit (judged from the run's step time and
- * the parameter counts) is not trained, and a reference cut short by the deadline counts as not measured, so the
- * rule decides only on complete measurements. A stop request (Ctrl-C, SIGTERM) ends the check at the next step.
+ * {@value #FLOOR_SECONDS} s), each reference is timed by its own steps, not predicted from the run's
+ * ({@link ReferenceDeadline}), and a reference cut short by the deadline counts as not measured, so the rule decides
+ * only on complete measurements. A stop request (Ctrl-C, SIGTERM) ends the check at the next step.
  *
  * <p>Not from the probes' budget ({@link dev.ravine.doctor.probe.ProbeBudget}): a reference trained like the run costs
  * about the run's own steps (measured on the suite's model_bias cases: 100-130% of the training time), so within a
@@ -85,8 +85,7 @@ final class TrainingLossCheck {
         if (!rule.isHigh(runLoss, firstLoss, chance, floor)) return Double.NaN;
         long budget = Math.min(result.steps(), BUDGET);
         double seconds = Math.max(FLOOR_SECONDS, SHARE * result.wallSeconds());
-        Deadline deadline = new Deadline(System.nanoTime() + (long) (1e9 * seconds),
-                result.wallSeconds() / Math.max(1, result.steps()), model.parameterCount());
+        ReferenceDeadline deadline = new ReferenceDeadline(System.nanoTime() + (long) (1e9 * seconds));
         int cut = ReferenceModels.cutWidth(layers), outputs = ReferenceModels.outputs(layers);
         // a shallower net that drops a bottleneck decides nothing (no depth verdict): its time goes to the wider one
         double shallower = TrainingLossDiagnosis.cutsBottleneck(cut, outputs) ? Double.NaN
@@ -150,21 +149,6 @@ final class TrainingLossCheck {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    /**
-     * When the references must be done by, and what the run's steps cost, to judge whether a reference's first step
-     * fits at all: a step's time grows about with the parameter count.
-     */
-    private record Deadline(long nanos, double runStepSeconds, long runParameters) {
-        boolean passed() {
-            return System.nanoTime() >= nanos || StopRequest.raised();
-        }
-
-        boolean stepFits(long parameters) {
-            double estimate = runStepSeconds * parameters / Math.max(1, runParameters);
-            return !passed() && System.nanoTime() + (long) (1e9 * estimate) < nanos;
-        }
-    }
-
     private static final double[] NOT_MEASURED = {Double.NaN, Double.NaN};
 
     /**
@@ -172,11 +156,10 @@ final class TrainingLossCheck {
      * the deadline leaves no room for it or cuts it short.
      */
     private static double[] reference(RunConfig config, List<LayerConfig> layers, BuiltModel model, Dataset data, long steps,
-            Deadline deadline) {
+            ReferenceDeadline deadline) {
         if (layers == null || deadline.passed()) return NOT_MEASURED;
         Rng rng = new Rng(config.seed());
         BuiltModel net = ModelBuilder.build(layers, model.inputShape(), rng);
-        if (!deadline.stepFits(net.parameterCount())) return NOT_MEASURED;
         Trainer trainer = new Trainer(net.network(), LossBuilder.create(config.lossOptions().resolved(data)), RunOptimizer.optimizer(config.optimizer(), net.network().namedParameters()), rng,
                 TrainingOptions.epochs(Integer.MAX_VALUE));
         List<Double> losses = new ArrayList<>();

@@ -144,6 +144,39 @@ class PlateauClassifierTest {
     }
 
     @Test
+    void aHeavyBallBounceIsJudgedAgainstTheFlipsItsRotationPredicts() {
+        // 0.5 (100 x^2 + y^2) under heavy ball, momentum 0.9, lr 0.02: lr x sharpness 2 (inside the edge 3.8), so the steep
+        // direction rings at a rotation of about 0.52 pi per step and its updates flip in about half the pairs
+        Tensor point = Tensor.of(new float[] {1, 1}, 2).requiresGrad(true);
+        Supplier<Tensor> loss = quadratic(point, 50, 0.5f);
+        List<double[]> updates = new ArrayList<>();
+        double x = 1, y = 1, vx = 0, vy = 0;
+        for (int t = 0; t < 10; t++) {
+            vx = 0.9 * vx + 100 * x;
+            vy = 0.9 * vy + y;
+            updates.add(new double[] {-0.02 * vx, -0.02 * vy});
+            x -= 0.02 * vx;
+            y -= 0.02 * vy;
+        }
+        point.copyFrom(new float[] {(float) x, (float) y});
+        RunFacts facts = new RunFacts(0.02, "sgd", 0, List.of());
+        double initialGrad = Math.hypot(100, 1), edge = 3.8 / 0.02;
+        // gradient descent's test asks for flips in 0.6 of the pairs, as its bounce flips them all: this ringing is not it
+        PlateauClassifier.Classification plain = PlateauClassifier.defaults().classify(loss, List.of(point), initialGrad, updates, facts, 10, edge);
+        assertTrue(plain.flipShare() > 0.31 && plain.flipShare() < 0.6, "flips " + plain.flipShare());
+        assertEquals("not_critical", plain.kind());
+        // judged against the rotation's 0.52: 0.6 of it is 0.31, and the ringing is the ravine's bounce
+        PlateauClassifier.Classification ringing = PlateauClassifier.defaults().withMomentum(new HeavyBallRing(0.9, 0))
+                .classify(loss, List.of(point), initialGrad, updates, facts, 10, edge);
+        assertEquals("ravine", ringing.kind());
+        assertTrue(ringing.finding().orElseThrow().evidence().get(1).contains("rotation of 0.5168 pi"), ringing.finding().get().evidence()::toString);
+        // the same updates with their signs kept (a descent along the sharp direction) flip in no pair: not a bounce
+        List<double[]> steady = updates.stream().map(u -> new double[] {-Math.abs(u[0]), -Math.abs(u[1])}).toList();
+        assertEquals("not_critical", PlateauClassifier.defaults().withMomentum(new HeavyBallRing(0.9, 0))
+                .classify(loss, List.of(point), initialGrad, steady, facts, 10, edge).kind());
+    }
+
+    @Test
     void aBounceBeyondTheOptimizersStabilityEdgeIsTooHighALearningRateNotARavine() {
         Tensor point = Tensor.of(new float[] {1, 1}, 2).requiresGrad(true);
         Supplier<Tensor> loss = quadratic(point, 50, 0.5f);
