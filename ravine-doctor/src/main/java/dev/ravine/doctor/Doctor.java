@@ -7,6 +7,7 @@ import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.detect.AdaptiveSpikeDetector;
 import dev.ravine.doctor.detect.BounceNotDivergence;
 import dev.ravine.doctor.detect.DataDiagnosis;
+import dev.ravine.doctor.detect.DeadUnitsOutlastTheJump;
 import dev.ravine.doctor.detect.DeadReluDetector;
 import dev.ravine.doctor.detect.Detector;
 import dev.ravine.doctor.detect.EpochDetector;
@@ -182,6 +183,11 @@ public final class Doctor implements TrainingListener {
         if (plateaus != null && plateaus.constantRate()) {
             BounceNotDivergence.judge(everOpened.get("lr_too_high"), open.containsKey("lr_too_high"), everOpened.get("ravine"), plateaus.firstLoss(),
                     plateaus.endLoss()).ifPresent(x -> refuted.add(refute(x)));
+        }
+        // a jump the run came back from, with the ReLUs it killed still dead: the dead units are what holds the loss
+        if (plateaus == null || plateaus.constantRate()) {
+            DeadUnitsOutlastTheJump.judge(everOpened.get("lr_too_high"), everOpened.get("dead_relu"), open.containsKey("dead_relu"),
+                    facts.startLoss(), DeadUnitsOutlastTheJump.endLoss(panel.history())).ifPresent(x -> refuted.add(refute(x)));
         }
         return refuted;
     }
