@@ -226,7 +226,12 @@ public final class Doctor implements TrainingListener {
      * probe batch (inputs and targets as the loss takes them).
      */
     public Doctor watchPlateaus(Tensor inputs, Tensor targets) {
-        this.plateaus = new PlateauWatch(PlateauClassifier.defaults(), PlateauWatch.Options.defaults(), inputs, targets);
+        return watchPlateaus(inputs, targets, 0);
+    }
+
+    /** As above, in a run planned to take {@code plannedSteps} steps: a flat stretch need span at most half of it ({@link PlateauSpan}). */
+    public Doctor watchPlateaus(Tensor inputs, Tensor targets, long plannedSteps) {
+        this.plateaus = new PlateauWatch(PlateauClassifier.defaults(), PlateauSpan.forRun(PlateauWatch.Options.defaults(), plannedSteps), inputs, targets);
         return this;
     }
 
