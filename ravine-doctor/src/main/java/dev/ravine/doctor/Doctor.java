@@ -187,7 +187,7 @@ public final class Doctor implements TrainingListener {
         // a jump the run came back from, with the ReLUs it killed still dead: the dead units are what holds the loss
         if (plateaus == null || plateaus.constantRate()) {
             DeadUnitsOutlastTheJump.judge(everOpened.get("lr_too_high"), everOpened.get("dead_relu"), open.containsKey("dead_relu"),
-                    facts.startLoss(), DeadUnitsOutlastTheJump.endLoss(panel.history())).ifPresent(x -> refuted.add(refute(x)));
+                    facts.firstLoss(), facts.chanceLoss(), DeadUnitsOutlastTheJump.endLoss(panel.history())).ifPresent(x -> refuted.add(refute(x)));
         }
         return refuted;
     }

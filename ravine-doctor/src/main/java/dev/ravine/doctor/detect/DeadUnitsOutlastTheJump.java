@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * A loss jump read as divergence (lr_too_high, BLOCKING) that the run came back from, leaving dead ReLUs behind: the
- * run's end (the median of its last third of losses) is below the loss it started from by more than {@link #LEVEL_BAND}
- * (back at the start's level is back where nothing is learnt), so the steps no longer drive the loss up, while a
+ * run's end (the median of its last third of losses) is below the loss it started from (or the chance loss, when the
+ * initialization started above it) by more than {@link #LEVEL_BAND} (back at that level is back where nothing is learnt), so the steps no longer drive the loss up, while a
  * dead_relu problem (a WARNING: the dead units hold the loss up, they are no harmless note) that opened with or after
  * the jump still stands at the end. A divergence claims each step lands farther out than the last; a loss back under
  * its start says the jump is over, and what still holds the loss above what the model reaches is the units the jump
@@ -30,7 +30,8 @@ public final class DeadUnitsOutlastTheJump {
     /**
      * How far below its start the end must be to have come back from the jump: the band loss_stuck_at_chance reads as
      * the chance level itself ({@link LossStuckAtChanceDetector}'s tolerance). AdaMax at lr 0.3 on the digits jumped,
-     * came back to 0.991x its start and sat there at chance with its ReLUs dead: it learnt nothing after the jump.
+     * came back to 0.991x its start and sat there at chance with its ReLUs dead, and AdamW at lr 0.3 on a CNN started at 2.65,
+     * jumped 128x and came back to 2.33, 1.01x the chance loss: neither learnt anything after the jump.
      */
     static final double LEVEL_BAND = LossStuckAtChanceDetector.defaults().tolerance();
 
@@ -45,16 +46,19 @@ public final class DeadUnitsOutlastTheJump {
      * @param diverging the lr_too_high finding as it stands (null when none opened)
      * @param dead      the dead_relu finding as it stands (null when none opened)
      * @param deadOpen  whether dead_relu is still open at the run's end
-     * @param startLoss the loss the run started from ({@link dev.ravine.doctor.finding.RunFacts#startLoss()})
-     * @param endLoss   the median of the run's last third of finite losses
+     * @param firstLoss  the run's first loss
+     * @param chanceLoss the chance-level loss (NaN when unknown)
+     * @param endLoss    the median of the run's last third of finite losses
      */
-    public static Optional<Refutation> judge(Finding diverging, Finding dead, boolean deadOpen, double startLoss, double endLoss) {
+    public static Optional<Refutation> judge(Finding diverging, Finding dead, boolean deadOpen, double firstLoss, double chanceLoss, double endLoss) {
+        // the level that means nothing learnt: the first loss, or the chance loss when the initialization started above it
+        double startLoss = chanceLoss > 0 ? Math.min(firstLoss, chanceLoss) : firstLoss;
         if (diverging == null || !diverging.id().equals("lr_too_high") || diverging.severity() != Severity.BLOCKING) return Optional.empty();
         if (dead == null || !dead.id().equals("dead_relu") || dead.severity() != Severity.WARNING || !deadOpen) return Optional.empty();
         if (dead.firstStep() < diverging.firstStep()) return Optional.empty(); // dead before the jump: dead_relu already ranks first
         if (!(endLoss < (1 - LEVEL_BAND) * startLoss)) return Optional.empty();
         return Optional.of(new Refutation("lr_too_high", List.of("the run came back from the jump read as divergence: it ended at "
-                + fmt(endLoss) + " (median of its last third), " + fmt(endLoss / startLoss) + "x the loss it started from " + fmt(startLoss)
+                + fmt(endLoss) + " (median of its last third), " + fmt(endLoss / startLoss) + "x " + (startLoss < firstLoss ? "the chance loss " : "the loss it started from ") + fmt(startLoss)
                 + ", while the ReLUs dead since step " + dead.firstStep() + " (layers " + String.join(", ", dead.layers()) + ") stayed dead to the"
                 + " end: the steps no longer drive the loss up, the units the jump killed hold it (dead_relu, whose remedies lower the rate too)")));
     }

@@ -25,9 +25,9 @@ class DeadUnitsOutlastTheJumpTest {
 
     @Test
     void aJumpTheRunCameBackFromWithUnitsStillDeadRanksDeadReluFirst() {
-        Refutation r = DeadUnitsOutlastTheJump.judge(JUMP, DEAD, true, 1.39, 0.65).orElseThrow();
+        Refutation r = DeadUnitsOutlastTheJump.judge(JUMP, DEAD, true, 1.39, Math.log(4), 0.65).orElseThrow();
         assertEquals("lr_too_high", r.findingId());
-        assertTrue(r.evidence().getFirst().contains("0.4676x the loss it started from"), r.evidence()::toString);
+        assertTrue(r.evidence().getFirst().contains("0.4689x the chance loss 1.386"), r.evidence()::toString);
         Finding demoted = r.applyTo(JUMP);
         assertEquals(Severity.INFO, demoted.severity());
         assertEquals("dead_relu", Findings.top(List.of(demoted, DEAD)).orElseThrow().id());
@@ -37,20 +37,25 @@ class DeadUnitsOutlastTheJumpTest {
     @Test
     void theDivergenceStandsWhenAnyPartIsMissing() {
         // fresh-adagrad-cnn: back only to 1.02x its start after the jump, nothing learnt
-        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, DEAD, true, 2.303, 2.35).isEmpty());
+        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, DEAD, true, 2.292, Math.log(10), 2.325).isEmpty());
         // fresh-adamax-digits14: back to 0.991x its start, at the chance level, with its ReLUs dead: nothing learnt after the jump
-        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, DEAD, true, 2.305, 2.285).isEmpty());
+        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, DEAD, true, 2.305, Math.log(10), 2.285).isEmpty());
         // fresh5-dead-relu-adagrad-big-step-blobs at seed 2: 0.916x its start, below the chance band
-        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, DEAD, true, 1.386, 1.27).isPresent());
+        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, DEAD, true, 1.384, Math.log(4), 1.27).isPresent());
+        // fresh2-lr-high-adamw-cnn: started above chance (2.646), jumped 128x, came back to 2.333: 0.88x its first loss but
+        // 1.01x the chance loss, where nothing is learnt
+        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, DEAD, true, 2.646, Math.log(10), 2.333).isEmpty());
+        // a regression (no chance loss): judged against its first loss
+        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, DEAD, true, 1.0, Double.NaN, 0.5).isPresent());
         // the units came back (dead_relu closed), or their death was a harmless note, or there were none
-        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, DEAD, false, 1.39, 0.65).isEmpty());
-        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, finding("dead_relu", Severity.INFO, 20, 100), true, 1.39, 0.65).isEmpty());
-        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, null, true, 1.39, 0.65).isEmpty());
+        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, DEAD, false, 1.39, Math.log(4), 0.65).isEmpty());
+        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, finding("dead_relu", Severity.INFO, 20, 100), true, 1.39, Math.log(4), 0.65).isEmpty());
+        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, null, true, 1.39, Math.log(4), 0.65).isEmpty());
         // an oscillating or cutting lr_too_high (a WARNING) claims no divergence for the recovery to contradict
-        assertTrue(DeadUnitsOutlastTheJump.judge(finding("lr_too_high", Severity.WARNING, 1, 100), DEAD, true, 1.39, 0.65).isEmpty());
+        assertTrue(DeadUnitsOutlastTheJump.judge(finding("lr_too_high", Severity.WARNING, 1, 100), DEAD, true, 1.39, Math.log(4), 0.65).isEmpty());
         // units dead before the jump: not the jump's doing
-        assertTrue(DeadUnitsOutlastTheJump.judge(finding("lr_too_high", Severity.BLOCKING, 30, 100), DEAD, true, 1.39, 0.65).isEmpty());
-        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, DEAD, true, 1.39, Double.NaN).isEmpty());
+        assertTrue(DeadUnitsOutlastTheJump.judge(finding("lr_too_high", Severity.BLOCKING, 30, 100), DEAD, true, 1.39, Math.log(4), 0.65).isEmpty());
+        assertTrue(DeadUnitsOutlastTheJump.judge(JUMP, DEAD, true, 1.39, Math.log(4), Double.NaN).isEmpty());
     }
 
     @Test
