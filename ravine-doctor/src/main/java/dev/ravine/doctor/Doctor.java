@@ -7,6 +7,7 @@ import dev.ravine.doctor.curvature.CurvatureReading;
 import dev.ravine.doctor.detect.AdaptiveSpikeDetector;
 import dev.ravine.doctor.detect.BounceNotDivergence;
 import dev.ravine.doctor.detect.DataDiagnosis;
+import dev.ravine.doctor.detect.DeadUnitsOutlastTheJump;
 import dev.ravine.doctor.detect.DeadReluDetector;
 import dev.ravine.doctor.detect.Detector;
 import dev.ravine.doctor.detect.EpochDetector;
@@ -183,6 +184,11 @@ public final class Doctor implements TrainingListener {
             BounceNotDivergence.judge(everOpened.get("lr_too_high"), open.containsKey("lr_too_high"), everOpened.get("ravine"), plateaus.firstLoss(),
                     plateaus.endLoss()).ifPresent(x -> refuted.add(refute(x)));
         }
+        // a jump the run came back from, with the ReLUs it killed still dead: the dead units are what holds the loss
+        if (plateaus == null || plateaus.constantRate()) {
+            DeadUnitsOutlastTheJump.judge(everOpened.get("lr_too_high"), everOpened.get("dead_relu"), open.containsKey("dead_relu"),
+                    facts.firstLoss(), facts.chanceLoss(), DeadUnitsOutlastTheJump.endLoss(panel.history())).ifPresent(x -> refuted.add(refute(x)));
+        }
         return refuted;
     }
 
@@ -220,7 +226,12 @@ public final class Doctor implements TrainingListener {
      * probe batch (inputs and targets as the loss takes them).
      */
     public Doctor watchPlateaus(Tensor inputs, Tensor targets) {
-        this.plateaus = new PlateauWatch(PlateauClassifier.defaults(), PlateauWatch.Options.defaults(), inputs, targets);
+        return watchPlateaus(inputs, targets, 0);
+    }
+
+    /** As above, in a run planned to take {@code plannedSteps} steps: a flat stretch need span at most half of it ({@link PlateauSpan}). */
+    public Doctor watchPlateaus(Tensor inputs, Tensor targets, long plannedSteps) {
+        this.plateaus = new PlateauWatch(PlateauClassifier.defaults(), PlateauSpan.forRun(PlateauWatch.Options.defaults(), plannedSteps), inputs, targets);
         return this;
     }
 

@@ -20,10 +20,11 @@ final class CurvatureProbe {
 
     private CurvatureProbe() {}
 
-    static void attach(Doctor doctor, DoctorConfig config, Dataset train, long seed, RunStore store) {
+    /** @param plannedSteps the steps the run is to take (0 when unknown): the plateau watch fits its span to them */
+    static void attach(Doctor doctor, DoctorConfig config, Dataset train, long seed, RunStore store, long plannedSteps) {
         if (!config.enabled()) return;
         Batch probe = new DataLoader(train, Math.min(PROBE_SIZE, train.size()), true, false, seed).epoch(0).iterator().next();
-        doctor.watchPlateaus(probe.inputs(), probe.targets());
+        doctor.watchPlateaus(probe.inputs(), probe.targets(), plannedSteps);
         if (config.curvatureEvery() == 0) return;
         doctor.watchCurvature(new CurvatureMonitor(CurvatureMonitor.Options.every(config.curvatureEvery()), probe.inputs(), probe.targets()));
         doctor.onCurvature(store::putCurvature);

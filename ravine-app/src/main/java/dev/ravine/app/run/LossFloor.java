@@ -39,12 +39,8 @@ final class LossFloor {
         double total = 0, weightSum = 0;
         for (int y = 0; y < counts.length; y++) {
             if (counts[y] == 0) continue;
-            double[] a = new double[classes];
-            double mass = 0;
-            for (int c = 0; c < classes; c++) {
-                a[c] = (eps / classes + (c == y ? 1 - eps : 0)) * w(weight, c);
-                mass += a[c];
-            }
+            double[] a = rowMasses(y, classes, eps, weight);
+            double mass = java.util.Arrays.stream(a).sum();
             double row = 0;
             for (double ac : a) if (ac > 0) row -= ac * Math.log(ac / mass);
             total += counts[y] * row;
@@ -71,7 +67,14 @@ final class LossFloor {
         return sum / targets.length;
     }
 
-    private static double w(float[] weight, int c) {
+    /** The target masses a row of class y puts on each class: (1-eps+eps/K) w_y on its own, (eps/K) w_c on the others. */
+    static double[] rowMasses(int y, int classes, double eps, float[] weight) {
+        double[] a = new double[classes];
+        for (int c = 0; c < classes; c++) a[c] = (eps / classes + (c == y ? 1 - eps : 0)) * w(weight, c);
+        return a;
+    }
+
+    static double w(float[] weight, int c) {
         return weight == null ? 1 : c < weight.length ? weight[c] : 0;
     }
 }

@@ -243,7 +243,7 @@ final class TrainingSession {
         Doctor doctor = newDoctor(progress);
         doctor.addFindingListener(store); // each finding is in run.db from the moment it opens
         doctor.instruments().onReading(store::putReading);
-        CurvatureProbe.attach(doctor, config.doctor(), a.data().train(), config.seed(), store);
+        CurvatureProbe.attach(doctor, config.doctor(), a.data().train(), config.seed(), store, plannedSteps());
         // one set of rolling snapshots for everything that goes back in time: the NaN tracer, the probes, the repair
         RollingSnapshots snapshots = RollingSnapshots.defaults();
         ProbeSession probes = config.doctor().enabled() && config.doctor().probes() ? newProbes(doctor, store, run, progress, snapshots) : null;
@@ -312,13 +312,17 @@ final class TrainingSession {
         return doctor;
     }
 
+    /** The steps this session is to train: the config's epochs of the training loader, less those a resumed run already took. */
+    private long plannedSteps() {
+        return (long) config.training().epochs() * a.trainLoader().batchesPerEpoch() - (resumption == null ? 0 : resumption.checkpoint().step());
+    }
+
     /**
      * With doctor.probes: each finding's cause tested by forks of the run (ProbeSession), each probe printed as one
      * line; the forks read the run's resolved config with a remedy's patches, as {@code ravine doctor --fix} does.
      */
     private ProbeSession newProbes(Doctor doctor, RunStore store, RunDirectory run, ProgressBar progress, RollingSnapshots snapshots) {
-        long planned = (long) config.training().epochs() * a.trainLoader().batchesPerEpoch()
-                - (resumption == null ? 0 : resumption.checkpoint().step());
+        long planned = plannedSteps();
         ProbeSession probes = new ProbeSession(a, sets -> ConfigReader.read(run.config(), sets, request.workingDir()), doctor, store,
                 new ProbeBudget(config.doctor().probeShare()), planned, snapshots);
         doctor.addFindingListener(probes);

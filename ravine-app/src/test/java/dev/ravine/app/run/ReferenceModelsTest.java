@@ -130,6 +130,29 @@ class ReferenceModelsTest {
     }
 
     @Test
+    void underLabelSmoothingTheChanceLossIsTheEntropyOfThePooledSmoothedTargets() {
+        int[] counts = {30, 10};
+        assertEquals(ChanceLoss.entropy(counts), ChanceLoss.pooled(counts, 2, 0, null), 1e-12, "plain targets: the class frequencies' entropy");
+        // eps 0.2 over 2 classes: each row puts 0.9 on its class, 0.1 on the other; pooled (30*0.9+10*0.1, 30*0.1+10*0.9)/40 = (0.7, 0.3)
+        double expected = -(0.7 * Math.log(0.7) + 0.3 * Math.log(0.3));
+        assertEquals(expected, ChanceLoss.pooled(counts, 2, 0.2, null), 1e-12);
+        assertTrue(ChanceLoss.pooled(counts, 2, 0.2, null) > ChanceLoss.entropy(counts), "smoothing pulls the best constant toward uniform");
+        assertTrue(ChanceLoss.pooled(counts, 2, 0.2, null) > LossFloor.smoothed(counts, 2, 0.2, null), "chance lies above the floor");
+        // balanced-style weights (3 for the rare class): masses 30 and 30, loss ln 2 over the rows' weight 60 times the pooled 60 -> ln 2
+        assertEquals(Math.log(2), ChanceLoss.pooled(counts, 2, 0, new float[] {1, 3}), 1e-12);
+    }
+
+    @Test
+    void aSmoothedConfigHasAFiniteChanceLoss() throws Exception {
+        Path file = dir.resolve("s.yaml");
+        Files.writeString(file, "data: {train: \"blobs:classes=3,dims=2,samples=60,seed=1\"}\nmodel:\n  layers: [{linear: {out: 3}}]\n"
+                + "loss: {name: cross_entropy, label_smoothing: 0.1}\noptimizer: {name: sgd, lr: 0.1}\ntraining: {epochs: 1, batch_size: 10}\n");
+        var config = ConfigReader.read(file, List.of(), dir);
+        var train = dev.ravine.app.build.RunSplit.of(config, "train", false);
+        assertTrue(Double.isFinite(ChanceLoss.of(config, train)));
+    }
+
+    @Test
     void aRunStillFallingFromItsMiddleThirdToItsLastHasALateDropAFlatOneNone() {
         List<double[]> falling = new ArrayList<>(), flat = new ArrayList<>();
         for (int i = 1; i <= 90; i++) {

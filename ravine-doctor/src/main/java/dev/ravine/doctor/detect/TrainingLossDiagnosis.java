@@ -36,7 +36,8 @@ import java.util.Optional;
  *       either; the references above need no such guard, being compared with the run at the same step. Only for a
  *       model with at least as many parameters as the subset has samples, or one whose loss there barely moved: a
  *       smaller one cannot memorize it, however well optimized, so its stopping short there says nothing about the
- *       optimizer, but its not moving at all does.</li>
+ *       optimizer, but its not moving at all does. A subset fit that itself diverged ({@link Measurements#subsetDiverged})
+ *       casts no vote: it measured the step's length, not the model.</li>
  * </ol>
  * A model_bias verdict is then checked against the run itself ({@link #biasRefutation}): when the run's own end is not
  * clearly above the wider reference, or its loss still falls steadily at a rate that would reach the reference soon, the
@@ -130,6 +131,16 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
             return parameters <= 0 || parameters >= subsetSize || excess(subsetLoss) > (1 - SUBSET_STUCK_DROP) * excess(subsetFirstLoss);
         }
 
+        /**
+         * Whether the subset fit diverged: its loss ended non-finite or at {@value LrTooHighDetector#STAYS_ABOVE}x its first
+         * loss there or more (above the floor), the bar at which lr_too_high calls a run's loss diverging. Trained like the
+         * run, at its learning rate, a fit that blew up says the step is too long for this model, not that the model cannot
+         * fit 64 samples, so it casts no vote on the optimizer (a loss that did not move at all, a saddle's, still does).
+         */
+        boolean subsetDiverged() {
+            return !Double.isFinite(subsetLoss) || excess(subsetLoss) >= LrTooHighDetector.STAYS_ABOVE * excess(subsetFirstLoss);
+        }
+
         /** The run's loss the references are compared with: at their budget when known, else at the end. */
         double runReference() {
             return Double.isFinite(runLossAtBudget) ? runLossAtBudget : runLoss;
@@ -219,7 +230,8 @@ public record TrainingLossDiagnosis(double highFraction, double betterFactor, do
                     biasRemedies(facts));
             return Optional.of(biasRefutation(m).map(r -> r.applyTo(bias)).orElse(bias));
         }
-        if (m.excess(m.subsetLoss()) > overfitFraction * m.excess(m.subsetFirstLoss()) && !stillFalling(m.lateDrop()) && m.subsetSpeaksOfTheOptimizer()) {
+        if (m.excess(m.subsetLoss()) > overfitFraction * m.excess(m.subsetFirstLoss()) && !stillFalling(m.lateDrop()) && m.subsetSpeaksOfTheOptimizer()
+                && !m.subsetDiverged()) {
             return Optional.of(optimization(m, facts, List.of(high, "trained on " + m.subsetSize() + " samples only, the model's loss stays at "
                     + fmt(m.subsetLoss()) + " (" + fmt(m.subsetLoss() / m.subsetFirstLoss()) + "x its first value): it cannot even overfit"
                     + " a small subset (note 004)")));

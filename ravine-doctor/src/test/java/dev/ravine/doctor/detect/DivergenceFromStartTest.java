@@ -40,6 +40,20 @@ class DivergenceFromStartTest {
     }
 
     @Test
+    void aJumpOfAHundredfoldInARunTooShortForSixFullReadingsIsStillADivergence() {
+        // fresh2-lr-high-adamw-cnn: 38 steps read in full every 10 (3 full readings), 2.646 at step 1, 338 at step 2, then
+        // back near chance; with ten classes the start is sane
+        RunFacts tenClasses = new RunFacts(0.3, "adamw", 10, List.of("conv2d", "relu", "maxpool", "flatten", "linear")).withFirstLoss(2.646);
+        IntToDoubleFunction jump = i -> i == 1 ? 2.646 : i == 2 ? 338.1 : i == 3 ? 102 : i == 4 ? 159 : i == 5 ? 59.7 : 2.4;
+        Finding f = LrTooHighDetector.defaults().examine(steps(38, jump, 0.05), tenClasses).orElseThrow();
+        assertEquals(Severity.BLOCKING, f.severity());
+        assertTrue(f.evidence().getFirst().startsWith("loss jumped to 338.1 at step 2"), f.evidence()::toString);
+        // the rules that read update ratios still wait for six full readings: a flipping loss in 38 steps is not judged
+        IntToDoubleFunction flipping = i -> i % 2 == 0 ? 3.0 : 1.0;
+        assertTrue(LrTooHighDetector.defaults().examine(steps(38, flipping, 0.05), tenClasses).isEmpty());
+    }
+
+    @Test
     void oneSamplesLossInBatchesOfOneIsJudgedAgainstTheWindowsOwnSpreadNotItsFirstLosses() {
         // fresh2-ctl-batch-one-sgd: a converged run on blobs, one sample a step; its losses span 0.0003-0.8 (a sample
         // misclassified now and then), the window began at 0.0038, and one sample scored 1.68 (444x that) at its end

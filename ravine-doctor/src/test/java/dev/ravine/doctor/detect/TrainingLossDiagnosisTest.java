@@ -96,6 +96,13 @@ class TrainingLossDiagnosisTest {
     }
 
     @Test
+    void aSubsetFitThatDivergedCastsNoVoteOnTheOptimizer() {
+        assertTrue(RULE.decide(m(0.68, NA, 0.6, 1.38)).isEmpty(), "the fit ended at 2x its first loss 0.69: the step's length, not the model");
+        assertTrue(RULE.decide(m(0.68, NA, 0.6, Double.POSITIVE_INFINITY)).isEmpty(), "a fit that overflowed measured nothing");
+        assertEquals("optimization_issue", RULE.decide(m(0.68, NA, 0.6, 1.3)).orElseThrow().id(), "below 2x it is stuck, not diverged");
+    }
+
+    @Test
     void aModelWithFewerParametersThanTheSubsetHasSamplesIsNotBlamedForMissingIt() {
         // the run's own numbers: a 3-weight linear regression on targets with unit noise, at the noise floor 1.04 of its
         // first 2.18 (chance 1.95), 0.86 on 64 samples, 0.7% lower over its last third: it cannot memorize 64 values
